@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class RenderStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SUBMITTING = "submitting", "Submitting"
+    RECONCILING = "reconciling", "Checking with the provider"
+    IN_PROGRESS = "in_progress", "Rendering"
+    STORING = "storing", "Storing"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+IN_FLIGHT = (
+    RenderStatus.QUEUED,
+    RenderStatus.SUBMITTING,
+    RenderStatus.RECONCILING,
+    RenderStatus.IN_PROGRESS,
+    RenderStatus.STORING,
+)
+FINISHED = (
+    RenderStatus.COMPLETED,
+    RenderStatus.FAILED,
+    RenderStatus.EXPIRED,
+    RenderStatus.CANCELLED,
+)
+
+
+class Render(models.Model):
+    """One take of a shot. It freezes what was sent, so a take can always be explained."""
+
+    shot = models.ForeignKey("studio.Shot", on_delete=models.CASCADE, related_name="renders")
+    take = models.PositiveIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Two submits of the same form (a double click, a re-sent request) carry the same batch key,
+    # so the second finds the takes of the first instead of making new ones.
+    batch_key = models.UUIDField(null=True, blank=True)
+    variation = models.PositiveSmallIntegerField(default=1)
+
+    # What was sent.
+    model_key = models.CharField(max_length=64)
+    provider = models.CharField(max_length=32)
+    provider_model = models.CharField(max_length=128, blank=True)
+    size = models.CharField(max_length=16)
+    seconds = models.PositiveSmallIntegerField()
+    prompt_text = models.TextField()
+    reference_image_key = models.CharField(max_length=500, blank=True)
+    remix_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="remixes"
+    )
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    # Where it is.
+    provider_job_id = models.CharField(max_length=200, blank=True, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=RenderStatus.choices, default=RenderStatus.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    provider_expires_at = models.DateTimeField(null=True, blank=True)
+
+    # Why it failed, and whether it cost money.
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    billed = models.BooleanField(null=True, blank=True)
+
+    cost_estimate = models.DecimalField(max_digits=10, decimal_places=4, default=0)
+    cost_actual = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
+
+    # What was stored.
+    video_key = models.CharField(max_length=500, blank=True)
+    thumbnail_key = models.CharField(max_length=500, blank=True)
+    spritesheet_key = models.CharField(max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    fps = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    has_audio = models.BooleanField(null=True, blank=True)
+    bytes = models.BigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["shot", "take"]
+        constraints = [
+            models.UniqueConstraint(fields=["shot", "take"], name="one_take_number_per_shot"),
+            models.UniqueConstraint(
+                fields=["batch_key", "variation"], name="one_take_per_batch_variation"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_poll_at"], name="render_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Take {self.take} of {self.shot}"
+
+    @property
+    def in_flight(self) -> bool:
+        return self.status in IN_FLIGHT
+
+
+class RenderEvent(models.Model):
+    """Every transition of a take, with its time and detail: the provenance record."""
+
+    render = models.ForeignKey(Render, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    kind = models.CharField(max_length=32, default="transition")
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.render_id}: {self.from_status} -> {self.to_status}"

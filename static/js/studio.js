@@ -1,0 +1,17 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr.status;
+  const message = status === 403 ? "Your role can't do that." :
+    status === 404 ? "That no longer exists, or you don't have access to it." :
+    "Something went wrong (" + status + "). Your input is still here; try again.";
+  let box = document.getElementById("htmx-error");
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "htmx-error";
+    box.className = "toast error";
+    box.setAttribute("role", "alert");
+    document.body.appendChild(box);
+  }
+  box.textContent = message;
+  setTimeout(() => box.remove(), 6000);
+});

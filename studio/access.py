@@ -1,0 +1,109 @@
+"""The one place that decides what a role may do, and fetches things for a user.
+
+An outsider (no membership in the thing's workspace) gets 404, never a hint that the thing
+exists. A member whose role may read but not do the action gets 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import Http404, HttpRequest
+
+from studio.models import Campaign, Membership, Role, Shot, Workspace
+
+RANK = {Role.VIEWER: 1, Role.REVIEWER: 2, Role.EDITOR: 3, Role.OWNER: 4}
+
+# action -> the least role that may do it
+ACTIONS: dict[str, Role] = {
+    "view": Role.VIEWER,
+    "comment": Role.REVIEWER,
+    "decide": Role.REVIEWER,
+    "edit_campaign": Role.EDITOR,
+    "edit_shot": Role.EDITOR,
+    "generate": Role.EDITOR,
+    "choose_hero": Role.EDITOR,
+    "archive_campaign": Role.OWNER,
+    "manage_budget": Role.OWNER,
+    "manage_members": Role.OWNER,
+    "manage_providers": Role.OWNER,
+    "share": Role.OWNER,
+}
+
+
+def can(role: str | None, action: str) -> bool:
+    if role is None:
+        return False
+    return RANK[Role(role)] >= RANK[ACTIONS[action]]
+
+
+def allowed_actions(role: str | None) -> set[str]:
+    """For templates: `{% if "generate" in perms_ %}` shows only what the user may do."""
+    return {action for action in ACTIONS if can(role, action)}
+
+
+def _require(role: str | None, action: str) -> None:
+    if role is None:
+        raise Http404
+    if not can(role, action):
+        raise PermissionDenied(f"Your role may not {action.replace('_', ' ')}.")
+
+
+def memberships_for(user) -> list[Membership]:
+    if not user.is_authenticated:
+        return []
+    return list(Membership.objects.filter(user=user).select_related("workspace"))
+
+
+def current_membership(request: HttpRequest) -> Membership | None:
+    """The workspace the user is working in: the one chosen with the switcher, else the first."""
+    if hasattr(request, "_current_membership"):
+        return request._current_membership
+    memberships = memberships_for(request.user)
+    chosen = request.session.get("workspace_id") if hasattr(request, "session") else None
+    current = next((m for m in memberships if m.workspace_id == chosen), None)
+    if current is None and memberships:
+        current = memberships[0]
+    request._current_membership = current
+    request._memberships = memberships
+    return current
+
+
+def _get_workspace_for_user(request: HttpRequest, slug: str, action: str = "view") -> Workspace:
+    workspace = (
+        Workspace.objects.filter(slug=slug, memberships__user=request.user)
+        .annotate(my_role=F("memberships__role"))
+        .first()
+    )
+    _require(workspace.my_role if workspace else None, action)
+    return workspace
+
+
+def _get_campaign_for_user(
+    request: HttpRequest, campaign_id: int, action: str = "view"
+) -> Campaign:
+    campaign = (
+        Campaign.objects.filter(pk=campaign_id, workspace__memberships__user=request.user)
+        .select_related("workspace")
+        .annotate(my_role=F("workspace__memberships__role"))
+        .first()
+    )
+    _require(campaign.my_role if campaign else None, action)
+    return campaign
+
+
+def _get_shot_for_user(
+    request: HttpRequest, campaign_id: int, shot_id: int, action: str = "view"
+) -> Shot:
+    shot = (
+        Shot.objects.filter(
+            pk=shot_id,
+            campaign_id=campaign_id,
+            campaign__workspace__memberships__user=request.user,
+        )
+        .select_related("campaign__workspace")
+        .annotate(my_role=F("campaign__workspace__memberships__role"))
+        .first()
+    )
+    _require(shot.my_role if shot else None, action)
+    return shot

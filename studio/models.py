@@ -1,0 +1,324 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    EDITOR = "editor", "Editor"
+    REVIEWER = "reviewer", "Reviewer"
+    VIEWER = "viewer", "Viewer"
+
+
+class Workspace(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            base = slugify(self.name) or "workspace"
+            slug, n = base, 1
+            while Workspace.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                n += 1
+                slug = f"{base}-{n}"
+            self.slug = slug
+        super().save(*args, **kwargs)
+
+    def owner_count(self) -> int:
+        return self.memberships.filter(role=Role.OWNER).count()
+
+
+class Membership(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="one_membership_per_user")
+        ]
+        ordering = ["workspace", "user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) in {self.workspace}"
+
+    def _is_last_owner(self) -> bool:
+        owners = Membership.objects.select_for_update().filter(
+            workspace_id=self.workspace_id, role=Role.OWNER
+        )
+        return self.role == Role.OWNER and owners.count() <= 1
+
+    def change_role(self, role: str) -> None:
+        with transaction.atomic():
+            self.refresh_from_db(fields=["role"])
+            if role != Role.OWNER and self._is_last_owner():
+                raise LastOwnerError(
+                    "A workspace needs at least one owner: make someone else an owner first."
+                )
+            self.role = role
+            self.save(update_fields=["role"])
+
+    def remove(self) -> None:
+        with transaction.atomic():
+            self.refresh_from_db(fields=["role"])
+            if self._is_last_owner():
+                raise LastOwnerError(
+                    "The last owner cannot be removed: make someone else an owner first."
+                )
+            self.delete()
+
+
+class LastOwnerError(Exception):
+    """Raised when a change would leave a workspace without an owner."""
+
+
+class CampaignStatus(models.TextChoices):
+    PLANNING = "planning", "Planning"
+    IN_PRODUCTION = "in_production", "In production"
+    IN_REVIEW = "in_review", "In review"
+    DELIVERED = "delivered", "Delivered"
+    ARCHIVED = "archived", "Archived"
+
+
+TARGET_FORMATS = [
+    ("16:9", "16:9 landscape"),
+    ("9:16", "9:16 vertical"),
+    ("1:1", "1:1 square"),
+    ("4:5", "4:5 feed"),
+    ("7:4", "7:4 wide"),
+]
+
+
+class CampaignQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=CampaignStatus.ARCHIVED)
+
+    def for_dashboard(self):
+        """Everything the dashboard shows per campaign, in one query whatever the count."""
+        from generation.models import IN_FLIGHT, Render, RenderStatus
+
+        renders = Render.objects.filter(shot__campaign=OuterRef("pk")).order_by()
+
+        def count_of(qs):
+            return Coalesce(
+                Subquery(
+                    qs.values("shot__campaign").annotate(n=Count("pk")).values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            )
+
+        spend = Subquery(
+            renders.filter(billed=True)
+            .values("shot__campaign")
+            .annotate(total=Sum(Coalesce("cost_actual", "cost_estimate")))
+            .values("total")[:1],
+            output_field=DecimalField(max_digits=12, decimal_places=4),
+        )
+        return self.annotate(
+            shot_count=Count("shots", distinct=True),
+            takes_in_flight=count_of(renders.filter(status__in=IN_FLIGHT)),
+            takes_awaiting_review=count_of(
+                renders.filter(status=RenderStatus.COMPLETED, decisions__isnull=True)
+            ),
+            spend=Coalesce(spend, Value(Decimal("0")), output_field=DecimalField()),
+        )
+
+
+class Campaign(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="campaigns")
+    name = models.CharField(max_length=160)
+    brief = models.TextField(blank=True)
+    # Brand kit: prompt material applied when a shot's prompt is compiled.
+    brand_style = models.TextField("visual style", blank=True)
+    brand_palette = models.CharField("palette", max_length=300, blank=True)
+    brand_sound = models.CharField("sound", max_length=300, blank=True)
+    brand_must_include = models.TextField("must include", blank=True)
+    brand_banned_words = models.TextField(
+        "banned words", blank=True, help_text="Comma-separated words a prompt must not use."
+    )
+    budget = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Hard budget in US dollars. Leave empty for no limit.",
+    )
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.PLANNING
+    )
+    target_formats = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaign_board", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == CampaignStatus.ARCHIVED
+
+    def archive(self) -> None:
+        self.status = CampaignStatus.ARCHIVED
+        self.save(update_fields=["status", "updated_at"])
+
+    def banned_words(self) -> list[str]:
+        return [w.strip() for w in self.brand_banned_words.split(",") if w.strip()]
+
+    def next_shot_position(self) -> int:
+        last = self.shots.aggregate(m=models.Max("position"))["m"]
+        return 1 if last is None else last + 1
+
+
+class Shot(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="shots")
+    position = models.PositiveIntegerField(default=1)
+    title = models.CharField(max_length=160)
+    prompt = models.JSONField(default=dict, blank=True)
+    model_key = models.CharField(max_length=64, default="animatic")
+    size = models.CharField(max_length=16, default="1280x720")
+    seconds = models.PositiveSmallIntegerField(default=4)
+    reference_image = models.CharField(max_length=500, blank=True)
+    hero_take = models.ForeignKey(
+        "generation.Render", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("shot_detail", args=[self.campaign_id, self.pk])
+
+    @property
+    def summary(self) -> str:
+        return (self.prompt or {}).get("scene", "")
+
+    def remove(self) -> None:
+        """Delete the shot and close the gap it leaves in the board's numbering."""
+        with transaction.atomic():
+            campaign_id = self.campaign_id
+            self.delete()
+            renumber_shots(campaign_id)
+
+    @transaction.atomic
+    def move(self, direction: str) -> bool:
+        """Swap places with the neighbour above ("up") or below ("down")."""
+        siblings = Shot.objects.filter(campaign_id=self.campaign_id)
+        if direction == "up":
+            neighbour = (
+                siblings.filter(
+                    Q(position__lt=self.position) | Q(position=self.position, pk__lt=self.pk)
+                )
+                .order_by("-position", "-pk")
+                .first()
+            )
+        else:
+            neighbour = (
+                siblings.filter(
+                    Q(position__gt=self.position) | Q(position=self.position, pk__gt=self.pk)
+                )
+                .order_by("position", "pk")
+                .first()
+            )
+        if neighbour is None:
+            return False
+        if neighbour.position == self.position:
+            # Equal positions (legacy rows): renumber first so the swap is meaningful.
+            renumber_shots(self.campaign_id)
+            self.refresh_from_db(fields=["position"])
+            neighbour.refresh_from_db(fields=["position"])
+        Shot.objects.filter(pk=self.pk).update(position=neighbour.position)
+        Shot.objects.filter(pk=neighbour.pk).update(position=self.position)
+        self.position, neighbour.position = neighbour.position, self.position
+        return True
+
+
+def renumber_shots(campaign_id: int) -> None:
+    for index, pk in enumerate(
+        Shot.objects.filter(campaign_id=campaign_id)
+        .order_by("position", "pk")
+        .values_list("pk", flat=True),
+        start=1,
+    ):
+        Shot.objects.filter(pk=pk).update(position=index)
+
+
+class Comment(models.Model):
+    render = models.ForeignKey(
+        "generation.Render", on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    guest_name = models.CharField(max_length=80, blank=True)
+    body = models.TextField()
+    timecode_ms = models.PositiveIntegerField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author or self.guest_name} on {self.render_id}"
+
+
+class Verdict(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
+class Decision(models.Model):
+    render = models.ForeignKey(
+        "generation.Render", on_delete=models.CASCADE, related_name="decisions"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="decisions"
+    )
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer}: {self.get_verdict_display()} on take {self.render_id}"

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from studio.access import _get_campaign_for_user, _require, allowed_actions, current_membership
+from studio.forms import CampaignForm, ShotForm
+from studio.models import Campaign, CampaignStatus
+from studio.views import render_page
+
+
+@login_required
+@require_http_methods(["GET"])
+def dashboard(request):
+    membership = current_membership(request)
+    if membership is None:
+        return render(request, "studio/no_workspace.html")
+    show_archived = request.GET.get("archived") == "1"
+    campaigns = Campaign.objects.filter(workspace_id=membership.workspace_id).for_dashboard()
+    campaigns = (
+        campaigns.filter(status=CampaignStatus.ARCHIVED) if show_archived else campaigns.active()
+    )
+    return render(
+        request,
+        "studio/dashboard.html",
+        {
+            "campaigns": campaigns,
+            "show_archived": show_archived,
+            "perms_": allowed_actions(membership.role),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request):
+    membership = current_membership(request)
+    if membership is None:
+        raise Http404
+    _require(membership.role, "edit_campaign")
+    can_budget = "manage_budget" in allowed_actions(membership.role)
+    form = CampaignForm(request.POST or None, can_manage_budget=can_budget)
+    if request.method == "POST" and form.is_valid():
+        campaign = form.save(commit=False)
+        campaign.workspace_id = membership.workspace_id
+        campaign.created_by = request.user
+        campaign.save()
+        messages.success(request, f"Campaign “{campaign.name}” created.")
+        return redirect(campaign)
+    return render(request, "studio/campaign_form.html", {"form": form, "campaign": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request, campaign_id: int):
+    campaign = _get_campaign_for_user(request, campaign_id, "edit_campaign")
+    can_budget = "manage_budget" in allowed_actions(campaign.my_role)
+    form = CampaignForm(request.POST or None, instance=campaign, can_manage_budget=can_budget)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Campaign saved.")
+        return redirect(campaign)
+    return render(request, "studio/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+@require_POST
+def campaign_archive(request, campaign_id: int):
+    campaign = _get_campaign_for_user(request, campaign_id, "archive_campaign")
+    if campaign.is_archived:
+        campaign.status = CampaignStatus.PLANNING
+        campaign.save(update_fields=["status", "updated_at"])
+        messages.success(request, f"“{campaign.name}” is back on the dashboard.")
+        return redirect(campaign)
+    campaign.archive()
+    messages.success(request, f"“{campaign.name}” archived. Find it under Archived.")
+    return redirect("dashboard")
+
+
+@login_required
+@require_http_methods(["GET"])
+def campaign_board(request, campaign_id: int):
+    campaign = _get_campaign_for_user(request, campaign_id, "view")
+    return render_page(request, "studio/board.html", board_context(campaign), partial="shots")
+
+
+def board_context(campaign: Campaign, add_form: ShotForm | None = None) -> dict:
+    return {
+        "campaign": campaign,
+        "shots": list(campaign.shots.all()),
+        "add_form": add_form or ShotForm(),
+        "perms_": allowed_actions(campaign.my_role),
+    }

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from studio.access import _get_campaign_for_user, _get_shot_for_user, allowed_actions
+from studio.forms import ShotForm
+from studio.views import render_page
+from studio.views.campaigns import board_context
+
+
+def _board_or_redirect(request, campaign, add_form=None, status=200):
+    if request.htmx:
+        return render(
+            request, "studio/board.html#shots", board_context(campaign, add_form), status=status
+        )
+    if add_form is not None and status != 200:
+        return render(
+            request, "studio/board.html", board_context(campaign, add_form), status=status
+        )
+    return redirect(campaign)
+
+
+@login_required
+@require_POST
+def shot_create(request, campaign_id: int):
+    campaign = _get_campaign_for_user(request, campaign_id, "edit_shot")
+    form = ShotForm(request.POST)
+    if not form.is_valid():
+        return _board_or_redirect(request, campaign, add_form=form, status=422)
+    shot = form.save(commit=False)
+    shot.campaign = campaign
+    shot.position = campaign.next_shot_position()
+    shot.save()
+    return _board_or_redirect(request, campaign)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shot_edit(request, campaign_id: int, shot_id: int):
+    shot = _get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
+    form = ShotForm(request.POST or None, instance=shot)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if request.htmx:
+            return render(
+                request,
+                "studio/board.html#shot-row",
+                {"shot": shot, "campaign": shot.campaign, "perms_": allowed_actions(shot.my_role)},
+            )
+        messages.success(request, "Shot saved.")
+        return redirect(shot)
+    context = {"shot": shot, "campaign": shot.campaign, "form": form}
+    status = 422 if request.method == "POST" else 200
+    return render_page(
+        request, "studio/shot_edit.html", context, partial="shot-edit-form", status=status
+    )
+
+
+@login_required
+@require_POST
+def shot_delete(request, campaign_id: int, shot_id: int):
+    shot = _get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
+    campaign = shot.campaign
+    campaign.my_role = shot.my_role
+    shot.remove()
+    if not request.htmx:
+        messages.success(request, f"Shot “{shot.title}” deleted.")
+    return _board_or_redirect(request, campaign)
+
+
+@login_required
+@require_POST
+def shot_move(request, campaign_id: int, shot_id: int):
+    shot = _get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
+    direction = request.POST.get("direction")
+    if direction not in {"up", "down"}:
+        return HttpResponseBadRequest("direction must be up or down")
+    shot.move(direction)
+    campaign = shot.campaign
+    campaign.my_role = shot.my_role
+    return _board_or_redirect(request, campaign)
+
+
+@login_required
+@require_http_methods(["GET"])
+def shot_detail(request, campaign_id: int, shot_id: int):
+    shot = _get_shot_for_user(request, campaign_id, shot_id, "view")
+    return render(
+        request,
+        "studio/shot_detail.html",
+        {"shot": shot, "campaign": shot.campaign, "perms_": allowed_actions(shot.my_role)},
+    )

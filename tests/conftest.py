@@ -1,0 +1,94 @@
+"""Personas and small helpers shared by every test module.
+
+alice owns the workspace, ed edits, rita reviews, vic views; charlie belongs to another
+workspace and is an outsider here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from studio.models import Campaign, Membership, Role, Shot, Workspace
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(username: str, **extra):
+    return get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.com", password=PASSWORD, **extra
+    )
+
+
+def make_campaign(workspace: Workspace, name: str = "Spring launch", **fields) -> Campaign:
+    return Campaign.objects.create(workspace=workspace, name=name, **fields)
+
+
+def make_shot(campaign: Campaign, title: str = "Hero pour", **fields) -> Shot:
+    fields.setdefault("position", campaign.next_shot_position())
+    return Shot.objects.create(campaign=campaign, title=title, **fields)
+
+
+@pytest.fixture
+def workspace(db):
+    return Workspace.objects.create(name="Northwind Coffee")
+
+
+@pytest.fixture
+def other_workspace(db):
+    return Workspace.objects.create(name="Elsewhere Inc")
+
+
+def _member(workspace, username, role):
+    user = make_user(username)
+    Membership.objects.create(workspace=workspace, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def alice(workspace):
+    return _member(workspace, "alice", Role.OWNER)
+
+
+@pytest.fixture
+def ed(workspace):
+    return _member(workspace, "ed", Role.EDITOR)
+
+
+@pytest.fixture
+def rita(workspace):
+    return _member(workspace, "rita", Role.REVIEWER)
+
+
+@pytest.fixture
+def vic(workspace):
+    return _member(workspace, "vic", Role.VIEWER)
+
+
+@pytest.fixture
+def charlie(other_workspace):
+    return _member(other_workspace, "charlie", Role.OWNER)
+
+
+@pytest.fixture
+def team(alice, ed, rita, vic, charlie):
+    return {"owner": alice, "editor": ed, "reviewer": rita, "viewer": vic, "outsider": charlie}
+
+
+@pytest.fixture
+def campaign(workspace):
+    return make_campaign(workspace, brief="Launch the new cold brew.")
+
+
+@pytest.fixture
+def shot(campaign):
+    return make_shot(campaign, prompt={"scene": "Cold brew poured over ice"})
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,24 @@
+"""Test settings: the real settings, with a throwaway var/ folder and tasks run inline."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("STUDIO_VAR_DIR", tempfile.mkdtemp(prefix="reelroom-test-"))
+
+from studio.settings import *  # noqa: E402,F403
+from studio.settings import Q_CLUSTER, VAR_DIR  # noqa: E402
+
+MEDIA_ROOT = Path(VAR_DIR) / "media"
+STORAGES = {  # noqa: F405
+    **STORAGES,  # noqa: F405
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+    },
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STUDIO_S3_BUCKET = ""

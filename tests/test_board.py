@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from studio.models import Shot
+from tests.conftest import make_campaign, make_shot
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def titles(campaign):
+    return list(campaign.shots.order_by("position").values_list("title", flat=True))
+
+
+def test_it_shows_shots_in_order(client, alice, campaign):
+    make_shot(campaign, title="Opening")
+    make_shot(campaign, title="Closing")
+    client.force_login(alice)
+    response = client.get(reverse("campaign_board", args=[campaign.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index("Opening") < html.index("Closing")
+
+
+def test_it_adds_a_shot_inline(client, ed, campaign):
+    client.force_login(ed)
+    response = client.post(
+        reverse("shot_create", args=[campaign.pk]),
+        {"title": "Steam rising", "scene": "Macro of steam over a cup"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()  # only the partial
+    assert 'id="shots"' in response.content.decode()
+    shot = campaign.shots.get()
+    assert (shot.title, shot.position, shot.prompt["scene"]) == (
+        "Steam rising",
+        1,
+        "Macro of steam over a cup",
+    )
+
+
+def test_an_invalid_shot_keeps_the_input_and_says_why(client, ed, campaign):
+    client.force_login(ed)
+    response = client.post(
+        reverse("shot_create", args=[campaign.pk]), {"title": "", "scene": "Kept scene"}, **HTMX
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "This field is required." in html
+    assert "Kept scene" in html
+    assert not campaign.shots.exists()
+
+
+def test_without_htmx_it_redirects_back_to_the_board(client, ed, campaign):
+    client.force_login(ed)
+    response = client.post(reverse("shot_create", args=[campaign.pk]), {"title": "Plain"})
+    assert response.status_code == 302
+    assert response["Location"] == campaign.get_absolute_url()
+
+
+def test_it_edits_a_shot_inline(client, ed, shot):
+    client.force_login(ed)
+    url = reverse("shot_edit", args=[shot.campaign_id, shot.pk])
+    form = client.get(url, **HTMX)
+    assert form.status_code == 200
+    assert 'name="title"' in form.content.decode()
+    response = client.post(url, {"title": "Renamed", "scene": "New scene"}, **HTMX)
+    assert response.status_code == 200
+    assert f'id="shot-{shot.pk}"' in response.content.decode()
+    shot.refresh_from_db()
+    assert (shot.title, shot.prompt["scene"]) == ("Renamed", "New scene")
+
+
+def test_it_deletes_a_shot_and_renumbers(client, ed, campaign):
+    first, second, third = (make_shot(campaign, title=t) for t in ("A", "B", "C"))
+    client.force_login(ed)
+    response = client.post(reverse("shot_delete", args=[campaign.pk, second.pk]), **HTMX)
+    assert response.status_code == 200
+    assert not Shot.objects.filter(pk=second.pk).exists()
+    assert list(campaign.shots.values_list("title", "position")) == [("A", 1), ("C", 2)]
+
+
+@pytest.mark.parametrize(
+    "moved, direction, expected",
+    [
+        ("C", "up", ["A", "C", "B"]),
+        ("A", "down", ["B", "A", "C"]),
+        ("A", "up", ["A", "B", "C"]),
+        ("C", "down", ["A", "B", "C"]),
+    ],
+)
+def test_it_reorders_shots(client, ed, campaign, moved, direction, expected):
+    shots = {t: make_shot(campaign, title=t) for t in ("A", "B", "C")}
+    client.force_login(ed)
+    response = client.post(
+        reverse("shot_move", args=[campaign.pk, shots[moved].pk]), {"direction": direction}, **HTMX
+    )
+    assert response.status_code == 200
+    assert titles(campaign) == expected
+    html = response.content.decode()
+    assert [html.index(f'data-shot-title="{t}"') for t in expected] == sorted(
+        html.index(f'data-shot-title="{t}"') for t in expected
+    )
+
+
+def test_a_bad_direction_is_refused(client, ed, shot):
+    client.force_login(ed)
+    response = client.post(
+        reverse("shot_move", args=[shot.campaign_id, shot.pk]), {"direction": "sideways"}
+    )
+    assert response.status_code == 400
+
+
+def test_a_shot_of_another_campaign_is_not_found(client, ed, workspace, shot):
+    other = make_campaign(workspace, name="Other")
+    client.force_login(ed)
+    response = client.get(reverse("shot_detail", args=[other.pk, shot.pk]))
+    assert response.status_code == 404
+
+
+def test_viewers_see_no_edit_controls(client, vic, shot):
+    client.force_login(vic)
+    html = client.get(reverse("campaign_board", args=[shot.campaign_id])).content.decode()
+    assert "Add a shot" not in html
+    assert "Move" not in html
+
+
+def test_shot_titles_are_escaped(client, alice, campaign):
+    make_shot(campaign, title='<script>alert("x")</script>')
+    client.force_login(alice)
+    html = client.get(reverse("campaign_board", args=[campaign.pk])).content.decode()
+    assert '<script>alert("x")</script>' not in html
+    assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_board_query_count_is_constant(client, alice, campaign, django_assert_num_queries, count):
+    for i in range(count):
+        make_shot(campaign, title=f"Shot {i}")
+    client.force_login(alice)
+    url = reverse("campaign_board", args=[campaign.pk])
+    # session, user, campaign with role, memberships for the switcher, shots
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    assert response.content.decode().count('class="shot-row"') == count

@@ -1,0 +1,70 @@
+"""`make run`'s entry point: setup_studio, then runstudio starts the cluster and the web server
+together; /healthz answers 200 while the cluster runs, and Ctrl-C stops both."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_run_sets_up_once_and_serves_with_a_live_cluster(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(DJANGO_SETTINGS_MODULE="studio.settings", STUDIO_VAR_DIR=str(tmp_path))
+    manage = [sys.executable, "manage.py"]
+
+    def run(*args):
+        return subprocess.run(
+            [*manage, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    assert run("migrate", "--noinput").returncode == 0
+    first = run("setup_studio")
+    again = run("setup_studio")
+    assert "password:" in first.stdout
+    assert "password:" not in again.stdout and "exists" in again.stdout
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [*manage, "runstudio", "--addrport", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        health = None
+        while time.monotonic() < deadline:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                if health.status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.5)
+        assert health is not None and health.status_code == 200, health and health.text
+        assert health.json()["checks"]["queue"]["clusters"] >= 1
+        login = httpx.get(f"http://127.0.0.1:{port}/", timeout=5, follow_redirects=True)
+        assert login.status_code == 200 and "Log in to Reelroom" in login.text
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        proc.wait(timeout=30)
+    assert proc.returncode == 0
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0  # the web server stopped too
