@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+import logging
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+
+logger = logging.getLogger(__name__)
 
 
 class Role(models.TextChoices):
@@ -208,7 +214,13 @@ class Shot(models.Model):
     model_key = models.CharField(max_length=64, default="animatic")
     size = models.CharField(max_length=16, default="1280x720")
     seconds = models.PositiveSmallIntegerField(default=4)
+    # The reference image (first frame) as uploaded, and the image that is sent: the original,
+    # or a copy fitted to the output size by centre crop or pad.
+    reference_original = models.CharField(max_length=500, blank=True)
+    reference_original_size = models.CharField(max_length=16, blank=True)
     reference_image = models.CharField(max_length=500, blank=True)
+    reference_image_size = models.CharField(max_length=16, blank=True)
+    reference_fit = models.CharField(max_length=8, blank=True)
     hero_take = models.ForeignKey(
         "generation.Render", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -227,6 +239,80 @@ class Shot(models.Model):
     @property
     def summary(self) -> str:
         return (self.prompt or {}).get("scene", "")
+
+    def storage_prefix(self) -> str:
+        """Media of this shot lives under workspace/campaign/shot/ in the team's storage."""
+        return f"{self.campaign.workspace.slug}/{self.campaign_id}/{self.pk}"
+
+    @property
+    def reference_dimensions(self) -> tuple[int, int] | None:
+        return _dimensions(self.reference_image_size) if self.reference_image else None
+
+    @property
+    def original_dimensions(self) -> tuple[int, int] | None:
+        return _dimensions(self.reference_original_size) if self.reference_original else None
+
+    def record_version(self, author, compiled_text: str, note: str = "") -> PromptVersion | None:
+        """Keep this save in the history, unless nothing changed since the last version."""
+        latest = self.versions.order_by("-number").first()
+        if latest is not None and latest.same_as(self):
+            return None
+        return PromptVersion.objects.create(
+            shot=self,
+            number=latest.number + 1 if latest else 1,
+            prompt=self.prompt,
+            compiled_text=compiled_text,
+            model_key=self.model_key,
+            size=self.size,
+            seconds=self.seconds,
+            note=note,
+            author=author,
+        )
+
+    def set_reference(self, upload, info) -> None:
+        """Store an uploaded first-frame image; it replaces any earlier one."""
+        name = f"{self.storage_prefix()}/reference-{uuid.uuid4().hex[:12]}.{info.extension}"
+        upload.seek(0)
+        key = default_storage.save(name, upload)
+        old = [self.reference_original, self.reference_image]
+        self.reference_original = self.reference_image = key
+        self.reference_original_size = self.reference_image_size = f"{info.width}x{info.height}"
+        self.reference_fit = ""
+        self.save(update_fields=[*REFERENCE_FIELDS, "updated_at"])
+        _delete_quietly({k for k in old if k and k != key})
+
+    def fit_reference(self, mode: str, size: tuple[int, int]) -> None:
+        """Make a copy of the original at `size` (centre crop or pad) and use it; keep the
+        original."""
+        from studio.images import fit_image
+
+        with default_storage.open(self.reference_original, "rb") as fh:
+            data = fit_image(fh.read(), size, mode)
+        name = f"{self.storage_prefix()}/reference-fit-{mode}-{size[0]}x{size[1]}.png"
+        key = default_storage.save(name, ContentFile(data))
+        previous = self.reference_image
+        self.reference_image = key
+        self.reference_image_size = f"{size[0]}x{size[1]}"
+        self.reference_fit = mode
+        self.save(update_fields=[*REFERENCE_FIELDS, "updated_at"])
+        if previous and previous not in (self.reference_original, key):
+            _delete_quietly({previous})
+
+    def use_original_reference(self) -> None:
+        previous = self.reference_image
+        self.reference_image = self.reference_original
+        self.reference_image_size = self.reference_original_size
+        self.reference_fit = ""
+        self.save(update_fields=[*REFERENCE_FIELDS, "updated_at"])
+        if previous and previous != self.reference_original:
+            _delete_quietly({previous})
+
+    def clear_reference(self) -> None:
+        old = {self.reference_original, self.reference_image}
+        for name in REFERENCE_FIELDS:
+            setattr(self, name, "")
+        self.save(update_fields=[*REFERENCE_FIELDS, "updated_at"])
+        _delete_quietly({k for k in old if k})
 
     def remove(self) -> None:
         """Delete the shot and close the gap it leaves in the board's numbering."""
@@ -266,6 +352,30 @@ class Shot(models.Model):
         Shot.objects.filter(pk=neighbour.pk).update(position=self.position)
         self.position, neighbour.position = neighbour.position, self.position
         return True
+
+
+REFERENCE_FIELDS = [
+    "reference_original",
+    "reference_original_size",
+    "reference_image",
+    "reference_image_size",
+    "reference_fit",
+]
+
+
+def _dimensions(value: str) -> tuple[int, int] | None:
+    width, _, height = (value or "").partition("x")
+    return (int(width), int(height)) if width.isdigit() and height.isdigit() else None
+
+
+def _delete_quietly(keys: set[str]) -> None:
+    # Old media is cleaned up after the row points elsewhere; a failed delete leaves an orphan
+    # file, never a row pointing at nothing.
+    for key in keys:
+        try:
+            default_storage.delete(key)
+        except Exception:  # noqa: BLE001 - storage errors must not undo a saved change
+            logger.warning("could not delete old media %s", key, exc_info=True)
 
 
 def renumber_shots(campaign_id: int) -> None:
@@ -322,3 +432,60 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer}: {self.get_verdict_display()} on take {self.render_id}"
+
+
+class PromptVersion(models.Model):
+    """Every save of a shot's prompt, so any earlier version can be compared and restored."""
+
+    shot = models.ForeignKey(Shot, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    prompt = models.JSONField(default=dict)
+    compiled_text = models.TextField(blank=True)
+    model_key = models.CharField(max_length=64)
+    size = models.CharField(max_length=16)
+    seconds = models.PositiveSmallIntegerField()
+    note = models.CharField(max_length=200, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["shot", "number"], name="one_version_number_per_shot")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number} of {self.shot}"
+
+    def same_as(self, shot: Shot) -> bool:
+        return (self.prompt, self.model_key, self.size, self.seconds) == (
+            shot.prompt,
+            shot.model_key,
+            shot.size,
+            shot.seconds,
+        )
+
+
+class PromptTemplate(models.Model):
+    """A shot's prompt saved for reuse across the workspace."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="prompt_templates"
+    )
+    name = models.CharField(max_length=120)
+    prompt = models.JSONField(default=dict)
+    model_key = models.CharField(max_length=64)
+    size = models.CharField(max_length=16)
+    seconds = models.PositiveSmallIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -281,3 +281,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"httpx": {"level": "WARNING"}, "botocore": {"level": "WARNING"}},
 }
+
+# Providers. A model is offered when its provider is configured; the animatic needs nothing.
+OPENAI_API_KEY = env("OPENAI_API_KEY")
+OPENAI_BASE_URL = env("OPENAI_BASE_URL", "https://api.openai.com/v1").rstrip("/")
+RUNWARE_API_KEY = env("RUNWARE_API_KEY")
+RUNWARE_BASE_URL = env("RUNWARE_BASE_URL", "https://api.runware.ai/v1").rstrip("/")

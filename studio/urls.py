@@ -1,8 +1,36 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from studio.views import campaigns, health, members, shots
+from studio.views import campaigns, editor, health, members, shots
+
+shot_patterns = [
+    path("", editor.shot_detail, name="shot_detail"),
+    path("edit/", shots.shot_edit, name="shot_edit"),
+    path("delete/", shots.shot_delete, name="shot_delete"),
+    path("move/", shots.shot_move, name="shot_move"),
+    path("save/", editor.shot_save, name="shot_save"),
+    path("preview/", editor.shot_preview, name="shot_preview"),
+    path("options/", editor.shot_options, name="shot_options"),
+    path("timeline/", editor.shot_timeline, name="shot_timeline"),
+    path("reference/", editor.reference_upload, name="reference_upload"),
+    path("reference/card/", editor.reference_card, name="reference_card"),
+    path("reference/fit/", editor.reference_fit, name="reference_fit"),
+    path("reference/remove/", editor.reference_remove, name="reference_remove"),
+    path("reference/<str:which>/", editor.reference_file, name="reference_file"),
+    path("versions/", editor.version_list, name="version_list"),
+    path("versions/<int:number>/", editor.version_compare, name="version_compare"),
+    path("versions/<int:number>/restore/", editor.version_restore, name="version_restore"),
+    path("template/", editor.template_apply, name="template_apply"),
+    path("save-template/", editor.template_save, name="template_save"),
+]
+
+member_patterns = [
+    path("", members.member_list, name="member_list"),
+    path("add/", members.member_add, name="member_add"),
+    path("<int:membership_id>/role/", members.member_role, name="member_role"),
+    path("<int:membership_id>/remove/", members.member_remove, name="member_remove"),
+]
 
 urlpatterns = [
     path("", campaigns.dashboard, name="dashboard"),
@@ -10,24 +38,12 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workspaces/switch/", members.workspace_switch, name="workspace_switch"),
-    path("w/<slug:slug>/members/", members.member_list, name="member_list"),
-    path("w/<slug:slug>/members/add/", members.member_add, name="member_add"),
-    path(
-        "w/<slug:slug>/members/<int:membership_id>/role/", members.member_role, name="member_role"
-    ),
-    path(
-        "w/<slug:slug>/members/<int:membership_id>/remove/",
-        members.member_remove,
-        name="member_remove",
-    ),
+    path("w/<slug:slug>/members/", include(member_patterns)),
     path("c/new/", campaigns.campaign_create, name="campaign_create"),
     path("c/<int:campaign_id>/", campaigns.campaign_board, name="campaign_board"),
     path("c/<int:campaign_id>/edit/", campaigns.campaign_edit, name="campaign_edit"),
     path("c/<int:campaign_id>/archive/", campaigns.campaign_archive, name="campaign_archive"),
     path("c/<int:campaign_id>/shots/new/", shots.shot_create, name="shot_create"),
-    path("c/<int:campaign_id>/shots/<int:shot_id>/", shots.shot_detail, name="shot_detail"),
-    path("c/<int:campaign_id>/shots/<int:shot_id>/edit/", shots.shot_edit, name="shot_edit"),
-    path("c/<int:campaign_id>/shots/<int:shot_id>/delete/", shots.shot_delete, name="shot_delete"),
-    path("c/<int:campaign_id>/shots/<int:shot_id>/move/", shots.shot_move, name="shot_move"),
+    path("c/<int:campaign_id>/shots/<int:shot_id>/", include(shot_patterns)),
     path("admin/", admin.site.urls),
 ]

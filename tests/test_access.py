@@ -10,8 +10,11 @@ from django.test import Client
 from django.urls import reverse
 
 from studio.access import ACTIONS, can
+from studio.images import check_image
 from studio.models import Membership, Role
 from tests.conftest import make_shot
+from tests.images import upload
+from tests.test_editor import editor_data
 
 ROLES = ["owner", "editor", "reviewer", "viewer"]
 
@@ -61,6 +64,44 @@ ENDPOINTS = [
     Endpoint("shot_edit", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"title": "Edited"}),
     Endpoint("shot_delete", "post", "edit_shot", shot_kwargs),
     Endpoint("shot_move", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"direction": "up"}),
+    Endpoint("shot_save", "post", "edit_shot", shot_kwargs, data=lambda ctx: editor_data()),
+    Endpoint("shot_preview", "post", "edit_shot", shot_kwargs, data=lambda ctx: editor_data()),
+    Endpoint(
+        "shot_options", "get", "edit_shot", shot_kwargs, data=lambda ctx: {"model_key": "animatic"}
+    ),
+    Endpoint(
+        "shot_timeline",
+        "post",
+        "edit_shot",
+        shot_kwargs,
+        data=lambda ctx: {**editor_data(), "op": "add"},
+    ),
+    Endpoint(
+        "reference_upload", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"image": upload()}
+    ),
+    Endpoint(
+        "reference_fit",
+        "post",
+        "edit_shot",
+        shot_kwargs,
+        data=lambda ctx: {"mode": "crop", "size": "1280x720"},
+    ),
+    Endpoint("reference_remove", "post", "edit_shot", shot_kwargs),
+    Endpoint("reference_card", "get", "edit_shot", shot_kwargs, data=lambda ctx: {"size": "1x1"}),
+    Endpoint(
+        "reference_file", "get", "view", lambda ctx: {**shot_kwargs(ctx), "which": "original"}
+    ),
+    Endpoint("version_list", "get", "view", shot_kwargs),
+    Endpoint("version_compare", "get", "view", lambda ctx: {**shot_kwargs(ctx), "number": 1}),
+    Endpoint("version_restore", "post", "edit_shot", lambda ctx: {**shot_kwargs(ctx), "number": 1}),
+    Endpoint(
+        "template_apply",
+        "post",
+        "edit_shot",
+        shot_kwargs,
+        data=lambda ctx: {"template": "seed:continuity-test"},
+    ),
+    Endpoint("template_save", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"name": "Mine"}),
     Endpoint("member_list", "get", "view", workspace_kwargs),
     Endpoint(
         "member_add",
@@ -78,9 +119,9 @@ ENDPOINTS = [
     ),
     Endpoint("member_remove", "post", "manage_members", membership_kwargs),
 ]
-POST_ONLY = sorted(
-    {e.name for e in ENDPOINTS if e.method == "post"} - {"campaign_edit", "shot_edit"}
-)
+GET_AND_POST = {"campaign_edit", "shot_edit"}
+POST_ONLY = sorted({e.name for e in ENDPOINTS if e.method == "post"} - GET_AND_POST)
+READ_ONLY = sorted({e.name for e in ENDPOINTS if e.method == "get"} - GET_AND_POST)
 
 
 @pytest.fixture
@@ -91,11 +132,15 @@ def ctx(team, workspace, campaign):
     target_user = make_user("tess")
     target = Membership.objects.create(workspace=workspace, user=target_user, role=Role.VIEWER)
     make_shot(campaign, title="First")
+    shot = make_shot(campaign, title="Second")
+    image = upload(size=(1000, 1000))
+    shot.set_reference(image, check_image(image))
+    shot.record_version(team["owner"], "first version")
     return {
         "team": team,
         "workspace": workspace,
         "campaign": campaign,
-        "shot": make_shot(campaign, title="Second"),
+        "shot": shot,
         "target": target,
     }
 
@@ -133,7 +178,7 @@ def test_it_refuses_get_on_post_only_views(client, ctx, name):
     assert response.status_code == 405
 
 
-@pytest.mark.parametrize("name", ["campaign_board", "shot_detail", "member_list"])
+@pytest.mark.parametrize("name", READ_ONLY)
 def test_it_refuses_post_on_read_only_views(client, ctx, name):
     endpoint = next(e for e in ENDPOINTS if e.name == name)
     client.force_login(ctx["team"]["owner"])

@@ -15,3 +15,15 @@ document.addEventListener("htmx:responseError", (event) => {
   box.textContent = message;
   setTimeout(() => box.remove(), 6000);
 });
+
+// The shot editor shows either the layers or the timeline, following the mode radio.
+function syncEditorMode(form) {
+  const checked = form.querySelector("input[name=mode]:checked");
+  if (checked) form.dataset.mode = checked.value;
+}
+document.addEventListener("change", (event) => {
+  if (event.target.name === "mode" && event.target.form) syncEditorMode(event.target.form);
+});
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-editor]").forEach(syncEditorMode);
+});

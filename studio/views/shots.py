@@ -83,14 +83,3 @@ def shot_move(request, campaign_id: int, shot_id: int):
     campaign = shot.campaign
     campaign.my_role = shot.my_role
     return _board_or_redirect(request, campaign)
-
-
-@login_required
-@require_http_methods(["GET"])
-def shot_detail(request, campaign_id: int, shot_id: int):
-    shot = _get_shot_for_user(request, campaign_id, shot_id, "view")
-    return render(
-        request,
-        "studio/shot_detail.html",
-        {"shot": shot, "campaign": shot.campaign, "perms_": allowed_actions(shot.my_role)},
-    )

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from studio.models import Membership, Role, Workspace
+from generation import catalog
+from studio.models import Campaign, CampaignStatus, Membership, Role, Shot, Workspace
+from studio.prompting import SEED_TEMPLATES, BrandKit, compile_prompt, template_prompt
 
 DEMO_WORKSPACE = "Demo Studio"
 
@@ -47,3 +52,52 @@ class Command(BaseCommand):
         Membership.objects.get_or_create(
             workspace=workspace, user=user, defaults={"role": Role.OWNER}
         )
+        if not workspace.campaigns.exists():
+            create_demo_campaign(workspace, user)
+            self.stdout.write("Demo campaign “Northwind Coffee — Cold Brew launch” created.")
+
+
+DEMO_SHOTS = [
+    ("Bean to cup", "coffee-timeline"),
+    ("One continuous push-in", "continuity-test"),
+    ("Product hero", "product-commercial"),
+    ("Morning ritual", "screenwriter-narrative"),
+]
+
+
+def create_demo_campaign(workspace, user) -> Campaign:
+    """A coffee brand's launch, its shots built from the seed examples, so a newcomer's first
+    screen is a real board with real structured prompts and a timeline."""
+    campaign = Campaign.objects.create(
+        workspace=workspace,
+        name="Northwind Coffee — Cold Brew launch",
+        brief="Launch Northwind's new cold brew for spring: four vertical spots for social, "
+        "warm and premium, ending on the cup and the logo.",
+        status=CampaignStatus.IN_PRODUCTION,
+        budget=Decimal("250.00"),
+        due_date=timezone.localdate() + timedelta(days=21),
+        target_formats=["9:16", "16:9"],
+        brand_style="Premium, warm and unhurried; natural textures",
+        brand_palette="amber, espresso brown, cream",
+        brand_sound="gentle acoustic guitar",
+        brand_banned_words="cheap, instant",
+        created_by=user,
+    )
+    animatic = catalog.get(catalog.DEFAULT_MODEL)
+    for position, (title, key) in enumerate(DEMO_SHOTS, start=1):
+        seed = SEED_TEMPLATES[key]
+        shot = Shot.objects.create(
+            campaign=campaign,
+            position=position,
+            title=title,
+            prompt=template_prompt(key),
+            model_key=animatic.key,
+            size=seed["size"],
+            seconds=seed["seconds"],
+        )
+        shot.record_version(
+            user,
+            compile_prompt(shot.prompt, animatic, BrandKit.from_campaign(campaign)).text,
+            note=f"From the example “{seed['label']}”",
+        )
+    return campaign

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping, key):
+    """`{{ lint_by_field|get:"scene" }}`: a dict lookup with a variable key."""
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def money(value) -> str:
+    """Dollars with cents, or with more digits when a cent would hide the price."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    if value != 0 and abs(value) < Decimal("0.01"):
+        return f"${value.normalize():f}"
+    return f"${value.quantize(Decimal('0.01')):,}"
+
+
+@register.filter
+def dimensions(value) -> str:
+    if not value:
+        return ""
+    return f"{value[0]}×{value[1]}"
+
+
+@register.filter
+def segslot(index, name) -> str:
+    """The lint slot of a timeline segment's field: `seg-2-action`."""
+    return f"seg-{index}-{name}"
