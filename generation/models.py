@@ -54,6 +54,8 @@ class Render(models.Model):
     size = models.CharField(max_length=16)
     seconds = models.PositiveSmallIntegerField()
     prompt_text = models.TextField()
+    prompt_json = models.JSONField(default=dict, blank=True)  # the structured prompt, frozen
+    audio = models.BooleanField(default=True)
     reference_image_key = models.CharField(max_length=500, blank=True)
     remix_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="remixes"
@@ -66,10 +68,12 @@ class Render(models.Model):
         max_length=16, choices=RenderStatus.choices, default=RenderStatus.QUEUED, db_index=True
     )
     progress = models.PositiveSmallIntegerField(default=0)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)  # submits and store tries
+    polls = models.PositiveIntegerField(default=0)
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     provider_expires_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
 
     # Why it failed, and whether it cost money.
     error_code = models.CharField(max_length=64, blank=True)
@@ -129,3 +133,38 @@ class RenderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.render_id}: {self.from_status} -> {self.to_status}"
+
+
+class AnimaticJob(models.Model):
+    """A job of the built-in animatic provider. Kept in the database (not on a worker's disk)
+    so any worker can render it and any node can poll it; the MP4 goes to media storage."""
+
+    STATUSES = ["queued", "in_progress", "completed", "failed", "cancelled"]
+
+    job_id = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=16, default="queued")
+    progress = models.PositiveSmallIntegerField(default=0)
+    spec = models.JSONField(default=dict)
+    output_key = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"animatic {self.job_id} ({self.status})"
+
+    def as_status(self):
+        from generation.providers.base import JobStatus, ProviderError
+
+        error = None
+        if self.status == "failed":
+            error = ProviderError(
+                f"The animatic could not be rendered: {self.error}",
+                code="render_failed",
+                permanent=True,
+            )
+        state = {"cancelled": "failed"}.get(self.status, self.status)
+        if self.status == "cancelled":
+            error = ProviderError("The animatic was cancelled.", code="cancelled", permanent=True)
+        return JobStatus(job_id=self.job_id, state=state, progress=self.progress, error=error)

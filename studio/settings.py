@@ -233,7 +233,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 Q_CLUSTER = {
     "name": "reelroom",
-    "workers": envint("STUDIO_WORKERS", 2),
+    "workers": envint("STUDIO_WORKERS", 4),
     # timeout < retry: a task still running is never handed to a second worker.
     "timeout": envint("STUDIO_TASK_TIMEOUT", 300),
     "retry": envint("STUDIO_TASK_RETRY", 360),
@@ -252,6 +252,9 @@ if env("STUDIO_QUEUE_BROKER", "orm") == "redis":
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+
+# Threads one sweep uses to poll providers at once (each provider also has its own limit).
+STUDIO_SWEEP_THREADS = envint("STUDIO_SWEEP_THREADS", 4)
 
 # /healthz reports the queue unhealthy when no cluster has reported for this long.
 STUDIO_QUEUE_HEARTBEAT_MAX_AGE = envint("STUDIO_QUEUE_HEARTBEAT_MAX_AGE", 30)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from studio.views import campaigns, editor, health, members, shots
+from studio.views import campaigns, editor, health, members, shots, takes
 
 shot_patterns = [
     path("", editor.shot_detail, name="shot_detail"),
@@ -23,6 +23,8 @@ shot_patterns = [
     path("versions/<int:number>/restore/", editor.version_restore, name="version_restore"),
     path("template/", editor.template_apply, name="template_apply"),
     path("save-template/", editor.template_save, name="template_save"),
+    path("generate/", takes.shot_generate, name="shot_generate"),
+    path("takes/poll/", takes.takes_poll, name="takes_poll"),
 ]
 
 member_patterns = [
@@ -45,5 +47,7 @@ urlpatterns = [
     path("c/<int:campaign_id>/archive/", campaigns.campaign_archive, name="campaign_archive"),
     path("c/<int:campaign_id>/shots/new/", shots.shot_create, name="shot_create"),
     path("c/<int:campaign_id>/shots/<int:shot_id>/", include(shot_patterns)),
+    path("takes/<int:render_id>/cancel/", takes.take_cancel, name="take_cancel"),
+    path("takes/<int:render_id>/media/<str:variant>/", takes.take_media, name="take_media"),
     path("admin/", admin.site.urls),
 ]

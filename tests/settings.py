@@ -22,3 +22,4 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STUDIO_S3_BUCKET = ""
+STUDIO_SWEEP_THREADS = 1

@@ -37,3 +37,10 @@ def dimensions(value) -> str:
 def segslot(index, name) -> str:
     """The lint slot of a timeline segment's field: `seg-2-action`."""
     return f"seg-{index}-{name}"
+
+
+@register.filter
+def seconds(milliseconds) -> str:
+    if milliseconds is None:
+        return "—"
+    return f"{milliseconds / 1000:.1f}"

@@ -4,6 +4,7 @@ reference image, prompt versions and templates."""
 from __future__ import annotations
 
 import difflib
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,7 @@ from studio.forms import (
     ShotEditorForm,
 )
 from studio.models import PromptTemplate, Shot
+from studio.views.takes import take_cards
 
 PAGE = "studio/shot_detail.html"
 STATIC_LINT_SLOTS = [
@@ -78,6 +80,7 @@ def _lint_slots(form: ShotEditorForm) -> list[str]:
 
 def _context(request, shot: Shot, form: ShotEditorForm, **extra) -> dict:
     analysis = extra.pop("analysis", None) or _analysis_for(shot, form)
+    takes = take_cards(shot)
     return {
         "shot": shot,
         "campaign": shot.campaign,
@@ -95,6 +98,9 @@ def _context(request, shot: Shot, form: ShotEditorForm, **extra) -> dict:
             workspace_id=shot.campaign.workspace_id
         ).only("pk", "name"),
         "output_size": _output_size(shot.size),
+        "takes": takes,
+        "poll_ids": [t.pk for t in takes if t.in_flight],
+        "batch_key": uuid.uuid4(),
         **extra,
     }
 
@@ -123,10 +129,9 @@ def shot_detail(request, campaign_id: int, shot_id: int):
     return render(request, PAGE, _context(request, shot, form))
 
 
-@login_required
-@require_POST
-def shot_save(request, campaign_id: int, shot_id: int):
-    shot = _get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
+def save_from_form(request, shot: Shot):
+    """Validate the editor's form against the catalog and lint, then save the shot and keep a
+    version. Returns (form, analysis, version); the form has errors when nothing was saved."""
     form = ShotEditorForm(request.POST, shot=shot)
     analysis = _analysis_for(shot, form)
     if analysis is not None:
@@ -136,10 +141,7 @@ def shot_save(request, campaign_id: int, shot_id: int):
         for item in analysis.errors:
             form.add_error(None, item.message)
     if not form.is_valid():
-        messages.error(
-            request, "Not saved: fix what is marked below. Everything you typed is still here."
-        )
-        return render(request, PAGE, _context(request, shot, form, analysis=analysis), status=422)
+        return form, analysis, None
     data = form.cleaned_data
     with transaction.atomic():
         shot.title = data["title"]
@@ -147,6 +149,24 @@ def shot_save(request, campaign_id: int, shot_id: int):
         shot.model_key, shot.size, shot.seconds = data["model_key"], data["size"], data["seconds"]
         shot.save()
         version = shot.record_version(request.user, analysis.text)
+    return form, analysis, version
+
+
+def render_editor(request, shot: Shot, form, analysis, status=200):
+    return render(request, PAGE, _context(request, shot, form, analysis=analysis), status=status)
+
+
+NOT_SAVED = "Not saved: fix what is marked below. Everything you typed is still here."
+
+
+@login_required
+@require_POST
+def shot_save(request, campaign_id: int, shot_id: int):
+    shot = _get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
+    form, analysis, version = save_from_form(request, shot)
+    if form.errors:
+        messages.error(request, NOT_SAVED)
+        return render_editor(request, shot, form, analysis, status=422)
     messages.success(
         request,
         f"Saved as version {version.number}."

@@ -1,0 +1,131 @@
+"""The provider interface and its one error type.
+
+Every adapter turns a JobSpec into a provider job and reports JobStatus; every failure is a
+ProviderError that says whether it is permanent, what a marketer can do about it, when to try
+again, and whether it cost money.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+
+class ProviderError(Exception):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        permanent: bool,
+        billed: bool = False,
+        retry_after: float | None = None,
+        sent: bool = True,
+    ):
+        super().__init__(message)
+        self.message = message  # written for a marketer: what happened and what to do
+        self.code = code
+        self.permanent = permanent
+        self.billed = billed
+        self.retry_after = retry_after
+        # False when the request provably never reached the provider (connection refused, a
+        # 429 at create): resubmitting then cannot make a second job.
+        self.sent = sent
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+class OutcomeUnknown(ProviderError):
+    """The create may or may not have made a job (timeout, 5xx after sending, a dropped
+    connection): the take must be reconciled before anything is sent again."""
+
+    def __init__(self, message: str = "The provider did not confirm the request.", **kwargs):
+        super().__init__(
+            message, code=kwargs.pop("code", "outcome_unknown"), permanent=False, **kwargs
+        )
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """What to ask a provider for; built from a Render row, never from a request."""
+
+    idempotency_key: str
+    model_id: str
+    size: str
+    width: int
+    height: int
+    seconds: int
+    prompt: str
+    audio: bool = True
+    reference_image_key: str = ""
+    remix_of_job_id: str = ""
+    title: str = ""
+    structure: dict = field(default_factory=dict)
+    created_after: datetime | None = None
+    webhook_url: str = ""
+
+
+@dataclass
+class JobStatus:
+    job_id: str
+    state: str  # queued | in_progress | completed | failed
+    progress: int = 0
+    error: ProviderError | None = None
+    expires_at: datetime | None = None
+    cost: Decimal | None = None
+    has_thumbnail: bool = False
+    has_spritesheet: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("completed", "failed")
+
+
+class Provider:
+    name = ""
+    label = ""
+    # Polling: first poll after `first_poll`, then ×`backoff` up to `max_poll` seconds.
+    first_poll = 10.0
+    backoff = 1.5
+    max_poll = 60.0
+    # How many of this provider's takes one sweep handles at once.
+    concurrency = 4
+    # A free provider never bills (the animatic); a paid one bills a completed job.
+    free = False
+
+    def submit(self, spec: JobSpec) -> JobStatus:
+        raise NotImplementedError
+
+    def poll(self, job_id: str) -> JobStatus:
+        raise NotImplementedError
+
+    def find(self, spec: JobSpec) -> JobStatus | None:
+        """Reconciliation: the job this spec made, or None when the provider provably has
+        none. Raises ProviderError when it cannot tell."""
+        raise NotImplementedError
+
+    def open_result(
+        self, job_id: str, variant: str = "video"
+    ) -> AbstractContextManager[Iterator[bytes]]:
+        """The result's bytes as a stream of chunks (never the whole file in memory)."""
+        raise NotImplementedError
+
+    def remix(self, job_id: str, spec: JobSpec) -> JobStatus:
+        raise ProviderError(
+            "This provider cannot remix a take.",
+            code="remix_unsupported",
+            permanent=True,
+            sent=False,
+        )
+
+    def cancel(self, job_id: str) -> bool:
+        """Ask the provider to stop; True when it confirmed. Best effort."""
+        return False
+
+    def cleanup(self, job_id: str) -> None:
+        """Forget provider-side copies once the take is stored (optional)."""

@@ -1,0 +1,307 @@
+"""The OpenAI-compatible Videos API (`/v1/videos`), over httpx.
+
+OpenAI removed the API on 2026-09-24; gateways still serve the same contract, so the base URL
+comes from OPENAI_BASE_URL. There is no idempotency header: a create whose answer was lost is
+reconciled by listing recent jobs and matching model, size, seconds and prompt.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import PurePosixPath
+
+import httpx
+from django.conf import settings
+from django.core.files.storage import default_storage
+
+from generation.providers.base import (
+    JobSpec,
+    JobStatus,
+    OutcomeUnknown,
+    Provider,
+    ProviderError,
+)
+
+TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+DOWNLOAD_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+CONTENT_RULES = (
+    "The provider refused this under its content rules (no real people, no human faces in the "
+    "reference image, no copyrighted characters or music, suitable for under-18s). Change the "
+    "prompt or the image and try again."
+)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _error_body(response: httpx.Response) -> tuple[str, str, str]:
+    try:
+        error = response.json().get("error") or {}
+    except ValueError:
+        return "", "", ""
+    if not isinstance(error, dict):
+        return "", "", ""
+    return (
+        str(error.get("code") or ""),
+        str(error.get("message") or ""),
+        str(error.get("param") or ""),
+    )
+
+
+def _timestamp(value) -> datetime | None:
+    return datetime.fromtimestamp(int(value), tz=UTC) if value else None
+
+
+class OpenAIProvider(Provider):
+    name = "openai"
+    label = "OpenAI-compatible Videos API"
+    first_poll = 10.0
+    backoff = 1.5
+    max_poll = 60.0
+    concurrency = 4
+
+    def __init__(self, base_url: str | None = None, api_key: str | None = None):
+        self.base_url = (base_url or settings.OPENAI_BASE_URL).rstrip("/")
+        self.api_key = api_key if api_key is not None else settings.OPENAI_API_KEY
+
+    def _client(self, timeout=TIMEOUT) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.base_url,
+            timeout=timeout,
+            headers={"Authorization": f"Bearer {self.api_key}"},
+        )
+
+    # ------------------------------------------------------------------ errors
+
+    def _raise_for(self, response: httpx.Response, *, creating: bool) -> None:
+        if response.status_code < 400:
+            return
+        code, message, param = _error_body(response)
+        status = response.status_code
+        if status == 429 and code != "insufficient_quota":
+            raise ProviderError(
+                "The provider is busy (rate limited); Reelroom will try again.",
+                code="rate_limited",
+                permanent=False,
+                sent=False,
+                retry_after=_retry_after(response),
+            )
+        if status >= 500:
+            if creating:
+                raise OutcomeUnknown(
+                    f"The provider answered {status} after receiving the "
+                    "request; checking whether it made the video."
+                )
+            raise ProviderError(
+                f"The provider had a problem ({status}); Reelroom will try again.",
+                code="provider_unavailable",
+                permanent=False,
+                retry_after=_retry_after(response),
+            )
+        if status in (401, 403):
+            raise ProviderError(
+                "The provider refused the API key. An owner should check OPENAI_API_KEY.",
+                code="unauthorized",
+                permanent=True,
+            )
+        if status == 429 or status == 402:
+            raise ProviderError(
+                "The provider account has no credit left. Top it up, then generate again.",
+                code="insufficient_quota",
+                permanent=True,
+            )
+        if status in (404, 410):
+            raise ProviderError(
+                "The provider no longer has this video.",
+                code="expired" if not creating else "not_found",
+                permanent=True,
+            )
+        if "moderation" in code or "content" in code or "safety" in code:
+            raise ProviderError(CONTENT_RULES, code=code or "content_policy", permanent=True)
+        if param == "input_reference":
+            raise ProviderError(
+                f"The reference image was refused: {message or 'check it'}. "
+                "It must be a JPEG, PNG or WebP of exactly the video's size.",
+                code=code or "invalid_reference",
+                permanent=True,
+            )
+        raise ProviderError(
+            f"The provider refused the request: {message or status}.",
+            code=code or f"http_{status}",
+            permanent=True,
+        )
+
+    @staticmethod
+    def _json(response: httpx.Response, *, creating: bool) -> dict:
+        try:
+            body = response.json()
+            if not isinstance(body, dict) or "id" not in body:
+                raise ValueError
+            return body
+        except ValueError:
+            if creating:
+                raise OutcomeUnknown(
+                    "The provider's answer could not be read.", code="malformed_response"
+                ) from None
+            raise ProviderError(
+                "The provider's answer could not be read; Reelroom will try again.",
+                code="malformed_response",
+                permanent=False,
+            ) from None
+
+    @staticmethod
+    def _status(video: dict) -> JobStatus:
+        state = {
+            "queued": "queued",
+            "in_progress": "in_progress",
+            "completed": "completed",
+            "failed": "failed",
+        }.get(video.get("status"), "in_progress")
+        error = None
+        if state == "failed":
+            err = video.get("error") or {}
+            code = str(err.get("code") or "failed")
+            message = str(err.get("message") or "The provider could not make this video.")
+            if "moderation" in code or "content" in code or "safety" in code:
+                message = CONTENT_RULES
+            error = ProviderError(message, code=code, permanent=True, billed=False)
+        return JobStatus(
+            job_id=str(video["id"]),
+            state=state,
+            progress=int(video.get("progress") or 0),
+            error=error,
+            expires_at=_timestamp(video.get("expires_at")),
+            has_thumbnail=True,
+            has_spritesheet=True,
+        )
+
+    def _transport_error(self, error: httpx.HTTPError, *, creating: bool) -> ProviderError:
+        if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout):
+            return ProviderError(
+                "Reelroom could not reach the provider; it will try again.",
+                code="unreachable",
+                permanent=False,
+                sent=False,
+            )
+        if creating:
+            return OutcomeUnknown(
+                "The connection to the provider broke after the request was "
+                "sent; checking whether it made the video.",
+                code="connection_lost",
+            )
+        return ProviderError(
+            "The connection to the provider broke; Reelroom will try again.",
+            code="connection_lost",
+            permanent=False,
+        )
+
+    # ------------------------------------------------------------------ calls
+
+    def submit(self, spec: JobSpec) -> JobStatus:
+        data = {
+            "prompt": spec.prompt,
+            "model": spec.model_id,
+            "seconds": str(spec.seconds),
+            "size": spec.size,
+        }
+        files = None
+        try:
+            if spec.reference_image_key:
+                name = PurePosixPath(spec.reference_image_key).name
+                content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                with default_storage.open(spec.reference_image_key, "rb") as handle:
+                    files = {"input_reference": (name, handle.read(), content_type)}
+            with self._client() as client:
+                response = client.post("/videos", data=data, files=files)
+        except httpx.HTTPError as error:
+            raise self._transport_error(error, creating=True) from None
+        self._raise_for(response, creating=True)
+        return self._status(self._json(response, creating=True))
+
+    def poll(self, job_id: str) -> JobStatus:
+        try:
+            with self._client() as client:
+                response = client.get(f"/videos/{job_id}")
+        except httpx.HTTPError as error:
+            raise self._transport_error(error, creating=False) from None
+        self._raise_for(response, creating=False)
+        return self._status(self._json(response, creating=False))
+
+    def find(self, spec: JobSpec) -> JobStatus | None:
+        since = (spec.created_after or datetime.now(UTC)) - timedelta(minutes=2)
+        after = None
+        try:
+            with self._client() as client:
+                for _page in range(20):
+                    params = {"limit": 100, "order": "desc"}
+                    if after:
+                        params["after"] = after
+                    response = client.get("/videos", params=params)
+                    self._raise_for(response, creating=False)
+                    body = response.json()
+                    for video in body.get("data", []):
+                        created = _timestamp(video.get("created_at"))
+                        if created and created < since:
+                            return None
+                        if (
+                            video.get("model") == spec.model_id
+                            and video.get("size") == spec.size
+                            and str(video.get("seconds")) == str(spec.seconds)
+                            and video.get("prompt") == spec.prompt
+                        ):
+                            return self._status(video)
+                    if not body.get("has_more"):
+                        return None
+                    after = body.get("last_id")
+        except httpx.HTTPError as error:
+            raise self._transport_error(error, creating=False) from None
+        except ValueError:
+            raise ProviderError(
+                "The provider's list could not be read.", code="malformed_response", permanent=False
+            ) from None
+        raise ProviderError(
+            "Too many recent videos to be sure; Reelroom will look again.",
+            code="reconcile_incomplete",
+            permanent=False,
+        )
+
+    @contextmanager
+    def open_result(self, job_id: str, variant: str = "video") -> Iterator[Iterator[bytes]]:
+        try:
+            with (
+                self._client(DOWNLOAD_TIMEOUT) as client,
+                client.stream(
+                    "GET", f"/videos/{job_id}/content", params={"variant": variant}
+                ) as response,
+            ):
+                if response.status_code >= 400:
+                    response.read()
+                    self._raise_for(response, creating=False)
+                yield response.iter_bytes(1024 * 1024)
+        except httpx.HTTPError as error:
+            raise self._transport_error(error, creating=False) from None
+
+    def remix(self, job_id: str, spec: JobSpec) -> JobStatus:
+        try:
+            with self._client() as client:
+                response = client.post(f"/videos/{job_id}/remix", json={"prompt": spec.prompt})
+        except httpx.HTTPError as error:
+            raise self._transport_error(error, creating=True) from None
+        self._raise_for(response, creating=True)
+        return self._status(self._json(response, creating=True))
+
+    def cancel(self, job_id: str) -> bool:
+        try:
+            with self._client() as client:
+                response = client.delete(f"/videos/{job_id}")
+        except httpx.HTTPError:
+            return False
+        return response.status_code < 400

@@ -1,0 +1,31 @@
+"""Helpers that drive takes through the real tasks (django-q2 in sync mode)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from generation import jobs
+from generation.models import FINISHED, Render
+
+
+def settle(capture, renders=None, passes: int = 30) -> list[Render]:
+    """Run sweeps (as the cluster would, with every take due) until the takes finish."""
+    pks = [r.pk for r in renders] if renders else list(Render.objects.values_list("pk", flat=True))
+    for _ in range(passes):
+        with capture(execute=True):
+            jobs.sweep_once(now=timezone.now() + timedelta(minutes=10))
+        current = list(Render.objects.filter(pk__in=pks).order_by("take"))
+        if all(r.status in FINISHED for r in current):
+            return current
+    return list(Render.objects.filter(pk__in=pks).order_by("take"))
+
+
+def transitions(render) -> list[tuple[str, str]]:
+    return list(
+        render.events.exclude(from_status="", to_status="queued")
+        .filter(kind__in=["transition", "reaped", "retry"])
+        .exclude(from_status="")
+        .values_list("from_status", "to_status")
+    )
