@@ -12,9 +12,12 @@ from django_q.tasks import async_task
 from generation import jobs
 from generation.providers import animatic
 
-SWEEP_SECONDS = 55  # one scheduled sweep loops this long; the schedule fires every minute
+# The sweep runs as a chain of short links: each link sweeps every SWEEP_PAUSE seconds for
+# SWEEP_SECONDS, then enqueues the next link. Short links let a stopping cluster finish within
+# seconds; the once-a-minute schedule restarts the chain if a worker died with it.
+SWEEP_SECONDS = 8.0
 SWEEP_PAUSE = 2.0
-SWEEP_ALIVE_KEY = "reelroom:sweep-alive"
+CHAIN_KEY = "reelroom:sweep-chain"
 
 
 def enqueue(name: str, pk: int) -> None:
@@ -52,28 +55,36 @@ def sweep() -> int:
 
 
 def sweep_loop(seconds: float = SWEEP_SECONDS) -> None:
-    """Sweep every couple of seconds for about a minute (django-q2's scheduler fires at best
-    every 30 s, so a scheduled task that loops keeps completion-to-preview latency low)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        cache.set(SWEEP_ALIVE_KEY, True, timeout=int(SWEEP_PAUSE * 5))
-        jobs.sweep_once()
-        if time.monotonic() + SWEEP_PAUSE >= deadline:
-            break
-        time.sleep(SWEEP_PAUSE)
+    """One link of the sweep chain (django-q2's scheduler fires at best every 30 s, so the chain
+    keeps completion-to-preview latency at a few seconds)."""
+    if not cache.add(CHAIN_KEY, True, timeout=int(seconds * 3)):
+        jobs.sweep_once()  # a chain is alive: one pass, no second chain
+        return
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            jobs.sweep_once()
+            if time.monotonic() + SWEEP_PAUSE >= deadline:
+                break
+            time.sleep(SWEEP_PAUSE)
+    finally:
+        cache.delete(CHAIN_KEY)
+        _enqueue_sweep()
 
 
-def kick_sweep() -> None:
-    """Start a sweep now if none has run lately (right after the cluster starts, the schedule
-    may be up to a minute away). Two sweeps at once are harmless."""
+def _enqueue_sweep() -> None:
     from django.conf import settings
 
     if settings.Q_CLUSTER.get("sync"):
-        return
-    if cache.add(SWEEP_ALIVE_KEY, True, timeout=int(SWEEP_PAUSE * 5)):
-        async_task(
-            "generation.tasks.sweep_loop", task_name=f"sweep-{time.time_ns()}", group="sweep"
-        )
+        return  # inline tasks would chain forever; tests drive sweeps themselves
+    async_task("generation.tasks.sweep_loop", task_name=f"sweep-{time.time_ns()}", group="sweep")
+
+
+def kick_sweep() -> None:
+    """Start the sweep chain now if it is not running (right after the cluster starts, the
+    schedule may be a minute away)."""
+    if not cache.get(CHAIN_KEY):
+        _enqueue_sweep()
 
 
 def ensure_schedules(**kwargs) -> None:

@@ -201,24 +201,32 @@ STATIC_ROOT = Path(env("STUDIO_STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_ROOT = Path(env("STUDIO_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 
+
 # Media: the team's S3 bucket when configured, a private local folder otherwise.
-STUDIO_S3_BUCKET = env("STUDIO_S3_BUCKET")
-if STUDIO_S3_BUCKET:
-    _media_storage = {
+def s3_media_storage() -> dict:
+    """django-storages' S3 backend from the STUDIO_S3_* variables: private objects, presigned
+    preview URLs that live at most 15 minutes."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": STUDIO_S3_BUCKET,
+            "bucket_name": env("STUDIO_S3_BUCKET"),
             "endpoint_url": env("STUDIO_S3_ENDPOINT_URL") or None,
             "region_name": env("STUDIO_S3_REGION") or None,
             "access_key": env("STUDIO_S3_ACCESS_KEY_ID") or None,
             "secret_key": env("STUDIO_S3_SECRET_ACCESS_KEY") or None,
             "addressing_style": env("STUDIO_S3_ADDRESSING_STYLE") or None,
             "default_acl": "private",
+            "signature_version": "s3v4",
             "querystring_auth": True,
             "querystring_expire": min(envint("STUDIO_PREVIEW_URL_SECONDS", 900), 900),
             "file_overwrite": False,
         },
     }
+
+
+STUDIO_S3_BUCKET = env("STUDIO_S3_BUCKET")
+if STUDIO_S3_BUCKET:
+    _media_storage = s3_media_storage()
 else:
     _media_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -252,6 +260,9 @@ if env("STUDIO_QUEUE_BROKER", "orm") == "redis":
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+
+# Seconds to wait for a provider's answer (downloads get twice as long between chunks).
+STUDIO_HTTP_TIMEOUT = envint("STUDIO_HTTP_TIMEOUT", 30)
 
 # Threads one sweep uses to poll providers at once (each provider also has its own limit).
 STUDIO_SWEEP_THREADS = envint("STUDIO_SWEEP_THREADS", 4)

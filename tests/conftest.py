@@ -92,3 +92,35 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(scope="session")
+def sample_mp4(tmp_path_factory, django_db_setup) -> bytes:
+    """A real 4-second 1280×720 H.264 + AAC MP4, rendered once by the animatic."""
+    from generation.providers.animatic import render
+
+    out = tmp_path_factory.mktemp("media") / "sample.mp4"
+    spec = {
+        "title": "Sample",
+        "prompt": "A cup of coffee on a table.",
+        "width": 1280,
+        "height": 720,
+        "seconds": 4,
+        "audio": True,
+        "structure": {"scene": "A cup of coffee on a table."},
+    }
+    render(spec, out, lambda percent: None)
+    return out.read_bytes()
+
+
+@pytest.fixture
+def openai_fake(sample_mp4, settings):
+    from tests.fakes.openai_fake import API_KEY, FakeOpenAI
+
+    fake = FakeOpenAI(sample_mp4).start()
+    settings.OPENAI_API_KEY = API_KEY
+    settings.OPENAI_BASE_URL = fake.url
+    settings.STUDIO_HTTP_TIMEOUT = 2
+    yield fake
+    fake.stop()
+    assert fake.seen.violations == [], "requests broke the documented contract"

@@ -7,7 +7,7 @@ from pathlib import Path
 os.environ.setdefault("STUDIO_VAR_DIR", tempfile.mkdtemp(prefix="reelroom-test-"))
 
 from studio.settings import *  # noqa: E402,F403
-from studio.settings import Q_CLUSTER, VAR_DIR  # noqa: E402
+from studio.settings import LOGGING, Q_CLUSTER, VAR_DIR  # noqa: E402
 
 MEDIA_ROOT = Path(VAR_DIR) / "media"
 STORAGES = {  # noqa: F405
@@ -23,3 +23,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STUDIO_S3_BUCKET = ""
 STUDIO_SWEEP_THREADS = 1
+LOGGING = {
+    **LOGGING,
+    "loggers": {
+        **LOGGING["loggers"],
+        "django-q": {"level": "WARNING"},
+        "werkzeug": {"level": "WARNING"},
+    },
+}  # noqa: F405

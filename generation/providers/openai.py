@@ -25,8 +25,6 @@ from generation.providers.base import (
     ProviderError,
 )
 
-TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-DOWNLOAD_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 CONTENT_RULES = (
     "The provider refused this under its content rules (no real people, no human faces in the "
     "reference image, no copyrighted characters or music, suitable for under-18s). Change the "
@@ -72,10 +70,11 @@ class OpenAIProvider(Provider):
         self.base_url = (base_url or settings.OPENAI_BASE_URL).rstrip("/")
         self.api_key = api_key if api_key is not None else settings.OPENAI_API_KEY
 
-    def _client(self, timeout=TIMEOUT) -> httpx.Client:
+    def _client(self, read_timeout: float | None = None) -> httpx.Client:
+        seconds = read_timeout or settings.STUDIO_HTTP_TIMEOUT
         return httpx.Client(
             base_url=self.base_url,
-            timeout=timeout,
+            timeout=httpx.Timeout(seconds, connect=min(10.0, seconds)),
             headers={"Authorization": f"Bearer {self.api_key}"},
         )
 
@@ -206,21 +205,21 @@ class OpenAIProvider(Provider):
     # ------------------------------------------------------------------ calls
 
     def submit(self, spec: JobSpec) -> JobStatus:
-        data = {
-            "prompt": spec.prompt,
-            "model": spec.model_id,
-            "seconds": str(spec.seconds),
-            "size": spec.size,
-        }
-        files = None
+        # Always multipart/form-data (the contract), with or without a reference image.
+        parts = [
+            ("prompt", (None, spec.prompt)),
+            ("model", (None, spec.model_id)),
+            ("seconds", (None, str(spec.seconds))),
+            ("size", (None, spec.size)),
+        ]
         try:
             if spec.reference_image_key:
                 name = PurePosixPath(spec.reference_image_key).name
                 content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
                 with default_storage.open(spec.reference_image_key, "rb") as handle:
-                    files = {"input_reference": (name, handle.read(), content_type)}
+                    parts.append(("input_reference", (name, handle.read(), content_type)))
             with self._client() as client:
-                response = client.post("/videos", data=data, files=files)
+                response = client.post("/videos", files=parts)
         except httpx.HTTPError as error:
             raise self._transport_error(error, creating=True) from None
         self._raise_for(response, creating=True)
@@ -277,7 +276,7 @@ class OpenAIProvider(Provider):
     def open_result(self, job_id: str, variant: str = "video") -> Iterator[Iterator[bytes]]:
         try:
             with (
-                self._client(DOWNLOAD_TIMEOUT) as client,
+                self._client(settings.STUDIO_HTTP_TIMEOUT * 2) as client,
                 client.stream(
                     "GET", f"/videos/{job_id}/content", params={"variant": variant}
                 ) as response,

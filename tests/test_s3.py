@@ -1,0 +1,148 @@
+"""Takes stored in a real S3 protocol peer: moto's server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+from urllib.parse import parse_qs, urlsplit
+
+import boto3
+import httpx
+import pytest
+from botocore.exceptions import ClientError
+from django.urls import reverse
+from django.utils import timezone
+from moto.server import ThreadedMotoServer
+
+from generation import jobs
+from generation.models import RenderStatus
+from studio.settings import s3_media_storage
+from tests.pipeline import settle
+
+S = RenderStatus
+BUCKET = "reelroom-takes"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class S3:
+    def __init__(self):
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+
+    def start(self):
+        self.server.start()
+
+    def stop(self):
+        self.server.stop()
+
+    def restart(self):
+        # moto keeps its buckets in the process, so a new server on the same port sees them.
+        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self.server.start()
+
+    def client(self):
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+
+@pytest.fixture
+def s3(settings, monkeypatch):
+    server = S3()
+    server.start()
+    server.client().create_bucket(Bucket=BUCKET)
+    for name, value in {
+        "STUDIO_S3_BUCKET": BUCKET,
+        "STUDIO_S3_ENDPOINT_URL": server.endpoint,
+        "STUDIO_S3_REGION": "us-east-1",
+        "STUDIO_S3_ACCESS_KEY_ID": "testing",
+        "STUDIO_S3_SECRET_ACCESS_KEY": "testing",
+        "STUDIO_S3_ADDRESSING_STYLE": "path",
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings.STUDIO_S3_BUCKET = BUCKET
+    settings.STORAGES = {**settings.STORAGES, "default": s3_media_storage()}
+    yield server
+    server.stop()
+
+
+def make_take(shot, user, capture):
+    with capture(execute=True):
+        (take,) = jobs.request_takes(shot, user)
+    return take
+
+
+def test_a_take_is_stored_privately_and_previewed_with_a_presigned_range_request(
+    client, ed, shot, s3, django_capture_on_commit_callbacks
+):
+    take = make_take(shot, ed, django_capture_on_commit_callbacks)
+    (take,) = settle(django_capture_on_commit_callbacks, [take])
+    assert take.status == S.COMPLETED
+    head = s3.client().head_object(Bucket=BUCKET, Key=take.video_key)
+    assert head["ContentLength"] == take.bytes
+    acl = s3.client().get_object_acl(Bucket=BUCKET, Key=take.video_key)
+    assert not any(g["Grantee"].get("URI", "").endswith("AllUsers") for g in acl["Grants"])
+
+    client.force_login(ed)
+    response = client.get(reverse("take_media", args=[take.pk, "video"]))
+    assert response.status_code == 302
+    url = response["Location"]
+    assert url.startswith(f"{s3.endpoint}/{BUCKET}/")
+    assert int(parse_qs(urlsplit(url).query)["X-Amz-Expires"][0]) <= 900
+    assert httpx.get(url.split("?")[0]).status_code == 403  # private without a signature
+    part = httpx.get(url, headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206
+    assert part.headers["Content-Range"] == f"bytes 0-99/{take.bytes}"
+    assert len(part.content) == 100
+
+    with django_capture_on_commit_callbacks(execute=True):
+        take.delete()
+    for key in (take.video_key, take.thumbnail_key):
+        with pytest.raises(ClientError):
+            s3.client().head_object(Bucket=BUCKET, Key=key)
+
+
+def test_storage_down_during_upload_is_retried_and_never_completed_early(
+    ed, shot, s3, django_capture_on_commit_callbacks
+):
+    take = make_take(shot, ed, django_capture_on_commit_callbacks)
+    take.refresh_from_db()
+    assert take.status == S.IN_PROGRESS  # rendered; the animatic's file is in the bucket
+    with django_capture_on_commit_callbacks(execute=False):
+        jobs.poll(take.pk)  # completed at the provider: now storing
+    take.refresh_from_db()
+    assert take.status == S.STORING
+
+    s3.stop()
+    jobs.store(take.pk)
+    take.refresh_from_db()
+    assert take.status == S.STORING and not take.video_key and not take.sha256
+    retry = take.events.get(kind="store_retry")
+    assert retry.detail["retry_in_seconds"] > 0
+    assert take.next_poll_at > timezone.now()
+
+    s3.restart()
+    (take,) = settle(django_capture_on_commit_callbacks, [take])
+    assert take.status == S.COMPLETED
+    head = s3.client().head_object(Bucket=BUCKET, Key=take.video_key)
+    assert head["ContentLength"] == take.bytes
+
+
+def test_healthz_checks_the_bucket(client, s3, settings, db):
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    assert client.get("/healthz").json()["checks"]["storage"] == {"ok": True, "backend": "s3"}
+    s3.stop()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"]["ok"] is False
+    assert "testing" not in response.content.decode()  # no credentials in the answer
+    s3.restart()
