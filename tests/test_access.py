@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 
+from generation.models import Render
 from studio.access import ACTIONS, can
 from studio.images import check_image
 from studio.models import Membership, Role
@@ -102,6 +105,14 @@ ENDPOINTS = [
         data=lambda ctx: {"template": "seed:continuity-test"},
     ),
     Endpoint("template_save", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"name": "Mine"}),
+    Endpoint("shot_generate", "post", "generate", shot_kwargs, data=lambda ctx: editor_data()),
+    Endpoint(
+        "takes_poll", "get", "view", shot_kwargs, data=lambda ctx: {"ids": str(ctx["take"].pk)}
+    ),
+    Endpoint("take_cancel", "post", "generate", lambda ctx: {"render_id": ctx["take"].pk}),
+    Endpoint(
+        "take_media", "get", "view", lambda ctx: {"render_id": ctx["take"].pk, "variant": "video"}
+    ),
     Endpoint("member_list", "get", "view", workspace_kwargs),
     Endpoint(
         "member_add",
@@ -136,7 +147,18 @@ def ctx(team, workspace, campaign):
     image = upload(size=(1000, 1000))
     shot.set_reference(image, check_image(image))
     shot.record_version(team["owner"], "first version")
+    take = Render.objects.create(
+        shot=shot,
+        take=1,
+        model_key="animatic",
+        provider="animatic",
+        size="1280x720",
+        seconds=4,
+        prompt_text="A cup.",
+        video_key=default_storage.save("access/take.mp4", ContentFile(b"not really a video")),
+    )
     return {
+        "take": take,
         "team": team,
         "workspace": workspace,
         "campaign": campaign,
