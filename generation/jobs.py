@@ -28,7 +28,7 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from generation import budget, catalog, media, storage
+from generation import budget, catalog, media, storage, webhooks
 from generation.models import Render, RenderEvent, RenderStatus
 from generation.providers import ProviderError, get_provider
 from generation.providers.base import JobSpec, JobStatus, OutcomeUnknown
@@ -138,6 +138,19 @@ def request_takes(
     if model is None:
         raise TakeRequestError(f"Unknown model {shot.model_key!r}.", "model_key")
     route = model.preferred_route()
+    if remix_of is not None:
+        # A remix goes to the provider that holds the original video.
+        route = next((r for r in model.usable_routes() if r.provider == remix_of.provider), None)
+        if remix_of.status != RenderStatus.COMPLETED:
+            raise TakeRequestError("Only a completed take can be remixed.", "remix")
+        if route is None:
+            raise TakeRequestError(
+                f"Take {remix_of.take} was made through {remix_of.provider}, which is not "
+                "available now, so it cannot be remixed.",
+                "remix",
+            )
+        if not remix_prompt.strip():
+            raise TakeRequestError("Describe the change you want in the remix.", "prompt")
     brand = BrandKit.from_campaign(shot.campaign)
     if remix_of is not None:
         prompt_text, size, seconds = remix_prompt.strip(), remix_of.size, remix_of.seconds
@@ -219,10 +232,11 @@ def request_takes(
     return renders
 
 
-def spec_for(render: Render) -> JobSpec:
+def spec_for(render: Render, webhook_url: str = "") -> JobSpec:
     width, height = catalog.parse_size(render.size)
     return JobSpec(
         idempotency_key=str(render.idempotency_key),
+        model_key=render.model_key,
         model_id=render.provider_model,
         size=render.size,
         width=width,
@@ -231,11 +245,15 @@ def spec_for(render: Render) -> JobSpec:
         prompt=render.prompt_text,
         audio=render.audio,
         reference_image_key=render.reference_image_key,
-        remix_of_job_id=render.remix_of.provider_job_id if render.remix_of_id else "",
+        remix_of_job_id=(
+            (render.remix_of.provider_output_id or render.remix_of.provider_job_id)
+            if render.remix_of_id
+            else ""
+        ),
         title=render.shot.title,
         structure=render.prompt_json,
         created_after=render.submitted_at,
-        webhook_url="",
+        webhook_url=webhook_url,
     )
 
 
@@ -308,7 +326,9 @@ def submit(render_id: int) -> None:
             error_message=message,
         )
         return
-    # The idempotency key was saved with the row; from here the provider may make a job.
+    provider = get_provider(render.provider)
+    webhook_url, token_hash = webhooks.url_for(provider.name)
+    # The idempotency key (and the webhook token's hash) are saved before anything is sent.
     if not advance(
         render,
         S.QUEUED,
@@ -316,13 +336,13 @@ def submit(render_id: int) -> None:
         attempts=render.attempts + 1,
         submitted_at=render.submitted_at or timezone.now(),
         next_poll_at=None,
+        webhook_token_hash=token_hash,
     ):
         return
-    provider = get_provider(render.provider)
-    spec = spec_for(render)
+    spec = spec_for(render, webhook_url)
     try:
         if render.remix_of_id:
-            status = provider.remix(render.remix_of.provider_job_id, spec)
+            status = provider.remix(spec.remix_of_job_id, spec)
         else:
             status = provider.submit(spec)
     except OutcomeUnknown as error:
@@ -461,6 +481,7 @@ def apply_status(render: Render, provider, status: JobStatus) -> None:
             billed=not provider.free,
             cost_actual=status.cost if status.cost is not None else render.cost_estimate,
             provider_expires_at=status.expires_at,
+            provider_output_id=status.output_id or status.job_id,
             next_poll_at=timezone.now(),
             detail={"has_thumbnail": status.has_thumbnail},
         )

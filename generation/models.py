@@ -64,6 +64,10 @@ class Render(models.Model):
 
     # Where it is.
     provider_job_id = models.CharField(max_length=200, blank=True, db_index=True)
+    # The provider's id of the finished video, for remixing it (Runware's outputs.videoId).
+    provider_output_id = models.CharField(max_length=200, blank=True)
+    # Runware's webhook URL carries a secret token per take; only its hash is kept.
+    webhook_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     status = models.CharField(
         max_length=16, choices=RenderStatus.choices, default=RenderStatus.QUEUED, db_index=True
     )
@@ -168,3 +172,19 @@ class AnimaticJob(models.Model):
         if self.status == "cancelled":
             error = ProviderError("The animatic was cancelled.", code="cancelled", permanent=True)
         return JobStatus(job_id=self.job_id, state=state, progress=self.progress, error=error)
+
+
+class WebhookDelivery(models.Model):
+    """Deliveries already handled, so a replayed webhook changes nothing."""
+
+    provider = models.CharField(max_length=32)
+    delivery_id = models.CharField(max_length=200)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "delivery_id"], name="one_delivery")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.delivery_id}"

@@ -301,3 +301,7 @@ OPENAI_API_KEY = env("OPENAI_API_KEY")
 OPENAI_BASE_URL = env("OPENAI_BASE_URL", "https://api.openai.com/v1").rstrip("/")
 RUNWARE_API_KEY = env("RUNWARE_API_KEY")
 RUNWARE_BASE_URL = env("RUNWARE_BASE_URL", "https://api.runware.ai/v1").rstrip("/")
+OPENAI_WEBHOOK_SECRET = env("OPENAI_WEBHOOK_SECRET")
+# The public address providers can call back (webhooks make a take due at once; without it the
+# sweep alone polls).
+STUDIO_WEBHOOK_BASE_URL = env("STUDIO_WEBHOOK_BASE_URL").rstrip("/")

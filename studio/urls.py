@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from studio.views import campaigns, editor, health, members, shots, takes
+from studio.views import campaigns, editor, health, hooks, members, providers, shots, takes
 
 shot_patterns = [
     path("", editor.shot_detail, name="shot_detail"),
@@ -37,6 +37,8 @@ member_patterns = [
 urlpatterns = [
     path("", campaigns.dashboard, name="dashboard"),
     path("healthz", health.healthz, name="healthz"),
+    path("hooks/openai", hooks.openai_hook, name="hook_openai"),
+    path("hooks/runware/<str:token>", hooks.runware_hook, name="hook_runware"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workspaces/switch/", members.workspace_switch, name="workspace_switch"),
@@ -48,6 +50,9 @@ urlpatterns = [
     path("c/<int:campaign_id>/shots/new/", shots.shot_create, name="shot_create"),
     path("c/<int:campaign_id>/shots/<int:shot_id>/", include(shot_patterns)),
     path("takes/<int:render_id>/cancel/", takes.take_cancel, name="take_cancel"),
+    path("takes/<int:render_id>/remix/", takes.take_remix, name="take_remix"),
+    path("providers/", providers.provider_list, name="provider_list"),
+    path("providers/<str:name>/test/", providers.provider_test, name="provider_test"),
     path("takes/<int:render_id>/media/<str:variant>/", takes.take_media, name="take_media"),
     path("admin/", admin.site.urls),
 ]

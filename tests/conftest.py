@@ -124,3 +124,16 @@ def openai_fake(sample_mp4, settings):
     yield fake
     fake.stop()
     assert fake.seen.violations == [], "requests broke the documented contract"
+
+
+@pytest.fixture
+def runware_fake(sample_mp4, settings):
+    from tests.fakes.runware_fake import API_KEY, FakeRunware
+
+    fake = FakeRunware(sample_mp4).start()
+    settings.RUNWARE_API_KEY = API_KEY
+    settings.RUNWARE_BASE_URL = fake.url
+    settings.STUDIO_HTTP_TIMEOUT = 2
+    yield fake
+    fake.stop()
+    assert fake.seen.violations == [], "requests broke the documented contract"

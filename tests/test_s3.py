@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from moto.server import ThreadedMotoServer
 
-from generation import jobs
+from generation import jobs, media
 from generation.models import RenderStatus
 from studio.settings import s3_media_storage
 from tests.pipeline import settle
@@ -146,3 +146,58 @@ def test_healthz_checks_the_bucket(client, s3, settings, db):
     assert response.json()["checks"]["storage"]["ok"] is False
     assert "testing" not in response.content.decode()  # no credentials in the answer
     s3.restart()
+
+
+def _end_to_end(client, user, shot, s3, capture, tmp_path, **shot_fields):
+    for name, value in shot_fields.items():
+        setattr(shot, name, value)
+    shot.save()
+    take = make_take(shot, user, capture)
+    (take,) = settle(capture, [take])
+    assert take.status == S.COMPLETED
+    body = s3.client().get_object(Bucket=BUCKET, Key=take.video_key)["Body"].read()
+    assert len(body) == take.bytes
+    local = tmp_path / "from-s3.mp4"
+    local.write_bytes(body)
+    info = media.probe(local)  # playable: ffmpeg reads what is in the bucket
+    assert abs(info.duration_ms - take.duration_ms) < 50 and info.video_codec == "h264"
+    client.force_login(user)
+    url = client.get(reverse("take_media", args=[take.pk, "video"]))["Location"]
+    assert httpx.get(url).content == body
+    return take
+
+
+def test_openai_end_to_end_into_the_bucket(
+    client, ed, shot, s3, openai_fake, tmp_path, django_capture_on_commit_callbacks
+):
+    take = _end_to_end(
+        client,
+        ed,
+        shot,
+        s3,
+        django_capture_on_commit_callbacks,
+        tmp_path,
+        model_key="sora-2",
+        size="1280x720",
+        seconds=4,
+        prompt={"scene": "A cup of cold brew on a table."},
+    )
+    assert take.provider == "openai"
+
+
+def test_runware_end_to_end_into_the_bucket(
+    client, ed, shot, s3, runware_fake, tmp_path, django_capture_on_commit_callbacks
+):
+    take = _end_to_end(
+        client,
+        ed,
+        shot,
+        s3,
+        django_capture_on_commit_callbacks,
+        tmp_path,
+        model_key="kling-3-pro",
+        size="1920x1080",
+        seconds=5,
+        prompt={"scene": "A cup of cold brew on a table."},
+    )
+    assert take.provider == "runware"

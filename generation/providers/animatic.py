@@ -58,6 +58,19 @@ class AnimaticProvider(Provider):
             transaction.on_commit(lambda: tasks.enqueue("render_animatic", job.pk))
         return job.as_status()
 
+    def remix(self, job_id: str, spec: JobSpec) -> JobStatus:
+        # An animatic "remix" is a new storyboard of the focused change.
+        return self.submit(spec)
+
+    def test_connection(self) -> tuple[bool, str]:
+        result = subprocess.run(
+            [ffmpeg(), "-hide_banner", "-version"], capture_output=True, text=True, timeout=30
+        )
+        if result.returncode != 0:
+            return False, "ffmpeg (from imageio-ffmpeg) does not run on this machine."
+        version = result.stdout.split("\n", 1)[0].split(" ")[2]
+        return True, f"Ready: renders locally with ffmpeg {version}; costs nothing."
+
     def poll(self, job_id: str) -> JobStatus:
         from generation.models import AnimaticJob
 

@@ -54,6 +54,7 @@ class JobSpec:
     """What to ask a provider for; built from a Render row, never from a request."""
 
     idempotency_key: str
+    model_key: str
     model_id: str
     size: str
     width: int
@@ -79,7 +80,7 @@ class JobStatus:
     cost: Decimal | None = None
     has_thumbnail: bool = False
     has_spritesheet: bool = False
-    extra: dict = field(default_factory=dict)
+    output_id: str = ""  # the provider's id of the finished video (for remixing it)
 
     @property
     def finished(self) -> bool:
@@ -126,6 +127,10 @@ class Provider:
     def cancel(self, job_id: str) -> bool:
         """Ask the provider to stop; True when it confirmed. Best effort."""
         return False
+
+    def test_connection(self) -> tuple[bool, str]:
+        """Whether the provider answers with this configuration, in words for an owner."""
+        raise NotImplementedError
 
     def cleanup(self, job_id: str) -> None:
         """Forget provider-side copies once the take is stored (optional)."""

@@ -297,6 +297,23 @@ class OpenAIProvider(Provider):
         self._raise_for(response, creating=True)
         return self._status(self._json(response, creating=True))
 
+    def test_connection(self) -> tuple[bool, str]:
+        host = httpx.URL(self.base_url).host
+        if not self.api_key:
+            return False, "Not configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a gateway)."
+        try:
+            with self._client() as client:
+                response = client.get("/videos", params={"limit": 1})
+        except httpx.HTTPError:
+            return False, f"Could not reach {host}. Check OPENAI_BASE_URL and the network."
+        if response.status_code in (401, 403):
+            return False, f"{host} answered, but refused the API key."
+        if response.status_code == 404:
+            return False, f"{host} answered, but does not serve the Videos API (/videos)."
+        if response.status_code >= 400:
+            return False, f"{host} answered with an error ({response.status_code})."
+        return True, f"Connected to {host}: the key was accepted and /videos answered."
+
     def cancel(self, job_id: str) -> bool:
         try:
             with self._client() as client:

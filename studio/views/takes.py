@@ -23,10 +23,17 @@ RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
 def take_cards(shot) -> list[Render]:
-    takes = list(shot.renders.order_by("-take"))
+    takes = list(shot.renders.select_related("remix_of").order_by("-take"))
     for take in takes:
-        take.model_label = getattr(catalog.get(take.model_key), "label", take.model_key)
+        _describe(take)
     return takes
+
+
+def _describe(take: Render) -> Render:
+    model = catalog.get(take.model_key)
+    take.model_label = model.label if model else take.model_key
+    take.can_remix = bool(model and model.remix and take.status == "completed")
+    return take
 
 
 def _take_for_user(request, render_id: int, action: str) -> Render:
@@ -78,6 +85,14 @@ def _batch_key(value: str | None):
         return None
 
 
+def _remix_batch_key(page_key: str | None, take: Render):
+    """One remix per page view and take, so a re-sent remix form makes it once."""
+    import uuid
+
+    base = _batch_key(page_key)
+    return uuid.uuid5(base, f"remix-{take.pk}") if base else None
+
+
 @login_required
 @require_GET
 def takes_poll(request, campaign_id: int, shot_id: int):
@@ -85,9 +100,10 @@ def takes_poll(request, campaign_id: int, shot_id: int):
     again only while any of them is still in flight."""
     shot = _get_shot_for_user(request, campaign_id, shot_id, "view")
     ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit()][:MAX_POLL_IDS]
-    takes = list(shot.renders.filter(pk__in=ids).order_by("-take"))
-    for take in takes:
-        take.model_label = getattr(catalog.get(take.model_key), "label", take.model_key)
+    takes = [
+        _describe(t)
+        for t in shot.renders.filter(pk__in=ids).select_related("remix_of").order_by("-take")
+    ]
     in_flight = [t.pk for t in takes if t.status in IN_FLIGHT]
     return render(
         request,
@@ -111,7 +127,7 @@ def take_cancel(request, render_id: int):
         messages.error(request, f"Take {take.take} can no longer be cancelled.")
     take.refresh_from_db()
     if request.htmx:
-        take.model_label = getattr(catalog.get(take.model_key), "label", take.model_key)
+        _describe(take)
         return render(
             request,
             f"{PAGE}#take-card",
@@ -123,6 +139,26 @@ def take_cancel(request, render_id: int):
             },
         )
     return redirect(f"{take.shot.get_absolute_url()}#take-{take.pk}")
+
+
+@login_required
+@require_POST
+def take_remix(request, render_id: int):
+    """A new take that changes one thing of a completed one (OpenAI remix, Runware videoId)."""
+    take = _take_for_user(request, render_id, "generate")
+    try:
+        (new,) = jobs.request_takes(
+            take.shot,
+            request.user,
+            remix_of=take,
+            remix_prompt=request.POST.get("prompt", ""),
+            batch_key=_batch_key(request.POST.get("batch_key")),
+        )
+    except jobs.TakeRequestError as error:
+        messages.error(request, f"No remix was made: {error.message}")
+        return redirect(f"{take.shot.get_absolute_url()}#take-{take.pk}")
+    messages.success(request, f"Take {new.take} queued: a remix of take {take.take}.")
+    return redirect(f"{take.shot.get_absolute_url()}#takes")
 
 
 @login_required

@@ -1,0 +1,322 @@
+"""Runware's `videoInference` over httpx: the live models, and Sora 2 by its AIR ids.
+
+Every request is a JSON array of tasks. The taskUUID is ours (the take's idempotency key,
+saved before sending), so after an unknown outcome `getResponse` on the same taskUUID tells
+exactly whether the job exists. Each take is its own task with `numberResults: 1`, so each take
+has one job to reconcile and one cost.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePosixPath
+
+import httpx
+from django.conf import settings
+from django.core.files.storage import default_storage
+
+from generation import catalog
+from generation.providers.base import (
+    JobSpec,
+    JobStatus,
+    OutcomeUnknown,
+    Provider,
+    ProviderError,
+)
+
+NOT_FOUND_CODES = {"taskNotFound", "invalidTaskUUID", "notFound"}
+OUTPUT_QUALITY = 85
+
+
+def _set_path(task: dict, path: str, value) -> None:
+    """providerSettings.google.generateAudio -> task["providerSettings"]["google"][...]."""
+    *parents, leaf = path.split(".")
+    node = task
+    for name in parents:
+        node = node.setdefault(name, {})
+    node[leaf] = value
+
+
+def _data_uri(key: str) -> str:
+    content_type = mimetypes.guess_type(PurePosixPath(key).name)[0] or "image/png"
+    with default_storage.open(key, "rb") as handle:
+        encoded = base64.b64encode(handle.read()).decode()
+    return f"data:{content_type};base64,{encoded}"
+
+
+def build_task(spec: JobSpec) -> dict:
+    """The videoInference task for this take, shaped by the model's catalog row."""
+    model = catalog.get(spec.model_key)
+    task = {
+        "taskType": "videoInference",
+        "taskUUID": spec.idempotency_key,
+        "model": spec.model_id,
+        "positivePrompt": spec.prompt,
+        "duration": spec.seconds,
+        "deliveryMethod": "async",
+        "outputType": "URL",
+        "outputFormat": "MP4",
+        "outputQuality": OUTPUT_QUALITY,
+        "includeCost": True,
+        "numberResults": 1,
+    }
+    if spec.webhook_url:
+        task["webhookURL"] = spec.webhook_url
+    if spec.remix_of_job_id:
+        task["inputs"] = {"videoId": spec.remix_of_job_id}
+    else:
+        frames = []
+        if spec.reference_image_key:
+            frames.append({"image": _data_uri(spec.reference_image_key), "frame": "first"})
+            task["inputs"] = {"frameImages": frames}
+        if model is not None and model.uses_resolution:
+            task["resolution"] = spec.size
+        elif not (frames and model is not None and model.size_from_frame_image):
+            task["width"], task["height"] = spec.width, spec.height
+    if model is not None and model.audio.mode == "optional" and model.audio.parameter:
+        _set_path(task, model.audio.parameter, bool(spec.audio))
+    return task
+
+
+class RunwareProvider(Provider):
+    name = "runware"
+    label = "Runware"
+    first_poll = 5.0
+    backoff = 1.5
+    max_poll = 30.0
+    concurrency = 4
+
+    def __init__(self, base_url: str | None = None, api_key: str | None = None):
+        self.base_url = (base_url or settings.RUNWARE_BASE_URL).rstrip("/")
+        self.api_key = api_key if api_key is not None else settings.RUNWARE_API_KEY
+
+    def _client(self, read_timeout: float | None = None) -> httpx.Client:
+        seconds = read_timeout or settings.STUDIO_HTTP_TIMEOUT
+        return httpx.Client(
+            timeout=httpx.Timeout(seconds, connect=min(10.0, seconds)),
+            headers={"Authorization": f"Bearer {self.api_key}"},
+        )
+
+    # ------------------------------------------------------------------ transport
+
+    def _post(self, tasks: list[dict], *, creating: bool) -> dict:
+        try:
+            with self._client() as client:
+                response = client.post(self.base_url, json=tasks)
+        except (httpx.ConnectError, httpx.ConnectTimeout):
+            raise ProviderError(
+                "Reelroom could not reach Runware; it will try again.",
+                code="unreachable",
+                permanent=False,
+                sent=False,
+            ) from None
+        except httpx.HTTPError:
+            if creating:
+                raise OutcomeUnknown(
+                    "The connection to Runware broke after the request was "
+                    "sent; checking whether it made the video.",
+                    code="connection_lost",
+                ) from None
+            raise ProviderError(
+                "The connection to Runware broke; Reelroom will try again.",
+                code="connection_lost",
+                permanent=False,
+            ) from None
+        status = response.status_code
+        retry_after = _retry_after(response)
+        if status == 402:
+            raise ProviderError(
+                "The Runware account has no balance left. Top it up, then generate again.",
+                code="insufficient_balance",
+                permanent=True,
+                sent=False,
+            )
+        if status in (401, 403):
+            raise ProviderError(
+                "Runware refused the API key. An owner should check RUNWARE_API_KEY.",
+                code="unauthorized",
+                permanent=True,
+                sent=False,
+            )
+        if status == 429:
+            raise ProviderError(
+                "Runware is busy (rate limited); Reelroom will try again.",
+                code="rate_limited",
+                permanent=False,
+                sent=False,
+                retry_after=retry_after,
+            )
+        if status >= 500:
+            if creating:
+                # 503 and 504 are retryable, but a gateway may have passed the task on:
+                # getResponse on our taskUUID settles it exactly.
+                raise OutcomeUnknown(
+                    f"Runware answered {status} after receiving the request; "
+                    "checking whether it made the video."
+                )
+            raise ProviderError(
+                f"Runware is unavailable ({status}); Reelroom will try again.",
+                code="provider_unavailable",
+                permanent=False,
+                retry_after=retry_after,
+            )
+        try:
+            body = response.json()
+            if not isinstance(body, dict):
+                raise ValueError
+        except ValueError:
+            if creating:
+                raise OutcomeUnknown(
+                    "Runware's answer could not be read.", code="malformed_response"
+                ) from None
+            raise ProviderError(
+                "Runware's answer could not be read; Reelroom will try again.",
+                code="malformed_response",
+                permanent=False,
+            ) from None
+        return body
+
+    @staticmethod
+    def _task_error(error: dict) -> ProviderError:
+        code = str(error.get("code") or "error")
+        message = str(error.get("message") or "Runware refused the request.")
+        allowed = error.get("allowedValues")
+        if allowed:
+            message = f"{message} Allowed: {', '.join(str(v) for v in allowed)}."
+        lowered = code.lower()
+        if "content" in lowered or "safety" in lowered or "moderation" in lowered:
+            message = (
+                "Runware refused this under the model's content rules. Change the "
+                "prompt or the reference image and try again."
+            )
+        return ProviderError(message, code=code, permanent=True, billed=False)
+
+    def _status(self, item: dict) -> JobStatus:
+        state = {"processing": "in_progress", "success": "completed", "error": "failed"}.get(
+            item.get("status"), "in_progress"
+        )
+        cost = None
+        if item.get("cost") is not None:
+            try:
+                cost = Decimal(str(item["cost"]))
+            except InvalidOperation:
+                cost = None
+        outputs = item.get("outputs") or {}
+        return JobStatus(
+            job_id=str(item.get("taskUUID")),
+            state=state,
+            progress=int(item.get("progress") or (100 if state == "completed" else 0)),
+            error=self._task_error(item) if state == "failed" else None,
+            cost=cost,
+            output_id=str(outputs.get("videoId") or item.get("videoUUID") or ""),
+        )
+
+    def _response_for(self, task_uuid: str) -> JobStatus | None:
+        body = self._post([{"taskType": "getResponse", "taskUUID": task_uuid}], creating=False)
+        for item in body.get("data") or []:
+            if item.get("taskUUID") == task_uuid:
+                return self._status(item)
+        for error in body.get("errors") or []:
+            if error.get("taskUUID") in (task_uuid, None):
+                if str(error.get("code")) in NOT_FOUND_CODES:
+                    return None
+                return JobStatus(job_id=task_uuid, state="failed", error=self._task_error(error))
+        raise ProviderError(
+            "Runware did not say how this take is doing; Reelroom will ask again.",
+            code="no_answer",
+            permanent=False,
+        )
+
+    # ------------------------------------------------------------------ calls
+
+    def submit(self, spec: JobSpec) -> JobStatus:
+        body = self._post([build_task(spec)], creating=True)
+        for error in body.get("errors") or []:
+            raise self._task_error(error)
+        for item in body.get("data") or []:
+            if item.get("taskUUID") == spec.idempotency_key:
+                return JobStatus(job_id=spec.idempotency_key, state="queued")
+        raise OutcomeUnknown("Runware did not acknowledge the task.", code="no_ack")
+
+    def poll(self, job_id: str) -> JobStatus:
+        status = self._response_for(job_id)
+        if status is None:
+            raise ProviderError(
+                "Runware no longer knows this take.", code="expired", permanent=True
+            )
+        return status
+
+    def find(self, spec: JobSpec) -> JobStatus | None:
+        status = self._response_for(spec.idempotency_key)
+        if status is not None and status.state == "queued":
+            status.state = "in_progress"
+        return status
+
+    def test_connection(self) -> tuple[bool, str]:
+        import uuid
+
+        host = httpx.URL(self.base_url).host
+        if not self.api_key:
+            return False, "Not configured: set RUNWARE_API_KEY."
+        try:
+            self._response_for(str(uuid.uuid4()))
+        except ProviderError as error:
+            if error.code == "unauthorized":
+                return False, f"{host} answered, but refused the API key."
+            if error.code == "insufficient_balance":
+                return False, f"Connected to {host}, but the account has no balance left."
+            return False, f"Could not talk to {host}: {error.message}"
+        return True, f"Connected to {host}: the key was accepted."
+
+    def remix(self, job_id: str, spec: JobSpec) -> JobStatus:
+        return self.submit(spec)
+
+    @contextmanager
+    def open_result(self, job_id: str, variant: str = "video") -> Iterator[Iterator[bytes]]:
+        if variant != "video":
+            raise ProviderError("Runware has no such file.", code="no_variant", permanent=True)
+        body = self._post([{"taskType": "getResponse", "taskUUID": job_id}], creating=False)
+        url = next(
+            (
+                i.get("videoURL")
+                for i in body.get("data") or []
+                if i.get("taskUUID") == job_id and i.get("videoURL")
+            ),
+            None,
+        )
+        if not url:
+            raise ProviderError("Runware no longer has this video.", code="expired", permanent=True)
+        try:
+            with (
+                self._client(settings.STUDIO_HTTP_TIMEOUT * 2) as client,
+                client.stream("GET", url) as response,
+            ):
+                if response.status_code in (403, 404, 410):
+                    raise ProviderError(
+                        "Runware no longer has this video.", code="expired", permanent=True
+                    )
+                if response.status_code >= 400:
+                    raise ProviderError(
+                        f"Downloading the video failed ({response.status_code})"
+                        "; Reelroom will try again.",
+                        code="download_failed",
+                        permanent=False,
+                    )
+                yield response.iter_bytes(1024 * 1024)
+        except httpx.HTTPError:
+            raise ProviderError(
+                "The download from Runware broke; Reelroom will try again.",
+                code="connection_lost",
+                permanent=False,
+            ) from None
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        return max(0.0, float(response.headers["retry-after"]))
+    except (KeyError, ValueError):
+        return None

@@ -1,0 +1,331 @@
+"""A fake of Runware's task API on 127.0.0.1 (../shared/PROVIDERS.md §2) that checks the task
+array it receives and can inject faults. Results are served from the same server, as a CDN
+would serve `videoURL`."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+API_KEY = "rw-fake-test-key"
+UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+TASK_KEYS = {
+    "taskType",
+    "taskUUID",
+    "model",
+    "positivePrompt",
+    "width",
+    "height",
+    "duration",
+    "deliveryMethod",
+    "outputType",
+    "outputFormat",
+    "includeCost",
+    "numberResults",
+    "webhookURL",
+    "outputQuality",
+    "ttl",
+    "uploadEndpoint",
+    "safety",
+    "inputs",
+    "resolution",
+    "providerSettings",
+    "settings",
+}
+VEO_SIZES = {(1280, 720), (720, 1280), (1920, 1080), (1080, 1920), (3840, 2160), (2160, 3840)}
+# The documented rows this fake knows: sizes or resolutions, durations, audio parameter.
+MODELS = {
+    "google:3@3": {
+        "sizes": VEO_SIZES,
+        "durations": {4, 6, 8},
+        "audio": ("providerSettings", "google", "generateAudio"),
+    },
+    "klingai:kling-video@3-pro": {
+        "sizes": {(1920, 1080), (1440, 1440), (1080, 1920)},
+        "durations": set(range(3, 16)),
+        "audio": ("settings", "audio"),
+        "frames_set_size": True,
+    },
+    "bytedance:seedance@2.0": {
+        "resolutions": {"480p", "720p", "1080p"},
+        "durations": set(range(4, 16)),
+        "audio": ("settings", "audio"),
+    },
+    "runway:1@2": {
+        "sizes": {(1280, 720), (720, 1280), (1104, 832), (832, 1104), (960, 960)},
+        "durations": {5, 8, 10},
+    },
+}
+
+
+@dataclass
+class Task:
+    uuid: str
+    body: dict
+    polls_to_finish: int
+    polls: int = 0
+    fail_with: dict | None = None
+
+    def response(self, base_url: str) -> dict:
+        item = {"taskType": "videoInference", "taskUUID": self.uuid}
+        if self.polls < self.polls_to_finish:
+            return {**item, "status": "processing"}
+        if self.fail_with:
+            return {**item, "status": "error", **self.fail_with}
+        return {
+            **item,
+            "status": "success",
+            "videoUUID": f"vid-{self.uuid[:8]}",
+            "videoURL": f"{base_url}/media/{self.uuid}.mp4",
+            "cost": 0.4032,
+            "seed": 7,
+            "outputs": {"videoId": f"out-{self.uuid[:8]}"},
+        }
+
+
+@dataclass
+class Faults:
+    create_status: int | None = None  # answer the next create with this HTTP status
+    create_errors: list | None = None  # answer the next create with these task errors (400)
+    drop_after_create: bool = False  # accept the task, then close the connection unanswered
+    rate_limit: int = 0  # answer this many requests with 429 + Retry-After
+    retry_after: int = 20
+    malformed: int = 0
+    expire_content: bool = False
+    fail_task_with: dict | None = None
+    polls_to_finish: int = 2
+
+
+@dataclass
+class Seen:
+    bodies: list = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    creates: list[dict] = field(default_factory=list)
+
+
+class FakeRunware:
+    def __init__(self, video_bytes: bytes):
+        self.video_bytes = video_bytes
+        self.tasks: dict[str, Task] = {}
+        self.faults = Faults()
+        self.seen = Seen()
+        self._lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def root(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.root}/v1"
+
+    def start(self) -> FakeRunware:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # ------------------------------------------------------------------ contract
+
+    def check_inference(self, task: dict) -> dict | None:
+        """A task error for a documented refusal, else None; contract breaks are recorded."""
+        problems = []
+        unknown = set(task) - TASK_KEYS
+        if unknown:
+            problems.append(f"unknown keys {sorted(unknown)}")
+        if not UUID4.match(str(task.get("taskUUID", ""))):
+            problems.append("taskUUID is not a UUID v4")
+        for key, wanted in (("deliveryMethod", "async"), ("outputType", "URL")):
+            if task.get(key) != wanted:
+                problems.append(f"{key} must be {wanted}")
+        if task.get("outputFormat") not in ("MP4", "WEBM", "MOV"):
+            problems.append("outputFormat")
+        if task.get("includeCost") is not True:
+            problems.append("includeCost should be true")
+        if not 1 <= int(task.get("numberResults", 1)) <= 4:
+            problems.append("numberResults 1-4")
+        if "outputQuality" in task and not 20 <= task["outputQuality"] <= 99:
+            problems.append("outputQuality 20-99")
+        prompt = task.get("positivePrompt")
+        if not isinstance(prompt, str) or not 2 <= len(prompt) <= 6000:
+            problems.append("positivePrompt must be 2-6000 characters")
+        inputs = task.get("inputs") or {}
+        model = MODELS.get(task.get("model"))
+        if model is None:
+            problems.append(f"model {task.get('model')} unknown to the fake")
+            model = {}
+        frames = inputs.get("frameImages") or []
+        for frame in frames:
+            if frame.get("frame") not in ("first", "last") or not str(
+                frame.get("image", "")
+            ).startswith(("data:image/", "http")):
+                problems.append("frameImages entry")
+        if "videoId" in inputs:
+            if {"width", "height"} & set(task) or frames:
+                problems.append("remix must not send width, height or frame images")
+        elif "resolutions" in model:
+            if task.get("resolution") not in model["resolutions"]:
+                problems.append(f"resolution {task.get('resolution')}")
+            if {"width", "height"} & set(task):
+                problems.append("width/height sent to a resolution model")
+        elif frames and model.get("frames_set_size"):
+            if {"width", "height"} & set(task):
+                problems.append("width/height sent with frame images")
+        elif "sizes" in model and (task.get("width"), task.get("height")) not in model["sizes"]:
+            problems.append(f"size {task.get('width')}x{task.get('height')}")
+        if "audio" in model:
+            node = task
+            for name in model["audio"]:
+                node = node.get(name) if isinstance(node, dict) else None
+            if not isinstance(node, bool):
+                problems.append(f"audio switch {'.'.join(model['audio'])} missing")
+        self.seen.violations.extend(problems)
+        if model and task.get("duration") not in model.get("durations", {task.get("duration")}):
+            return {
+                "code": "unsupportedDuration",
+                "message": "Unsupported duration.",
+                "parameter": "duration",
+                "allowedValues": sorted(model["durations"]),
+                "taskType": "videoInference",
+                "taskUUID": task.get("taskUUID"),
+            }
+        return None
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _send(
+                self, status, body=None, raw=None, content_type="application/json", headers=None
+            ):
+                data = raw if raw is not None else json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                path = urlsplit(self.path).path
+                match = re.match(r"^/media/([0-9a-f-]+)\.mp4$", path)
+                task = fake.tasks.get(match.group(1)) if match else None
+                if task is None or fake.faults.expire_content:
+                    return self._send(404, {"error": "not found"})
+                self._send(200, raw=fake.video_bytes, content_type="video/mp4")
+
+            def do_POST(self):
+                if urlsplit(self.path).path != "/v1":
+                    return self._send(404, {"errors": [{"code": "notFound"}]})
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.headers.get("Authorization") != f"Bearer {API_KEY}":
+                    return self._send(
+                        401, {"errors": [{"code": "invalidApiKey", "message": "Invalid API key"}]}
+                    )
+                faults = fake.faults
+                if faults.rate_limit > 0:
+                    faults.rate_limit -= 1
+                    return self._send(
+                        429,
+                        {"errors": [{"code": "rateLimitExceeded", "message": "Too many requests"}]},
+                        headers={"Retry-After": str(faults.retry_after)},
+                    )
+                if faults.malformed > 0:
+                    faults.malformed -= 1
+                    return self._send(200, raw=b"<html>oops")
+                try:
+                    tasks = json.loads(raw)
+                except ValueError:
+                    fake.seen.violations.append("body is not JSON")
+                    return self._send(400, {"errors": [{"code": "invalidJSON"}]})
+                fake.seen.bodies.append(tasks)
+                if not isinstance(tasks, list):
+                    fake.seen.violations.append("body is not an array of tasks")
+                    return self._send(400, {"errors": [{"code": "invalidBody"}]})
+                data, errors = [], []
+                for task in tasks:
+                    kind = task.get("taskType")
+                    if kind == "videoInference":
+                        outcome = self._inference(task)
+                        if outcome is None:
+                            return None  # connection dropped or status answered
+                        (data if "error" not in outcome else errors).append(
+                            outcome.get("error", outcome)
+                        )
+                    elif kind == "getResponse":
+                        found = fake.tasks.get(task.get("taskUUID"))
+                        if found is None:
+                            errors.append(
+                                {
+                                    "code": "taskNotFound",
+                                    "message": "Task not found",
+                                    "taskType": "getResponse",
+                                    "taskUUID": task.get("taskUUID"),
+                                }
+                            )
+                            continue
+                        found.polls += 1
+                        item = found.response(fake.root)
+                        (errors if item["status"] == "error" else data).append(item)
+                    else:
+                        fake.seen.violations.append(f"taskType {kind}")
+                status = (
+                    400
+                    if errors
+                    and not data
+                    and any(e.get("code") == "unsupportedDuration" for e in errors)
+                    else 200
+                )
+                body = {}
+                if data:
+                    body["data"] = data
+                if errors:
+                    body["errors"] = errors
+                self._send(status, body)
+
+            def _inference(self, task):
+                faults = fake.faults
+                if faults.create_status:
+                    status, faults.create_status = faults.create_status, None
+                    self._send(status, {"errors": [{"code": "error", "message": "fault"}]})
+                    return None
+                if faults.create_errors:
+                    errors, faults.create_errors = faults.create_errors, None
+                    self._send(400, {"errors": errors})
+                    return None
+                refusal = fake.check_inference(task)
+                fake.seen.creates.append(task)
+                if refusal:
+                    return {"error": refusal}
+                with fake._lock:
+                    if task["taskUUID"] in fake.tasks:
+                        fake.seen.violations.append("the same taskUUID was sent twice")
+                    fake.tasks[task["taskUUID"]] = Task(
+                        task["taskUUID"],
+                        task,
+                        faults.polls_to_finish,
+                        fail_with=faults.fail_task_with,
+                    )
+                if faults.drop_after_create:
+                    faults.drop_after_create = False
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return None
+                return {"taskType": "videoInference", "taskUUID": task["taskUUID"]}
+
+        return Handler
