@@ -573,6 +573,7 @@ def store(render_id: int) -> None:
         prefix = f"{render.shot.storage_prefix()}/take-{render.take}-{render.pk}"
         video_key = storage.put(f"{prefix}.mp4", spooled.path)
         thumb_key = storage.put(f"{prefix}.jpg", thumb) if thumb else ""
+        sprite_key = _store_extra(provider, render, "spritesheet", f"{prefix}-sprites.jpg")
     except Exception as error:  # storage or network trouble: retried, never completed
         delay = min(MAX_STORE_DELAY, 5 * 2 ** min(render.attempts, 6))
         Render.objects.filter(pk=render.pk, status=S.STORING).update(
@@ -597,6 +598,7 @@ def store(render_id: int) -> None:
         detail={"bytes": spooled.size},
         video_key=video_key,
         thumbnail_key=thumb_key,
+        spritesheet_key=sprite_key,
         bytes=spooled.size,
         sha256=spooled.sha256,
         duration_ms=info.duration_ms,
@@ -610,12 +612,29 @@ def store(render_id: int) -> None:
         next_poll_at=None,
     )
     if not done:
-        storage.delete_quietly([video_key, thumb_key])
+        storage.delete_quietly([video_key, thumb_key, sprite_key])
         return
     try:
         provider.cleanup(render.provider_job_id)
     except Exception:  # noqa: BLE001 - the take is stored; provider-side cleanup is optional
         logger.warning("provider cleanup for take %s failed", render.pk, exc_info=True)
+
+
+def _store_extra(provider, render: Render, variant: str, key: str) -> str:
+    """A provider's extra file (a spritesheet), if it has one; a take never fails for it."""
+    if variant not in provider.extra_variants:
+        return ""
+    spooled = None
+    try:
+        with provider.open_result(render.provider_job_id, variant) as chunks:
+            spooled = storage.spool(chunks)
+        return storage.put(key, spooled.path)
+    except ProviderError as error:
+        note(render, "extra_missing", {"variant": variant, "code": error.code})
+        return ""
+    finally:
+        if spooled:
+            spooled.path.unlink(missing_ok=True)
 
 
 def _thumbnail(render: Render, provider, video_path):

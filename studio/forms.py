@@ -385,3 +385,23 @@ class FitForm(forms.Form):
 
 class SaveTemplateForm(forms.Form):
     name = forms.CharField(max_length=120)
+
+
+class ShareLinkForm(forms.Form):
+    label = forms.CharField(
+        max_length=120, required=False, help_text="For you: who the link is for."
+    )
+    shot = forms.ModelChoiceField(
+        queryset=Shot.objects.none(), required=False, empty_label="The whole campaign"
+    )
+    days = forms.IntegerField(min_value=1, max_value=90, initial=7, label="Expires after (days)")
+    password = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=True),
+        help_text="Optional. Share it separately from the link.",
+    )
+    allow_comments = forms.BooleanField(required=False, initial=True, label="Guests may comment")
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shot"].queryset = campaign.shots.all()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -402,6 +403,9 @@ class Comment(models.Model):
     body = models.TextField()
     timecode_ms = models.PositiveIntegerField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    share_link = models.ForeignKey(
+        "ShareLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -409,6 +413,12 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment by {self.author or self.guest_name} on {self.render_id}"
+
+    @property
+    def who(self) -> str:
+        if self.author_id:
+            return self.author.get_full_name() or self.author.get_username()
+        return f"{self.guest_name} (guest)"
 
 
 class Verdict(models.TextChoices):
@@ -489,3 +499,94 @@ class PromptTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ShareLink(models.Model):
+    """A guest review link for a campaign or one shot. Only the token's hash is stored."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="share_links")
+    shot = models.ForeignKey(
+        Shot, null=True, blank=True, on_delete=models.CASCADE, related_name="share_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=120, blank=True)
+    expires_at = models.DateTimeField()
+    password_hash = models.CharField(max_length=200, blank=True)
+    allow_comments = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.label or f"Guest link to {self.shot or self.campaign}"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        campaign,
+        shot=None,
+        days: int,
+        password: str = "",
+        allow_comments: bool = True,
+        label: str = "",
+        user=None,
+    ) -> tuple[ShareLink, str]:
+        """A new link and its token; the token is shown once and never stored."""
+        import secrets
+
+        from django.contrib.auth.hashers import make_password
+
+        token = secrets.token_urlsafe(24)
+        link = cls.objects.create(
+            campaign=campaign,
+            shot=shot,
+            token_hash=cls.hash(token),
+            label=label,
+            expires_at=timezone.now() + timedelta(days=days),
+            password_hash=make_password(password) if password else "",
+            allow_comments=allow_comments,
+            created_by=user,
+        )
+        return link, token
+
+    @classmethod
+    def find(cls, token: str) -> ShareLink | None:
+        return (
+            cls.objects.usable()
+            .select_related("campaign", "shot")
+            .filter(token_hash=cls.hash(token))
+            .first()
+        )
+
+    def check_password(self, password: str) -> bool:
+        from django.contrib.auth.hashers import check_password
+
+        return bool(self.password_hash) and check_password(password, self.password_hash)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def revoke(self) -> None:
+        ShareLink.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )

@@ -2,7 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from studio.views import campaigns, editor, health, hooks, members, providers, shots, takes
+from studio.views import (
+    campaigns,
+    editor,
+    health,
+    hooks,
+    members,
+    providers,
+    review,
+    share,
+    shots,
+    takes,
+)
 
 shot_patterns = [
     path("", editor.shot_detail, name="shot_detail"),
@@ -49,6 +60,25 @@ urlpatterns = [
     path("c/<int:campaign_id>/archive/", campaigns.campaign_archive, name="campaign_archive"),
     path("c/<int:campaign_id>/shots/new/", shots.shot_create, name="shot_create"),
     path("c/<int:campaign_id>/shots/<int:shot_id>/", include(shot_patterns)),
+    path("takes/<int:render_id>/", review.take_page, name="take_page"),
+    path("takes/<int:render_id>/comments/", review.comment_add, name="comment_add"),
+    path("takes/<int:render_id>/decide/", review.take_decide, name="take_decide"),
+    path("takes/<int:render_id>/hero/", review.take_hero, name="take_hero"),
+    path("comments/<int:comment_id>/resolve/", review.comment_resolve, name="comment_resolve"),
+    path("compare/", review.compare, name="compare"),
+    path("review/", review.review_queue, name="review_queue"),
+    path("c/<int:campaign_id>/activity/", review.campaign_activity, name="campaign_activity"),
+    path("c/<int:campaign_id>/share/", share.share_links, name="share_links"),
+    path(
+        "c/<int:campaign_id>/share/<int:link_id>/revoke/", share.share_revoke, name="share_revoke"
+    ),
+    path("s/<str:token>/", share.guest_entry, name="guest_entry"),
+    path("s/<str:token>/takes/<int:render_id>/", share.guest_take, name="guest_take"),
+    path(
+        "s/<str:token>/takes/<int:render_id>/media/<str:variant>/",
+        share.guest_media,
+        name="guest_media",
+    ),
     path("takes/<int:render_id>/cancel/", takes.take_cancel, name="take_cancel"),
     path("takes/<int:render_id>/remix/", takes.take_remix, name="take_remix"),
     path("providers/", providers.provider_list, name="provider_list"),

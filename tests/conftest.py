@@ -137,3 +137,13 @@ def runware_fake(sample_mp4, settings):
     yield fake
     fake.stop()
     assert fake.seen.violations == [], "requests broke the documented contract"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttles and heartbeats live in the cache: every test starts with an empty one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

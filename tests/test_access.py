@@ -14,7 +14,7 @@ from django.urls import reverse
 from generation.models import Render
 from studio.access import ACTIONS, can
 from studio.images import check_image
-from studio.models import Membership, Role
+from studio.models import Comment, Membership, Role, ShareLink
 from tests.conftest import make_shot
 from tests.images import upload
 from tests.test_editor import editor_data
@@ -113,6 +113,44 @@ ENDPOINTS = [
     Endpoint(
         "take_media", "get", "view", lambda ctx: {"render_id": ctx["take"].pk, "variant": "video"}
     ),
+    Endpoint("take_page", "get", "view", lambda ctx: {"render_id": ctx["take"].pk}),
+    Endpoint(
+        "comment_add",
+        "post",
+        "comment",
+        lambda ctx: {"render_id": ctx["take"].pk},
+        data=lambda ctx: {"body": "Nice pour", "timecode": "00:01.5"},
+    ),
+    Endpoint(
+        "comment_resolve",
+        "post",
+        "comment",
+        lambda ctx: {"comment_id": ctx["comment"].pk},
+        data=lambda ctx: {"resolved": "1"},
+    ),
+    Endpoint(
+        "take_decide",
+        "post",
+        "decide",
+        lambda ctx: {"render_id": ctx["take"].pk},
+        data=lambda ctx: {"verdict": "approved"},
+    ),
+    Endpoint("take_hero", "post", "choose_hero", lambda ctx: {"render_id": ctx["take"].pk}),
+    Endpoint("campaign_activity", "get", "view", campaign_kwargs),
+    Endpoint("share_links", "get", "share", campaign_kwargs),
+    Endpoint(
+        "share_links",
+        "post",
+        "share",
+        campaign_kwargs,
+        data=lambda ctx: {"days": "7", "allow_comments": "on"},
+    ),
+    Endpoint(
+        "share_revoke",
+        "post",
+        "share",
+        lambda ctx: {**campaign_kwargs(ctx), "link_id": ctx["link"].pk},
+    ),
     Endpoint("member_list", "get", "view", workspace_kwargs),
     Endpoint(
         "member_add",
@@ -130,7 +168,7 @@ ENDPOINTS = [
     ),
     Endpoint("member_remove", "post", "manage_members", membership_kwargs),
 ]
-GET_AND_POST = {"campaign_edit", "shot_edit"}
+GET_AND_POST = {"campaign_edit", "shot_edit", "share_links"}
 POST_ONLY = sorted({e.name for e in ENDPOINTS if e.method == "post"} - GET_AND_POST)
 READ_ONLY = sorted({e.name for e in ENDPOINTS if e.method == "get"} - GET_AND_POST)
 
@@ -159,6 +197,8 @@ def ctx(team, workspace, campaign):
     )
     return {
         "take": take,
+        "comment": Comment.objects.create(render=take, author=team["owner"], body="First!"),
+        "link": ShareLink.create(campaign=campaign, days=3)[0],
         "team": team,
         "workspace": workspace,
         "campaign": campaign,

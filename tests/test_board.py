@@ -136,12 +136,30 @@ def test_shot_titles_are_escaped(client, alice, campaign):
 
 
 @pytest.mark.parametrize("count", [1, 50])
-def test_board_query_count_is_constant(client, alice, campaign, django_assert_num_queries, count):
+def test_board_query_count_is_constant(
+    client, alice, rita, campaign, django_assert_num_queries, count
+):
+    from generation.models import Render
+    from studio.models import Decision
+
     for i in range(count):
-        make_shot(campaign, title=f"Shot {i}")
+        shot = make_shot(campaign, title=f"Shot {i}")
+        take = Render.objects.create(
+            shot=shot,
+            take=1,
+            model_key="animatic",
+            provider="animatic",
+            size="1280x720",
+            seconds=4,
+            prompt_text="p",
+            status="completed",
+        )
+        Decision.objects.create(render=take, reviewer=rita, verdict="approved")
     client.force_login(alice)
     url = reverse("campaign_board", args=[campaign.pk])
-    # session, user, campaign with role, memberships for the switcher, shots
-    with django_assert_num_queries(5):
+    # session, user, campaign with role, memberships for the switcher, shots, takes, decisions
+    with django_assert_num_queries(7):
         response = client.get(url)
-    assert response.content.decode().count('class="shot-row"') == count
+    html = response.content.decode()
+    assert html.count('class="shot-row"') == count
+    assert html.count('data-shot-status="approved"') == count

@@ -59,6 +59,8 @@ def test_a_take_goes_from_prompt_to_stored_video(
     info = media.probe(local)
     assert (info.width, info.height, info.has_audio) == (1280, 720, True)
     assert ("GET", "/v1/videos/video_000001/content") in openai_fake.seen.requests
+    with default_storage.open(take.spritesheet_key, "rb") as handle:
+        assert handle.read() == openai_fake.spritesheet_bytes  # kept for scrubbing
 
 
 def test_a_reference_image_is_sent_as_a_file_of_the_output_size(

@@ -98,6 +98,8 @@ class Provider:
     concurrency = 4
     # A free provider never bills (the animatic); a paid one bills a completed job.
     free = False
+    # Extra files the provider makes besides the video (OpenAI: a spritesheet for scrubbing).
+    extra_variants: tuple[str, ...] = ()
 
     def submit(self, spec: JobSpec) -> JobStatus:
         raise NotImplementedError

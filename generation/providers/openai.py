@@ -65,6 +65,7 @@ class OpenAIProvider(Provider):
     backoff = 1.5
     max_poll = 60.0
     concurrency = 4
+    extra_variants = ("spritesheet",)
 
     def __init__(self, base_url: str | None = None, api_key: str | None = None):
         self.base_url = (base_url or settings.OPENAI_BASE_URL).rstrip("/")

@@ -44,3 +44,22 @@ def seconds(milliseconds) -> str:
     if milliseconds is None:
         return "—"
     return f"{milliseconds / 1000:.1f}"
+
+
+@register.filter
+def timecode(milliseconds) -> str:
+    """2500 -> "00:02.5"."""
+    if milliseconds is None:
+        return ""
+    minutes, rest = divmod(int(milliseconds), 60000)
+    return f"{minutes:02d}:{rest / 1000:04.1f}"
+
+
+@register.filter
+def seconds_exact(milliseconds) -> str:
+    return f"{int(milliseconds) / 1000:.3f}"
+
+
+@register.filter
+def completed(takes) -> list:
+    return [t for t in takes if t.status == "completed"]

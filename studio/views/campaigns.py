@@ -88,9 +88,13 @@ def campaign_board(request, campaign_id: int):
 
 
 def board_context(campaign: Campaign, add_form: ShotForm | None = None) -> dict:
+    from studio.review import campaign_states
+
+    shots = list(campaign.shots.all())
     return {
         "campaign": campaign,
-        "shots": list(campaign.shots.all()),
+        "shots": shots,
+        "states": campaign_states(campaign, shots),
         "add_form": add_form or ShotForm(),
         "perms_": allowed_actions(campaign.my_role),
     }

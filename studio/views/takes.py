@@ -167,7 +167,12 @@ def take_media(request, render_id: int, variant: str):
     """A take's video or thumbnail: a fresh presigned URL on S3, or the local file with
     Range support so the browser can seek."""
     take = _take_for_user(request, render_id, "view")
-    key = {"video": take.video_key, "thumbnail": take.thumbnail_key}.get(variant)
+    key = {
+        "video": take.video_key,
+        "thumbnail": take.thumbnail_key,
+        "spritesheet": take.spritesheet_key,
+        "reference": take.reference_image_key,
+    }.get(variant)
     if not key:
         raise Http404
     if storage.is_remote():

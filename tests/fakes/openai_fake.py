@@ -94,9 +94,16 @@ class Recorder:
 
 
 class FakeOpenAI:
-    def __init__(self, video_bytes: bytes, thumbnail_bytes: bytes = b"RIFF0000WEBPVP8 "):
+    def __init__(self, video_bytes: bytes):
+        from io import BytesIO
+
+        from PIL import Image
+
         self.video_bytes = video_bytes
-        self.thumbnail_bytes = thumbnail_bytes
+        webp, jpeg = BytesIO(), BytesIO()
+        Image.new("RGB", (320, 180), (40, 40, 40)).save(webp, format="WEBP")
+        Image.new("RGB", (1280, 144), (90, 60, 30)).save(jpeg, format="JPEG")
+        self.thumbnail_bytes, self.spritesheet_bytes = webp.getvalue(), jpeg.getvalue()
         self.jobs: dict[str, Job] = {}
         self.faults = Faults()
         self.seen = Recorder()
@@ -379,7 +386,7 @@ class FakeOpenAI:
                     return self._send(200, raw=fake.video_bytes, content_type="video/mp4")
                 if variant == "thumbnail":
                     return self._send(200, raw=fake.thumbnail_bytes, content_type="image/webp")
-                return self._send(200, raw=fake.thumbnail_bytes, content_type="image/jpeg")
+                return self._send(200, raw=fake.spritesheet_bytes, content_type="image/jpeg")
 
             def do_DELETE(self):
                 path = urlsplit(self.path).path

@@ -1,0 +1,331 @@
+"""Team review: comments with mentions, decisions, what a shot's status is, the review queue,
+the activity feed, and the e-mails they send."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from generation.models import IN_FLIGHT, Render, RenderEvent, RenderStatus
+from studio.access import RANK
+from studio.models import Comment, Decision, Membership, Role, Shot, Verdict
+
+MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
+MAX_COMMENT = 4000
+
+
+# --------------------------------------------------------------------------- status
+
+
+def verdicts(decisions) -> dict[int, str]:
+    """The verdict of each take: the newest decision of each reviewer counts, and one
+    request for changes outweighs approvals."""
+    newest: dict[tuple[int, int], Decision] = {}
+    for decision in decisions:
+        key = (decision.render_id, decision.reviewer_id)
+        if key not in newest or (decision.created_at, decision.pk) > (
+            newest[key].created_at,
+            newest[key].pk,
+        ):
+            newest[key] = decision
+    result: dict[int, str] = {}
+    for (render_id, _), decision in newest.items():
+        if result.get(render_id) != Verdict.CHANGES_REQUESTED:
+            result[render_id] = decision.verdict
+    return result
+
+
+@dataclass(frozen=True)
+class ShotState:
+    status: str  # draft | generating | in_review | changes_requested | approved
+    label: str
+    takes: int
+    retakes: int
+
+
+LABELS = {
+    "draft": "Draft",
+    "generating": "Generating",
+    "in_review": "In review",
+    "changes_requested": "Changes requested",
+    "approved": "Approved",
+}
+
+
+def shot_state(shot: Shot, takes: list[Render], take_verdicts: dict[int, str]) -> ShotState:
+    """A shot's status follows from its takes."""
+    mine = [t for t in takes if t.shot_id == shot.pk]
+    completed = [t for t in mine if t.status == RenderStatus.COMPLETED]
+    hero_verdict = take_verdicts.get(shot.hero_take_id) if shot.hero_take_id else None
+    if hero_verdict == Verdict.APPROVED or any(
+        take_verdicts.get(t.pk) == Verdict.APPROVED for t in completed
+    ):
+        status = "approved"
+    elif any(t.status in IN_FLIGHT for t in mine):
+        status = "generating"
+    elif completed and take_verdicts.get(max(completed, key=lambda t: t.take).pk) == (
+        Verdict.CHANGES_REQUESTED
+    ):
+        status = "changes_requested"
+    elif any(t.pk not in take_verdicts for t in completed):
+        status = "in_review"
+    elif completed:
+        status = "changes_requested"
+    else:
+        status = "draft"
+    return ShotState(status, LABELS[status], len(mine), max(0, len(mine) - 1))
+
+
+def campaign_states(campaign, shots: list[Shot]) -> dict[int, ShotState]:
+    """Every shot's state in three queries, whatever the number of shots and takes."""
+    takes = list(
+        Render.objects.filter(shot__campaign=campaign).only("pk", "shot_id", "take", "status")
+    )
+    decisions = Decision.objects.filter(render__shot__campaign=campaign).only(
+        "pk", "render_id", "reviewer_id", "verdict", "created_at"
+    )
+    take_verdicts = verdicts(decisions)
+    return {shot.pk: shot_state(shot, takes, take_verdicts) for shot in shots}
+
+
+# --------------------------------------------------------------------------- comments
+
+
+def mentioned_members(workspace_id: int, body: str):
+    names = {m.lower() for m in MENTION.findall(body)}
+    if not names:
+        return []
+    return [
+        m.user
+        for m in Membership.objects.filter(workspace_id=workspace_id).select_related("user")
+        if m.user.username.lower() in names
+    ]
+
+
+def add_comment(
+    take: Render,
+    body: str,
+    *,
+    author=None,
+    guest_name: str = "",
+    share_link=None,
+    timecode_ms: int | None = None,
+    parent: Comment | None = None,
+) -> Comment:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError("Write something first.")
+    if len(body) > MAX_COMMENT:
+        raise ValidationError(f"Keep comments under {MAX_COMMENT} characters.")
+    if parent is not None and parent.render_id != take.pk:
+        raise ValidationError("You can only reply to a comment on the same take.")
+    if timecode_ms is not None and (timecode_ms < 0 or timecode_ms > take.seconds * 1000 + 999):
+        raise ValidationError("The timecode is outside the take.")
+    comment = Comment.objects.create(
+        render=take,
+        author=author,
+        guest_name=guest_name[:80] if not author else "",
+        share_link=share_link,
+        body=body,
+        timecode_ms=timecode_ms,
+        parent=parent,
+    )
+    workspace_id = take.shot.campaign.workspace_id
+    recipients = [u for u in mentioned_members(workspace_id, body) if u != author and u.email]
+    if recipients:
+        transaction.on_commit(lambda: notify_mention(comment, recipients))
+    return comment
+
+
+def set_resolved(comment: Comment, resolved: bool) -> None:
+    comment.resolved_at = timezone.now() if resolved else None
+    comment.save(update_fields=["resolved_at"])
+
+
+def decide(take: Render, reviewer, verdict: str, note: str = "") -> Decision:
+    if take.status != RenderStatus.COMPLETED:
+        raise ValidationError("Only a finished take can be approved or sent back.")
+    if verdict not in Verdict.values:
+        raise ValidationError("Choose approve or request changes.")
+    decision = Decision.objects.create(
+        render=take, reviewer=reviewer, verdict=verdict, note=note.strip()[:2000]
+    )
+    if take.created_by_id and take.created_by_id != reviewer.pk and take.created_by.email:
+        transaction.on_commit(lambda: notify_decision(decision))
+    return decision
+
+
+def choose_hero(take: Render) -> None:
+    if take.status != RenderStatus.COMPLETED:
+        raise ValidationError("Only a finished take can be the hero take.")
+    Shot.objects.filter(pk=take.shot_id).update(hero_take=take, updated_at=timezone.now())
+
+
+# --------------------------------------------------------------------------- queue & feed
+
+
+def review_queue(user, campaign_id: int | None = None):
+    """Finished takes in the user's workspaces (where they may decide) that still wait for
+    their decision, newest first."""
+    may_decide = [r for r, rank in RANK.items() if rank >= RANK[Role.REVIEWER]]
+    workspaces = Membership.objects.filter(user=user, role__in=may_decide).values("workspace_id")
+    takes = (
+        Render.objects.filter(
+            status=RenderStatus.COMPLETED, shot__campaign__workspace_id__in=workspaces
+        )
+        .exclude(shot__campaign__status="archived")
+        .annotate(mine=Exists(Decision.objects.filter(render=OuterRef("pk"), reviewer=user)))
+        .filter(mine=False)
+        .select_related("shot__campaign")
+        .order_by("-completed_at", "-pk")
+    )
+    if campaign_id:
+        takes = takes.filter(shot__campaign_id=campaign_id)
+    return takes
+
+
+@dataclass
+class Activity:
+    at: datetime
+    kind: str
+    text: str
+    take: Render | None = None
+
+
+def activity(campaign, limit: int = 60) -> list[Activity]:
+    """What happened in a campaign, newest first, in three queries."""
+    events = (
+        RenderEvent.objects.filter(render__shot__campaign=campaign)
+        .filter(to_status__in=["queued", "completed", "failed", "expired", "cancelled"])
+        .exclude(kind__in=["retry", "poll_retry", "store_retry", "reconcile_retry"])
+        .select_related("render__shot")
+        .order_by("-at")[:limit]
+    )
+    comments = (
+        Comment.objects.filter(render__shot__campaign=campaign)
+        .select_related("author", "render__shot")
+        .order_by("-created_at")[:limit]
+    )
+    decisions = (
+        Decision.objects.filter(render__shot__campaign=campaign)
+        .select_related("reviewer", "render__shot")
+        .order_by("-created_at")[:limit]
+    )
+    items = []
+    for event in events:
+        take = event.render
+        what = {
+            "queued": "was requested",
+            "completed": "is ready",
+            "failed": "failed",
+            "expired": "expired",
+            "cancelled": "was cancelled",
+        }[event.to_status]
+        items.append(
+            Activity(
+                event.at, event.to_status, f"Take {take.take} of “{take.shot.title}” {what}", take
+            )
+        )
+    for comment in comments:
+        take = comment.render
+        items.append(
+            Activity(
+                comment.created_at,
+                "comment",
+                f"{comment.who} commented on take {take.take} of "
+                f"“{take.shot.title}”: {comment.body[:140]}",
+                take,
+            )
+        )
+    for decision in decisions:
+        take = decision.render
+        items.append(
+            Activity(
+                decision.created_at,
+                decision.verdict,
+                f"{decision.reviewer.get_username()} "
+                f"{'approved' if decision.verdict == Verdict.APPROVED else 'asked for changes to'} "
+                f"take {take.take} of “{take.shot.title}”",
+                take,
+            )
+        )
+    return sorted(items, key=lambda a: a.at, reverse=True)[:limit]
+
+
+# --------------------------------------------------------------------------- e-mail
+
+
+def _link(path: str) -> str:
+    return f"{settings.STUDIO_BASE_URL}{path}"
+
+
+def notify_mention(comment: Comment, users) -> None:
+    take = comment.render
+    for user in users:
+        send_mail(
+            f"{comment.who} mentioned you on take {take.take} of “{take.shot.title}”",
+            f"{comment.who} wrote:\n\n{comment.body}\n\nOpen the take: "
+            f"{_link(f'/takes/{take.pk}/')}\n",
+            None,
+            [user.email],
+        )
+
+
+def notify_decision(decision: Decision) -> None:
+    take = decision.render
+    verdict = "approved" if decision.verdict == Verdict.APPROVED else "asked for changes to"
+    send_mail(
+        f"{decision.reviewer.get_username()} {verdict} take {take.take} of “{take.shot.title}”",
+        f"{decision.note or '(no note)'}\n\nOpen the take: {_link(f'/takes/{take.pk}/')}\n",
+        None,
+        [take.created_by.email],
+    )
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """One e-mail per person with something new in the last day: takes waiting for their
+    decision, comments and decisions on takes they made. Returns how many were sent."""
+    now = now or timezone.now()
+    since = now - timedelta(days=1)
+    sent = 0
+    for user in (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__isnull=False)
+        .exclude(email="")
+        .distinct()
+    ):
+        waiting = review_queue(user).count()
+        comments = (
+            Comment.objects.filter(render__created_by=user, created_at__gte=since)
+            .exclude(author=user)
+            .count()
+        )
+        decisions = (
+            Decision.objects.filter(render__created_by=user, created_at__gte=since)
+            .exclude(reviewer=user)
+            .count()
+        )
+        if not (waiting or comments or decisions):
+            continue
+        lines = []
+        if waiting:
+            lines.append(
+                f"- {waiting} take{'s' if waiting != 1 else ''} wait for your review: "
+                f"{_link('/review/')}"
+            )
+        if comments:
+            lines.append(f"- {comments} new comment{'s' if comments != 1 else ''} on your takes")
+        if decisions:
+            lines.append(f"- {decisions} new decision{'s' if decisions != 1 else ''} on your takes")
+        send_mail("Your Reelroom day", "\n".join(lines) + "\n", None, [user.email])
+        sent += 1
+    return sent

@@ -1,0 +1,212 @@
+"""Review: the take page, comments, decisions, the hero take, comparing takes, the review
+queue and the campaign's activity feed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from generation import catalog
+from generation.models import Render
+from studio import review
+from studio.access import _get_campaign_for_user, _require, allowed_actions
+from studio.models import Campaign, Comment, Membership, Role
+from studio.views.takes import _take_for_user
+
+TAKE_PAGE = "studio/take.html"
+
+
+def parse_timecode(value: str | None) -> int | None:
+    """ "2.5", "00:02.5" or "1:02.25" -> milliseconds; empty -> None."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        minutes, _, seconds = value.rpartition(":")
+        total = float(seconds) + (int(minutes) * 60 if minutes else 0)
+    except ValueError:
+        raise ValidationError("Write the timecode as seconds (2.5) or mm:ss.s (00:02.5).") from None
+    if total < 0:
+        raise ValidationError("The timecode cannot be negative.")
+    return round(total * 1000)
+
+
+def thread(comments: list[Comment]) -> list[Comment]:
+    """Top-level comments, each with `.thread_replies` in order."""
+    by_parent: dict[int | None, list[Comment]] = {}
+    for comment in comments:
+        by_parent.setdefault(comment.parent_id, []).append(comment)
+    for comment in comments:
+        comment.thread_replies = by_parent.get(comment.pk, [])
+    return by_parent.get(None, [])
+
+
+def take_context(take: Render, perms: set[str]) -> dict:
+    comments = list(take.comments.select_related("author").order_by("created_at", "pk"))
+    decisions = list(take.decisions.select_related("reviewer").order_by("-created_at", "-pk"))
+    model = catalog.get(take.model_key)
+    return {
+        "take": take,
+        "shot": take.shot,
+        "campaign": take.shot.campaign,
+        "model": model,
+        "comments": thread(comments),
+        "comment_count": len(comments),
+        "decisions": decisions,
+        "verdict": review.verdicts(decisions).get(take.pk),
+        "events": list(take.events.order_by("at", "pk")),
+        "perms_": perms,
+        "can_comment": "comment" in perms,
+        "members": list(
+            Membership.objects.filter(workspace_id=take.shot.campaign.workspace_id).values_list(
+                "user__username", flat=True
+            )
+        ),
+    }
+
+
+@login_required
+@require_GET
+def take_page(request, render_id: int):
+    take = _take_for_user(request, render_id, "view")
+    return render(request, TAKE_PAGE, take_context(take, allowed_actions(take.my_role)))
+
+
+@login_required
+@require_POST
+def comment_add(request, render_id: int):
+    take = _take_for_user(request, render_id, "comment")
+    parent = None
+    if request.POST.get("parent"):
+        parent = Comment.objects.filter(pk=request.POST["parent"], render=take).first()
+        if parent is None:
+            raise Http404
+    try:
+        timecode = parse_timecode(request.POST.get("timecode"))
+        review.add_comment(
+            take,
+            request.POST.get("body", ""),
+            author=request.user,
+            timecode_ms=timecode,
+            parent=parent,
+        )
+    except ValidationError as error:
+        context = take_context(take, allowed_actions(take.my_role))
+        context.update(
+            comment_error=error.messages[0],
+            body=request.POST.get("body", ""),
+            timecode=request.POST.get("timecode", ""),
+        )
+        return render(
+            request, f"{TAKE_PAGE}#comments" if request.htmx else TAKE_PAGE, context, status=422
+        )
+    if request.htmx:
+        return render(
+            request, f"{TAKE_PAGE}#comments", take_context(take, allowed_actions(take.my_role))
+        )
+    return redirect(f"/takes/{take.pk}/#comments")
+
+
+@login_required
+@require_POST
+def comment_resolve(request, comment_id: int):
+    comment = (
+        Comment.objects.filter(
+            pk=comment_id, render__shot__campaign__workspace__memberships__user=request.user
+        )
+        .select_related("render")
+        .annotate(my_role=F("render__shot__campaign__workspace__memberships__role"))
+        .first()
+    )
+    _require(comment.my_role if comment else None, "comment")
+    review.set_resolved(comment, request.POST.get("resolved") != "0")
+    take = _take_for_user(request, comment.render_id, "comment")
+    if request.htmx:
+        return render(
+            request, f"{TAKE_PAGE}#comments", take_context(take, allowed_actions(take.my_role))
+        )
+    return redirect(f"/takes/{take.pk}/#comment-{comment.pk}")
+
+
+@login_required
+@require_POST
+def take_decide(request, render_id: int):
+    take = _take_for_user(request, render_id, "decide")
+    try:
+        review.decide(
+            take, request.user, request.POST.get("verdict", ""), request.POST.get("note", "")
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        approved = request.POST.get("verdict") == "approved"
+        messages.success(request, f"Take {take.take} {'approved' if approved else 'sent back'}.")
+    return redirect(f"/takes/{take.pk}/")
+
+
+@login_required
+@require_POST
+def take_hero(request, render_id: int):
+    take = _take_for_user(request, render_id, "choose_hero")
+    try:
+        review.choose_hero(take)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"Take {take.take} is now the hero take of “{take.shot.title}”.")
+    return redirect(request.POST.get("next") or f"/takes/{take.pk}/")
+
+
+@login_required
+@require_GET
+def compare(request):
+    try:
+        ids = [int(request.GET["a"]), int(request.GET["b"])]
+    except (KeyError, ValueError):
+        raise Http404 from None
+    takes = [_take_for_user(request, pk, "view") for pk in ids]
+    for take in takes:
+        take.model_label = getattr(catalog.get(take.model_key), "label", take.model_key)
+    return render(request, "studio/compare.html", {"takes": takes})
+
+
+@login_required
+@require_GET
+def review_queue(request):
+    campaign_id = request.GET.get("campaign")
+    campaign_id = int(campaign_id) if campaign_id and campaign_id.isdigit() else None
+    takes = list(review.review_queue(request.user, campaign_id))
+    for take in takes:
+        take.model_label = getattr(catalog.get(take.model_key), "label", take.model_key)
+    reviewable = Membership.objects.filter(
+        user=request.user, role__in=[Role.OWNER, Role.EDITOR, Role.REVIEWER]
+    ).values("workspace_id")
+    campaigns = Campaign.objects.filter(workspace_id__in=reviewable).active().only("pk", "name")
+    return render(
+        request,
+        "studio/review_queue.html",
+        {
+            "takes": takes,
+            "campaigns": campaigns,
+            "campaign_id": campaign_id,
+        },
+    )
+
+
+@login_required
+@require_GET
+def campaign_activity(request, campaign_id: int):
+    campaign = _get_campaign_for_user(request, campaign_id, "view")
+    return render(
+        request,
+        "studio/activity.html",
+        {
+            "campaign": campaign,
+            "items": review.activity(campaign),
+        },
+    )
