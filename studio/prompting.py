@@ -971,6 +971,14 @@ def template_prompt(key: str) -> dict:
 # --------------------------------------------------------------------------- analysis
 
 
+def compiled_for(shot) -> str:
+    """The text the shot's saved prompt compiles to for its model and campaign."""
+    from generation import catalog
+
+    model = catalog.get(shot.model_key) or catalog.get(catalog.DEFAULT_MODEL)
+    return compile_prompt(shot.prompt, model, BrandKit.from_campaign(shot.campaign)).text
+
+
 @dataclass
 class Analysis:
     """Everything the editor shows about a prompt for a model: the compiled text, what was

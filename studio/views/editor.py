@@ -431,13 +431,7 @@ def version_list(request, campaign_id: int, shot_id: int):
 def version_compare(request, campaign_id: int, shot_id: int, number: int):
     shot = _get_shot_for_user(request, campaign_id, shot_id, "view")
     version = get_object_or_404(shot.versions, number=number)
-    current = prompting.analyse(
-        shot.prompt,
-        model_key=shot.model_key,
-        size=shot.size,
-        seconds=shot.seconds,
-        campaign=shot.campaign,
-    ).text
+    current = prompting.compiled_for(shot)
     kinds = {"-": "removed", "+": "added", " ": "same"}
     diff = [
         (kinds[line[0]], line[2:])
@@ -523,21 +517,14 @@ def template_apply(request, campaign_id: int, shot_id: int):
     model = catalog.get(model_key)
     if model is None or not model.offered or size not in model.sizes:
         model_key = catalog.DEFAULT_MODEL
-    before = prompting.analyse(
-        shot.prompt,
-        model_key=shot.model_key,
-        size=shot.size,
-        seconds=shot.seconds,
-        campaign=shot.campaign,
-    )
+    before = prompting.compiled_for(shot)
     with transaction.atomic():
-        shot.record_version(request.user, before.text, note="Before applying a template")
+        shot.record_version(request.user, before, note="Before applying a template")
         shot.prompt, shot.model_key, shot.size, shot.seconds = prompt, model_key, size, seconds
         shot.save()
-        analysis = prompting.analyse(
-            prompt, model_key=model_key, size=size, seconds=seconds, campaign=shot.campaign
+        shot.record_version(
+            request.user, prompting.compiled_for(shot), note=f"From template “{label}”"
         )
-        shot.record_version(request.user, analysis.text, note=f"From template “{label}”")
     messages.success(request, f"Started from “{label}”. The previous prompt is in the history.")
     return redirect(shot)
 

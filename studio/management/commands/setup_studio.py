@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from generation import catalog
 from studio.models import Campaign, CampaignStatus, Membership, Role, Shot, Workspace
-from studio.prompting import SEED_TEMPLATES, BrandKit, compile_prompt, template_prompt
+from studio.prompting import SEED_TEMPLATES, compiled_for, template_prompt
 
 DEMO_WORKSPACE = "Demo Studio"
 
@@ -97,7 +97,7 @@ def create_demo_campaign(workspace, user) -> Campaign:
         )
         shot.record_version(
             user,
-            compile_prompt(shot.prompt, animatic, BrandKit.from_campaign(campaign)).text,
+            compiled_for(shot),
             note=f"From the example “{seed['label']}”",
         )
     return campaign

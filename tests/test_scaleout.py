@@ -1,0 +1,161 @@
+"""Scale-out: two worker clusters ("nodes") on one PostgreSQL database with Redis as broker and
+cache, against the fake OpenAI-compatible provider. Every take is also submitted twice on
+purpose. Each take must still make exactly one paid job.
+
+Skipped, saying why, when PostgreSQL or Redis is not running on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.openai_fake import API_KEY, FakeOpenAI
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = {"host": "127.0.0.1", "port": 5432, "user": os.environ.get("PGUSER", "postgres")}
+REDIS_DB = 14
+TAKES = 6
+
+
+def _postgres_or_skip():
+    try:
+        import psycopg
+
+        return psycopg.connect(dbname="postgres", connect_timeout=3, autocommit=True, **PG)
+    except Exception as error:  # noqa: BLE001 - any failure means "not available here"
+        pytest.skip(f"scale-out tests need PostgreSQL on 127.0.0.1:5432 ({error})")
+
+
+def _redis_or_skip():
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB, socket_timeout=3)
+        client.ping()
+        return client
+    except Exception as error:  # noqa: BLE001
+        pytest.skip(f"scale-out tests need Redis on 127.0.0.1:6379 ({error})")
+
+
+@pytest.fixture
+def nodes(tmp_path, sample_mp4):
+    admin = _postgres_or_skip()
+    redis_client = _redis_or_skip()
+    name = f"reelroom_scaleout_{uuid.uuid4().hex[:8]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    redis_client.flushdb()
+    fake = FakeOpenAI(sample_mp4).start()
+    fake.faults.polls_to_finish = 1
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "STUDIO_", "OPENAI_", "RUNWARE_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="studio.settings",
+        DATABASE_URL=f"postgres://{PG['user']}@127.0.0.1:5432/{name}",
+        REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+        STUDIO_QUEUE_BROKER="redis",
+        STUDIO_VAR_DIR=str(tmp_path / "shared-var"),
+        OPENAI_API_KEY=API_KEY,
+        OPENAI_BASE_URL=fake.url,
+        STUDIO_HTTP_TIMEOUT="5",
+        STUDIO_WORKERS="2",
+    )
+    clusters = []
+
+    def manage(*args, check=True):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        if check:
+            assert result.returncode == 0, result.stderr[-2000:]
+        return result
+
+    try:
+        manage("migrate", "--noinput")
+        for i in range(2):
+            log = (tmp_path / f"node-{i}.log").open("w")
+            clusters.append(
+                subprocess.Popen(
+                    [sys.executable, "manage.py", "qcluster"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        yield manage, fake
+    finally:
+        for cluster in clusters:
+            cluster.terminate()
+        for cluster in clusters:
+            try:
+                cluster.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                cluster.kill()
+        fake.stop()
+        redis_client.flushdb()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+REQUEST = """
+import json
+from django.contrib.auth import get_user_model
+from generation import jobs, tasks
+from studio.models import Campaign, Membership, Shot, Workspace
+user = get_user_model().objects.create_user("owner", "owner@example.com")
+workspace = Workspace.objects.create(name="Scale")
+Membership.objects.create(workspace=workspace, user=user, role="owner")
+campaign = Campaign.objects.create(workspace=workspace, name="Scale-out")
+shot = Shot.objects.create(campaign=campaign, title="Pour", model_key="sora-2",
+                           size="1280x720", seconds=4, position=1,
+                           prompt={"scene": "A cup of cold brew on a sunlit table."})
+takes = jobs.request_takes(shot, user, variations=4) + jobs.request_takes(shot, user,
+                                                                         variations=2)
+for take in takes:  # every submit delivered twice, to both clusters' shared queue
+    tasks.enqueue("submit", take.pk)
+print(json.dumps([t.pk for t in takes]))
+"""
+
+STATUS = """
+import json
+from django_q.status import Stat
+from generation.models import Render
+print(json.dumps({"takes": list(Render.objects.order_by("pk").values_list("status", flat=True)),
+                  "clusters": len(Stat.get_all())}))
+"""
+
+
+@pytest.mark.scaleout
+def test_two_clusters_on_postgres_and_redis_make_one_job_per_take(nodes):
+    manage, fake = nodes
+    ids = json.loads(manage("shell", "--no-imports", "-c", REQUEST).stdout.strip().splitlines()[-1])
+    assert len(ids) == TAKES
+    deadline = time.monotonic() + 150
+    state = {}
+    while time.monotonic() < deadline:
+        state = json.loads(
+            manage("shell", "--no-imports", "-c", STATUS).stdout.strip().splitlines()[-1]
+        )
+        if state["takes"] and all(s == "completed" for s in state["takes"]):
+            break
+        time.sleep(2)
+    assert state["takes"] == ["completed"] * TAKES, state
+    assert state["clusters"] == 2
+    assert len(fake.seen.creates) == TAKES  # one paid job per take, never two
+    assert len({c["prompt"] for c in fake.seen.creates}) == 1
+    assert fake.seen.violations == []
