@@ -335,6 +335,7 @@ def submit(render_id: int) -> None:
         S.SUBMITTING,
         attempts=render.attempts + 1,
         submitted_at=render.submitted_at or timezone.now(),
+        last_attempt_at=timezone.now(),
         next_poll_at=None,
         webhook_token_hash=token_hash,
     ):
@@ -431,6 +432,16 @@ def reconcile(render_id: int) -> None:
         return
     if found is not None:
         accepted(render, provider, found, S.RECONCILING)
+        return
+    # A create can reach the provider after our connection gave up on it: "no job" counts as
+    # proof only once the grace period since the last send has passed.
+    waited = (timezone.now() - (render.last_attempt_at or render.created_at)).total_seconds()
+    grace = settings.STUDIO_RECONCILE_GRACE
+    if waited < grace:
+        Render.objects.filter(pk=render.pk, status=S.RECONCILING).update(
+            polls=render.polls + 1, **_due_in(min(5.0, grace - waited))
+        )
+        note(render, "reconcile_wait", {"seconds_left": round(grace - waited, 1)})
     else:
         advance(
             render,

@@ -46,9 +46,6 @@ class Workspace(models.Model):
             self.slug = slug
         super().save(*args, **kwargs)
 
-    def owner_count(self) -> int:
-        return self.memberships.filter(role=Role.OWNER).count()
-
 
 class Membership(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")

@@ -264,6 +264,10 @@ else:
 # Seconds to wait for a provider's answer (downloads get twice as long between chunks).
 STUDIO_HTTP_TIMEOUT = envint("STUDIO_HTTP_TIMEOUT", 30)
 
+# A take whose create had an unknown outcome is resent only when the provider still has no job
+# this many seconds after the send (a create can arrive late).
+STUDIO_RECONCILE_GRACE = envint("STUDIO_RECONCILE_GRACE", 60)
+
 # Threads one sweep uses to poll providers at once (each provider also has its own limit).
 STUDIO_SWEEP_THREADS = envint("STUDIO_SWEEP_THREADS", 4)
 

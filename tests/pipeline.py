@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from django.utils import timezone
@@ -10,8 +11,9 @@ from generation import jobs
 from generation.models import FINISHED, Render
 
 
-def settle(capture, renders=None, passes: int = 30) -> list[Render]:
-    """Run sweeps (as the cluster would, with every take due) until the takes finish."""
+def settle(capture, renders=None, passes: int = 30, pause: float = 0) -> list[Render]:
+    """Run sweeps (as the cluster would, with every take due) until the takes finish,
+    pausing between passes when the test needs real time to go by."""
     pks = [r.pk for r in renders] if renders else list(Render.objects.values_list("pk", flat=True))
     for _ in range(passes):
         with capture(execute=True):
@@ -19,6 +21,7 @@ def settle(capture, renders=None, passes: int = 30) -> list[Render]:
         current = list(Render.objects.filter(pk__in=pks).order_by("take"))
         if all(r.status in FINISHED for r in current):
             return current
+        time.sleep(pause)
     return list(Render.objects.filter(pk__in=pks).order_by("take"))
 
 

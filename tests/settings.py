@@ -31,3 +31,4 @@ LOGGING = {
         "werkzeug": {"level": "WARNING"},
     },
 }  # noqa: F405
+STUDIO_RECONCILE_GRACE = 0  # tests that need the grace period set it

@@ -153,6 +153,20 @@ def test_poll_faults_are_retried(
     assert take.status == S.COMPLETED
 
 
+def test_a_create_that_arrives_late_is_found_not_resent(
+    ed, veo_shot, runware_fake, settings, django_capture_on_commit_callbacks
+):
+    settings.STUDIO_RECONCILE_GRACE = 6
+    runware_fake.faults.slow_seconds = 3.0  # the client gives up after 2 s; the task lands at 3 s
+    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    assert take.status == S.RECONCILING
+    (take,) = settle(django_capture_on_commit_callbacks, [take], passes=60, pause=0.25)
+    assert take.status == S.COMPLETED
+    assert len(runware_fake.seen.creates) == 1 and len(runware_fake.tasks) == 1
+    assert take.events.filter(kind="reconcile_wait").exists()
+    assert (S.RECONCILING, S.IN_PROGRESS) in transitions(take)
+
+
 def test_a_failed_task_says_why(ed, veo_shot, runware_fake, django_capture_on_commit_callbacks):
     runware_fake.faults.fail_task_with = {
         "code": "contentModerated",

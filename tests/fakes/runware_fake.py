@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -95,6 +96,7 @@ class Faults:
     rate_limit: int = 0  # answer this many requests with 429 + Retry-After
     retry_after: int = 20
     malformed: int = 0
+    slow_seconds: float = 0.0  # answer after this long (longer than the client waits)
     expire_content: bool = False
     fail_task_with: dict | None = None
     polls_to_finish: int = 2
@@ -248,6 +250,9 @@ class FakeRunware:
                 if faults.malformed > 0:
                     faults.malformed -= 1
                     return self._send(200, raw=b"<html>oops")
+                if faults.slow_seconds:
+                    delay, faults.slow_seconds = faults.slow_seconds, 0.0
+                    time.sleep(delay)
                 try:
                     tasks = json.loads(raw)
                 except ValueError:
