@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import logging
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -14,8 +13,6 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-
-logger = logging.getLogger(__name__)
 
 
 class Role(models.TextChoices):
@@ -367,13 +364,18 @@ def _dimensions(value: str) -> tuple[int, int] | None:
 
 
 def _delete_quietly(keys: set[str]) -> None:
-    # Old media is cleaned up after the row points elsewhere; a failed delete leaves an orphan
-    # file, never a row pointing at nothing.
-    for key in keys:
-        try:
-            default_storage.delete(key)
-        except Exception:  # noqa: BLE001 - storage errors must not undo a saved change
-            logger.warning("could not delete old media %s", key, exc_info=True)
+    """Delete reference images the shot no longer uses, unless a take was sent with one: the
+    take keeps what it was made from. Runs after the row points elsewhere, so a failed delete
+    leaves an orphan file, never a row pointing at nothing."""
+    from generation.models import Render
+    from generation.storage import delete_quietly
+
+    sent = set(
+        Render.objects.filter(reference_image_key__in=keys).values_list(
+            "reference_image_key", flat=True
+        )
+    )
+    delete_quietly(keys - sent)
 
 
 def renumber_shots(campaign_id: int) -> None:

@@ -312,3 +312,27 @@ def test_a_sweep_link_finishes_due_takes_and_only_one_chain_runs(
     take.refresh_from_db()
     assert take.status in (S.STORING, S.COMPLETED)
     cache.delete(tasks.CHAIN_KEY)
+
+
+def test_a_take_keeps_the_reference_image_it_was_sent_with(
+    client, ed, shot, django_capture_on_commit_callbacks
+):
+    from studio.images import check_image
+    from tests.images import upload
+
+    first = upload(size=(1000, 1000))
+    shot.set_reference(first, check_image(first))
+    sent = shot.reference_image
+    with django_capture_on_commit_callbacks(execute=False):
+        (take,) = jobs.request_takes(shot, ed)
+    assert take.reference_image_key == sent
+    second = upload(size=(800, 800))
+    shot.set_reference(second, check_image(second))  # the shot moves on...
+    assert default_storage.exists(sent)  # ...the take keeps what it was made from
+    client.force_login(ed)
+    response = client.get(reverse("take_media", args=[take.pk, "reference"]))
+    assert response.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        take.delete()
+    assert not default_storage.exists(sent)  # nothing uses it any more
+    assert default_storage.exists(shot.reference_image)
