@@ -147,3 +147,15 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _throwaway_var_dir():
+    """tests/settings.py points STUDIO_VAR_DIR at a fresh temporary folder; remove it after."""
+    import shutil
+
+    from django.conf import settings
+
+    yield
+    if settings.VAR_DIR.name.startswith("reelroom-test-"):
+        shutil.rmtree(settings.VAR_DIR, ignore_errors=True)

@@ -389,3 +389,19 @@ def test_owners_make_and_revoke_links(client, alice, campaign, shot):
     client.post(reverse("share_revoke", args=[campaign.pk, link.pk]))
     link.refresh_from_db()
     assert link.revoked_at is not None
+
+
+def test_behind_the_proxy_throttles_follow_the_forwarded_client(campaign, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    _link, token = ShareLink.create(campaign=campaign, days=1, password="espresso")
+    attacker, colleague = Client(), Client()
+    for _ in range(5):
+        attacker.post(guest(token), {"password": "nope"}, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert (
+        attacker.post(
+            guest(token), {"password": "espresso"}, HTTP_X_FORWARDED_FOR="203.0.113.9"
+        ).status_code
+        == 429
+    )
+    ok = colleague.post(guest(token), {"password": "espresso"}, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert ok.status_code == 302  # another client behind the same proxy is not blocked

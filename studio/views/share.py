@@ -80,6 +80,13 @@ def share_revoke(request, campaign_id: int, link_id: int):
 
 
 def _client_key(request) -> str:
+    """The guest's address. Behind the TLS proxy of a production setup, the proxy appends the
+    real client to X-Forwarded-For; its last entry is the one the proxy vouches for."""
+    from django.conf import settings
+
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
