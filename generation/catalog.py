@@ -212,6 +212,20 @@ def _runware(air: str) -> Route:
     return Route(RUNWARE, air, 2, RUNWARE_PROMPT_MAX, note=RUNWARE_LIMIT_NOTE)
 
 
+def _sora_routes(openai_name: str, air: str) -> tuple[Route, Route]:
+    return (
+        Route(
+            OPENAI,
+            openai_name,
+            1,
+            4000,
+            note="The seed guide caps prompts at 4000 characters; the OpenAPI text allows "
+            "32000. The lower limit is kept.",
+        ),
+        Route(RUNWARE, air, 2, 6000, note=RUNWARE_SORA_NOTE),
+    )
+
+
 def _flat(sizes, no_audio, with_audio):
     return {s: (no_audio, with_audio) for s in sizes}
 
@@ -220,17 +234,7 @@ _MODELS: list[VideoModel] = [
     VideoModel(
         key="sora-2",
         label="Sora 2",
-        routes=(
-            Route(
-                OPENAI,
-                "sora-2",
-                1,
-                4000,
-                note="The seed guide caps prompts at 4000 characters; the OpenAPI text "
-                "allows 32000. The lower limit is kept.",
-            ),
-            Route(RUNWARE, "openai:3@1", 2, 6000, note=RUNWARE_SORA_NOTE),
-        ),
+        routes=_sora_routes("sora-2", "openai:3@1"),
         sizes=SORA_SIZES,
         durations=(4, 8, 12),
         audio=Audio("native"),
@@ -247,17 +251,7 @@ _MODELS: list[VideoModel] = [
     VideoModel(
         key="sora-2-pro",
         label="Sora 2 Pro",
-        routes=(
-            Route(
-                OPENAI,
-                "sora-2-pro",
-                1,
-                4000,
-                note="The seed guide caps prompts at 4000 characters; the OpenAPI text "
-                "allows 32000. The lower limit is kept.",
-            ),
-            Route(RUNWARE, "openai:3@2", 2, 6000, note=RUNWARE_SORA_NOTE),
-        ),
+        routes=_sora_routes("sora-2-pro", "openai:3@2"),
         sizes=SORA_PRO_SIZES,
         durations=(4, 8, 12),
         audio=Audio("native"),

@@ -113,30 +113,40 @@ def sample_mp4(tmp_path_factory, django_db_setup) -> bytes:
     return out.read_bytes()
 
 
-@pytest.fixture
-def openai_fake(sample_mp4, settings):
-    from tests.fakes.openai_fake import API_KEY, FakeOpenAI
-
-    fake = FakeOpenAI(sample_mp4).start()
-    settings.OPENAI_API_KEY = API_KEY
-    settings.OPENAI_BASE_URL = fake.url
+def _running_fake(fake, settings, **configure):
+    """Start a fake provider, point the settings at it, stop it after, and fail the test if
+    any request broke the documented contract."""
+    fake.start()
+    for name, value in configure.items():
+        setattr(settings, name, value(fake) if callable(value) else value)
     settings.STUDIO_HTTP_TIMEOUT = 2
     yield fake
     fake.stop()
     assert fake.seen.violations == [], "requests broke the documented contract"
+
+
+@pytest.fixture
+def openai_fake(sample_mp4, settings):
+    from tests.fakes.openai_fake import API_KEY, FakeOpenAI
+
+    yield from _running_fake(
+        FakeOpenAI(sample_mp4),
+        settings,
+        OPENAI_API_KEY=API_KEY,
+        OPENAI_BASE_URL=lambda fake: fake.url,
+    )
 
 
 @pytest.fixture
 def runware_fake(sample_mp4, settings):
     from tests.fakes.runware_fake import API_KEY, FakeRunware
 
-    fake = FakeRunware(sample_mp4).start()
-    settings.RUNWARE_API_KEY = API_KEY
-    settings.RUNWARE_BASE_URL = fake.url
-    settings.STUDIO_HTTP_TIMEOUT = 2
-    yield fake
-    fake.stop()
-    assert fake.seen.violations == [], "requests broke the documented contract"
+    yield from _running_fake(
+        FakeRunware(sample_mp4),
+        settings,
+        RUNWARE_API_KEY=API_KEY,
+        RUNWARE_BASE_URL=lambda fake: fake.url,
+    )
 
 
 @pytest.fixture(autouse=True)

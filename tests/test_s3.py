@@ -148,56 +148,40 @@ def test_healthz_checks_the_bucket(client, s3, settings, db):
     s3.restart()
 
 
-def _end_to_end(client, user, shot, s3, capture, tmp_path, **shot_fields):
-    for name, value in shot_fields.items():
-        setattr(shot, name, value)
+@pytest.mark.parametrize(
+    "provider, fake, model_key, size, seconds",
+    [
+        ("openai", "openai_fake", "sora-2", "1280x720", 4),
+        ("runware", "runware_fake", "kling-3-pro", "1920x1080", 5),
+    ],
+)
+def test_each_provider_end_to_end_into_the_bucket(
+    client,
+    ed,
+    shot,
+    s3,
+    tmp_path,
+    request,
+    provider,
+    fake,
+    model_key,
+    size,
+    seconds,
+    django_capture_on_commit_callbacks,
+):
+    request.getfixturevalue(fake)
+    shot.model_key, shot.size, shot.seconds = model_key, size, seconds
+    shot.prompt = {"scene": "A cup of cold brew on a table."}
     shot.save()
-    take = make_take(shot, user, capture)
-    (take,) = settle(capture, [take])
-    assert take.status == S.COMPLETED
+    take = make_take(shot, ed, django_capture_on_commit_callbacks)
+    (take,) = settle(django_capture_on_commit_callbacks, [take])
+    assert (take.status, take.provider) == (S.COMPLETED, provider)
     body = s3.client().get_object(Bucket=BUCKET, Key=take.video_key)["Body"].read()
     assert len(body) == take.bytes
     local = tmp_path / "from-s3.mp4"
     local.write_bytes(body)
     info = media.probe(local)  # playable: ffmpeg reads what is in the bucket
     assert abs(info.duration_ms - take.duration_ms) < 50 and info.video_codec == "h264"
-    client.force_login(user)
+    client.force_login(ed)
     url = client.get(reverse("take_media", args=[take.pk, "video"]))["Location"]
     assert httpx.get(url).content == body
-    return take
-
-
-def test_openai_end_to_end_into_the_bucket(
-    client, ed, shot, s3, openai_fake, tmp_path, django_capture_on_commit_callbacks
-):
-    take = _end_to_end(
-        client,
-        ed,
-        shot,
-        s3,
-        django_capture_on_commit_callbacks,
-        tmp_path,
-        model_key="sora-2",
-        size="1280x720",
-        seconds=4,
-        prompt={"scene": "A cup of cold brew on a table."},
-    )
-    assert take.provider == "openai"
-
-
-def test_runware_end_to_end_into_the_bucket(
-    client, ed, shot, s3, runware_fake, tmp_path, django_capture_on_commit_callbacks
-):
-    take = _end_to_end(
-        client,
-        ed,
-        shot,
-        s3,
-        django_capture_on_commit_callbacks,
-        tmp_path,
-        model_key="kling-3-pro",
-        size="1920x1080",
-        seconds=5,
-        prompt={"scene": "A cup of cold brew on a table."},
-    )
-    assert take.provider == "runware"

@@ -13,8 +13,9 @@ import time
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import default as email_policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from tests.fakes.base import FakeServer, JSONHandler
 
 MODELS = {"sora-2", "sora-2-pro"}
 SECONDS = {"4", "8", "12"}
@@ -93,7 +94,7 @@ class Recorder:
     creates: list[dict] = field(default_factory=list)
 
 
-class FakeOpenAI:
+class FakeOpenAI(FakeServer):
     def __init__(self, video_bytes: bytes):
         from io import BytesIO
 
@@ -109,21 +110,7 @@ class FakeOpenAI:
         self.seen = Recorder()
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
-    def start(self) -> FakeOpenAI:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(self._handler())
 
     def live_jobs(self) -> list[Job]:
         return [j for j in self.jobs.values() if not j.deleted]
@@ -182,29 +169,7 @@ class FakeOpenAI:
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def _send(
-                self,
-                status: int,
-                body=None,
-                headers=None,
-                raw: bytes | None = None,
-                content_type="application/json",
-            ):
-                data = raw if raw is not None else json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(JSONHandler):
             def _error(self, status, message, code=None, param=None):
                 self._send(
                     status,

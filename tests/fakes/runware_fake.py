@@ -9,8 +9,9 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
+
+from tests.fakes.base import FakeServer, JSONHandler
 
 API_KEY = "rw-fake-test-key"
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -109,32 +110,14 @@ class Seen:
     creates: list[dict] = field(default_factory=list)
 
 
-class FakeRunware:
+class FakeRunware(FakeServer):
     def __init__(self, video_bytes: bytes):
         self.video_bytes = video_bytes
         self.tasks: dict[str, Task] = {}
         self.faults = Faults()
         self.seen = Seen()
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def root(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    @property
-    def url(self) -> str:
-        return f"{self.root}/v1"
-
-    def start(self) -> FakeRunware:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(self._handler())
 
     # ------------------------------------------------------------------ contract
 
@@ -205,24 +188,7 @@ class FakeRunware:
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def _send(
-                self, status, body=None, raw=None, content_type="application/json", headers=None
-            ):
-                data = raw if raw is not None else json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(JSONHandler):
             def do_GET(self):
                 path = urlsplit(self.path).path
                 match = re.match(r"^/media/([0-9a-f-]+)\.mp4$", path)
