@@ -471,7 +471,13 @@ def poll(render_id: int) -> None:
     except ProviderError as error:
         if error.permanent:
             target = S.EXPIRED if error.code == "expired" else S.FAILED
-            advance(render, S.IN_PROGRESS, target, **_error_fields(error))
+            # The job was accepted: whether it was billed is the provider's to say.
+            advance(
+                render,
+                S.IN_PROGRESS,
+                target,
+                **{**_error_fields(error), "billed": False if provider.free else None},
+            )
             return
         delay = max(error.retry_after or 0, _poll_delay(provider, render.polls))
         Render.objects.filter(pk=render.pk, status=S.IN_PROGRESS).update(

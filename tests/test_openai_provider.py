@@ -258,3 +258,23 @@ def test_cancel_while_rendering_deletes_the_job(
     assert take.status == S.CANCELLED and take.billed is None
     assert "may still bill" in take.error_message
     assert openai_fake.live_jobs() == []
+
+
+def test_content_that_is_not_ready_yet_is_retried_not_failed(
+    ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
+):
+    openai_fake.faults.content_not_ready = 2
+    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    (take,) = settle(django_capture_on_commit_callbacks, [take])
+    assert take.status == S.COMPLETED
+    assert take.events.filter(kind="store_retry").count() == 2
+
+
+def test_a_key_refused_while_polling_fails_and_may_have_been_billed(
+    ed, sora_shot, openai_fake, settings, django_capture_on_commit_callbacks
+):
+    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    settings.OPENAI_API_KEY = "sk-rotated-away"
+    jobs.poll(take.pk)
+    take.refresh_from_db()
+    assert (take.status, take.billed, take.error_code) == (S.FAILED, None, "unauthorized")

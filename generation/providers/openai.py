@@ -284,7 +284,16 @@ class OpenAIProvider(Provider):
             ):
                 if response.status_code >= 400:
                     response.read()
-                    self._raise_for(response, creating=False)
+                    if response.status_code in (401, 403, 404, 410) or response.status_code >= 500:
+                        self._raise_for(response, creating=False)
+                    # The job completed, so its content should come: anything else is retried
+                    # until it does, or until it expires (404).
+                    raise ProviderError(
+                        f"The provider could not send the video yet ({response.status_code}); "
+                        "Reelroom will try again.",
+                        code="download_failed",
+                        permanent=False,
+                    )
                 yield response.iter_bytes(1024 * 1024)
         except httpx.HTTPError as error:
             raise self._transport_error(error, creating=False) from None

@@ -84,6 +84,7 @@ class Faults:
     slow_poll_seconds: float = 0.0
     fail_job_with: dict | None = None
     expire_content: bool = False
+    content_not_ready: int = 0  # answer this many content downloads with 400 invalid_state
     polls_to_finish: int = 3
 
 
@@ -345,7 +346,8 @@ class FakeOpenAI(FakeServer):
                 job = fake.jobs.get(video_id)
                 if job is None or job.deleted or fake.faults.expire_content:
                     return self._error(404, "The video content has expired", "not_found")
-                if job.resource()["status"] != "completed":
+                if job.resource()["status"] != "completed" or fake.faults.content_not_ready:
+                    fake.faults.content_not_ready = max(0, fake.faults.content_not_ready - 1)
                     return self._error(400, "Video is not ready", "invalid_state")
                 if variant == "video":
                     return self._send(200, raw=fake.video_bytes, content_type="video/mp4")
