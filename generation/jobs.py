@@ -500,7 +500,6 @@ def apply_status(render: Render, provider, status: JobStatus) -> None:
             provider_expires_at=status.expires_at,
             provider_output_id=status.output_id or status.job_id,
             next_poll_at=timezone.now(),
-            detail={"has_thumbnail": status.has_thumbnail},
         )
         if moved:
             from generation import tasks

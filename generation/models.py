@@ -144,8 +144,6 @@ class AnimaticJob(models.Model):
     """A job of the built-in animatic provider. Kept in the database (not on a worker's disk)
     so any worker can render it and any node can poll it; the MP4 goes to media storage."""
 
-    STATUSES = ["queued", "in_progress", "completed", "failed", "cancelled"]
-
     job_id = models.CharField(max_length=64, unique=True)
     status = models.CharField(max_length=16, default="queued")
     progress = models.PositiveSmallIntegerField(default=0)

@@ -11,6 +11,15 @@ from generation import jobs
 from generation.models import FINISHED, Render
 
 
+def make_take(shot, user, capture, execute=True) -> Render:
+    """Request one take of the shot through the real entry point, running (or not) the tasks
+    it queues."""
+    with capture(execute=execute):
+        (take,) = jobs.request_takes(shot, user)
+    take.refresh_from_db()
+    return take
+
+
 def settle(capture, renders=None, passes: int = 30, pause: float = 0) -> list[Render]:
     """Run sweeps (as the cluster would, with every take due) until the takes finish,
     pausing between passes when the test needs real time to go by."""

@@ -14,7 +14,7 @@ from generation import jobs, media
 from generation.models import Render, RenderStatus
 from generation.providers.openai import CONTENT_RULES
 from tests.images import upload
-from tests.pipeline import settle, transitions
+from tests.pipeline import make_take, settle, transitions
 
 S = RenderStatus
 
@@ -28,13 +28,6 @@ def sora_shot(shot, openai_fake):
     }
     shot.save()
     return shot
-
-
-def make_take(shot, user, capture, execute=True) -> Render:
-    with capture(execute=execute):
-        (take,) = jobs.request_takes(shot, user)
-    take.refresh_from_db()
-    return take
 
 
 def test_a_take_goes_from_prompt_to_stored_video(

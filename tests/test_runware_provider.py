@@ -9,10 +9,10 @@ import pytest
 from django.core.files.storage import default_storage
 
 from generation import jobs
-from generation.models import Render, RenderStatus
+from generation.models import RenderStatus
 from studio.images import check_image
 from tests.images import upload
-from tests.pipeline import settle, transitions
+from tests.pipeline import make_take, settle, transitions
 
 S = RenderStatus
 
@@ -26,13 +26,6 @@ def veo_shot(shot, runware_fake):
     }
     shot.save()
     return shot
-
-
-def make_take(shot, user, capture, execute=True) -> Render:
-    with capture(execute=execute):
-        (take,) = jobs.request_takes(shot, user)
-    take.refresh_from_db()
-    return take
 
 
 def test_a_veo_take_goes_from_prompt_to_stored_video(

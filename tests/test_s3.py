@@ -16,7 +16,7 @@ from moto.server import ThreadedMotoServer
 from generation import jobs, media
 from generation.models import RenderStatus
 from studio.settings import s3_media_storage
-from tests.pipeline import settle
+from tests.pipeline import make_take, settle
 
 S = RenderStatus
 BUCKET = "reelroom-takes"
@@ -73,12 +73,6 @@ def s3(settings, monkeypatch):
     settings.STORAGES = {**settings.STORAGES, "default": s3_media_storage()}
     yield server
     server.stop()
-
-
-def make_take(shot, user, capture):
-    with capture(execute=True):
-        (take,) = jobs.request_takes(shot, user)
-    return take
 
 
 def test_a_take_is_stored_privately_and_previewed_with_a_presigned_range_request(

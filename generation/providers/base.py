@@ -78,13 +78,7 @@ class JobStatus:
     error: ProviderError | None = None
     expires_at: datetime | None = None
     cost: Decimal | None = None
-    has_thumbnail: bool = False
-    has_spritesheet: bool = False
     output_id: str = ""  # the provider's id of the finished video (for remixing it)
-
-    @property
-    def finished(self) -> bool:
-        return self.state in ("completed", "failed")
 
 
 class Provider:

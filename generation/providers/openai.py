@@ -179,8 +179,6 @@ class OpenAIProvider(Provider):
             progress=int(video.get("progress") or 0),
             error=error,
             expires_at=_timestamp(video.get("expires_at")),
-            has_thumbnail=True,
-            has_spritesheet=True,
         )
 
     def _transport_error(self, error: httpx.HTTPError, *, creating: bool) -> ProviderError:
