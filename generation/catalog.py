@@ -308,12 +308,12 @@ _MODELS: list[VideoModel] = [
         size_from_frame_image=True,
         sizes=("1920x1080", "1440x1440", "1080x1920"),
         durations=tuple(range(3, 16)),
-        audio=Audio("optional", "settings.audio"),
+        audio=Audio("optional", "providerSettings.klingai.sound"),
         frames=("first",),
         remix=False,
         prices=_flat(("1920x1080", "1440x1440", "1080x1920"), D("0.112"), D("0.168")),
-        source="Runware model page 2026-10-12. The audio switch's request path was not in our "
-        "sources; settings.audio (as for Seedance) is assumed.",
+        source="Runware model page 2026-10-12; the audio switch providerSettings.klingai.sound "
+        "from runware-sdk 1.6.10's typed params (types/task_map.py), which define no `settings`.",
         last_checked=CHECKED,
         summary="1080p, any length from 3 to 15 s.",
     ),
@@ -324,11 +324,12 @@ _MODELS: list[VideoModel] = [
         size_from_frame_image=True,
         sizes=("1280x720", "960x960", "720x1280"),
         durations=tuple(range(3, 16)),
-        audio=Audio("optional", "settings.audio"),
+        audio=Audio("optional", "providerSettings.klingai.sound"),
         frames=("first",),
         remix=False,
         prices=_flat(("1280x720", "960x960", "720x1280"), D("0.084"), D("0.126")),
-        source="Runware model page 2026-10-12; audio request path assumed as for Kling Pro.",
+        source="Runware model page 2026-10-12; audio switch as for Kling 3.0 Pro "
+        "(runware-sdk 1.6.10 typed params).",
         last_checked=CHECKED,
         summary="720p Kling at a lower price.",
     ),
@@ -392,7 +393,9 @@ _MODELS: list[VideoModel] = [
         key="runway-gen-4.5",
         label="Runway Gen-4.5",
         routes=(_runware("runway:1@2"),),
-        size_from_frame_image=True,
+        # runware-sdk 1.6.10 types width and height as required for this model, frame image
+        # or not: they are always sent.
+        size_from_frame_image=False,
         sizes=("1280x720", "720x1280", "1104x832", "832x1104", "960x960"),
         durations=(5, 8, 10),
         audio=Audio("none"),

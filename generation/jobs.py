@@ -129,8 +129,13 @@ def request_takes(
 
     if not 1 <= variations <= 4:
         raise TakeRequestError("Generate between 1 and 4 takes at once.", "variations")
+    # A batch key belongs to one shot and one kind of request (a generate, or a remix of one
+    # take): replaying it returns that request's takes, and nothing else's.
+    same_request = Render.objects.filter(
+        shot=shot, batch_key=batch_key, remix_of=remix_of
+    ).order_by("variation")
     if batch_key is not None:
-        existing = list(Render.objects.filter(batch_key=batch_key).order_by("variation"))
+        existing = list(same_request)
         if existing:
             return existing
 
@@ -228,7 +233,12 @@ def request_takes(
     except IntegrityError:
         if batch_key is None:
             raise
-        return list(Render.objects.filter(batch_key=batch_key).order_by("variation"))
+        existing = list(same_request)
+        if not existing:
+            raise TakeRequestError(
+                "This form was already used for another request. Reload the page and try again."
+            ) from None
+        return existing
     return renders
 
 
@@ -430,9 +440,42 @@ def reconcile(render_id: int) -> None:
         )
         note(render, "reconcile_retry", {"code": error.code, "retry_in_seconds": delay})
         return
-    if found is not None:
-        accepted(render, provider, found, S.RECONCILING)
+    owned = set(
+        Render.objects.filter(
+            provider=render.provider, provider_job_id__in=[f.job_id for f in found]
+        )
+        .exclude(pk=render.pk)
+        .values_list("provider_job_id", flat=True)
+    )
+    unowned = [f for f in found if f.job_id not in owned]
+    if len(unowned) > 1:
+        # Variations share model, size, seconds and prompt: with several jobs that no take
+        # owns, any choice could take another take's job. Say so instead of guessing.
+        advance(
+            render,
+            S.RECONCILING,
+            S.FAILED,
+            detail={"reason": "ambiguous", "candidates": [f.job_id for f in unowned]},
+            billed=None,
+            next_poll_at=None,
+            error_code="reconcile_ambiguous",
+            error_message=(
+                "The connection broke while this take was being sent, and the provider has "
+                f"{len(unowned)} jobs that match it (variations share one prompt), so Reelroom "
+                "cannot tell which one is this take's. Nothing was sent again. It may have been "
+                "billed: check the provider's dashboard, then generate again if you need it."
+            ),
+        )
         return
+    if unowned:
+        try:
+            accepted(render, provider, unowned[0], S.RECONCILING)
+        except IntegrityError:
+            # Another take adopted the same job a moment earlier: look again next time.
+            Render.objects.filter(pk=render.pk, status=S.RECONCILING).update(**_due_in(2))
+        return
+    if found:
+        note(render, "reconcile_owned", {"jobs": [f.job_id for f in found]})
     # A create can reach the provider after our connection gave up on it: "no job" counts as
     # proof only once the grace period since the last send has passed.
     waited = (timezone.now() - (render.last_attempt_at or render.created_at)).total_seconds()

@@ -110,7 +110,13 @@ class Render(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["shot", "take"], name="one_take_number_per_shot"),
             models.UniqueConstraint(
-                fields=["batch_key", "variation"], name="one_take_per_batch_variation"
+                fields=["shot", "batch_key", "variation"], name="one_take_per_shot_batch_variation"
+            ),
+            # One provider job is one take's: reconciliation can never adopt a job twice.
+            models.UniqueConstraint(
+                fields=["provider", "provider_job_id"],
+                condition=~models.Q(provider_job_id=""),
+                name="one_take_per_provider_job",
             ),
         ]
         indexes = [models.Index(fields=["status", "next_poll_at"], name="render_due_idx")]

@@ -69,13 +69,48 @@ def test_request_shapes_follow_the_catalog(
     (frame,) = kling["inputs"]["frameImages"]
     assert frame["frame"] == "first" and frame["image"].startswith("data:image/png;base64,")
 
-    shot.clear_reference()
+    assert kling["providerSettings"] == {"klingai": {"sound": True}}  # the SDK's switch
+    assert "settings" not in kling
+
+    # Runway Gen-4.5 needs width and height even next to a frame image.
     shot.model_key, shot.size, shot.seconds = "runway-gen-4.5", "1280x720", 5
     shot.save()
     make_take(shot, ed, django_capture_on_commit_callbacks)
     runway = runware_fake.seen.creates[-1]
     assert (runway["width"], runway["height"]) == (1280, 720)
+    assert runway["inputs"]["frameImages"][0]["frame"] == "first"
     assert "providerSettings" not in runway and "settings" not in runway  # silent model
+
+    shot.clear_reference()
+    shot.save()
+    make_take(shot, ed, django_capture_on_commit_callbacks)
+    runway = runware_fake.seen.creates[-1]
+    assert (runway["width"], runway["height"]) == (1280, 720) and "inputs" not in runway
+
+
+def test_the_video_is_downloaded_without_the_api_key(
+    ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
+):
+    """videoURL is on a CDN host: the key must never travel there."""
+    from tests.fakes.runware_fake import API_KEY
+
+    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    (take,) = settle(django_capture_on_commit_callbacks, [take])
+    assert take.status == S.COMPLETED
+    assert runware_fake.cdn.root != runware_fake.root  # another port, as another host
+    assert runware_fake.seen.downloads, "the video was not fetched from the CDN"
+    for headers in runware_fake.seen.downloads:
+        assert "authorization" not in {name.lower() for name in headers}
+        assert not any(API_KEY in value for value in headers.values())
+
+
+def test_a_finished_result_without_a_status_is_stored(
+    ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
+):
+    runware_fake.faults.omit_status = True
+    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    (take,) = settle(django_capture_on_commit_callbacks, [take])
+    assert take.status == S.COMPLETED and take.polls <= 3
 
 
 def test_a_per_task_error_fails_the_take_and_says_what_is_allowed(
@@ -169,6 +204,19 @@ def test_a_failed_task_says_why(ed, veo_shot, runware_fake, django_capture_on_co
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert (take.status, take.billed, take.error_code) == (S.FAILED, False, "contentModerated")
     assert "content rules" in take.error_message
+
+
+def test_a_failed_task_keeps_runwares_own_reason(
+    ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
+):
+    runware_fake.faults.fail_task_with = {
+        "code": "invalidFrameImage",
+        "message": "The first frame image could not be decoded.",
+    }
+    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    (take,) = settle(django_capture_on_commit_callbacks, [take])
+    assert (take.status, take.error_code) == (S.FAILED, "invalidFrameImage")
+    assert take.error_message == "The first frame image could not be decoded."
 
 
 def test_expired_content_ends_the_take(

@@ -83,11 +83,11 @@ class AnimaticProvider(Provider):
             )
         return job.as_status()
 
-    def find(self, spec: JobSpec) -> JobStatus | None:
+    def find(self, spec: JobSpec) -> list[JobStatus]:
         from generation.models import AnimaticJob
 
         job = AnimaticJob.objects.filter(job_id=spec.idempotency_key).first()
-        return job.as_status() if job else None
+        return [job.as_status()] if job else []
 
     @contextmanager
     def open_result(self, job_id: str, variant: str = "video") -> Iterator[Iterator[bytes]]:

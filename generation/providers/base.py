@@ -63,6 +63,7 @@ class JobSpec:
     prompt: str
     audio: bool = True
     reference_image_key: str = ""
+    last_frame_key: str = ""  # an image the video must end on, where the model takes one
     remix_of_job_id: str = ""
     title: str = ""
     structure: dict = field(default_factory=dict)
@@ -101,9 +102,12 @@ class Provider:
     def poll(self, job_id: str) -> JobStatus:
         raise NotImplementedError
 
-    def find(self, spec: JobSpec) -> JobStatus | None:
-        """Reconciliation: the job this spec made, or None when the provider provably has
-        none. Raises ProviderError when it cannot tell."""
+    def find(self, spec: JobSpec) -> list[JobStatus]:
+        """Reconciliation: every job the provider has that could be the one this spec made
+        (none when it provably has none). A provider that tags jobs with the take's own key
+        answers at most one; one that can only match on what was sent (model, size, seconds,
+        prompt) may answer several, and the caller adopts a job only when exactly one is not
+        already another take's. Raises ProviderError when it cannot tell."""
         raise NotImplementedError
 
     def open_result(

@@ -2,7 +2,10 @@
 
 OpenAI removed the API on 2026-09-24; gateways still serve the same contract, so the base URL
 comes from OPENAI_BASE_URL. There is no idempotency header: a create whose answer was lost is
-reconciled by listing recent jobs and matching model, size, seconds and prompt.
+reconciled by listing recent jobs and matching model, size, seconds and prompt. The contract
+has no field that would carry the take's own key (no metadata, no `user`), so every match is
+returned: variations of one shot share all four, and the state machine adopts a job only when
+exactly one match belongs to no other take.
 """
 
 from __future__ import annotations
@@ -233,9 +236,10 @@ class OpenAIProvider(Provider):
         self._raise_for(response, creating=False)
         return self._status(self._json(response, creating=False))
 
-    def find(self, spec: JobSpec) -> JobStatus | None:
+    def find(self, spec: JobSpec) -> list[JobStatus]:
         since = (spec.created_after or datetime.now(UTC)) - timedelta(minutes=2)
         after = None
+        matches: list[JobStatus] = []
         try:
             with self._client() as client:
                 for _page in range(20):
@@ -248,16 +252,16 @@ class OpenAIProvider(Provider):
                     for video in body.get("data", []):
                         created = _timestamp(video.get("created_at"))
                         if created and created < since:
-                            return None
+                            return matches
                         if (
                             video.get("model") == spec.model_id
                             and video.get("size") == spec.size
                             and str(video.get("seconds")) == str(spec.seconds)
                             and video.get("prompt") == spec.prompt
                         ):
-                            return self._status(video)
+                            matches.append(self._status(video))
                     if not body.get("has_more"):
-                        return None
+                        return matches
                     after = body.get("last_id")
         except httpx.HTTPError as error:
             raise self._transport_error(error, creating=False) from None

@@ -72,6 +72,9 @@ def build_task(spec: JobSpec) -> dict:
         frames = []
         if spec.reference_image_key:
             frames.append({"image": _data_uri(spec.reference_image_key), "frame": "first"})
+        if spec.last_frame_key:
+            frames.append({"image": _data_uri(spec.last_frame_key), "frame": "last"})
+        if frames:
             task["inputs"] = {"frameImages": frames}
         if model is not None and model.uses_resolution:
             task["resolution"] = spec.size
@@ -95,10 +98,20 @@ class RunwareProvider(Provider):
         self.api_key = api_key if api_key is not None else settings.RUNWARE_API_KEY
 
     def _client(self, read_timeout: float | None = None) -> httpx.Client:
+        """The API client: the only one that carries the key."""
         seconds = read_timeout or settings.STUDIO_HTTP_TIMEOUT
         return httpx.Client(
             timeout=httpx.Timeout(seconds, connect=min(10.0, seconds)),
             headers={"Authorization": f"Bearer {self.api_key}"},
+        )
+
+    @staticmethod
+    def _download_client() -> httpx.Client:
+        """Result URLs live on a CDN host, not the API: they are fetched without credentials
+        (and without following a redirect to yet another host)."""
+        seconds = settings.STUDIO_HTTP_TIMEOUT * 2
+        return httpx.Client(
+            timeout=httpx.Timeout(seconds, connect=min(10.0, seconds)), follow_redirects=False
         )
 
     # ------------------------------------------------------------------ transport
@@ -182,8 +195,14 @@ class RunwareProvider(Provider):
 
     @staticmethod
     def _task_error(error: dict) -> ProviderError:
-        code = str(error.get("code") or "error")
-        message = str(error.get("message") or "Runware refused the request.")
+        # Two shapes carry a task's failure: the `errors` array's items (code and message at
+        # the top) and a failed result item (the SDK's `{"status": "error", "error": {code,
+        # message}}`). Both are read, so the real reason reaches the marketer.
+        nested = error.get("error") if isinstance(error.get("error"), dict) else {}
+        code = str(nested.get("code") or error.get("code") or "error")
+        message = str(
+            nested.get("message") or error.get("message") or "Runware refused the request."
+        )
         allowed = error.get("allowedValues")
         if allowed:
             message = f"{message} Allowed: {', '.join(str(v) for v in allowed)}."
@@ -199,6 +218,12 @@ class RunwareProvider(Provider):
         state = {"processing": "in_progress", "success": "completed", "error": "failed"}.get(
             item.get("status"), "in_progress"
         )
+        if isinstance(item.get("error"), dict):
+            state = "failed"
+        elif item.get("videoURL"):
+            # As in the SDK: an item that carries its result URL is finished, whatever its
+            # status says (or when it says nothing).
+            state = "completed"
         cost = None
         if item.get("cost") is not None:
             try:
@@ -222,7 +247,7 @@ class RunwareProvider(Provider):
                 return self._status(item)
         for error in body.get("errors") or []:
             if error.get("taskUUID") in (task_uuid, None):
-                if str(error.get("code")) in NOT_FOUND_CODES:
+                if _error_code(error) in NOT_FOUND_CODES:
                     return None
                 return JobStatus(job_id=task_uuid, state="failed", error=self._task_error(error))
         raise ProviderError(
@@ -250,11 +275,14 @@ class RunwareProvider(Provider):
             )
         return status
 
-    def find(self, spec: JobSpec) -> JobStatus | None:
+    def find(self, spec: JobSpec) -> list[JobStatus]:
+        # The taskUUID is the take's own key: the answer is exact.
         status = self._response_for(spec.idempotency_key)
-        if status is not None and status.state == "queued":
+        if status is None:
+            return []
+        if status.state == "queued":
             status.state = "in_progress"
-        return status
+        return [status]
 
     def test_connection(self) -> tuple[bool, str]:
         import uuid
@@ -291,10 +319,7 @@ class RunwareProvider(Provider):
         if not url:
             raise ProviderError("Runware no longer has this video.", code="expired", permanent=True)
         try:
-            with (
-                self._client(settings.STUDIO_HTTP_TIMEOUT * 2) as client,
-                client.stream("GET", url) as response,
-            ):
+            with self._download_client() as client, client.stream("GET", url) as response:
                 if response.status_code in (403, 404, 410):
                     raise ProviderError(
                         "Runware no longer has this video.", code="expired", permanent=True
@@ -313,6 +338,11 @@ class RunwareProvider(Provider):
                 code="connection_lost",
                 permanent=False,
             ) from None
+
+
+def _error_code(error: dict) -> str:
+    nested = error.get("error")
+    return str((nested.get("code") if isinstance(nested, dict) else None) or error.get("code"))
 
 
 def _retry_after(response: httpx.Response) -> float | None:

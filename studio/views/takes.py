@@ -152,7 +152,7 @@ def take_remix(request, render_id: int):
             request.user,
             remix_of=take,
             remix_prompt=request.POST.get("prompt", ""),
-            batch_key=_batch_key(request.POST.get("batch_key")),
+            batch_key=_remix_batch_key(request.POST.get("batch_key"), take),
         )
     except jobs.TakeRequestError as error:
         messages.error(request, f"No remix was made: {error.message}")

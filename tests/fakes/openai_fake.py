@@ -76,7 +76,7 @@ class Faults:
 
     create_error: tuple[int, dict] | None = None  # answer the next create with this
     create_error_times: int = 1
-    drop_after_create: bool = False  # make the job, then close the connection unanswered
+    drop_after_create: int = 0  # make the job, then close the connection unanswered (N times)
     create_status_after_accept: int | None = None  # make the job, then answer 5xx
     rate_limit_polls: int = 0  # answer this many polls with 429 + Retry-After
     retry_after: int = 30
@@ -238,7 +238,7 @@ class FakeOpenAI(FakeServer):
                     return self._send(status, payload, headers)
                 job = fake._make_job(fields, files.get("input_reference", (None, None))[1])
                 if faults.drop_after_create:
-                    faults.drop_after_create = False
+                    faults.drop_after_create -= 1
                     self.close_connection = True
                     self.connection.shutdown(2)
                     return

@@ -1,6 +1,6 @@
 """A fake of Runware's task API on 127.0.0.1 (../shared/PROVIDERS.md §2) that checks the task
-array it receives and can inject faults. Results are served from the same server, as a CDN
-would serve `videoURL`."""
+array it receives and can inject faults. Results are served by a second server on another
+port, as Runware's CDN serves `videoURL`; it records the headers each download came with."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ MODELS = {
     "klingai:kling-video@3-pro": {
         "sizes": {(1920, 1080), (1440, 1440), (1080, 1920)},
         "durations": set(range(3, 16)),
-        "audio": ("settings", "audio"),
+        "audio": ("providerSettings", "klingai", "sound"),
         "frames_set_size": True,
     },
     "bytedance:seedance@2.0": {
@@ -72,15 +72,17 @@ class Task:
     polls: int = 0
     fail_with: dict | None = None
 
-    def response(self, base_url: str) -> dict:
+    def response(self, base_url: str, with_status: bool = True) -> dict:
         item = {"taskType": "videoInference", "taskUUID": self.uuid}
         if self.polls < self.polls_to_finish:
             return {**item, "status": "processing"}
         if self.fail_with:
-            return {**item, "status": "error", **self.fail_with}
+            # The shape of runware-sdk's client: the reason nested under `error`.
+            return {**item, "status": "error", "error": self.fail_with}
+        done = {"status": "success"} if with_status else {}
         return {
             **item,
-            "status": "success",
+            **done,
             "videoUUID": f"vid-{self.uuid[:8]}",
             "videoURL": f"{base_url}/media/{self.uuid}.mp4",
             "cost": 0.4032,
@@ -101,6 +103,7 @@ class Faults:
     expire_content: bool = False
     fail_task_with: dict | None = None
     polls_to_finish: int = 2
+    omit_status: bool = False  # a finished result carries its videoURL but no `status`
 
 
 @dataclass
@@ -108,6 +111,7 @@ class Seen:
     bodies: list = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     creates: list[dict] = field(default_factory=list)
+    downloads: list[dict] = field(default_factory=list)  # headers of each CDN request
 
 
 class FakeRunware(FakeServer):
@@ -117,7 +121,16 @@ class FakeRunware(FakeServer):
         self.faults = Faults()
         self.seen = Seen()
         self._lock = threading.Lock()
+        self.cdn = FakeServer(self._cdn_handler())
         super().__init__(self._handler())
+
+    def start(self):
+        self.cdn.start()
+        return super().start()
+
+    def stop(self) -> None:
+        self.cdn.stop()
+        super().stop()
 
     # ------------------------------------------------------------------ contract
 
@@ -185,11 +198,12 @@ class FakeRunware(FakeServer):
             }
         return None
 
-    def _handler(self):
+    def _cdn_handler(self):
         fake = self
 
         class Handler(JSONHandler):
             def do_GET(self):
+                fake.seen.downloads.append(dict(self.headers))
                 path = urlsplit(self.path).path
                 match = re.match(r"^/media/([0-9a-f-]+)\.mp4$", path)
                 task = fake.tasks.get(match.group(1)) if match else None
@@ -197,6 +211,12 @@ class FakeRunware(FakeServer):
                     return self._send(404, {"error": "not found"})
                 self._send(200, raw=fake.video_bytes, content_type="video/mp4")
 
+        return Handler
+
+    def _handler(self):
+        fake = self
+
+        class Handler(JSONHandler):
             def do_POST(self):
                 if urlsplit(self.path).path != "/v1":
                     return self._send(404, {"errors": [{"code": "notFound"}]})
@@ -251,8 +271,8 @@ class FakeRunware(FakeServer):
                             )
                             continue
                         found.polls += 1
-                        item = found.response(fake.root)
-                        (errors if item["status"] == "error" else data).append(item)
+                        item = found.response(fake.cdn.root, not fake.faults.omit_status)
+                        (errors if item.get("status") == "error" else data).append(item)
                     else:
                         fake.seen.violations.append(f"taskType {kind}")
                 status = (
