@@ -405,6 +405,9 @@ class Comment(models.Model):
     share_link = models.ForeignKey(
         "ShareLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
     )
+    # Guests (the client, through a share link) see only comments marked for them: a member's
+    # comment is internal unless its author says otherwise; a guest's is always visible.
+    visible_to_guests = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -111,6 +111,15 @@ def mentioned_members(workspace_id: int, body: str):
     ]
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean_guest_name(name: str) -> str:
+    """A guest's display name on one line: no control characters (a newline would end up in a
+    mail header), spaces collapsed, at most 80 characters."""
+    return " ".join(CONTROL.sub(" ", name or "").split())[:80]
+
+
 def add_comment(
     take: Render,
     body: str,
@@ -120,6 +129,7 @@ def add_comment(
     share_link=None,
     timecode_ms: int | None = None,
     parent: Comment | None = None,
+    visible_to_guests: bool = False,
 ) -> Comment:
     body = (body or "").strip()
     if not body:
@@ -130,20 +140,42 @@ def add_comment(
         raise ValidationError("You can only reply to a comment on the same take.")
     if timecode_ms is not None and (timecode_ms < 0 or timecode_ms > take.seconds * 1000 + 999):
         raise ValidationError("The timecode is outside the take.")
+    if author is None and not clean_guest_name(guest_name):
+        raise ValidationError("Tell us your name so the team knows who commented.")
     comment = Comment.objects.create(
         render=take,
         author=author,
-        guest_name=guest_name[:80] if not author else "",
+        guest_name=clean_guest_name(guest_name) if not author else "",
         share_link=share_link,
         body=body,
         timecode_ms=timecode_ms,
         parent=parent,
+        visible_to_guests=visible_to_guests or author is None,
     )
-    workspace_id = take.shot.campaign.workspace_id
-    recipients = [u for u in mentioned_members(workspace_id, body) if u != author and u.email]
-    if recipients:
-        transaction.on_commit(lambda: notify_mention(comment, recipients))
+    if comment_recipients(comment):
+        transaction.on_commit(lambda: _enqueue("notify_comment", comment.pk))
     return comment
+
+
+def comment_recipients(comment: Comment) -> list:
+    """Who hears of a comment by e-mail. A member's @mentions reach the members named; a
+    guest mentions nobody: their comment makes one notification, to the link's owner."""
+    if comment.author_id is None:
+        owner = comment.share_link.created_by if comment.share_link_id else None
+        return [owner] if owner is not None and owner.is_active and owner.email else []
+    workspace_id = comment.render.shot.campaign.workspace_id
+    return [
+        user
+        for user in mentioned_members(workspace_id, comment.body)
+        if user.pk != comment.author_id and user.email
+    ]
+
+
+def _enqueue(name: str, pk: int) -> None:
+    """Mail goes through the queue: a slow or failing mail server never holds up a page."""
+    from django_q.tasks import async_task
+
+    async_task(f"studio.tasks.{name}", pk, group="mail")
 
 
 def set_resolved(comment: Comment, resolved: bool) -> None:
@@ -160,7 +192,7 @@ def decide(take: Render, reviewer, verdict: str, note: str = "") -> Decision:
         render=take, reviewer=reviewer, verdict=verdict, note=note.strip()[:2000]
     )
     if take.created_by_id and take.created_by_id != reviewer.pk and take.created_by.email:
-        transaction.on_commit(lambda: notify_decision(decision))
+        transaction.on_commit(lambda: _enqueue("notify_decision", decision.pk))
     return decision
 
 
@@ -268,23 +300,34 @@ def _link(path: str) -> str:
     return f"{settings.STUDIO_BASE_URL}{path}"
 
 
-def notify_mention(comment: Comment, users) -> None:
+def _subject(text: str) -> str:
+    """A mail subject on one line, whatever names and titles it quotes."""
+    return " ".join(CONTROL.sub(" ", text).split())
+
+
+def notify_comment(comment: Comment) -> int:
+    """The mails a comment makes (see comment_recipients); returns how many were sent."""
     take = comment.render
+    users = comment_recipients(comment)
+    what = "commented" if comment.author_id is None else "mentioned you"
     for user in users:
         send_mail(
-            f"{comment.who} mentioned you on take {take.take} of “{take.shot.title}”",
+            _subject(f"{comment.who} {what} on take {take.take} of “{take.shot.title}”"),
             f"{comment.who} wrote:\n\n{comment.body}\n\nOpen the take: "
             f"{_link(f'/takes/{take.pk}/')}\n",
             None,
             [user.email],
         )
+    return len(users)
 
 
 def notify_decision(decision: Decision) -> None:
     take = decision.render
     verdict = "approved" if decision.verdict == Verdict.APPROVED else "asked for changes to"
     send_mail(
-        f"{decision.reviewer.get_username()} {verdict} take {take.take} of “{take.shot.title}”",
+        _subject(
+            f"{decision.reviewer.get_username()} {verdict} take {take.take} of “{take.shot.title}”"
+        ),
         f"{decision.note or '(no note)'}\n\nOpen the take: {_link(f'/takes/{take.pk}/')}\n",
         None,
         [take.created_by.email],

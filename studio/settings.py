@@ -8,6 +8,7 @@ refuses to start without the essentials.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -103,11 +104,31 @@ if PRODUCTION:
             + " (see docs/configuration.md)"
         )
 
+LOCAL_SECRET_KEY = "local-only-insecure-key-reelroom-do-not-use-in-production"
+
+
+def strong_secret_key(value: str) -> bool:
+    """As Django's deploy check: at least 50 characters, at least 5 distinct ones, not one of
+    the well-known development keys."""
+    return (
+        len(value) >= 50
+        and len(set(value)) >= 5
+        and value != LOCAL_SECRET_KEY
+        and not value.startswith("django-insecure-")
+    )
+
+
+if PRODUCTION and not strong_secret_key(env("DJANGO_SECRET_KEY")):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is too weak for production: use at least 50 random characters "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
+
 VAR_DIR = Path(env("STUDIO_VAR_DIR", str(BASE_DIR / "var")))
 if not PRODUCTION:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = env("DJANGO_SECRET_KEY") or "local-only-insecure-key-reelroom-do-not-use-in-production"
+SECRET_KEY = env("DJANGO_SECRET_KEY") or LOCAL_SECRET_KEY
 DEBUG = envbool("DJANGO_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -123,11 +144,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_q",
+    "axes",
+    "csp",
     "studio",
     "generation",
 ]
 
 MIDDLEWARE = [
+    "studio.uploads.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -135,7 +159,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # django-axes last, as its documentation asks: it turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "studio.urls"
@@ -236,8 +263,56 @@ STORAGES = {
     "default": _media_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Request bodies: form fields are capped in memory by Django; an upload (a reference image of
+# at most 20 MB) is refused from its Content-Length before anything is read, and again while it
+# streams in, by studio.uploads.LimitedUploadHandler.
+
+
+def media_origins() -> list[str]:
+    """Where previews are loaded from: this site, and the bucket's host when takes live in S3
+    (presigned URLs point the browser there)."""
+    if not STUDIO_S3_BUCKET:
+        return []
+    if env("STUDIO_S3_ENDPOINT_URL"):
+        parts = urlsplit(env("STUDIO_S3_ENDPOINT_URL"))
+        origins = [f"{parts.scheme}://{parts.netloc}"]
+        if env("STUDIO_S3_ADDRESSING_STYLE") != "path":
+            origins.append(f"{parts.scheme}://{STUDIO_S3_BUCKET}.{parts.netloc}")
+        return origins
+    region = env("STUDIO_S3_REGION")
+    hosts = [f"{STUDIO_S3_BUCKET}.s3.amazonaws.com"]
+    if region:
+        hosts.append(f"{STUDIO_S3_BUCKET}.s3.{region}.amazonaws.com")
+    return [f"https://{host}" for host in hosts]
+
+
+# Content-Security-Policy (django-csp): scripts and styles from this site only, no inline code
+# or styles, media from this site and the bucket.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *media_origins()],
+        "media-src": ["'self'", *media_origins()],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+STUDIO_MAX_UPLOAD_BYTES = envint("STUDIO_MAX_UPLOAD_MB", 21) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "studio.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 Q_CLUSTER = {
     "name": "reelroom",
@@ -275,7 +350,35 @@ STUDIO_SWEEP_THREADS = envint("STUDIO_SWEEP_THREADS", 4)
 STUDIO_QUEUE_HEARTBEAT_MAX_AGE = envint("STUDIO_QUEUE_HEARTBEAT_MAX_AGE", 30)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", False)
+# Mail is sent from the queue, never from a request; a slow server still ends the task.
+EMAIL_TIMEOUT = envint("DJANGO_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "Reelroom <reelroom@localhost>")
+
+# Logins: django-axes locks a username from one address out after STUDIO_LOGIN_FAILURE_LIMIT
+# failures, for STUDIO_LOGIN_LOCKOUT_MINUTES; staff can unlock in the admin (Access attempts)
+# or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("STUDIO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("STUDIO_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "studio.throttle.client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+
+# Guest links (django-ratelimit, the same client address as above): wrong passwords are
+# limited per link and address, and per link across addresses.
+RATELIMIT_USE_CACHE = "default"
+STUDIO_GUEST_PASSWORD_RATE = env("STUDIO_GUEST_PASSWORD_RATE", "5/15m")
+STUDIO_GUEST_PASSWORD_LINK_RATE = env("STUDIO_GUEST_PASSWORD_LINK_RATE", "30/15m")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token travels in hx-headers.

@@ -1,12 +1,34 @@
-"""Studio tasks run by the django-q2 cluster."""
+"""django-q2 entry points of the studio: e-mail (sent from the queue, never from a request) and
+the daily digest. Each takes a primary key and re-reads the row (a task can be delivered twice;
+a comment deleted in between sends nothing)."""
 
 from __future__ import annotations
 
+from studio import review
+from studio.models import Comment, Decision
+
+
+def notify_comment(comment_id: int) -> int:
+    comment = (
+        Comment.objects.select_related("author", "render__shot__campaign", "share_link__created_by")
+        .filter(pk=comment_id)
+        .first()
+    )
+    return review.notify_comment(comment) if comment else 0
+
+
+def notify_decision(decision_id: int) -> None:
+    decision = (
+        Decision.objects.select_related("reviewer", "render__shot", "render__created_by")
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision:
+        review.notify_decision(decision)
+
 
 def send_digests() -> int:
-    from studio.review import send_digests as send
-
-    return send()
+    return review.send_digests()
 
 
 def ensure_schedules(**kwargs) -> None:

@@ -326,14 +326,16 @@ def test_repeated_password_tries_are_throttled(campaign):
     assert blocked.status_code == 429 and blocked["Retry-After"]
 
 
-def test_guessing_tokens_is_throttled(db):
+def test_unknown_tokens_never_lock_out_a_valid_link(db):
+    """Unknown tokens are refused by a hashed lookup and not counted: a visitor who mistyped a
+    link many times still opens the right one."""
     client = Client()
-    for i in range(5):
+    for i in range(50):
         assert client.get(guest(f"guess-{i}")).status_code == 404
     _link, token = ShareLink.create(
         campaign=make_campaign(Workspace.objects.create(name="W")), days=1
     )
-    assert client.get(guest(token)).status_code == 404  # blocked for this address a while
+    assert client.get(guest(token)).status_code == 200
 
 
 def test_a_guest_comments_under_a_name_but_cannot_decide(scoped):

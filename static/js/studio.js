@@ -27,3 +27,17 @@ document.addEventListener("change", (event) => {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-editor]").forEach(syncEditorMode);
 });
+
+// Behaviour that would otherwise be inline handlers (the Content-Security-Policy forbids them).
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-autosubmit]") && event.target.form) {
+    event.target.form.requestSubmit();
+  }
+});
+document.addEventListener("submit", (event) => {
+  const message = event.target.dataset ? event.target.dataset.confirm : undefined;
+  if (message && !window.confirm(message)) event.preventDefault();
+});
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches("input[data-select-on-focus]")) event.target.select();
+});

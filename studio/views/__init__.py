@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def render_page(
@@ -10,3 +11,14 @@ def render_page(
     """The whole page, or only its named partial when htmx asked for it."""
     name = f"{template}#{partial}" if partial and request.htmx else template
     return render(request, name, context, status=status)
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The posted `next` when it is a path on this site, else `fallback`: never an open
+    redirect to another host."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback

@@ -3,6 +3,9 @@ queue and the campaign's activity feed."""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,24 +19,29 @@ from generation.models import Render
 from studio import review
 from studio.access import _get_campaign_for_user, _require, allowed_actions
 from studio.models import Campaign, Comment, Membership, Role
+from studio.views import safe_next
 from studio.views.takes import _take_for_user
 
 TAKE_PAGE = "studio/take.html"
 
 
+TIMECODE = re.compile(
+    r"^(?:(?P<minutes>\d{1,3}):(?P<ss>[0-5]?\d(?:\.\d{1,3})?)|(?P<s>\d{1,5}(?:\.\d{1,3})?))$"
+)
+
+
 def parse_timecode(value: str | None) -> int | None:
-    """ "2.5", "00:02.5" or "1:02.25" -> milliseconds; empty -> None."""
+    """ "2.5", "00:02.5" or "1:02.25" -> milliseconds; empty -> None. Anything else (a
+    negative, nan, an exponent, 99:99) is a clear form error."""
     value = (value or "").strip()
     if not value:
         return None
-    try:
-        minutes, _, seconds = value.rpartition(":")
-        total = float(seconds) + (int(minutes) * 60 if minutes else 0)
-    except ValueError:
-        raise ValidationError("Write the timecode as seconds (2.5) or mm:ss.s (00:02.5).") from None
-    if total < 0:
-        raise ValidationError("The timecode cannot be negative.")
-    return round(total * 1000)
+    match = TIMECODE.match(value)
+    if match is None:
+        raise ValidationError("Write the timecode as seconds (2.5) or mm:ss.s (00:02.5).")
+    if match["s"] is not None:
+        return round(Decimal(match["s"]) * 1000)
+    return int(match["minutes"]) * 60_000 + round(Decimal(match["ss"]) * 1000)
 
 
 def thread(comments: list[Comment]) -> list[Comment]:
@@ -62,6 +70,7 @@ def take_context(take: Render, perms: set[str]) -> dict:
         "events": list(take.events.order_by("at", "pk")),
         "perms_": perms,
         "can_comment": "comment" in perms,
+        "show_guest_flag": True,
         "members": list(
             Membership.objects.filter(workspace_id=take.shot.campaign.workspace_id).values_list(
                 "user__username", flat=True
@@ -83,7 +92,12 @@ def comment_add(request, render_id: int):
     take = _take_for_user(request, render_id, "comment")
     parent = None
     if request.POST.get("parent"):
-        parent = Comment.objects.filter(pk=request.POST["parent"], render=take).first()
+        parent_id = request.POST["parent"]
+        parent = (
+            Comment.objects.filter(pk=parent_id, render=take).first()
+            if parent_id.isdigit()
+            else None
+        )
         if parent is None:
             raise Http404
     try:
@@ -94,6 +108,7 @@ def comment_add(request, render_id: int):
             author=request.user,
             timecode_ms=timecode,
             parent=parent,
+            visible_to_guests=request.POST.get("visible_to_guests") == "on",
         )
     except ValidationError as error:
         context = take_context(take, allowed_actions(take.my_role))
@@ -101,6 +116,7 @@ def comment_add(request, render_id: int):
             comment_error=error.messages[0],
             body=request.POST.get("body", ""),
             timecode=request.POST.get("timecode", ""),
+            visible_to_guests=request.POST.get("visible_to_guests") == "on",
         )
         return render(
             request, f"{TAKE_PAGE}#comments" if request.htmx else TAKE_PAGE, context, status=422
@@ -159,7 +175,7 @@ def take_hero(request, render_id: int):
         messages.error(request, error.messages[0])
     else:
         messages.success(request, f"Take {take.take} is now the hero take of “{take.shot.title}”.")
-    return redirect(request.POST.get("next") or f"/takes/{take.pk}/")
+    return redirect(safe_next(request, f"/takes/{take.pk}/"))
 
 
 @login_required

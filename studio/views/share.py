@@ -5,25 +5,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from generation import storage
 from generation.models import Render, RenderStatus
-from studio import review
+from studio import review, throttle
 from studio.access import _get_campaign_for_user, allowed_actions
 from studio.forms import ShareLinkForm
-from studio.models import ShareLink
+from studio.models import Membership, Role, ShareLink
 from studio.views.review import parse_timecode, thread
 from studio.views.takes import ranged_file_response
-
-MAX_TRIES = 5
-TRY_WINDOW = 15 * 60
-GUEST_PERMS: set[str] = set()
-
 
 # --------------------------------------------------------------------------- owners
 
@@ -79,44 +74,11 @@ def share_revoke(request, campaign_id: int, link_id: int):
 # --------------------------------------------------------------------------- guests
 
 
-def _client_key(request) -> str:
-    """The guest's address. Behind the TLS proxy of a production setup, the proxy appends the
-    real client to X-Forwarded-For; its last entry is the one the proxy vouches for."""
-    from django.conf import settings
-
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
-def _throttled(name: str) -> bool:
-    return (cache.get(name) or 0) >= MAX_TRIES
-
-
-def _count_try(name: str) -> None:
-    if cache.add(name, 1, TRY_WINDOW):
-        return
-    try:
-        cache.incr(name)
-    except ValueError:
-        cache.set(name, 1, TRY_WINDOW)
-
-
-def _too_many() -> HttpResponse:
-    response = HttpResponse("Too many tries. Wait a few minutes and try again.", status=429)
-    response["Retry-After"] = str(TRY_WINDOW)
-    return response
-
-
-def _link_for(request, token: str) -> ShareLink:
-    """The usable link, or 404 (unknown, expired and revoked links look the same)."""
-    misses = f"share-miss:{_client_key(request)}"
-    if _throttled(misses):
-        raise Http404
+def _link_for(token: str) -> ShareLink:
+    """The usable link, or 404: unknown, expired and revoked links look the same. Unknown
+    tokens are not counted (see studio/throttle.py)."""
     link = ShareLink.find(token)
     if link is None:
-        _count_try(misses)
         raise Http404
     return link
 
@@ -133,7 +95,7 @@ def _scope(link: ShareLink):
 
 
 def _guest_take(request, token: str, render_id: int) -> tuple[ShareLink, Render]:
-    link = _link_for(request, token)
+    link = _link_for(token)
     if not _unlocked(request, link):
         raise Http404
     take = _scope(link).select_related("shot__campaign").filter(pk=render_id).first()
@@ -142,19 +104,29 @@ def _guest_take(request, token: str, render_id: int) -> tuple[ShareLink, Render]
     return link, take
 
 
+def _too_many() -> HttpResponse:
+    response = HttpResponse(
+        "Too many wrong passwords for this link. Wait a quarter of an hour and try again, "
+        "or ask the team for a new link.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "900"
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def guest_entry(request, token: str):
-    throttle = f"share-pw:{_client_key(request)}:{ShareLink.hash(token)[:16]}"
-    link = _link_for(request, token)
+    link = _link_for(token)
     if not _unlocked(request, link):
         error = ""
         if request.method == "POST":
-            if _throttled(throttle):
+            if throttle.guest_password_blocked(request, link.pk):
                 return _too_many()
             if link.check_password(request.POST.get("password", "")):
                 request.session[f"share-{link.pk}"] = True
                 return redirect("guest_entry", token=token)
-            _count_try(throttle)
+            throttle.count_wrong_guest_password(request, link.pk)
             error = "That password is not right."
         return render(
             request,
@@ -168,6 +140,29 @@ def guest_entry(request, token: str):
     )
 
 
+def guest_comments(take: Render) -> list:
+    """What a guest sees of a take's conversation: the comments marked for guests, members
+    named by their role only."""
+    comments = list(
+        take.comments.filter(visible_to_guests=True)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+    roles = dict(
+        Membership.objects.filter(
+            workspace_id=take.shot.campaign.workspace_id,
+            user_id__in={c.author_id for c in comments if c.author_id},
+        ).values_list("user_id", "role")
+    )
+    for comment in comments:
+        if comment.author_id:
+            role = roles.get(comment.author_id)
+            comment.display_name = f"Team ({Role(role).label.lower()})" if role else "Team"
+        else:
+            comment.display_name = comment.who
+    return thread(comments)
+
+
 @require_http_methods(["GET", "POST"])
 def guest_take(request, token: str, render_id: int):
     link, take = _guest_take(request, token, render_id)
@@ -176,10 +171,8 @@ def guest_take(request, token: str, render_id: int):
     if request.method == "POST":
         if not link.allow_comments:
             return HttpResponse("Comments are switched off for this link.", status=403)
-        name = request.POST.get("guest_name", "").strip()[:80]
+        name = review.clean_guest_name(request.POST.get("guest_name", ""))
         try:
-            if not name:
-                raise ValidationError("Tell us your name so the team knows who commented.")
             review.add_comment(
                 take,
                 request.POST.get("body", ""),
@@ -192,7 +185,6 @@ def guest_take(request, token: str, render_id: int):
         else:
             request.session["guest_name"] = name
             return redirect("guest_take", token=token, render_id=take.pk)
-    comments = list(take.comments.select_related("author").order_by("created_at", "pk"))
     return render(
         request,
         "studio/guest/take.html",
@@ -201,18 +193,18 @@ def guest_take(request, token: str, render_id: int):
             "token": token,
             "take": take,
             "shot": take.shot,
-            "comments": thread(comments),
+            "comments": guest_comments(take),
             "error": error,
             "guest_name": name,
             "body": request.POST.get("body", "") if error else "",
+            "timecode": request.POST.get("timecode", "") if error else "",
         },
         status=422 if error else 200,
     )
 
 
+@require_GET
 def guest_media(request, token: str, render_id: int, variant: str):
-    from generation import storage
-
     _link, take = _guest_take(request, token, render_id)
     key = {"video": take.video_key, "thumbnail": take.thumbnail_key}.get(variant)
     if not key:
