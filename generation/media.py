@@ -11,6 +11,10 @@ from pathlib import Path
 import imageio_ffmpeg
 
 FFMPEG_TIMEOUT = 120
+# Files from providers are read as what they must be, an MP4 on the local disk: an explicit
+# demuxer means a crafted file (an HLS or concat playlist in disguise) cannot make ffmpeg open
+# URLs or other local files, and the protocol whitelist allows nothing but that one file.
+SAFE_INPUT = ("-protocol_whitelist", "file", "-f", "mp4")
 
 
 class MediaError(Exception):
@@ -42,7 +46,7 @@ def probe(path: Path | str) -> MediaInfo:
     """Read the container's header: duration, size, frame rate, codecs. Raises MediaError when
     ffmpeg cannot read the file as a video."""
     result = subprocess.run(
-        [ffmpeg(), "-hide_banner", "-nostdin", "-i", str(path)],
+        [ffmpeg(), "-hide_banner", "-nostdin", *SAFE_INPUT, "-i", str(path)],
         capture_output=True,
         text=True,
         timeout=FFMPEG_TIMEOUT,
@@ -81,6 +85,7 @@ def thumbnail(
             "-y",
             "-ss",
             f"{at_seconds:.2f}",
+            *SAFE_INPUT,
             "-i",
             str(video),
             "-frames:v",

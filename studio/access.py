@@ -26,7 +26,6 @@ ACTIONS: dict[str, Role] = {
     "archive_campaign": Role.OWNER,
     "manage_budget": Role.OWNER,
     "manage_members": Role.OWNER,
-    "manage_providers": Role.OWNER,
     "share": Role.OWNER,
 }
 

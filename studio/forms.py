@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.contrib.auth.forms import UserCreationForm
 
 from studio.models import TARGET_FORMATS, Campaign, CampaignStatus, Membership, Role, Shot
 
@@ -38,14 +38,19 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, can_manage_budget: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        # Archiving has its own owner-only button; the form offers the working statuses.
+        # Archiving and un-archiving are the owner's verbs, behind their own button: the form
+        # offers the working statuses, and cannot change an archived campaign's status at all.
         self.fields["status"].choices = [
             c for c in CampaignStatus.choices if c[0] != CampaignStatus.ARCHIVED
         ]
         if self.instance.pk and self.instance.is_archived:
-            self.fields["status"].choices.append(
+            self.fields["status"].choices = [
                 (CampaignStatus.ARCHIVED, CampaignStatus.ARCHIVED.label)
-            )
+            ]
+            self.fields["status"].disabled = True
+            self.fields[
+                "status"
+            ].help_text = "Archived. An owner can bring it back to the dashboard."
         if not can_manage_budget:
             self.fields["budget"].disabled = True
             self.fields["budget"].help_text = "Only an owner can set the budget."
@@ -82,11 +87,9 @@ class ShotForm(forms.ModelForm):
         return shot
 
 
-class AddMemberForm(forms.Form):
-    identifier = forms.CharField(
-        label="Username or e-mail",
-        max_length=254,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
 
@@ -94,23 +97,19 @@ class AddMemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.workspace = workspace
 
-    def clean_identifier(self):
-        value = self.cleaned_data["identifier"].strip()
-        users = list(
-            get_user_model().objects.filter(Q(username__iexact=value) | Q(email__iexact=value))[:2]
-        )
-        if not users:
-            raise forms.ValidationError(
-                "No account has that username or e-mail. Ask them to get an account first."
-            )
-        if len(users) > 1:
-            raise forms.ValidationError(
-                "More than one account matches that e-mail; use the username instead."
-            )
-        if Membership.objects.filter(workspace=self.workspace, user=users[0]).exists():
-            raise forms.ValidationError(f"{users[0].username} is already a member.")
-        self.user = users[0]
-        return value
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if Membership.objects.filter(workspace=self.workspace, user__email__iexact=email).exists():
+            raise forms.ValidationError("Someone with that e-mail is already a member.")
+        return email
+
+
+class SignupForm(UserCreationForm):
+    """An account for a person who accepts an invitation; the e-mail is the invited one."""
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ["username"]
 
 
 class RoleForm(forms.Form):

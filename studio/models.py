@@ -91,6 +91,114 @@ class LastOwnerError(Exception):
     """Raised when a change would leave a workspace without an owner."""
 
 
+INVITATION_DAYS = 7
+
+
+class Invitation(models.Model):
+    """An owner's offer to join a workspace, sent by e-mail. Membership starts only when the
+    person accepts it, once, before it expires.
+
+    The token in the e-mail is an HMAC of the row's id and a random nonce under SECRET_KEY:
+    nothing in the database (or in the mail task's payload, which carries only the id) is
+    enough to accept an invitation."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.EDITOR)
+    nonce = models.CharField(max_length=64)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.workspace}"
+
+    @classmethod
+    def open(cls, workspace: Workspace, email: str, role: str, invited_by) -> Invitation:
+        """A new invitation; an earlier open one to the same address is replaced."""
+        import secrets
+
+        now = timezone.now()
+        with transaction.atomic():
+            cls.pending().filter(workspace=workspace, email__iexact=email).update(cancelled_at=now)
+            return cls.objects.create(
+                workspace=workspace,
+                email=email,
+                role=role,
+                nonce=secrets.token_urlsafe(24),
+                invited_by=invited_by,
+                expires_at=now + timedelta(days=INVITATION_DAYS),
+            )
+
+    @classmethod
+    def pending(cls):
+        return cls.objects.filter(
+            accepted_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+    @property
+    def token(self) -> str:
+        from django.utils.crypto import salted_hmac
+
+        mac = salted_hmac("reelroom.invitation", f"{self.pk}:{self.nonce}", algorithm="sha256")
+        return f"{self.pk}-{mac.hexdigest()}"
+
+    @classmethod
+    def find(cls, token: str) -> Invitation | None:
+        """The open invitation this token belongs to, or None (unknown, used, cancelled and
+        expired invitations look the same)."""
+        from django.utils.crypto import constant_time_compare
+
+        pk, _, _mac = (token or "").partition("-")
+        invitation = (
+            cls.pending()
+            .select_related("workspace", "invited_by")
+            .filter(pk=int(pk) if pk.isdigit() and len(pk) < 19 else None)
+            .first()
+        )
+        if invitation is None or not constant_time_compare(invitation.token, token):
+            return None
+        return invitation
+
+    def accept(self, user) -> Membership:
+        """Make the membership, once: a second use of the token finds it already used."""
+        with transaction.atomic():
+            used = (
+                Invitation.pending()
+                .filter(pk=self.pk)
+                .update(accepted_at=timezone.now(), accepted_by=user)
+            )
+            if not used:
+                raise InvitationUsed("This invitation was already used, cancelled or has expired.")
+            membership, created = Membership.objects.get_or_create(
+                workspace_id=self.workspace_id, user=user, defaults={"role": self.role}
+            )
+        return membership
+
+    def cancel(self) -> None:
+        Invitation.objects.filter(pk=self.pk, accepted_at__isnull=True).update(
+            cancelled_at=timezone.now()
+        )
+
+
+class InvitationUsed(Exception):
+    """Raised when an invitation is accepted a second time."""
+
+
 class CampaignStatus(models.TextChoices):
     PLANNING = "planning", "Planning"
     IN_PRODUCTION = "in_production", "In production"

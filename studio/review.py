@@ -321,6 +321,25 @@ def notify_comment(comment: Comment) -> int:
     return len(users)
 
 
+def send_invitation_later(invitation) -> None:
+    transaction.on_commit(lambda: _enqueue("send_invitation", invitation.pk))
+
+
+def send_invitation(invitation) -> None:
+    from django.urls import reverse
+
+    who = invitation.invited_by.get_username() if invitation.invited_by else "A team member"
+    send_mail(
+        _subject(f"{who} invites you to {invitation.workspace.name} on Reelroom"),
+        f"{who} invites you to join {invitation.workspace.name} as {invitation.role}.\n\n"
+        f"Accept (the link works once, until {invitation.expires_at:%Y-%m-%d %H:%M} UTC):\n"
+        f"{_link(reverse('invitation_accept', args=[invitation.token]))}\n\n"
+        "If you did not expect this, ignore this e-mail: nothing happens until you accept.\n",
+        None,
+        [invitation.email],
+    )
+
+
 def notify_decision(decision: Decision) -> None:
     take = decision.render
     verdict = "approved" if decision.verdict == Verdict.APPROVED else "asked for changes to"

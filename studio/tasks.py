@@ -5,7 +5,7 @@ a comment deleted in between sends nothing)."""
 from __future__ import annotations
 
 from studio import review
-from studio.models import Comment, Decision
+from studio.models import Comment, Decision, Invitation
 
 
 def notify_comment(comment_id: int) -> int:
@@ -25,6 +25,17 @@ def notify_decision(decision_id: int) -> None:
     )
     if decision:
         review.notify_decision(decision)
+
+
+def send_invitation(invitation_id: int) -> None:
+    invitation = (
+        Invitation.pending()
+        .select_related("workspace", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation:
+        review.send_invitation(invitation)
 
 
 def send_digests() -> int:

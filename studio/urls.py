@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from studio.views import (
     campaigns,
@@ -14,6 +14,22 @@ from studio.views import (
     shots,
     takes,
 )
+
+
+class IdConverter:
+    """A primary key in a URL: digits that fit a 64-bit column. A longer number is a 404, not
+    an overflow deep in the database driver."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 shot_patterns = [
     path("", editor.shot_detail, name="shot_detail"),
@@ -30,8 +46,8 @@ shot_patterns = [
     path("reference/remove/", editor.reference_remove, name="reference_remove"),
     path("reference/<str:which>/", editor.reference_file, name="reference_file"),
     path("versions/", editor.version_list, name="version_list"),
-    path("versions/<int:number>/", editor.version_compare, name="version_compare"),
-    path("versions/<int:number>/restore/", editor.version_restore, name="version_restore"),
+    path("versions/<id:number>/", editor.version_compare, name="version_compare"),
+    path("versions/<id:number>/restore/", editor.version_restore, name="version_restore"),
     path("template/", editor.template_apply, name="template_apply"),
     path("save-template/", editor.template_save, name="template_save"),
     path("generate/", takes.shot_generate, name="shot_generate"),
@@ -41,8 +57,13 @@ shot_patterns = [
 member_patterns = [
     path("", members.member_list, name="member_list"),
     path("add/", members.member_add, name="member_add"),
-    path("<int:membership_id>/role/", members.member_role, name="member_role"),
-    path("<int:membership_id>/remove/", members.member_remove, name="member_remove"),
+    path("<id:membership_id>/role/", members.member_role, name="member_role"),
+    path("<id:membership_id>/remove/", members.member_remove, name="member_remove"),
+    path(
+        "invitations/<id:invitation_id>/cancel/",
+        members.invitation_cancel,
+        name="invitation_cancel",
+    ),
 ]
 
 urlpatterns = [
@@ -53,36 +74,35 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workspaces/switch/", members.workspace_switch, name="workspace_switch"),
+    path("invite/<str:token>/", members.invitation_accept, name="invitation_accept"),
     path("w/<slug:slug>/members/", include(member_patterns)),
     path("c/new/", campaigns.campaign_create, name="campaign_create"),
-    path("c/<int:campaign_id>/", campaigns.campaign_board, name="campaign_board"),
-    path("c/<int:campaign_id>/edit/", campaigns.campaign_edit, name="campaign_edit"),
-    path("c/<int:campaign_id>/archive/", campaigns.campaign_archive, name="campaign_archive"),
-    path("c/<int:campaign_id>/shots/new/", shots.shot_create, name="shot_create"),
-    path("c/<int:campaign_id>/shots/<int:shot_id>/", include(shot_patterns)),
-    path("takes/<int:render_id>/", review.take_page, name="take_page"),
-    path("takes/<int:render_id>/comments/", review.comment_add, name="comment_add"),
-    path("takes/<int:render_id>/decide/", review.take_decide, name="take_decide"),
-    path("takes/<int:render_id>/hero/", review.take_hero, name="take_hero"),
-    path("comments/<int:comment_id>/resolve/", review.comment_resolve, name="comment_resolve"),
+    path("c/<id:campaign_id>/", campaigns.campaign_board, name="campaign_board"),
+    path("c/<id:campaign_id>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("c/<id:campaign_id>/archive/", campaigns.campaign_archive, name="campaign_archive"),
+    path("c/<id:campaign_id>/shots/new/", shots.shot_create, name="shot_create"),
+    path("c/<id:campaign_id>/shots/<id:shot_id>/", include(shot_patterns)),
+    path("takes/<id:render_id>/", review.take_page, name="take_page"),
+    path("takes/<id:render_id>/comments/", review.comment_add, name="comment_add"),
+    path("takes/<id:render_id>/decide/", review.take_decide, name="take_decide"),
+    path("takes/<id:render_id>/hero/", review.take_hero, name="take_hero"),
+    path("comments/<id:comment_id>/resolve/", review.comment_resolve, name="comment_resolve"),
     path("compare/", review.compare, name="compare"),
     path("review/", review.review_queue, name="review_queue"),
-    path("c/<int:campaign_id>/activity/", review.campaign_activity, name="campaign_activity"),
-    path("c/<int:campaign_id>/share/", share.share_links, name="share_links"),
-    path(
-        "c/<int:campaign_id>/share/<int:link_id>/revoke/", share.share_revoke, name="share_revoke"
-    ),
+    path("c/<id:campaign_id>/activity/", review.campaign_activity, name="campaign_activity"),
+    path("c/<id:campaign_id>/share/", share.share_links, name="share_links"),
+    path("c/<id:campaign_id>/share/<id:link_id>/revoke/", share.share_revoke, name="share_revoke"),
     path("s/<str:token>/", share.guest_entry, name="guest_entry"),
-    path("s/<str:token>/takes/<int:render_id>/", share.guest_take, name="guest_take"),
+    path("s/<str:token>/takes/<id:render_id>/", share.guest_take, name="guest_take"),
     path(
-        "s/<str:token>/takes/<int:render_id>/media/<str:variant>/",
+        "s/<str:token>/takes/<id:render_id>/media/<str:variant>/",
         share.guest_media,
         name="guest_media",
     ),
-    path("takes/<int:render_id>/cancel/", takes.take_cancel, name="take_cancel"),
-    path("takes/<int:render_id>/remix/", takes.take_remix, name="take_remix"),
+    path("takes/<id:render_id>/cancel/", takes.take_cancel, name="take_cancel"),
+    path("takes/<id:render_id>/remix/", takes.take_remix, name="take_remix"),
     path("providers/", providers.provider_list, name="provider_list"),
     path("providers/<str:name>/test/", providers.provider_test, name="provider_test"),
-    path("takes/<int:render_id>/media/<str:variant>/", takes.take_media, name="take_media"),
+    path("takes/<id:render_id>/media/<str:variant>/", takes.take_media, name="take_media"),
     path("admin/", admin.site.urls),
 ]

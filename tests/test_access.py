@@ -157,7 +157,7 @@ ENDPOINTS = [
         "post",
         "manage_members",
         workspace_kwargs,
-        data=lambda ctx: {"identifier": "newcomer", "role": "viewer"},
+        data=lambda ctx: {"email": "newcomer@example.com", "role": "viewer"},
     ),
     Endpoint(
         "member_role",

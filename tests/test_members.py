@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-from django.urls import reverse
+import re
+from urllib.parse import urlsplit
 
-from studio.models import Membership, Role
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from studio.models import Invitation, Membership, Role
 from tests.conftest import make_user
 
 
@@ -15,33 +20,94 @@ def test_it_lists_members(client, team, workspace):
     html = client.get(members_url(workspace)).content.decode()
     assert all(name in html for name in ("alice", "ed", "rita", "vic"))
     assert "charlie" not in html
-    assert "Add a member" not in html
+    assert "Invite a member" not in html
 
 
-def test_owner_adds_by_username_or_email(client, alice, workspace):
-    make_user("dora")
-    make_user("finn")
+def invite(client, workspace, email, role, capture):
+    with capture(execute=True):
+        return client.post(
+            reverse("member_add", args=[workspace.slug]), {"email": email, "role": role}
+        )
+
+
+def accept_url(message) -> str:
+    (url,) = re.findall(r"http\S+/invite/\S+/", message.body)
+    return urlsplit(url).path
+
+
+def test_adding_by_email_sends_an_invitation_and_membership_waits_for_consent(
+    client, alice, workspace, django_capture_on_commit_callbacks
+):
+    dora = make_user("dora")
     client.force_login(alice)
-    client.post(
-        reverse("member_add", args=[workspace.slug]), {"identifier": "dora", "role": "editor"}
+    response = invite(
+        client, workspace, "DORA@example.com", "editor", django_capture_on_commit_callbacks
     )
-    client.post(
-        reverse("member_add", args=[workspace.slug]),
-        {"identifier": "FINN@example.com", "role": "reviewer"},
+    assert response.status_code == 302
+    assert not Membership.objects.filter(user=dora).exists()  # nothing without consent
+    (message,) = mail.outbox
+    assert (
+        message.to == ["DORA@example.com"] and "invites you to Northwind Coffee" in message.subject
     )
-    roles = dict(workspace.memberships.values_list("user__username", "role"))
-    assert roles["dora"] == Role.EDITOR and roles["finn"] == Role.REVIEWER
+    url = accept_url(message)
+    invitation = Invitation.objects.get()
+    assert invitation.nonce not in url  # the token is an HMAC, not a stored value
+    assert "dora@example.com" in client.get(members_url(workspace)).content.decode().lower()
+
+    client.force_login(dora)
+    page = client.get(url)
+    assert page.status_code == 200 and "Join as dora" in page.content.decode()
+    assert client.post(url).status_code == 302
+    assert Membership.objects.get(user=dora, workspace=workspace).role == Role.EDITOR
+    # Single use.
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
 
 
-def test_adding_an_unknown_or_existing_member_says_why(client, alice, ed, workspace):
+def test_a_newcomer_makes_an_account_from_the_invitation(
+    client, alice, workspace, django_capture_on_commit_callbacks
+):
+    client.force_login(alice)
+    invite(client, workspace, "newbie@example.com", "reviewer", django_capture_on_commit_callbacks)
+    url = accept_url(mail.outbox[0])
+    client.logout()
+    weak = client.post(url, {"username": "newbie", "password1": "123", "password2": "123"})
+    assert weak.status_code == 422 and 'value="newbie"' in weak.content.decode()
+    assert not Membership.objects.filter(user__username="newbie").exists()
+    strong = "a long and unusual passphrase 42"
+    response = client.post(url, {"username": "newbie", "password1": strong, "password2": strong})
+    assert response.status_code == 302
+    membership = Membership.objects.get(user__username="newbie")
+    assert membership.role == Role.REVIEWER and membership.user.email == "newbie@example.com"
+    assert client.get(reverse("dashboard")).status_code == 200  # logged in
+
+
+def test_expired_cancelled_and_forged_invitations_are_not_found(
+    client, alice, workspace, django_capture_on_commit_callbacks
+):
+    client.force_login(alice)
+    invite(client, workspace, "late@example.com", "viewer", django_capture_on_commit_callbacks)
+    invitation = Invitation.objects.get()
+    url = accept_url(mail.outbox[0])
+    forged = url.replace(invitation.token, f"{invitation.pk}-{'0' * 64}")
+    assert client.get(forged).status_code == 404
+    assert client.get("/invite/not-a-token/").status_code == 404
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
+    assert client.get(url).status_code == 404
+    invite(client, workspace, "gone@example.com", "viewer", django_capture_on_commit_callbacks)
+    second = Invitation.objects.get(email="gone@example.com")
+    client.post(reverse("invitation_cancel", args=[workspace.slug, second.pk]))
+    assert client.get(accept_url(mail.outbox[-1])).status_code == 404
+
+
+def test_inviting_a_member_or_a_bad_address_says_why(client, alice, ed, workspace):
     client.force_login(alice)
     url = reverse("member_add", args=[workspace.slug])
-    response = client.post(url, {"identifier": "nobody", "role": "editor"})
-    assert response.status_code == 422
-    assert "No account has that username or e-mail" in response.content.decode()
-    assert 'value="nobody"' in response.content.decode()
-    response = client.post(url, {"identifier": "ed", "role": "editor"})
-    assert "ed is already a member." in response.content.decode()
+    response = client.post(url, {"email": "not an address", "role": "editor"})
+    assert response.status_code == 422 and 'value="not an address"' in response.content.decode()
+    response = client.post(url, {"email": "ed@example.com", "role": "editor"})
+    assert "already a member" in response.content.decode()
+    assert not Invitation.objects.exists()
 
 
 def test_owner_changes_a_role(client, alice, ed, workspace):

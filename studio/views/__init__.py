@@ -22,3 +22,9 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+def parse_id(value) -> int | None:
+    """A primary key from a query string or form: digits that fit a 64-bit column, else None."""
+    value = str(value or "").strip()
+    return int(value) if value.isdigit() and len(value) <= 18 else None

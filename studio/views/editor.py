@@ -27,6 +27,7 @@ from studio.forms import (
     ShotEditorForm,
 )
 from studio.models import PromptTemplate, Shot
+from studio.views import parse_id
 from studio.views.takes import take_cards
 
 PAGE = "studio/shot_detail.html"
@@ -501,9 +502,9 @@ def template_apply(request, campaign_id: int, shot_id: int):
         model_key = (
             catalog.DEFAULT_MODEL if not catalog.get(shot.model_key).offered else (shot.model_key)
         )
-    elif choice.startswith("ws:") and choice[3:].isdigit():
+    elif choice.startswith("ws:") and parse_id(choice[3:]):
         template = get_object_or_404(
-            PromptTemplate, pk=int(choice[3:]), workspace_id=shot.campaign.workspace_id
+            PromptTemplate, pk=parse_id(choice[3:]), workspace_id=shot.campaign.workspace_id
         )
         prompt, size, seconds, label = (
             template.prompt,

@@ -1,26 +1,33 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from studio import review
 from studio.access import _get_workspace_for_user, allowed_actions, memberships_for
-from studio.forms import AddMemberForm, RoleForm
-from studio.models import LastOwnerError, Membership
+from studio.forms import InviteForm, RoleForm, SignupForm
+from studio.models import Invitation, InvitationUsed, LastOwnerError
+from studio.views import parse_id
 
 
 def _members_page(request, workspace, add_form=None, status=200):
     members = workspace.memberships.select_related("user").order_by("user__username")
+    perms = allowed_actions(workspace.my_role)
     return render(
         request,
         "studio/members.html",
         {
             "workspace": workspace,
             "members": members,
-            "add_form": add_form or AddMemberForm(workspace=workspace),
-            "perms_": allowed_actions(workspace.my_role),
+            "invitations": Invitation.pending().filter(workspace=workspace)
+            if "manage_members" in perms
+            else [],
+            "add_form": add_form or InviteForm(workspace=workspace),
+            "perms_": perms,
         },
         status=status,
     )
@@ -36,13 +43,64 @@ def member_list(request, slug: str):
 @login_required
 @require_POST
 def member_add(request, slug: str):
+    """Invite a person by e-mail: they become a member when they accept."""
     workspace = _get_workspace_for_user(request, slug, "manage_members")
-    form = AddMemberForm(request.POST, workspace=workspace)
+    form = InviteForm(request.POST, workspace=workspace)
     if not form.is_valid():
         return _members_page(request, workspace, add_form=form, status=422)
-    Membership.objects.create(workspace=workspace, user=form.user, role=form.cleaned_data["role"])
-    messages.success(request, f"{form.user.username} joined as {form.cleaned_data['role']}.")
+    invitation = Invitation.open(
+        workspace, form.cleaned_data["email"], form.cleaned_data["role"], request.user
+    )
+    review.send_invitation_later(invitation)
+    messages.success(
+        request,
+        f"Invitation sent to {invitation.email}. They join as {invitation.role} when they "
+        f"accept it (within {(invitation.expires_at - invitation.created_at).days} days).",
+    )
     return redirect("member_list", slug=workspace.slug)
+
+
+@login_required
+@require_POST
+def invitation_cancel(request, slug: str, invitation_id: int):
+    workspace = _get_workspace_for_user(request, slug, "manage_members")
+    invitation = get_object_or_404(
+        Invitation.pending().filter(workspace=workspace), pk=invitation_id
+    )
+    invitation.cancel()
+    messages.success(request, f"The invitation to {invitation.email} was cancelled.")
+    return redirect("member_list", slug=workspace.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token: str):
+    """The link in the invitation e-mail: join with the account you are logged in with, or
+    make one. Unknown, used, cancelled and expired invitations are all 404."""
+    invitation = Invitation.find(token)
+    if invitation is None:
+        raise Http404
+    signup = None if request.user.is_authenticated else SignupForm(request.POST or None)
+    if request.method == "POST" and (signup is None or signup.is_valid()):
+        user = request.user
+        if signup is not None:
+            user = signup.save(commit=False)
+            user.email = invitation.email
+            user.save()
+        try:
+            invitation.accept(user)
+        except InvitationUsed as error:
+            raise Http404 from error
+        if signup is not None:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session["workspace_id"] = invitation.workspace_id
+        messages.success(request, f"Welcome to {invitation.workspace.name}.")
+        return redirect("dashboard")
+    return render(
+        request,
+        "studio/invitation.html",
+        {"invitation": invitation, "signup": signup},
+        status=422 if signup is not None and signup.errors else 200,
+    )
 
 
 @login_required
@@ -80,10 +138,7 @@ def member_remove(request, slug: str, membership_id: int):
 @login_required
 @require_POST
 def workspace_switch(request):
-    try:
-        workspace_id = int(request.POST.get("workspace", ""))
-    except ValueError:
-        raise Http404 from None
+    workspace_id = parse_id(request.POST.get("workspace"))
     if not any(m.workspace_id == workspace_id for m in memberships_for(request.user)):
         raise Http404
     request.session["workspace_id"] = workspace_id

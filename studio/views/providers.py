@@ -1,4 +1,6 @@
-"""The providers page for owners: what is configured (never the keys) and a connection test."""
+"""The providers page for the studio's operators (staff accounts): what is configured (never the
+keys) and a connection test, which may spend money. Workspace owners do not run the server, so
+for them, as for everyone else who is not staff, the page does not exist."""
 
 from __future__ import annotations
 
@@ -8,25 +10,24 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from generation import providers
-from studio.access import _require, current_membership
 
 
-def _owner(request):
-    membership = current_membership(request)
-    _require(membership.role if membership else None, "manage_providers")
+def _staff(request):
+    if not (request.user.is_active and request.user.is_staff):
+        raise Http404
 
 
 @login_required
 @require_GET
 def provider_list(request):
-    _owner(request)
+    _staff(request)
     return render(request, "studio/providers.html", {"providers": providers.overview()})
 
 
 @login_required
 @require_POST
 def provider_test(request, name: str):
-    _owner(request)
+    _staff(request)
     if name not in providers.PROVIDER_NAMES:
         raise Http404
     ok, message = providers.test_connection(name)

@@ -19,7 +19,7 @@ from generation.models import Render
 from studio import review
 from studio.access import _get_campaign_for_user, _require, allowed_actions
 from studio.models import Campaign, Comment, Membership, Role
-from studio.views import safe_next
+from studio.views import parse_id, safe_next
 from studio.views.takes import _take_for_user
 
 TAKE_PAGE = "studio/take.html"
@@ -92,12 +92,8 @@ def comment_add(request, render_id: int):
     take = _take_for_user(request, render_id, "comment")
     parent = None
     if request.POST.get("parent"):
-        parent_id = request.POST["parent"]
-        parent = (
-            Comment.objects.filter(pk=parent_id, render=take).first()
-            if parent_id.isdigit()
-            else None
-        )
+        parent_id = parse_id(request.POST["parent"])
+        parent = Comment.objects.filter(pk=parent_id, render=take).first() if parent_id else None
         if parent is None:
             raise Http404
     try:
@@ -181,10 +177,9 @@ def take_hero(request, render_id: int):
 @login_required
 @require_GET
 def compare(request):
-    try:
-        ids = [int(request.GET["a"]), int(request.GET["b"])]
-    except (KeyError, ValueError):
-        raise Http404 from None
+    ids = [parse_id(request.GET.get("a")), parse_id(request.GET.get("b"))]
+    if None in ids:
+        raise Http404
     takes = [_take_for_user(request, pk, "view") for pk in ids]
     for take in takes:
         take.model_label = getattr(catalog.get(take.model_key), "label", take.model_key)
@@ -194,8 +189,7 @@ def compare(request):
 @login_required
 @require_GET
 def review_queue(request):
-    campaign_id = request.GET.get("campaign")
-    campaign_id = int(campaign_id) if campaign_id and campaign_id.isdigit() else None
+    campaign_id = parse_id(request.GET.get("campaign"))
     takes = list(review.review_queue(request.user, campaign_id))
     for take in takes:
         take.model_label = getattr(catalog.get(take.model_key), "label", take.model_key)

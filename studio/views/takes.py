@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from generation import catalog, jobs, storage
 from generation.models import IN_FLIGHT, Render
 from studio.access import _get_shot_for_user, _require, allowed_actions
+from studio.views import parse_id
 
 PAGE = "studio/shot_detail.html"
 MAX_POLL_IDS = 50
@@ -99,7 +100,7 @@ def takes_poll(request, campaign_id: int, shot_id: int):
     """One batched poll per page: the cards asked for, as out-of-band swaps, and the poller
     again only while any of them is still in flight."""
     shot = _get_shot_for_user(request, campaign_id, shot_id, "view")
-    ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit()][:MAX_POLL_IDS]
+    ids = [i for i in map(parse_id, request.GET.get("ids", "").split(",")) if i][:MAX_POLL_IDS]
     takes = [
         _describe(t)
         for t in shot.renders.filter(pk__in=ids).select_related("remix_of").order_by("-take")
