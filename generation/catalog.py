@@ -552,7 +552,13 @@ def validate(
 
 def _is_size(value: str) -> bool:
     width, sep, height = value.partition("x")
-    return bool(sep) and width.isdigit() and height.isdigit() or value in RESOLUTION_FRAMES
+    return (
+        bool(sep)
+        and value.isascii()
+        and width.isdigit()
+        and height.isdigit()
+        or (value in RESOLUTION_FRAMES)
+    )
 
 
 def _seconds_list(values: tuple[int, ...]) -> str:

@@ -167,7 +167,7 @@ class Invitation(models.Model):
         invitation = (
             cls.pending()
             .select_related("workspace", "invited_by")
-            .filter(pk=int(pk) if pk.isdigit() and len(pk) < 19 else None)
+            .filter(pk=int(pk) if pk.isascii() and pk.isdigit() and len(pk) < 19 else None)
             .first()
         )
         if invitation is None or not constant_time_compare(invitation.token, token):
@@ -468,7 +468,11 @@ REFERENCE_FIELDS = [
 
 def _dimensions(value: str) -> tuple[int, int] | None:
     width, _, height = (value or "").partition("x")
-    return (int(width), int(height)) if width.isdigit() and height.isdigit() else None
+    return (
+        (int(width), int(height))
+        if (width + height).isascii() and width.isdigit() and height.isdigit()
+        else None
+    )
 
 
 def _delete_quietly(keys: set[str]) -> None:

@@ -47,6 +47,22 @@ def test_production_refuses_to_start_without_an_essential(missing):
     assert f"refuses to start without {missing}" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "short-but-secret",
+        "a" * 60,
+        "local-only-insecure-key-reelroom-do-not-use-in-production",
+        "django-insecure-" + "k" * 50 + "x7!Qm2#pL",
+    ],
+)
+def test_production_refuses_a_weak_secret_key(weak):
+    result = manage("check", **{**PRODUCTION, "DJANGO_SECRET_KEY": weak})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is too weak" in result.stderr
+    assert weak not in result.stderr  # the key itself is never printed
+
+
 def test_production_passes_the_deploy_check_without_warnings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr

@@ -27,4 +27,4 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 def parse_id(value) -> int | None:
     """A primary key from a query string or form: digits that fit a 64-bit column, else None."""
     value = str(value or "").strip()
-    return int(value) if value.isdigit() and len(value) <= 18 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None

@@ -258,7 +258,8 @@ def shot_timeline(request, campaign_id: int, shot_id: int):
         else:
             segments = prompting.even_timeline(1, seconds)
     elif op.startswith("remove-") and len(segments) > 1:
-        index = int(op.removeprefix("remove-")) if op.removeprefix("remove-").isdigit() else -1
+        index = parse_id(op.removeprefix("remove-"))
+        index = -1 if index is None else index
         if 0 <= index < len(segments):
             removed = segments.pop(index)
             if index > 0:
