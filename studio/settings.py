@@ -194,7 +194,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("STUDIO_CACHE_PREFIX"),
+        }
     }
 else:
     # A file cache is shared by the web server and the workers on one machine, so the
@@ -315,7 +319,8 @@ FILE_UPLOAD_HANDLERS = [
 ]
 
 Q_CLUSTER = {
-    "name": "reelroom",
+    # Clusters with the same name share a queue; several studios on one Redis need their own.
+    "name": env("STUDIO_QUEUE_NAME", "reelroom"),
     "workers": envint("STUDIO_WORKERS", 4),
     # timeout < retry: a task still running is never handed to a second worker.
     "timeout": envint("STUDIO_TASK_TIMEOUT", 300),

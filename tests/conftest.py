@@ -6,12 +6,23 @@ workspace and is an outsider here.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from studio.models import Campaign, Membership, Role, Shot, Workspace
 
 PASSWORD = "correct horse battery staple"
+
+# Hypothesis: a bounded profile for `make test`, a deep one on demand; the example database in
+# the run's temporary folder (tests/settings.py), never in the repository.
+_examples = DirectoryBasedExampleDatabase(os.path.join(os.environ["STUDIO_VAR_DIR"], "hypothesis"))
+hypothesis_settings.register_profile("ci", max_examples=12, database=_examples, print_blob=True)
+hypothesis_settings.register_profile("deep", max_examples=400, database=_examples)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def make_user(username: str, **extra):
@@ -147,6 +158,47 @@ def runware_fake(sample_mp4, settings):
         RUNWARE_API_KEY=API_KEY,
         RUNWARE_BASE_URL=lambda fake: fake.url,
     )
+
+
+def configured_secrets(settings=None) -> list[str]:
+    """The keys and webhook secrets the test run configures (tests/fakes, tests/test_webhooks)
+    and whatever the settings hold now."""
+    from django.conf import settings as live
+
+    from tests.fakes.openai_fake import API_KEY as OPENAI_KEY
+    from tests.fakes.runware_fake import API_KEY as RUNWARE_KEY
+    from tests.test_webhooks import SECRET as WEBHOOK_SECRET
+
+    found = {OPENAI_KEY, RUNWARE_KEY, WEBHOOK_SECRET, WEBHOOK_SECRET.removeprefix("whsec_")}
+    for name in ("OPENAI_API_KEY", "RUNWARE_API_KEY", "OPENAI_WEBHOOK_SECRET"):
+        found.add(getattr(live, name, ""))
+    return sorted(s for s in found if s and len(s) >= 8)
+
+
+@pytest.fixture(autouse=True)
+def _no_secret_leaks(request):
+    """Every test: no configured key or webhook secret in any log record, page, header, task
+    payload or value written to the database (tests/leaks.py)."""
+    import logging
+
+    from django.db import connection
+    from django_q.signals import pre_enqueue
+
+    from tests import leaks
+
+    recorder = leaks.reset()
+    root = logging.getLogger()
+    root.addHandler(leaks.HANDLER)
+    pre_enqueue.connect(leaks.record_task, dispatch_uid="leak-recorder")
+    secrets_before = configured_secrets()
+    with connection.execute_wrapper(leaks.record_sql):
+        yield recorder
+    root.removeHandler(leaks.HANDLER)
+    pre_enqueue.disconnect(dispatch_uid="leak-recorder")
+    if request.node.get_closest_marker("leaks_on_purpose"):
+        return
+    found = recorder.leaks(set(secrets_before) | set(configured_secrets()))
+    assert not found, "a secret leaked:\n" + "\n".join(found[:5])
 
 
 @pytest.fixture(autouse=True)

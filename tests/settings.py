@@ -32,3 +32,5 @@ LOGGING = {
     },
 }  # noqa: F405
 STUDIO_RECONCILE_GRACE = 0  # tests that need the grace period set it
+# Every page the studio answers with is recorded and searched for secrets (tests/leaks.py).
+MIDDLEWARE = ["tests.leaks.ResponseRecorder", *MIDDLEWARE]  # noqa: F405

@@ -3,7 +3,7 @@ outsider, 405 for a wrong method, CSRF enforced, login required."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -11,166 +11,25 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 
-from generation.models import Render
+from generation.models import Render, RenderStatus
 from studio.access import ACTIONS, can
 from studio.images import check_image
-from studio.models import Comment, Membership, Role, ShareLink
-from tests.conftest import make_shot
+from studio.models import Comment, Invitation, Membership, Role, ShareLink
+from tests.access_matrix import (
+    ENDPOINTS,
+    NAMESPACES_COVERED_BY_ONE_ROW,
+    PERSONAS,
+    POST_ONLY,
+    READ_ONLY,
+    ROLES,
+    SPECIAL,
+    all_rows,
+    expected,
+    named_urls,
+    table,
+)
+from tests.conftest import make_shot, make_user
 from tests.images import upload
-from tests.test_editor import editor_data
-
-ROLES = ["owner", "editor", "reviewer", "viewer"]
-
-
-@dataclass
-class Endpoint:
-    name: str
-    method: str
-    action: str  # the action of studio/access.py that the view needs
-    kwargs: callable
-    data: callable = field(default=lambda ctx: {})
-    ok: tuple[int, ...] = (200, 302)
-
-
-def campaign_kwargs(ctx):
-    return {"campaign_id": ctx["campaign"].pk}
-
-
-def shot_kwargs(ctx):
-    return {"campaign_id": ctx["campaign"].pk, "shot_id": ctx["shot"].pk}
-
-
-def workspace_kwargs(ctx):
-    return {"slug": ctx["workspace"].slug}
-
-
-def membership_kwargs(ctx):
-    return {"slug": ctx["workspace"].slug, "membership_id": ctx["target"].pk}
-
-
-ENDPOINTS = [
-    Endpoint("campaign_board", "get", "view", campaign_kwargs),
-    Endpoint("campaign_edit", "get", "edit_campaign", campaign_kwargs),
-    Endpoint(
-        "campaign_edit",
-        "post",
-        "edit_campaign",
-        campaign_kwargs,
-        data=lambda ctx: {"name": "Renamed", "status": "planning"},
-    ),
-    Endpoint("campaign_archive", "post", "archive_campaign", campaign_kwargs),
-    Endpoint(
-        "shot_create", "post", "edit_shot", campaign_kwargs, data=lambda ctx: {"title": "New"}
-    ),
-    Endpoint("shot_detail", "get", "view", shot_kwargs),
-    Endpoint("shot_edit", "get", "edit_shot", shot_kwargs),
-    Endpoint("shot_edit", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"title": "Edited"}),
-    Endpoint("shot_delete", "post", "edit_shot", shot_kwargs),
-    Endpoint("shot_move", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"direction": "up"}),
-    Endpoint("shot_save", "post", "edit_shot", shot_kwargs, data=lambda ctx: editor_data()),
-    Endpoint("shot_preview", "post", "edit_shot", shot_kwargs, data=lambda ctx: editor_data()),
-    Endpoint(
-        "shot_options", "get", "edit_shot", shot_kwargs, data=lambda ctx: {"model_key": "animatic"}
-    ),
-    Endpoint(
-        "shot_timeline",
-        "post",
-        "edit_shot",
-        shot_kwargs,
-        data=lambda ctx: {**editor_data(), "op": "add"},
-    ),
-    Endpoint(
-        "reference_upload", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"image": upload()}
-    ),
-    Endpoint(
-        "reference_fit",
-        "post",
-        "edit_shot",
-        shot_kwargs,
-        data=lambda ctx: {"mode": "crop", "size": "1280x720"},
-    ),
-    Endpoint("reference_remove", "post", "edit_shot", shot_kwargs),
-    Endpoint("reference_card", "get", "edit_shot", shot_kwargs, data=lambda ctx: {"size": "1x1"}),
-    Endpoint(
-        "reference_file", "get", "view", lambda ctx: {**shot_kwargs(ctx), "which": "original"}
-    ),
-    Endpoint("version_list", "get", "view", shot_kwargs),
-    Endpoint("version_compare", "get", "view", lambda ctx: {**shot_kwargs(ctx), "number": 1}),
-    Endpoint("version_restore", "post", "edit_shot", lambda ctx: {**shot_kwargs(ctx), "number": 1}),
-    Endpoint(
-        "template_apply",
-        "post",
-        "edit_shot",
-        shot_kwargs,
-        data=lambda ctx: {"template": "seed:continuity-test"},
-    ),
-    Endpoint("template_save", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"name": "Mine"}),
-    Endpoint("shot_generate", "post", "generate", shot_kwargs, data=lambda ctx: editor_data()),
-    Endpoint(
-        "takes_poll", "get", "view", shot_kwargs, data=lambda ctx: {"ids": str(ctx["take"].pk)}
-    ),
-    Endpoint("take_cancel", "post", "generate", lambda ctx: {"render_id": ctx["take"].pk}),
-    Endpoint(
-        "take_media", "get", "view", lambda ctx: {"render_id": ctx["take"].pk, "variant": "video"}
-    ),
-    Endpoint("take_page", "get", "view", lambda ctx: {"render_id": ctx["take"].pk}),
-    Endpoint(
-        "comment_add",
-        "post",
-        "comment",
-        lambda ctx: {"render_id": ctx["take"].pk},
-        data=lambda ctx: {"body": "Nice pour", "timecode": "00:01.5"},
-    ),
-    Endpoint(
-        "comment_resolve",
-        "post",
-        "comment",
-        lambda ctx: {"comment_id": ctx["comment"].pk},
-        data=lambda ctx: {"resolved": "1"},
-    ),
-    Endpoint(
-        "take_decide",
-        "post",
-        "decide",
-        lambda ctx: {"render_id": ctx["take"].pk},
-        data=lambda ctx: {"verdict": "approved"},
-    ),
-    Endpoint("take_hero", "post", "choose_hero", lambda ctx: {"render_id": ctx["take"].pk}),
-    Endpoint("campaign_activity", "get", "view", campaign_kwargs),
-    Endpoint("share_links", "get", "share", campaign_kwargs),
-    Endpoint(
-        "share_links",
-        "post",
-        "share",
-        campaign_kwargs,
-        data=lambda ctx: {"days": "7", "allow_comments": "on"},
-    ),
-    Endpoint(
-        "share_revoke",
-        "post",
-        "share",
-        lambda ctx: {**campaign_kwargs(ctx), "link_id": ctx["link"].pk},
-    ),
-    Endpoint("member_list", "get", "view", workspace_kwargs),
-    Endpoint(
-        "member_add",
-        "post",
-        "manage_members",
-        workspace_kwargs,
-        data=lambda ctx: {"email": "newcomer@example.com", "role": "viewer"},
-    ),
-    Endpoint(
-        "member_role",
-        "post",
-        "manage_members",
-        membership_kwargs,
-        data=lambda ctx: {"role": "reviewer"},
-    ),
-    Endpoint("member_remove", "post", "manage_members", membership_kwargs),
-]
-GET_AND_POST = {"campaign_edit", "shot_edit", "share_links"}
-POST_ONLY = sorted({e.name for e in ENDPOINTS if e.method == "post"} - GET_AND_POST)
-READ_ONLY = sorted({e.name for e in ENDPOINTS if e.method == "get"} - GET_AND_POST)
 
 
 @pytest.fixture
@@ -193,12 +52,16 @@ def ctx(team, workspace, campaign):
         size="1280x720",
         seconds=4,
         prompt_text="A cup.",
+        status=RenderStatus.COMPLETED,
         video_key=default_storage.save("access/take.mp4", ContentFile(b"not really a video")),
     )
+    link, token = ShareLink.create(campaign=campaign, days=3)
     return {
         "take": take,
         "comment": Comment.objects.create(render=take, author=team["owner"], body="First!"),
-        "link": ShareLink.create(campaign=campaign, days=3)[0],
+        "link": link,
+        "token": token,
+        "invitation": Invitation.open(workspace, "joiner@example.com", "viewer", team["owner"]),
         "team": team,
         "workspace": workspace,
         "campaign": campaign,
@@ -273,12 +136,12 @@ def test_it_enforces_csrf(ctx, endpoint):
 
 
 def test_campaign_create_needs_an_editor(client, team):
-    for role, expected in [("owner", 302), ("editor", 302), ("reviewer", 403), ("viewer", 403)]:
+    for role, status in [("owner", 302), ("editor", 302), ("reviewer", 403), ("viewer", 403)]:
         client.force_login(team[role])
         response = client.post(
             reverse("campaign_create"), {"name": f"By {role}", "status": "planning"}
         )
-        assert response.status_code == expected, role
+        assert response.status_code == status, role
 
 
 def test_campaign_create_get_and_405(client, team):
@@ -287,6 +150,61 @@ def test_campaign_create_get_and_405(client, team):
     assert client.put(reverse("campaign_create")).status_code == 405
     client.force_login(team["viewer"])
     assert client.get(reverse("campaign_create")).status_code == 403
+
+
+@pytest.fixture
+def personas(ctx):
+    """A client per persona, logged in where the persona has an account."""
+    clients = {}
+    staff = make_user("olga", is_staff=True)
+    for persona in PERSONAS:
+        client = Client()
+        user = {"outsider": ctx["team"]["outsider"], "staff": staff}.get(
+            persona, ctx["team"].get(persona)
+        )
+        if user is not None:
+            client.force_login(user)
+        clients[persona] = client
+    return clients
+
+
+def test_every_named_url_has_a_row_in_the_matrix():
+    covered = {row.name for row in all_rows()}
+    missing = [
+        name
+        for name in named_urls()
+        if name not in covered and name.split(":")[0] not in NAMESPACES_COVERED_BY_ONE_ROW
+    ]
+    assert missing == [], f"named URLs without a row in tests/access_matrix.py: {missing}"
+
+
+@pytest.mark.parametrize("row", SPECIAL, ids=[f"{r.method}-{r.name}" for r in SPECIAL])
+def test_urls_outside_the_role_rules_answer_each_persona_as_the_matrix_says(ctx, personas, row):
+    for persona in PERSONAS:
+        url = reverse(row.name, kwargs=row.kwargs(ctx, persona))
+        response = getattr(personas[persona], row.method)(url, row.data(ctx))
+        want = expected(row, persona)
+        if want == "ok":
+            assert response.status_code in row.ok, (persona, response.status_code)
+        elif want in ("login", "admin-login"):
+            login = "/admin/login/" if want == "admin-login" else reverse("login")
+            assert response.status_code == 302, (persona, response.status_code)
+            assert response["Location"].startswith(login), persona
+        else:
+            assert response.status_code == want, (persona, response.status_code)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[f"{e.method}-{e.name}" for e in ENDPOINTS])
+def test_staff_and_guests_are_outsiders_to_workspaces(ctx, personas, endpoint):
+    url = reverse(endpoint.name, kwargs=endpoint.kwargs(ctx))
+    assert getattr(personas["staff"], endpoint.method)(url, endpoint.data(ctx)).status_code == 404
+    guest = getattr(personas["guest"], endpoint.method)(url, endpoint.data(ctx))
+    assert guest.status_code == 302 and guest["Location"].startswith(reverse("login"))
+
+
+def test_the_security_doc_shows_the_matrix_the_tests_use():
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "security.md").read_text()
+    assert table() in doc, "docs/security.md is stale: paste `python -m tests.access_matrix`"
 
 
 def test_every_action_has_a_least_role():

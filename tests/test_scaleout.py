@@ -48,9 +48,10 @@ def _redis_or_skip():
 def nodes(tmp_path, sample_mp4):
     admin = _postgres_or_skip()
     redis_client = _redis_or_skip()
+    # Everything this run puts in shared services is named after the run, so two runs on one
+    # machine never see each other's databases, queues, clusters or cache entries.
     name = f"reelroom_scaleout_{uuid.uuid4().hex[:8]}"
     admin.execute(f'CREATE DATABASE "{name}"')
-    redis_client.flushdb()
     fake = FakeOpenAI(sample_mp4).start()
     fake.faults.polls_to_finish = 1
     env = {
@@ -63,6 +64,8 @@ def nodes(tmp_path, sample_mp4):
         DATABASE_URL=f"postgres://{PG['user']}@127.0.0.1:5432/{name}",
         REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
         STUDIO_QUEUE_BROKER="redis",
+        STUDIO_QUEUE_NAME=name,
+        STUDIO_CACHE_PREFIX=name,
         STUDIO_VAR_DIR=str(tmp_path / "shared-var"),
         OPENAI_API_KEY=API_KEY,
         OPENAI_BASE_URL=fake.url,
@@ -107,7 +110,9 @@ def nodes(tmp_path, sample_mp4):
             except subprocess.TimeoutExpired:
                 cluster.kill()
         fake.stop()
-        redis_client.flushdb()
+        stale = list(redis_client.scan_iter(match=f"*{name}*"))
+        if stale:
+            redis_client.delete(*stale)
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
 

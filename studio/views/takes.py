@@ -20,7 +20,7 @@ from studio.views import parse_id
 
 PAGE = "studio/shot_detail.html"
 MAX_POLL_IDS = 50
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$", re.ASCII)
 
 
 def take_cards(shot) -> list[Render]:
@@ -192,12 +192,10 @@ def ranged_file_response(request, key: str):
     content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
     start, end, status = 0, size - 1, 200
     header = request.headers.get("Range", "")
-    if header:
-        match = RANGE.match(header.strip())
-        first, last = match.groups() if match else ("", "")
-        if not match or (first == "" and last == ""):
-            handle.close()
-            return _unsatisfiable(size)
+    match = RANGE.match(header.strip()) if header else None
+    # A Range header that does not parse is ignored (RFC 9110 §14.2): the whole file is sent.
+    if match and match.groups() != ("", ""):
+        first, last = match.groups()
         if first == "":
             start = max(0, size - int(last))
         else:
@@ -231,6 +229,10 @@ def ranged_file_response(request, key: str):
 
 
 def _unsatisfiable(size: int) -> HttpResponse:
-    response = HttpResponse(status=416)
+    response = HttpResponse(
+        f"The requested range is outside the file ({size} bytes).",
+        status=416,
+        content_type="text/plain; charset=utf-8",
+    )
     response["Content-Range"] = f"bytes */{size}"
     return response

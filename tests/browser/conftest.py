@@ -47,15 +47,33 @@ def chromium():
         browser.close()
 
 
+CSP_WORDS = ("Content Security Policy", "Content-Security-Policy")
+
+
 @pytest.fixture
-def page(chromium, live_server):
+def csp_violations():
+    """Every Content-Security-Policy violation the browser reports while a test runs."""
+    return []
+
+
+@pytest.fixture
+def page(chromium, live_server, csp_violations):
+    """A page on the live studio, with the Content-Security-Policy on (the studio's own
+    settings): any violation reported in the console fails the test."""
     context = chromium.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+
+    def on_console(message):
+        if any(word in message.text for word in CSP_WORDS):
+            csp_violations.append(message.text)
+
+    page.on("console", on_console)
     yield page
     context.close()
+    assert csp_violations == [], "the page broke its Content-Security-Policy"
 
 
 @pytest.fixture

@@ -1,0 +1,396 @@
+"""Who may reach what: every named URL × every persona, as data.
+
+The test (tests/test_access.py) checks every row against the running views and fails when a
+named URL has no row; docs/security.md shows the same table, generated from this module
+(`python -m tests.access_matrix` prints it).
+
+Personas: anonymous (no account, no link), guest (no account, holding a guest link), outsider
+(a member of another workspace), the four roles of the workspace, and staff (an operator
+account that is a member of no workspace).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import django
+
+if __name__ == "__main__":  # printing the table for docs/security.md
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    django.setup()
+
+from studio.access import can  # noqa: E402
+from tests.images import upload  # noqa: E402
+from tests.test_editor import editor_data  # noqa: E402
+
+PERSONAS = ["anonymous", "guest", "outsider", "owner", "editor", "reviewer", "viewer", "staff"]
+
+
+ROLES = ["owner", "editor", "reviewer", "viewer"]
+
+
+@dataclass
+class Endpoint:
+    name: str
+    method: str
+    action: str  # the action of studio/access.py that the view needs
+    kwargs: Callable
+    data: Callable = field(default=lambda ctx: {})
+    ok: tuple[int, ...] = (200, 302)
+
+
+def campaign_kwargs(ctx):
+    return {"campaign_id": ctx["campaign"].pk}
+
+
+def shot_kwargs(ctx):
+    return {"campaign_id": ctx["campaign"].pk, "shot_id": ctx["shot"].pk}
+
+
+def workspace_kwargs(ctx):
+    return {"slug": ctx["workspace"].slug}
+
+
+def membership_kwargs(ctx):
+    return {"slug": ctx["workspace"].slug, "membership_id": ctx["target"].pk}
+
+
+ENDPOINTS = [
+    Endpoint("campaign_board", "get", "view", campaign_kwargs),
+    Endpoint("campaign_edit", "get", "edit_campaign", campaign_kwargs),
+    Endpoint(
+        "campaign_edit",
+        "post",
+        "edit_campaign",
+        campaign_kwargs,
+        data=lambda ctx: {"name": "Renamed", "status": "planning"},
+    ),
+    Endpoint("campaign_archive", "post", "archive_campaign", campaign_kwargs),
+    Endpoint(
+        "shot_create", "post", "edit_shot", campaign_kwargs, data=lambda ctx: {"title": "New"}
+    ),
+    Endpoint("shot_detail", "get", "view", shot_kwargs),
+    Endpoint("shot_edit", "get", "edit_shot", shot_kwargs),
+    Endpoint("shot_edit", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"title": "Edited"}),
+    Endpoint("shot_delete", "post", "edit_shot", shot_kwargs),
+    Endpoint("shot_move", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"direction": "up"}),
+    Endpoint("shot_save", "post", "edit_shot", shot_kwargs, data=lambda ctx: editor_data()),
+    Endpoint("shot_preview", "post", "edit_shot", shot_kwargs, data=lambda ctx: editor_data()),
+    Endpoint(
+        "shot_options", "get", "edit_shot", shot_kwargs, data=lambda ctx: {"model_key": "animatic"}
+    ),
+    Endpoint(
+        "shot_timeline",
+        "post",
+        "edit_shot",
+        shot_kwargs,
+        data=lambda ctx: {**editor_data(), "op": "add"},
+    ),
+    Endpoint(
+        "reference_upload", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"image": upload()}
+    ),
+    Endpoint(
+        "reference_fit",
+        "post",
+        "edit_shot",
+        shot_kwargs,
+        data=lambda ctx: {"mode": "crop", "size": "1280x720"},
+    ),
+    Endpoint("reference_remove", "post", "edit_shot", shot_kwargs),
+    Endpoint("reference_card", "get", "edit_shot", shot_kwargs, data=lambda ctx: {"size": "1x1"}),
+    Endpoint(
+        "reference_file", "get", "view", lambda ctx: {**shot_kwargs(ctx), "which": "original"}
+    ),
+    Endpoint("version_list", "get", "view", shot_kwargs),
+    Endpoint("version_compare", "get", "view", lambda ctx: {**shot_kwargs(ctx), "number": 1}),
+    Endpoint("version_restore", "post", "edit_shot", lambda ctx: {**shot_kwargs(ctx), "number": 1}),
+    Endpoint(
+        "template_apply",
+        "post",
+        "edit_shot",
+        shot_kwargs,
+        data=lambda ctx: {"template": "seed:continuity-test"},
+    ),
+    Endpoint("template_save", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"name": "Mine"}),
+    Endpoint("shot_generate", "post", "generate", shot_kwargs, data=lambda ctx: editor_data()),
+    Endpoint(
+        "takes_poll", "get", "view", shot_kwargs, data=lambda ctx: {"ids": str(ctx["take"].pk)}
+    ),
+    Endpoint("take_cancel", "post", "generate", lambda ctx: {"render_id": ctx["take"].pk}),
+    Endpoint(
+        "take_remix",
+        "post",
+        "generate",
+        lambda ctx: {"render_id": ctx["take"].pk},
+        data=lambda ctx: {"prompt": "At dusk."},
+    ),
+    Endpoint(
+        "compare",
+        "get",
+        "view",
+        lambda ctx: {},
+        data=lambda ctx: {"a": ctx["take"].pk, "b": ctx["take"].pk},
+    ),
+    Endpoint(
+        "take_media", "get", "view", lambda ctx: {"render_id": ctx["take"].pk, "variant": "video"}
+    ),
+    Endpoint("take_page", "get", "view", lambda ctx: {"render_id": ctx["take"].pk}),
+    Endpoint(
+        "comment_add",
+        "post",
+        "comment",
+        lambda ctx: {"render_id": ctx["take"].pk},
+        data=lambda ctx: {"body": "Nice pour", "timecode": "00:01.5"},
+    ),
+    Endpoint(
+        "comment_resolve",
+        "post",
+        "comment",
+        lambda ctx: {"comment_id": ctx["comment"].pk},
+        data=lambda ctx: {"resolved": "1"},
+    ),
+    Endpoint(
+        "take_decide",
+        "post",
+        "decide",
+        lambda ctx: {"render_id": ctx["take"].pk},
+        data=lambda ctx: {"verdict": "approved"},
+    ),
+    Endpoint("take_hero", "post", "choose_hero", lambda ctx: {"render_id": ctx["take"].pk}),
+    Endpoint("campaign_activity", "get", "view", campaign_kwargs),
+    Endpoint("share_links", "get", "share", campaign_kwargs),
+    Endpoint(
+        "share_links",
+        "post",
+        "share",
+        campaign_kwargs,
+        data=lambda ctx: {"days": "7", "allow_comments": "on"},
+    ),
+    Endpoint(
+        "share_revoke",
+        "post",
+        "share",
+        lambda ctx: {**campaign_kwargs(ctx), "link_id": ctx["link"].pk},
+    ),
+    Endpoint("member_list", "get", "view", workspace_kwargs),
+    Endpoint(
+        "member_add",
+        "post",
+        "manage_members",
+        workspace_kwargs,
+        data=lambda ctx: {"email": "newcomer@example.com", "role": "viewer"},
+    ),
+    Endpoint(
+        "member_role",
+        "post",
+        "manage_members",
+        membership_kwargs,
+        data=lambda ctx: {"role": "reviewer"},
+    ),
+    Endpoint("member_remove", "post", "manage_members", membership_kwargs),
+    Endpoint(
+        "invitation_cancel",
+        "post",
+        "manage_members",
+        lambda ctx: {"slug": ctx["workspace"].slug, "invitation_id": ctx["invitation"].pk},
+    ),
+]
+GET_AND_POST = {"campaign_edit", "shot_edit", "share_links"}
+POST_ONLY = sorted({e.name for e in ENDPOINTS if e.method == "post"} - GET_AND_POST)
+READ_ONLY = sorted({e.name for e in ENDPOINTS if e.method == "get"} - GET_AND_POST)
+
+
+@dataclass
+class Special:
+    """A URL outside the workspace's role rules, with its outcome per persona: "ok" (one of
+    the `ok` statuses), "login" (redirect to the login page) or a status code."""
+
+    name: str
+    method: str
+    kwargs: Callable
+    expect: dict[str, object]
+    data: Callable = field(default=lambda ctx: {})
+    ok: tuple[int, ...] = (200, 302)
+    why: str = ""
+
+
+def _everyone(outcome, **overrides) -> dict[str, object]:
+    return {**{p: outcome for p in PERSONAS}, **overrides}
+
+
+MEMBERS_ONLY = _everyone("ok", anonymous="login", guest="login")
+GUEST_LINK = _everyone("ok", anonymous=404)
+
+
+def guest_kwargs(ctx, persona):
+    token = "made-up-token" if persona == "anonymous" else ctx["token"]
+    return {"token": token}
+
+
+SPECIAL = [
+    Special("dashboard", "get", lambda ctx, p: {}, MEMBERS_ONLY, why="each sees their own"),
+    Special("review_queue", "get", lambda ctx, p: {}, MEMBERS_ONLY, why="each sees their own"),
+    Special(
+        "campaign_create",
+        "get",
+        lambda ctx, p: {},
+        _everyone("ok", anonymous="login", guest="login", reviewer=403, viewer=403, staff=404),
+        why="in the user's current workspace; editors and owners",
+    ),
+    Special(
+        "workspace_switch",
+        "post",
+        lambda ctx, p: {},
+        _everyone("ok", anonymous="login", guest="login", outsider=404, staff=404),
+        data=lambda ctx: {"workspace": ctx["workspace"].pk},
+        why="only to a workspace one belongs to",
+    ),
+    Special(
+        "provider_list",
+        "get",
+        lambda ctx, p: {},
+        _everyone(404, anonymous="login", guest="login", staff="ok"),
+        why="keys' presence and paid test calls: operators only",
+    ),
+    Special(
+        "provider_test",
+        "post",
+        lambda ctx, p: {"name": "animatic"},
+        _everyone(404, anonymous="login", guest="login", staff="ok"),
+        why="operators only",
+    ),
+    Special(
+        "guest_entry",
+        "get",
+        guest_kwargs,
+        GUEST_LINK,
+        why="the link is the key; without it, 404",
+    ),
+    Special(
+        "guest_take",
+        "get",
+        lambda ctx, p: {**guest_kwargs(ctx, p), "render_id": ctx["take"].pk},
+        GUEST_LINK,
+        why="takes in the link's scope only",
+    ),
+    Special(
+        "guest_media",
+        "get",
+        lambda ctx, p: {**guest_kwargs(ctx, p), "render_id": ctx["take"].pk, "variant": "video"},
+        GUEST_LINK,
+        why="media of takes in the link's scope only",
+    ),
+    Special(
+        "invitation_accept",
+        "get",
+        lambda ctx, p: {"token": ctx["invitation"].token if p != "anonymous" else "1-forged"},
+        _everyone("ok", anonymous=404),
+        why="the e-mailed token is the key; membership starts on accept (POST)",
+    ),
+    Special(
+        "hook_openai",
+        "post",
+        lambda ctx, p: {},
+        _everyone(400),
+        why="no login; an unsigned delivery is refused",
+    ),
+    Special(
+        "hook_runware",
+        "post",
+        lambda ctx, p: {"token": "not-a-take-token"},
+        _everyone(400),
+        why="no login; an unknown per-take token is refused",
+    ),
+    Special(
+        "healthz",
+        "get",
+        lambda ctx, p: {},
+        _everyone("ok"),
+        ok=(200, 503),
+        why="no login; says only ok/unhealthy per subsystem",
+    ),
+    Special("login", "get", lambda ctx, p: {}, _everyone("ok"), why="public"),
+    Special("logout", "post", lambda ctx, p: {}, _everyone("ok"), why="ends the session"),
+    Special(
+        "admin:index",
+        "get",
+        lambda ctx, p: {},
+        _everyone("admin-login", staff="ok"),
+        why="Django admin, staff only (all admin: URLs)",
+    ),
+]
+# Django's admin guards every URL of its namespace with the same staff check (admin_view);
+# admin:index stands for them.
+NAMESPACES_COVERED_BY_ONE_ROW = {"admin"}
+
+
+def expected(row, persona: str):
+    """The outcome a persona gets at a row: "ok", "login", "admin-login" or a status code."""
+    if isinstance(row, Special):
+        return row.expect[persona]
+    if persona in ("anonymous", "guest"):
+        return "login"
+    if persona in ("outsider", "staff"):
+        return 404
+    return "ok" if can(persona, row.action) else 403
+
+
+def all_rows() -> list:
+    return [*ENDPOINTS, *SPECIAL]
+
+
+WORDS = {"ok": "yes", "login": "→ login", "admin-login": "→ admin login"}
+
+
+def table() -> str:
+    """The URL × persona table of docs/security.md."""
+    from django.urls import reverse
+
+    lines = [
+        "| URL | method | " + " | ".join(PERSONAS) + " |",
+        "|---|---|" + "---|" * len(PERSONAS),
+    ]
+    seen = set()
+    for row in all_rows():
+        key = (row.name, row.method)
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            route = _route(row.name)
+        except LookupError:
+            route = reverse(row.name)
+        cells = [str(WORDS.get(expected(row, p), expected(row, p))) for p in PERSONAS]
+        lines.append(f"| `{route}` | {row.method.upper()} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def named_urls() -> dict[str, str]:
+    """Every named URL of the project: name (with namespace) -> route."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: dict[str, str] = {}
+
+    def walk(resolver, prefix="", namespace=None):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern, prefix + str(pattern.pattern), pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                found.setdefault(name, prefix + str(pattern.pattern))
+
+    walk(get_resolver())
+    return found
+
+
+def _route(name: str) -> str:
+    routes = named_urls()
+    if name not in routes:
+        raise LookupError(name)
+    return "/" + routes[name]
+
+
+if __name__ == "__main__":
+    print(table(), end="")
