@@ -71,7 +71,13 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("hooks/openai", hooks.openai_hook, name="hook_openai"),
     path("hooks/runware/<str:token>", hooks.runware_hook, name="hook_runware"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, http_method_names=["get", "post"]
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workspaces/switch/", members.workspace_switch, name="workspace_switch"),
     path("invite/<str:token>/", members.invitation_accept, name="invitation_accept"),

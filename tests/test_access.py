@@ -212,3 +212,20 @@ def test_every_action_has_a_least_role():
     assert can("owner", "manage_members") and not can("editor", "manage_members")
     assert can("reviewer", "decide") and not can("viewer", "decide")
     assert not can(None, "view")
+
+
+def test_every_url_declares_its_methods(ctx, personas):
+    """No view of ours answers a method it did not declare: PUT and DELETE get 405 everywhere
+    (Django's own admin index is not ours and answers any method with its page)."""
+    for row in all_rows():
+        if row.name.startswith("admin:"):
+            continue
+        if isinstance(row, type(SPECIAL[0])):
+            kwargs = row.kwargs(ctx, "owner")
+        else:
+            kwargs = row.kwargs(ctx)
+        url = reverse(row.name, kwargs=kwargs)
+        persona = "staff" if row.name.startswith(("admin:", "provider_")) else "owner"
+        client = personas["anonymous" if row.name == "login" else persona]
+        for method in ("put", "delete"):
+            assert getattr(client, method)(url).status_code == 405, (method, row.name)
