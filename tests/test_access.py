@@ -220,11 +220,8 @@ def test_every_url_declares_its_methods(ctx, personas):
     for row in all_rows():
         if row.name.startswith("admin:"):
             continue
-        if isinstance(row, type(SPECIAL[0])):
-            kwargs = row.kwargs(ctx, "owner")
-        else:
-            kwargs = row.kwargs(ctx)
-        url = reverse(row.name, kwargs=kwargs)
+        special = isinstance(row, type(SPECIAL[0]))
+        url = reverse(row.name, kwargs=row.kwargs(ctx, "owner") if special else row.kwargs(ctx))
         persona = "staff" if row.name.startswith(("admin:", "provider_")) else "owner"
         client = personas["anonymous" if row.name == "login" else persona]
         for method in ("put", "delete"):
