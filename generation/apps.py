@@ -7,13 +7,8 @@ class GenerationConfig(AppConfig):
     verbose_name = "Generation"
 
     def ready(self):
-        from generation import signals
+        # Django's way: modules that use models are imported once the registry is ready.
+        from generation import signals, tasks  # noqa: PLC0415
 
-        post_migrate.connect(_after_migrate, sender=self)
+        post_migrate.connect(lambda **kwargs: tasks.ensure_schedules(), sender=self, weak=False)
         post_delete.connect(signals.delete_render_media, sender="generation.Render")
-
-
-def _after_migrate(sender, **kwargs):
-    from generation.tasks import ensure_schedules
-
-    ensure_schedules()

@@ -25,9 +25,10 @@ def estimate(model_key: str, size: str, seconds: int, audio: bool = True) -> Dec
     return (per_second * seconds).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
-def committed(campaign) -> Decimal:
-    """Money spent or promised: billed takes at their actual cost, takes in flight at their
-    estimate (they may still be billed), failures that were not billed at nothing."""
+def committed(account: int) -> Decimal:
+    """Money spent or promised in a budget account (a campaign's id): billed takes at their
+    actual cost, takes in flight at their estimate (they may still be billed), failures that
+    were not billed at nothing."""
     in_flight = [
         s
         for s in RenderStatus
@@ -39,7 +40,7 @@ def committed(campaign) -> Decimal:
             RenderStatus.COMPLETED,
         )
     ]
-    total = Render.objects.filter(shot__campaign=campaign).aggregate(
+    total = Render.objects.filter(shot__campaign_id=account).aggregate(
         total=Sum(
             Case(
                 When(billed=True, then=Coalesce(F("cost_actual"), F("cost_estimate"))),
@@ -98,11 +99,20 @@ class Quote:
 
 
 def quote(
-    campaign, model_key: str, size: str, seconds: int, audio: bool = True, variations: int = 1
+    model_key: str,
+    size: str,
+    seconds: int,
+    audio: bool = True,
+    variations: int = 1,
+    *,
+    limit: Decimal | None,
+    account: int | None,
 ) -> Quote:
+    """What `variations` takes would cost against a hard budget `limit` of the account (a
+    campaign's id; None: no budget)."""
     return Quote(
         per_take=estimate(model_key, size, seconds, audio),
         variations=variations,
-        budget=campaign.budget,
-        committed=committed(campaign) if campaign.budget is not None else Decimal("0"),
+        budget=limit,
+        committed=committed(account) if limit is not None and account else Decimal("0"),
     )

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from generation import catalog
+
 
 class RenderStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -46,6 +48,11 @@ class Render(models.Model):
     # so the second finds the takes of the first instead of making new ones.
     batch_key = models.UUIDField(null=True, blank=True)
     variation = models.PositiveSmallIntegerField(default=1)
+
+    # Handed down by the studio when the take is requested (generation knows no shots): the
+    # title the animatic shows, and where the take's files go in storage.
+    title = models.CharField(max_length=200, blank=True)
+    media_prefix = models.CharField(max_length=300, blank=True)
 
     # What was sent.
     model_key = models.CharField(max_length=64)
@@ -128,6 +135,25 @@ class Render(models.Model):
     def in_flight(self) -> bool:
         return self.status in IN_FLIGHT
 
+    @property
+    def model_spec(self):
+        return catalog.get(self.model_key)
+
+    @property
+    def model_label(self) -> str:
+        model = self.model_spec
+        return model.label if model else self.model_key
+
+    @property
+    def can_remix(self) -> bool:
+        """A finished take of a model that remixes can be the start of a new take."""
+        model = self.model_spec
+        return bool(model and model.remix and self.status == RenderStatus.COMPLETED)
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.status in IN_FLIGHT and not self.cancel_requested_at
+
 
 class RenderEvent(models.Model):
     """Every transition of a take, with its time and detail: the provenance record."""
@@ -162,21 +188,6 @@ class AnimaticJob(models.Model):
 
     def __str__(self) -> str:
         return f"animatic {self.job_id} ({self.status})"
-
-    def as_status(self):
-        from generation.providers.base import JobStatus, ProviderError
-
-        error = None
-        if self.status == "failed":
-            error = ProviderError(
-                f"The animatic could not be rendered: {self.error}",
-                code="render_failed",
-                permanent=True,
-            )
-        state = {"cancelled": "failed"}.get(self.status, self.status)
-        if self.status == "cancelled":
-            error = ProviderError("The animatic was cancelled.", code="cancelled", permanent=True)
-        return JobStatus(job_id=self.job_id, state=state, progress=self.progress, error=error)
 
 
 class WebhookDelivery(models.Model):

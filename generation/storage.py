@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import mimetypes
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +18,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -81,3 +89,76 @@ def is_remote() -> bool:
 def presigned_url(key: str) -> str:
     """A short-lived (at most 15 minutes) URL of a private object in the bucket."""
     return default_storage.url(key)
+
+
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$", re.ASCII)
+
+
+def serve(request, key: str, cache_seconds: int = 3600):
+    """A stored file to the browser, the one way every view serves media: a fresh presigned
+    URL when it lives in the bucket, else the local file streamed with Range support so a
+    player can seek. 404 when it is gone."""
+    if is_remote():
+        response = HttpResponseRedirect(presigned_url(key))
+        response["Cache-Control"] = "private, no-store"
+        return response
+    try:
+        size = default_storage.size(key)
+        handle = default_storage.open(key, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    start, end, status = _range(request.headers.get("Range", ""), size)
+    if status == 416:
+        handle.close()
+        return _unsatisfiable(size)
+    handle.seek(start)
+    content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
+    response = StreamingHttpResponse(
+        _chunks(handle, end - start + 1), status=status, content_type=content_type
+    )
+    response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = f"private, max-age={cache_seconds}"
+    response["X-Content-Type-Options"] = "nosniff"
+    if status == 206:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return response
+
+
+def _range(header: str, size: int) -> tuple[int, int, int]:
+    """(start, end, status) for a Range header. One that does not parse is ignored (RFC 9110
+    §14.2): the whole file is sent."""
+    match = RANGE.match(header.strip()) if header else None
+    if not match or match.groups() == ("", ""):
+        return 0, size - 1, 200
+    first, last = match.groups()
+    if first == "":
+        start, end = max(0, size - int(last)), size - 1
+    else:
+        start = int(first)
+        end = min(int(last), size - 1) if last else size - 1
+    if start > end or start >= size:
+        return 0, 0, 416
+    return start, end, 206
+
+
+def _chunks(handle, remaining: int, block: int = 512 * 1024):
+    try:
+        while remaining > 0:
+            data = handle.read(min(block, remaining))
+            if not data:
+                break
+            remaining -= len(data)
+            yield data
+    finally:
+        handle.close()
+
+
+def _unsatisfiable(size: int) -> HttpResponse:
+    response = HttpResponse(
+        f"The requested range is outside the file ({size} bytes).",
+        status=416,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Content-Range"] = f"bytes */{size}"
+    return response

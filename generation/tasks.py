@@ -7,23 +7,17 @@ from __future__ import annotations
 import time
 
 from django.core.cache import cache
-from django_q.tasks import async_task
+from django_q.models import Schedule
 
 from generation import jobs
 from generation.providers import animatic
+from generation.queue import CHAIN_KEY, enqueue_sweep
 
 # The sweep runs as a chain of short links: each link sweeps every SWEEP_PAUSE seconds for
 # SWEEP_SECONDS, then enqueues the next link. Short links let a stopping cluster finish within
 # seconds; the once-a-minute schedule restarts the chain if a worker died with it.
 SWEEP_SECONDS = 8.0
 SWEEP_PAUSE = 2.0
-CHAIN_KEY = "reelroom:sweep-chain"
-
-
-def enqueue(name: str, pk: int) -> None:
-    async_task(
-        f"generation.tasks.{name}", pk, task_name=f"{name}-{pk}-{time.time_ns()}", group=name
-    )
 
 
 def submit(render_id: int) -> None:
@@ -69,28 +63,11 @@ def sweep_loop(seconds: float = SWEEP_SECONDS) -> None:
             time.sleep(SWEEP_PAUSE)
     finally:
         cache.delete(CHAIN_KEY)
-        _enqueue_sweep()
-
-
-def _enqueue_sweep() -> None:
-    from django.conf import settings
-
-    if settings.Q_CLUSTER.get("sync"):
-        return  # inline tasks would chain forever; tests drive sweeps themselves
-    async_task("generation.tasks.sweep_loop", task_name=f"sweep-{time.time_ns()}", group="sweep")
-
-
-def kick_sweep() -> None:
-    """Start the sweep chain now if it is not running (right after the cluster starts, the
-    schedule may be a minute away)."""
-    if not cache.get(CHAIN_KEY):
-        _enqueue_sweep()
+        enqueue_sweep()
 
 
 def ensure_schedules(**kwargs) -> None:
     """Create the sweep's schedule once, by name (run after every migrate)."""
-    from django_q.models import Schedule
-
     Schedule.objects.update_or_create(
         name="reelroom-sweep",
         defaults={

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404, HttpRequest
 
-from studio.models import Campaign, Membership, Role, Shot, Workspace
+from generation.models import Render
+from studio.models import Campaign, Comment, Membership, Role, Shot, Workspace
 
 RANK = {Role.VIEWER: 1, Role.REVIEWER: 2, Role.EDITOR: 3, Role.OWNER: 4}
 
@@ -41,7 +42,7 @@ def allowed_actions(role: str | None) -> set[str]:
     return {action for action in ACTIONS if can(role, action)}
 
 
-def _require(role: str | None, action: str) -> None:
+def require(role: str | None, action: str) -> None:
     if role is None:
         raise Http404
     if not can(role, action):
@@ -68,30 +69,28 @@ def current_membership(request: HttpRequest) -> Membership | None:
     return current
 
 
-def _get_workspace_for_user(request: HttpRequest, slug: str, action: str = "view") -> Workspace:
+def get_workspace_for_user(request: HttpRequest, slug: str, action: str = "view") -> Workspace:
     workspace = (
         Workspace.objects.filter(slug=slug, memberships__user=request.user)
         .annotate(my_role=F("memberships__role"))
         .first()
     )
-    _require(workspace.my_role if workspace else None, action)
+    require(workspace.my_role if workspace else None, action)
     return workspace
 
 
-def _get_campaign_for_user(
-    request: HttpRequest, campaign_id: int, action: str = "view"
-) -> Campaign:
+def get_campaign_for_user(request: HttpRequest, campaign_id: int, action: str = "view") -> Campaign:
     campaign = (
         Campaign.objects.filter(pk=campaign_id, workspace__memberships__user=request.user)
         .select_related("workspace")
         .annotate(my_role=F("workspace__memberships__role"))
         .first()
     )
-    _require(campaign.my_role if campaign else None, action)
+    require(campaign.my_role if campaign else None, action)
     return campaign
 
 
-def _get_shot_for_user(
+def get_shot_for_user(
     request: HttpRequest, campaign_id: int, shot_id: int, action: str = "view"
 ) -> Shot:
     shot = (
@@ -104,5 +103,38 @@ def _get_shot_for_user(
         .annotate(my_role=F("campaign__workspace__memberships__role"))
         .first()
     )
-    _require(shot.my_role if shot else None, action)
+    require(shot.my_role if shot else None, action)
     return shot
+
+
+def get_take_for_user(request: HttpRequest, render_id: int, action: str = "view") -> Render:
+    take = (
+        Render.objects.filter(
+            pk=render_id, shot__campaign__workspace__memberships__user=request.user
+        )
+        .select_related("shot__campaign__workspace")
+        .annotate(my_role=F("shot__campaign__workspace__memberships__role"))
+        .first()
+    )
+    require(take.my_role if take else None, action)
+    return take
+
+
+def get_comment_for_user(request: HttpRequest, comment_id: int, action: str) -> Comment:
+    comment = (
+        Comment.objects.filter(
+            pk=comment_id, render__shot__campaign__workspace__memberships__user=request.user
+        )
+        .select_related("render")
+        .annotate(my_role=F("render__shot__campaign__workspace__memberships__role"))
+        .first()
+    )
+    require(comment.my_role if comment else None, action)
+    return comment
+
+
+def get_current_membership_for(request: HttpRequest, action: str) -> Membership:
+    """The user's membership in the workspace they work in, if its role may do `action`."""
+    membership = current_membership(request)
+    require(membership.role if membership else None, action)
+    return membership

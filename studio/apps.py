@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 
 
 class StudioConfig(AppConfig):
@@ -7,10 +7,8 @@ class StudioConfig(AppConfig):
     verbose_name = "Studio"
 
     def ready(self):
-        post_migrate.connect(_after_migrate, sender=self)
+        # Django's way: modules that use models are imported once the registry is ready.
+        from studio import signals, tasks  # noqa: PLC0415
 
-
-def _after_migrate(sender, **kwargs):
-    from studio.tasks import ensure_schedules
-
-    ensure_schedules()
+        post_migrate.connect(lambda **kwargs: tasks.ensure_schedules(), sender=self, weak=False)
+        post_delete.connect(signals.delete_unused_reference, sender="generation.Render")

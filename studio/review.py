@@ -6,20 +6,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from generation.models import IN_FLIGHT, Render, RenderEvent, RenderStatus
+from studio import notifications
 from studio.access import RANK
 from studio.models import Comment, Decision, Membership, Role, Shot, Verdict
 
-MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
 MAX_COMMENT = 4000
 
 
@@ -100,24 +99,40 @@ def campaign_states(campaign, shots: list[Shot]) -> dict[int, ShotState]:
 # --------------------------------------------------------------------------- comments
 
 
-def mentioned_members(workspace_id: int, body: str):
-    names = {m.lower() for m in MENTION.findall(body)}
-    if not names:
-        return []
-    return [
-        m.user
-        for m in Membership.objects.filter(workspace_id=workspace_id).select_related("user")
-        if m.user.username.lower() in names
-    ]
+TIMECODE = re.compile(
+    r"^(?:(?P<minutes>[0-9]{1,3}):(?P<ss>[0-5]?[0-9](?:\.[0-9]{1,3})?)"
+    r"|(?P<s>[0-9]{1,5}(?:\.[0-9]{1,3})?))$"
+)
 
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+def parse_timecode(value: str | None) -> int | None:
+    """ "2.5", "00:02.5" or "1:02.25" -> milliseconds; empty -> None. Anything else (a
+    negative, nan, an exponent, 99:99) is a clear form error."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    match = TIMECODE.match(value)
+    if match is None:
+        raise ValidationError("Write the timecode as seconds (2.5) or mm:ss.s (00:02.5).")
+    if match["s"] is not None:
+        return round(Decimal(match["s"]) * 1000)
+    return int(match["minutes"]) * 60_000 + round(Decimal(match["ss"]) * 1000)
+
+
+def thread(comments: list[Comment]) -> list[Comment]:
+    """Top-level comments, each with `.thread_replies` in order."""
+    by_parent: dict[int | None, list[Comment]] = {}
+    for comment in comments:
+        by_parent.setdefault(comment.parent_id, []).append(comment)
+    for comment in comments:
+        comment.thread_replies = by_parent.get(comment.pk, [])
+    return by_parent.get(None, [])
 
 
 def clean_guest_name(name: str) -> str:
     """A guest's display name on one line: no control characters (a newline would end up in a
     mail header), spaces collapsed, at most 80 characters."""
-    return " ".join(CONTROL.sub(" ", name or "").split())[:80]
+    return " ".join(notifications.CONTROL.sub(" ", name or "").split())[:80]
 
 
 def add_comment(
@@ -152,30 +167,9 @@ def add_comment(
         parent=parent,
         visible_to_guests=visible_to_guests or author is None,
     )
-    if comment_recipients(comment):
-        transaction.on_commit(lambda: _enqueue("notify_comment", comment.pk))
+    if notifications.comment_recipients(comment):
+        notifications.enqueue("notify_comment", comment.pk)
     return comment
-
-
-def comment_recipients(comment: Comment) -> list:
-    """Who hears of a comment by e-mail. A member's @mentions reach the members named; a
-    guest mentions nobody: their comment makes one notification, to the link's owner."""
-    if comment.author_id is None:
-        owner = comment.share_link.created_by if comment.share_link_id else None
-        return [owner] if owner is not None and owner.is_active and owner.email else []
-    workspace_id = comment.render.shot.campaign.workspace_id
-    return [
-        user
-        for user in mentioned_members(workspace_id, comment.body)
-        if user.pk != comment.author_id and user.email
-    ]
-
-
-def _enqueue(name: str, pk: int) -> None:
-    """Mail goes through the queue: a slow or failing mail server never holds up a page."""
-    from django_q.tasks import async_task
-
-    async_task(f"studio.tasks.{name}", pk, group="mail")
 
 
 def set_resolved(comment: Comment, resolved: bool) -> None:
@@ -192,7 +186,7 @@ def decide(take: Render, reviewer, verdict: str, note: str = "") -> Decision:
         render=take, reviewer=reviewer, verdict=verdict, note=note.strip()[:2000]
     )
     if take.created_by_id and take.created_by_id != reviewer.pk and take.created_by.email:
-        transaction.on_commit(lambda: _enqueue("notify_decision", decision.pk))
+        notifications.enqueue("notify_decision", decision.pk)
     return decision
 
 
@@ -293,64 +287,7 @@ def activity(campaign, limit: int = 60) -> list[Activity]:
     return sorted(items, key=lambda a: a.at, reverse=True)[:limit]
 
 
-# --------------------------------------------------------------------------- e-mail
-
-
-def _link(path: str) -> str:
-    return f"{settings.STUDIO_BASE_URL}{path}"
-
-
-def _subject(text: str) -> str:
-    """A mail subject on one line, whatever names and titles it quotes."""
-    return " ".join(CONTROL.sub(" ", text).split())
-
-
-def notify_comment(comment: Comment) -> int:
-    """The mails a comment makes (see comment_recipients); returns how many were sent."""
-    take = comment.render
-    users = comment_recipients(comment)
-    what = "commented" if comment.author_id is None else "mentioned you"
-    for user in users:
-        send_mail(
-            _subject(f"{comment.who} {what} on take {take.take} of “{take.shot.title}”"),
-            f"{comment.who} wrote:\n\n{comment.body}\n\nOpen the take: "
-            f"{_link(f'/takes/{take.pk}/')}\n",
-            None,
-            [user.email],
-        )
-    return len(users)
-
-
-def send_invitation_later(invitation) -> None:
-    transaction.on_commit(lambda: _enqueue("send_invitation", invitation.pk))
-
-
-def send_invitation(invitation) -> None:
-    from django.urls import reverse
-
-    who = invitation.invited_by.get_username() if invitation.invited_by else "A team member"
-    send_mail(
-        _subject(f"{who} invites you to {invitation.workspace.name} on Reelroom"),
-        f"{who} invites you to join {invitation.workspace.name} as {invitation.role}.\n\n"
-        f"Accept (the link works once, until {invitation.expires_at:%Y-%m-%d %H:%M} UTC):\n"
-        f"{_link(reverse('invitation_accept', args=[invitation.token]))}\n\n"
-        "If you did not expect this, ignore this e-mail: nothing happens until you accept.\n",
-        None,
-        [invitation.email],
-    )
-
-
-def notify_decision(decision: Decision) -> None:
-    take = decision.render
-    verdict = "approved" if decision.verdict == Verdict.APPROVED else "asked for changes to"
-    send_mail(
-        _subject(
-            f"{decision.reviewer.get_username()} {verdict} take {take.take} of “{take.shot.title}”"
-        ),
-        f"{decision.note or '(no note)'}\n\nOpen the take: {_link(f'/takes/{take.pk}/')}\n",
-        None,
-        [take.created_by.email],
-    )
+# --------------------------------------------------------------------------- digest
 
 
 def send_digests(now: datetime | None = None) -> int:
@@ -382,7 +319,7 @@ def send_digests(now: datetime | None = None) -> int:
         if waiting:
             lines.append(
                 f"- {waiting} take{'s' if waiting != 1 else ''} wait for your review: "
-                f"{_link('/review/')}"
+                f"{notifications.link('/review/')}"
             )
         if comments:
             lines.append(f"- {comments} new comment{'s' if comments != 1 else ''} on your takes")

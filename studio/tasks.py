@@ -4,7 +4,7 @@ a comment deleted in between sends nothing)."""
 
 from __future__ import annotations
 
-from studio import review
+from studio import notifications, review
 from studio.models import Comment, Decision, Invitation
 
 
@@ -14,7 +14,7 @@ def notify_comment(comment_id: int) -> int:
         .filter(pk=comment_id)
         .first()
     )
-    return review.notify_comment(comment) if comment else 0
+    return notifications.notify_comment(comment) if comment else 0
 
 
 def notify_decision(decision_id: int) -> None:
@@ -24,7 +24,7 @@ def notify_decision(decision_id: int) -> None:
         .first()
     )
     if decision:
-        review.notify_decision(decision)
+        notifications.notify_decision(decision)
 
 
 def send_invitation(invitation_id: int) -> None:
@@ -35,7 +35,7 @@ def send_invitation(invitation_id: int) -> None:
         .first()
     )
     if invitation:
-        review.send_invitation(invitation)
+        notifications.send_invitation(invitation)
 
 
 def send_digests() -> int:

@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
 
-from studio import prompting
+from generation import prompts as prompting
 from studio.models import PromptTemplate, PromptVersion
 from tests.images import upload
 

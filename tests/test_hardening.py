@@ -51,7 +51,13 @@ def test_the_admin_lists_access_attempts_for_unlocking(client, db):
 
 @pytest.mark.parametrize(
     "target",
-    ["https://evil.example.com/", "//evil.example.com/", "/\\evil.example.com", "javascript:x"],
+    [
+        "https://evil.example.com/",
+        "//evil.example.com/",
+        "/\\evil.example.com",
+        "javascript:x",
+        "nan",
+    ],
 )
 def test_next_never_leaves_the_site(client, ed, shot, target):
     take = make_take(shot)

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from generation import jobs, media
+from generation.jobs import submitting
 from generation.models import Render, RenderStatus
 from generation.providers.openai import CONTENT_RULES
 from tests.images import upload
@@ -143,7 +144,7 @@ def test_a_429_on_poll_makes_the_next_poll_wait_for_retry_after(
 def test_a_crash_after_the_provider_accepted_is_reconciled_to_one_job(
     ed, sora_shot, openai_fake, monkeypatch, django_capture_on_commit_callbacks
 ):
-    real_accepted = jobs.accepted
+    real_accepted = submitting.accepted
     crashes = []
 
     def crash_once(*args, **kwargs):
@@ -152,7 +153,7 @@ def test_a_crash_after_the_provider_accepted_is_reconciled_to_one_job(
             raise SystemExit("worker killed between the provider's answer and the write")
         return real_accepted(*args, **kwargs)
 
-    monkeypatch.setattr(jobs, "accepted", crash_once)
+    monkeypatch.setattr(submitting, "accepted", crash_once)
     with pytest.raises(SystemExit):
         make_take(sora_shot, ed, django_capture_on_commit_callbacks)
     take = Render.objects.get()

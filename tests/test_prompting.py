@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from generation import prompts as prompting
 from generation.catalog import MODELS
-from studio import prompting
-from studio.prompting import BrandKit, compile_prompt, lint, normalize, timeline_problems
+from generation.prompts import BrandKit, compile_prompt, lint, normalize, timeline_problems
 
 GOLDEN = Path(__file__).parent / "golden"
 ANIMATIC = MODELS["animatic"]

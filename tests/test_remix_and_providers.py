@@ -5,8 +5,8 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from generation import jobs
 from generation.models import Render, RenderStatus
+from studio import production
 from tests.pipeline import settle
 
 S = RenderStatus
@@ -17,7 +17,7 @@ def completed_take(shot, user, capture, **shot_fields):
         setattr(shot, name, value)
     shot.save()
     with capture(execute=True):
-        (take,) = jobs.request_takes(shot, user)
+        (take,) = production.request_takes(shot, user)
     (take,) = settle(capture, [take])
     assert take.status == S.COMPLETED
     return take

@@ -120,7 +120,8 @@ def nodes(tmp_path, sample_mp4):
 REQUEST = """
 import json
 from django.contrib.auth import get_user_model
-from generation import jobs, tasks
+from generation import queue
+from studio import production
 from studio.models import Campaign, Membership, Shot, Workspace
 user = get_user_model().objects.create_user("owner", "owner@example.com")
 workspace = Workspace.objects.create(name="Scale")
@@ -129,10 +130,10 @@ campaign = Campaign.objects.create(workspace=workspace, name="Scale-out")
 shot = Shot.objects.create(campaign=campaign, title="Pour", model_key="sora-2",
                            size="1280x720", seconds=4, position=1,
                            prompt={"scene": "A cup of cold brew on a sunlit table."})
-takes = jobs.request_takes(shot, user, variations=4) + jobs.request_takes(shot, user,
+takes = production.request_takes(shot, user, variations=4) + production.request_takes(shot, user,
                                                                          variations=2)
 for take in takes:  # every submit delivered twice, to both clusters' shared queue
-    tasks.enqueue("submit", take.pk)
+    queue.enqueue("submit", take.pk)
 print(json.dumps([t.pk for t in takes]))
 """
 

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
+from generation import catalog
+from generation.providers.animatic import AnimaticProvider
 from generation.providers.base import Provider, ProviderError
+from generation.providers.openai import OpenAIProvider
+from generation.providers.runware import RunwareProvider
+
+REGISTRY: dict[str, type[Provider]] = {
+    AnimaticProvider.name: AnimaticProvider,
+    OpenAIProvider.name: OpenAIProvider,
+    RunwareProvider.name: RunwareProvider,
+}
 
 
 def get_provider(name: str) -> Provider:
-    from generation.providers.animatic import AnimaticProvider
-    from generation.providers.openai import OpenAIProvider
-    from generation.providers.runware import RunwareProvider
-
-    registry: dict[str, type[Provider]] = {
-        AnimaticProvider.name: AnimaticProvider,
-        OpenAIProvider.name: OpenAIProvider,
-        RunwareProvider.name: RunwareProvider,
-    }
     try:
-        return registry[name]()
+        return REGISTRY[name]()
     except KeyError:
         raise ProviderError(
             f"Reelroom has no provider called {name!r}.", code="unknown_provider", permanent=True
@@ -29,10 +32,6 @@ PROVIDER_NAMES = ("animatic", "openai", "runware")
 def overview() -> list[dict]:
     """Each provider: configured or not, where it points, which models it offers. Keys are
     never included."""
-    from django.conf import settings
-
-    from generation import catalog
-
     configured = catalog.configured_providers()
     where = {
         "animatic": "this machine",

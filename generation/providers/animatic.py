@@ -23,10 +23,14 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from generation import queue
 from generation.media import ffmpeg
+from generation.models import AnimaticJob
+from generation.prompts import camera_text, lighting_text, normalize, timeline_problems
 from generation.providers.base import JobSpec, JobStatus, Provider, ProviderError
 
 FPS = 24
@@ -46,17 +50,13 @@ class AnimaticProvider(Provider):
     free = True
 
     def submit(self, spec: JobSpec) -> JobStatus:
-        from generation.models import AnimaticJob
-
         job, created = AnimaticJob.objects.get_or_create(
             job_id=spec.idempotency_key,
             defaults={"spec": _spec_json(spec)},
         )
         if created:
-            from generation import tasks
-
-            transaction.on_commit(lambda: tasks.enqueue("render_animatic", job.pk))
-        return job.as_status()
+            transaction.on_commit(lambda: queue.enqueue("render_animatic", job.pk))
+        return job_status(job)
 
     def remix(self, job_id: str, spec: JobSpec) -> JobStatus:
         # An animatic "remix" is a new storyboard of the focused change.
@@ -72,8 +72,6 @@ class AnimaticProvider(Provider):
         return True, f"Ready: renders locally with ffmpeg {version}; costs nothing."
 
     def poll(self, job_id: str) -> JobStatus:
-        from generation.models import AnimaticJob
-
         job = AnimaticJob.objects.filter(job_id=job_id).first()
         if job is None:
             raise ProviderError(
@@ -81,18 +79,14 @@ class AnimaticProvider(Provider):
                 code="not_found",
                 permanent=True,
             )
-        return job.as_status()
+        return job_status(job)
 
     def find(self, spec: JobSpec) -> list[JobStatus]:
-        from generation.models import AnimaticJob
-
         job = AnimaticJob.objects.filter(job_id=spec.idempotency_key).first()
-        return [job.as_status()] if job else []
+        return [job_status(job)] if job else []
 
     @contextmanager
     def open_result(self, job_id: str, variant: str = "video") -> Iterator[Iterator[bytes]]:
-        from generation.models import AnimaticJob
-
         if variant != "video":
             raise ProviderError("The animatic has no such file.", code="no_variant", permanent=True)
         job = AnimaticJob.objects.filter(job_id=job_id).first()
@@ -106,8 +100,6 @@ class AnimaticProvider(Provider):
             yield iter(lambda: handle.read(CHUNK), b"")
 
     def cancel(self, job_id: str) -> bool:
-        from generation.models import AnimaticJob
-
         return bool(
             AnimaticJob.objects.filter(job_id=job_id, status__in=["queued", "in_progress"]).update(
                 status="cancelled", updated_at=timezone.now()
@@ -115,12 +107,24 @@ class AnimaticProvider(Provider):
         )
 
     def cleanup(self, job_id: str) -> None:
-        from generation.models import AnimaticJob
-
         job = AnimaticJob.objects.filter(job_id=job_id).first()
         if job and job.output_key:
             default_storage.delete(job.output_key)
             AnimaticJob.objects.filter(pk=job.pk).update(output_key="")
+
+
+def job_status(job: AnimaticJob) -> JobStatus:
+    error = None
+    if job.status == "failed":
+        error = ProviderError(
+            f"The animatic could not be rendered: {job.error}",
+            code="render_failed",
+            permanent=True,
+        )
+    if job.status == "cancelled":
+        error = ProviderError("The animatic was cancelled.", code="cancelled", permanent=True)
+    state = {"cancelled": "failed"}.get(job.status, job.status)
+    return JobStatus(job_id=job.job_id, state=state, progress=job.progress, error=error)
 
 
 def _spec_json(spec: JobSpec) -> dict:
@@ -140,8 +144,6 @@ def _spec_json(spec: JobSpec) -> dict:
 
 def plan_cards(spec: dict) -> list[dict]:
     """Cards that tile 0..seconds exactly: the timeline's segments, or the action beats."""
-    from studio.prompting import normalize, timeline_problems
-
     seconds = spec["seconds"]
     prompt = normalize(spec.get("structure") or {})
     timeline = prompt["timeline"] if prompt["mode"] == "timeline" else []
@@ -166,8 +168,6 @@ def plan_cards(spec: dict) -> list[dict]:
             )
         return cards
     beats = [b for b in prompt["beats"] if b.strip()] or [prompt["scene"] or spec["prompt"]]
-    from studio.prompting import camera_text, lighting_text
-
     detail = " · ".join(
         p for p in (camera_text(prompt["camera"]), lighting_text(prompt["lighting"])) if p
     )
@@ -369,10 +369,6 @@ def render(spec: dict, out: Path, on_progress) -> None:
 def run_job(job_pk: int) -> None:
     """Render one animatic job (a worker task). Safe to deliver twice: the job is claimed by a
     conditional update and a second delivery finds it taken or done."""
-    from django.db.models import Q
-
-    from generation.models import AnimaticJob
-
     now = timezone.now()
     claimed = AnimaticJob.objects.filter(
         Q(status="queued") | Q(status="in_progress", lease_until__lt=now), pk=job_pk

@@ -17,7 +17,7 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     """The posted `next` when it is a path on this site, else `fallback`: never an open
     redirect to another host."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

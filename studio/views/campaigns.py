@@ -2,13 +2,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from studio.access import _get_campaign_for_user, _require, allowed_actions, current_membership
+from studio.access import (
+    allowed_actions,
+    current_membership,
+    get_campaign_for_user,
+    get_current_membership_for,
+)
 from studio.forms import CampaignForm, ShotForm
 from studio.models import Campaign, CampaignStatus
+from studio.review import campaign_states
 from studio.views import render_page
 
 
@@ -37,10 +42,7 @@ def dashboard(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_create(request):
-    membership = current_membership(request)
-    if membership is None:
-        raise Http404
-    _require(membership.role, "edit_campaign")
+    membership = get_current_membership_for(request, "edit_campaign")
     can_budget = "manage_budget" in allowed_actions(membership.role)
     form = CampaignForm(request.POST or None, can_manage_budget=can_budget)
     if request.method == "POST" and form.is_valid():
@@ -56,7 +58,7 @@ def campaign_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request, campaign_id: int):
-    campaign = _get_campaign_for_user(request, campaign_id, "edit_campaign")
+    campaign = get_campaign_for_user(request, campaign_id, "edit_campaign")
     can_budget = "manage_budget" in allowed_actions(campaign.my_role)
     form = CampaignForm(request.POST or None, instance=campaign, can_manage_budget=can_budget)
     if request.method == "POST" and form.is_valid():
@@ -69,7 +71,7 @@ def campaign_edit(request, campaign_id: int):
 @login_required
 @require_POST
 def campaign_archive(request, campaign_id: int):
-    campaign = _get_campaign_for_user(request, campaign_id, "archive_campaign")
+    campaign = get_campaign_for_user(request, campaign_id, "archive_campaign")
     if campaign.is_archived:
         campaign.status = CampaignStatus.PLANNING
         campaign.save(update_fields=["status", "updated_at"])
@@ -83,13 +85,11 @@ def campaign_archive(request, campaign_id: int):
 @login_required
 @require_http_methods(["GET"])
 def campaign_board(request, campaign_id: int):
-    campaign = _get_campaign_for_user(request, campaign_id, "view")
+    campaign = get_campaign_for_user(request, campaign_id, "view")
     return render_page(request, "studio/board.html", board_context(campaign), partial="shots")
 
 
 def board_context(campaign: Campaign, add_form: ShotForm | None = None) -> dict:
-    from studio.review import campaign_states
-
     shots = list(campaign.shots.all())
     return {
         "campaign": campaign,

@@ -7,8 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from studio import review
-from studio.access import _get_workspace_for_user, allowed_actions, memberships_for
+from studio import notifications
+from studio.access import allowed_actions, get_workspace_for_user, memberships_for
 from studio.forms import InviteForm, RoleForm, SignupForm
 from studio.models import Invitation, InvitationUsed, LastOwnerError
 from studio.views import parse_id
@@ -36,7 +36,7 @@ def _members_page(request, workspace, add_form=None, status=200):
 @login_required
 @require_http_methods(["GET"])
 def member_list(request, slug: str):
-    workspace = _get_workspace_for_user(request, slug, "view")
+    workspace = get_workspace_for_user(request, slug, "view")
     return _members_page(request, workspace)
 
 
@@ -44,14 +44,14 @@ def member_list(request, slug: str):
 @require_POST
 def member_add(request, slug: str):
     """Invite a person by e-mail: they become a member when they accept."""
-    workspace = _get_workspace_for_user(request, slug, "manage_members")
+    workspace = get_workspace_for_user(request, slug, "manage_members")
     form = InviteForm(request.POST, workspace=workspace)
     if not form.is_valid():
         return _members_page(request, workspace, add_form=form, status=422)
     invitation = Invitation.open(
         workspace, form.cleaned_data["email"], form.cleaned_data["role"], request.user
     )
-    review.send_invitation_later(invitation)
+    notifications.enqueue("send_invitation", invitation.pk)
     messages.success(
         request,
         f"Invitation sent to {invitation.email}. They join as {invitation.role} when they "
@@ -63,7 +63,7 @@ def member_add(request, slug: str):
 @login_required
 @require_POST
 def invitation_cancel(request, slug: str, invitation_id: int):
-    workspace = _get_workspace_for_user(request, slug, "manage_members")
+    workspace = get_workspace_for_user(request, slug, "manage_members")
     invitation = get_object_or_404(
         Invitation.pending().filter(workspace=workspace), pk=invitation_id
     )
@@ -106,7 +106,7 @@ def invitation_accept(request, token: str):
 @login_required
 @require_POST
 def member_role(request, slug: str, membership_id: int):
-    workspace = _get_workspace_for_user(request, slug, "manage_members")
+    workspace = get_workspace_for_user(request, slug, "manage_members")
     membership = get_object_or_404(workspace.memberships.select_related("user"), pk=membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -124,7 +124,7 @@ def member_role(request, slug: str, membership_id: int):
 @login_required
 @require_POST
 def member_remove(request, slug: str, membership_id: int):
-    workspace = _get_workspace_for_user(request, slug, "manage_members")
+    workspace = get_workspace_for_user(request, slug, "manage_members")
     membership = get_object_or_404(workspace.memberships.select_related("user"), pk=membership_id)
     try:
         membership.remove()

@@ -3,13 +3,9 @@ queue and the campaign's activity feed."""
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -17,42 +13,17 @@ from django.views.decorators.http import require_GET, require_POST
 from generation import catalog
 from generation.models import Render
 from studio import review
-from studio.access import _get_campaign_for_user, _require, allowed_actions
+from studio.access import (
+    allowed_actions,
+    get_campaign_for_user,
+    get_comment_for_user,
+    get_take_for_user,
+)
 from studio.models import Campaign, Comment, Membership, Role
+from studio.review import parse_timecode, thread
 from studio.views import parse_id, safe_next
-from studio.views.takes import _take_for_user
 
 TAKE_PAGE = "studio/take.html"
-
-
-TIMECODE = re.compile(
-    r"^(?:(?P<minutes>[0-9]{1,3}):(?P<ss>[0-5]?[0-9](?:\.[0-9]{1,3})?)"
-    r"|(?P<s>[0-9]{1,5}(?:\.[0-9]{1,3})?))$"
-)
-
-
-def parse_timecode(value: str | None) -> int | None:
-    """ "2.5", "00:02.5" or "1:02.25" -> milliseconds; empty -> None. Anything else (a
-    negative, nan, an exponent, 99:99) is a clear form error."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    match = TIMECODE.match(value)
-    if match is None:
-        raise ValidationError("Write the timecode as seconds (2.5) or mm:ss.s (00:02.5).")
-    if match["s"] is not None:
-        return round(Decimal(match["s"]) * 1000)
-    return int(match["minutes"]) * 60_000 + round(Decimal(match["ss"]) * 1000)
-
-
-def thread(comments: list[Comment]) -> list[Comment]:
-    """Top-level comments, each with `.thread_replies` in order."""
-    by_parent: dict[int | None, list[Comment]] = {}
-    for comment in comments:
-        by_parent.setdefault(comment.parent_id, []).append(comment)
-    for comment in comments:
-        comment.thread_replies = by_parent.get(comment.pk, [])
-    return by_parent.get(None, [])
 
 
 def take_context(take: Render, perms: set[str]) -> dict:
@@ -83,14 +54,14 @@ def take_context(take: Render, perms: set[str]) -> dict:
 @login_required
 @require_GET
 def take_page(request, render_id: int):
-    take = _take_for_user(request, render_id, "view")
+    take = get_take_for_user(request, render_id, "view")
     return render(request, TAKE_PAGE, take_context(take, allowed_actions(take.my_role)))
 
 
 @login_required
 @require_POST
 def comment_add(request, render_id: int):
-    take = _take_for_user(request, render_id, "comment")
+    take = get_take_for_user(request, render_id, "comment")
     parent = None
     if request.POST.get("parent"):
         parent_id = parse_id(request.POST["parent"])
@@ -128,17 +99,9 @@ def comment_add(request, render_id: int):
 @login_required
 @require_POST
 def comment_resolve(request, comment_id: int):
-    comment = (
-        Comment.objects.filter(
-            pk=comment_id, render__shot__campaign__workspace__memberships__user=request.user
-        )
-        .select_related("render")
-        .annotate(my_role=F("render__shot__campaign__workspace__memberships__role"))
-        .first()
-    )
-    _require(comment.my_role if comment else None, "comment")
+    comment = get_comment_for_user(request, comment_id, "comment")
     review.set_resolved(comment, request.POST.get("resolved") != "0")
-    take = _take_for_user(request, comment.render_id, "comment")
+    take = get_take_for_user(request, comment.render_id, "comment")
     if request.htmx:
         return render(
             request, f"{TAKE_PAGE}#comments", take_context(take, allowed_actions(take.my_role))
@@ -149,7 +112,7 @@ def comment_resolve(request, comment_id: int):
 @login_required
 @require_POST
 def take_decide(request, render_id: int):
-    take = _take_for_user(request, render_id, "decide")
+    take = get_take_for_user(request, render_id, "decide")
     try:
         review.decide(
             take, request.user, request.POST.get("verdict", ""), request.POST.get("note", "")
@@ -165,7 +128,7 @@ def take_decide(request, render_id: int):
 @login_required
 @require_POST
 def take_hero(request, render_id: int):
-    take = _take_for_user(request, render_id, "choose_hero")
+    take = get_take_for_user(request, render_id, "choose_hero")
     try:
         review.choose_hero(take)
     except ValidationError as error:
@@ -181,9 +144,7 @@ def compare(request):
     ids = [parse_id(request.GET.get("a")), parse_id(request.GET.get("b"))]
     if None in ids:
         raise Http404
-    takes = [_take_for_user(request, pk, "view") for pk in ids]
-    for take in takes:
-        take.model_label = getattr(catalog.get(take.model_key), "label", take.model_key)
+    takes = [get_take_for_user(request, pk, "view") for pk in ids]
     return render(request, "studio/compare.html", {"takes": takes})
 
 
@@ -192,8 +153,6 @@ def compare(request):
 def review_queue(request):
     campaign_id = parse_id(request.GET.get("campaign"))
     takes = list(review.review_queue(request.user, campaign_id))
-    for take in takes:
-        take.model_label = getattr(catalog.get(take.model_key), "label", take.model_key)
     reviewable = Membership.objects.filter(
         user=request.user, role__in=[Role.OWNER, Role.EDITOR, Role.REVIEWER]
     ).values("workspace_id")
@@ -212,7 +171,7 @@ def review_queue(request):
 @login_required
 @require_GET
 def campaign_activity(request, campaign_id: int):
-    campaign = _get_campaign_for_user(request, campaign_id, "view")
+    campaign = get_campaign_for_user(request, campaign_id, "view")
     return render(
         request,
         "studio/activity.html",

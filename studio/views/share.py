@@ -12,13 +12,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from generation import storage
-from generation.models import Render, RenderStatus
+from generation.models import Render
 from studio import review, throttle
-from studio.access import _get_campaign_for_user, allowed_actions
+from studio.access import allowed_actions, get_campaign_for_user
 from studio.forms import ShareLinkForm
 from studio.models import Membership, Role, ShareLink
-from studio.views.review import parse_timecode, thread
-from studio.views.takes import ranged_file_response
+from studio.review import parse_timecode, thread
 
 # --------------------------------------------------------------------------- owners
 
@@ -26,7 +25,7 @@ from studio.views.takes import ranged_file_response
 @login_required
 @require_http_methods(["GET", "POST"])
 def share_links(request, campaign_id: int):
-    campaign = _get_campaign_for_user(request, campaign_id, "share")
+    campaign = get_campaign_for_user(request, campaign_id, "share")
     form = ShareLinkForm(request.POST or None, campaign=campaign)
     new_url = None
     status = 200
@@ -64,7 +63,7 @@ def share_links(request, campaign_id: int):
 @login_required
 @require_POST
 def share_revoke(request, campaign_id: int, link_id: int):
-    campaign = _get_campaign_for_user(request, campaign_id, "share")
+    campaign = get_campaign_for_user(request, campaign_id, "share")
     link = get_object_or_404(campaign.share_links, pk=link_id)
     link.revoke()
     messages.success(request, "The link was revoked; it now leads nowhere.")
@@ -83,22 +82,11 @@ def _link_for(token: str) -> ShareLink:
     return link
 
 
-def _unlocked(request, link: ShareLink) -> bool:
-    return not link.password_hash or request.session.get(f"share-{link.pk}") is True
-
-
-def _scope(link: ShareLink):
-    takes = Render.objects.filter(shot__campaign=link.campaign, status=RenderStatus.COMPLETED)
-    if link.shot_id:
-        takes = takes.filter(shot_id=link.shot_id)
-    return takes
-
-
 def _guest_take(request, token: str, render_id: int) -> tuple[ShareLink, Render]:
     link = _link_for(token)
-    if not _unlocked(request, link):
+    if not link.is_unlocked(request.session):
         raise Http404
-    take = _scope(link).select_related("shot__campaign").filter(pk=render_id).first()
+    take = link.takes().select_related("shot__campaign").filter(pk=render_id).first()
     if take is None:
         raise Http404
     return link, take
@@ -118,13 +106,12 @@ def _too_many() -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def guest_entry(request, token: str):
     link = _link_for(token)
-    if not _unlocked(request, link):
+    if not link.is_unlocked(request.session):
         error = ""
         if request.method == "POST":
             if throttle.guest_password_blocked(request, link.pk):
                 return _too_many()
-            if link.check_password(request.POST.get("password", "")):
-                request.session[f"share-{link.pk}"] = True
+            if link.unlock(request.session, request.POST.get("password", "")):
                 return redirect("guest_entry", token=token)
             throttle.count_wrong_guest_password(request, link.pk)
             error = "That password is not right."
@@ -134,7 +121,7 @@ def guest_entry(request, token: str):
             {"link": link, "error": error},
             status=422 if error else 200,
         )
-    takes = list(_scope(link).select_related("shot").order_by("shot__position", "-take"))
+    takes = list(link.takes().select_related("shot").order_by("shot__position", "-take"))
     return render(
         request, "studio/guest/scope.html", {"link": link, "token": token, "takes": takes}
     )
@@ -209,6 +196,4 @@ def guest_media(request, token: str, render_id: int, variant: str):
     key = {"video": take.video_key, "thumbnail": take.thumbnail_key}.get(variant)
     if not key:
         raise Http404
-    if storage.is_remote():
-        return redirect(storage.presigned_url(key))
-    return ranged_file_response(request, key)
+    return storage.serve(request, key)

@@ -6,7 +6,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from studio.access import _get_campaign_for_user, _get_shot_for_user, allowed_actions
+from studio.access import allowed_actions, get_campaign_for_user, get_shot_for_user
 from studio.forms import ShotForm
 from studio.views import render_page
 from studio.views.campaigns import board_context
@@ -27,7 +27,7 @@ def _board_or_redirect(request, campaign, add_form=None, status=200):
 @login_required
 @require_POST
 def shot_create(request, campaign_id: int):
-    campaign = _get_campaign_for_user(request, campaign_id, "edit_shot")
+    campaign = get_campaign_for_user(request, campaign_id, "edit_shot")
     form = ShotForm(request.POST)
     if not form.is_valid():
         return _board_or_redirect(request, campaign, add_form=form, status=422)
@@ -41,7 +41,7 @@ def shot_create(request, campaign_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def shot_edit(request, campaign_id: int, shot_id: int):
-    shot = _get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
+    shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     form = ShotForm(request.POST or None, instance=shot)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -63,7 +63,7 @@ def shot_edit(request, campaign_id: int, shot_id: int):
 @login_required
 @require_POST
 def shot_delete(request, campaign_id: int, shot_id: int):
-    shot = _get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
+    shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     campaign = shot.campaign
     campaign.my_role = shot.my_role
     shot.remove()
@@ -75,7 +75,7 @@ def shot_delete(request, campaign_id: int, shot_id: int):
 @login_required
 @require_POST
 def shot_move(request, campaign_id: int, shot_id: int):
-    shot = _get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
+    shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     direction = request.POST.get("direction")
     if direction not in {"up", "down"}:
         return HttpResponseBadRequest("direction must be up or down")

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from generation import catalog
+from generation.prompts import SEED_TEMPLATES, template_prompt
 from studio.models import Campaign, CampaignStatus, Membership, Role, Shot, Workspace
-from studio.prompting import SEED_TEMPLATES, compiled_for, template_prompt
 
 DEMO_WORKSPACE = "Demo Studio"
 
@@ -97,7 +97,7 @@ def create_demo_campaign(workspace, user) -> Campaign:
         )
         shot.record_version(
             user,
-            compiled_for(shot),
+            shot.compiled_prompt(),
             note=f"From the example “{seed['label']}”",
         )
     return campaign

@@ -1,0 +1,129 @@
+"""Following a take at its provider: polls with backoff, the provider's verdict, and cancelling
+(which a provider may or may not honour, and may still bill)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from generation import queue
+from generation.jobs.transitions import S, advance, due_in, error_fields, load, note, poll_delay
+from generation.models import Render
+from generation.providers import ProviderError, get_provider
+from generation.providers.base import JobStatus
+
+RENDER_DEADLINE = timedelta(hours=6)
+
+
+def poll(render_id: int) -> None:
+    render = load(render_id)
+    if render is None or render.status != S.IN_PROGRESS:
+        return
+    provider = get_provider(render.provider)
+    if render.cancel_requested_at:
+        _cancel_in_progress(render, provider)
+        return
+    try:
+        status = provider.poll(render.provider_job_id)
+    except ProviderError as error:
+        if error.permanent:
+            target = S.EXPIRED if error.code == "expired" else S.FAILED
+            # The job was accepted: whether it was billed is the provider's to say.
+            advance(
+                render,
+                S.IN_PROGRESS,
+                target,
+                **{**error_fields(error), "billed": False if provider.free else None},
+            )
+            return
+        delay = max(error.retry_after or 0, poll_delay(provider, render.polls))
+        Render.objects.filter(pk=render.pk, status=S.IN_PROGRESS).update(
+            polls=render.polls + 1, **due_in(delay)
+        )
+        note(render, "poll_retry", {"code": error.code, "retry_in_seconds": round(delay, 1)})
+        return
+    apply_status(render, provider, status)
+
+
+def apply_status(render: Render, provider, status: JobStatus) -> None:
+    if status.state == "completed":
+        moved = advance(
+            render,
+            S.IN_PROGRESS,
+            S.STORING,
+            progress=100,
+            billed=not provider.free,
+            cost_actual=status.cost if status.cost is not None else render.cost_estimate,
+            provider_expires_at=status.expires_at,
+            provider_output_id=status.output_id or status.job_id,
+            next_poll_at=timezone.now(),
+        )
+        if moved:
+            transaction.on_commit(lambda: queue.enqueue("store", render.pk))
+    elif status.state == "failed":
+        error = status.error or ProviderError(
+            "The provider reported a failure without a reason.", code="failed", permanent=True
+        )
+        advance(render, S.IN_PROGRESS, S.FAILED, detail={"code": error.code}, **error_fields(error))
+    else:
+        if timezone.now() - (render.submitted_at or render.created_at) > RENDER_DEADLINE:
+            advance(
+                render,
+                S.IN_PROGRESS,
+                S.FAILED,
+                billed=None,
+                next_poll_at=None,
+                error_code="timeout",
+                error_message="The provider did not finish this take within 6 hours. It "
+                "may still have been billed; check the provider's dashboard.",
+            )
+            return
+        Render.objects.filter(pk=render.pk, status=S.IN_PROGRESS).update(
+            progress=max(render.progress, min(99, status.progress)),
+            polls=render.polls + 1,
+            updated_at=timezone.now(),
+            **due_in(poll_delay(provider, render.polls)),
+        )
+
+
+def request_cancel(render: Render, user) -> bool:
+    """Cancel a take while it is queued or in progress. Returns False when it is too late."""
+    who = {"by": user.get_username() if user else ""}
+    if advance(render, S.QUEUED, S.CANCELLED, detail=who, billed=False, next_poll_at=None):
+        return True
+    now = timezone.now()
+    marked = Render.objects.filter(
+        pk=render.pk,
+        status__in=[S.SUBMITTING, S.RECONCILING, S.IN_PROGRESS],
+        cancel_requested_at__isnull=True,
+    ).update(cancel_requested_at=now, next_poll_at=now)
+    if marked:
+        render.refresh_from_db()
+        note(render, "cancel_requested", who)
+        transaction.on_commit(lambda: queue.enqueue("cancel", render.pk))
+    return bool(marked)
+
+
+def cancel(render_id: int) -> None:
+    render = load(render_id)
+    if render is None or render.status != S.IN_PROGRESS or not render.cancel_requested_at:
+        return  # submitting / reconciling takes are cancelled once their job is known
+    _cancel_in_progress(render, get_provider(render.provider))
+
+
+def _cancel_in_progress(render: Render, provider) -> None:
+    try:
+        provider.cancel(render.provider_job_id)
+    except ProviderError as error:
+        note(render, "cancel_error", {"code": error.code})
+    free = provider.free
+    advance(
+        render,
+        S.IN_PROGRESS,
+        S.CANCELLED,
+        billed=False if free else None,
+        next_poll_at=None,
+        error_message="" if free else "Cancelled while rendering; the provider may still bill it.",
+    )

@@ -1,0 +1,145 @@
+"""Storing a finished take (invariant 3, completed means stored): the result streams to a
+temporary file while it is hashed, ffmpeg must read it, a poster is made, both go to storage;
+only then is the take completed."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from generation import media, storage
+from generation.jobs.transitions import S, advance, due_in, error_fields, load, note
+from generation.models import Render
+from generation.providers import ProviderError, get_provider
+
+logger = logging.getLogger(__name__)
+STORE_LEASE = timedelta(minutes=10)
+MAX_STORE_DELAY = 300.0
+
+
+def store(render_id: int) -> None:
+    """Stream the result to a temporary file while hashing, check it with ffmpeg, make a
+    thumbnail, upload both; only then is the take completed."""
+    render = load(render_id)
+    if render is None or render.status != S.STORING:
+        return
+    now = timezone.now()
+    claimed = Render.objects.filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now), pk=render.pk, status=S.STORING
+    ).update(lease_until=now + STORE_LEASE, attempts=render.attempts + 1)
+    if not claimed:
+        return  # another worker is storing it
+    render.attempts += 1
+    provider = get_provider(render.provider)
+    spooled = thumb = None
+    try:
+        try:
+            with provider.open_result(render.provider_job_id, "video") as chunks:
+                spooled = storage.spool(chunks)
+        except ProviderError as error:
+            if error.permanent:
+                if error.code == "expired":
+                    error.message = (
+                        "The provider deleted the video before Reelroom could "
+                        "store it. Generate the take again."
+                    )
+                advance(
+                    render,
+                    S.STORING,
+                    S.EXPIRED if error.code == "expired" else S.FAILED,
+                    **error_fields(error, billed=render.billed),
+                )
+                return
+            raise
+        try:
+            info = media.probe(spooled.path)
+        except media.MediaError:
+            advance(
+                render,
+                S.STORING,
+                S.FAILED,
+                billed=render.billed,
+                lease_until=None,
+                next_poll_at=None,
+                error_code="unreadable",
+                error_message="The provider sent a file that is not a playable video. "
+                "Generate the take again.",
+            )
+            return
+        thumb = _thumbnail(render, provider, spooled.path)
+        prefix = f"{render.media_prefix or f'shot-{render.shot_id}'}/take-{render.take}-{render.pk}"
+        video_key = storage.put(f"{prefix}.mp4", spooled.path)
+        thumb_key = storage.put(f"{prefix}.jpg", thumb) if thumb else ""
+        sprite_key = _store_extra(provider, render, "spritesheet", f"{prefix}-sprites.jpg")
+    except Exception as error:  # storage or network trouble: retried, never completed
+        delay = min(MAX_STORE_DELAY, 5 * 2 ** min(render.attempts, 6))
+        Render.objects.filter(pk=render.pk, status=S.STORING).update(
+            lease_until=None, **due_in(delay)
+        )
+        note(render, "store_retry", {"error": error.__class__.__name__, "retry_in_seconds": delay})
+        logger.warning(
+            "storing take %s failed (%s); retrying in %ss",
+            render.pk,
+            error.__class__.__name__,
+            delay,
+        )
+        return
+    finally:
+        for path in (spooled.path if spooled else None, thumb):
+            if path:
+                path.unlink(missing_ok=True)
+    done = advance(
+        render,
+        S.STORING,
+        S.COMPLETED,
+        detail={"bytes": spooled.size},
+        video_key=video_key,
+        thumbnail_key=thumb_key,
+        spritesheet_key=sprite_key,
+        bytes=spooled.size,
+        sha256=spooled.sha256,
+        duration_ms=info.duration_ms,
+        width=info.width,
+        height=info.height,
+        fps=info.fps,
+        has_audio=info.has_audio,
+        completed_at=timezone.now(),
+        progress=100,
+        lease_until=None,
+        next_poll_at=None,
+    )
+    if not done:
+        storage.delete_quietly([video_key, thumb_key, sprite_key])
+        return
+    try:
+        provider.cleanup(render.provider_job_id)
+    except Exception:  # noqa: BLE001 - the take is stored; provider-side cleanup is optional
+        logger.warning("provider cleanup for take %s failed", render.pk, exc_info=True)
+
+
+def _store_extra(provider, render: Render, variant: str, key: str) -> str:
+    """A provider's extra file (a spritesheet), if it has one; a take never fails for it."""
+    if variant not in provider.extra_variants:
+        return ""
+    spooled = None
+    try:
+        with provider.open_result(render.provider_job_id, variant) as chunks:
+            spooled = storage.spool(chunks)
+        return storage.put(key, spooled.path)
+    except ProviderError as error:
+        note(render, "extra_missing", {"variant": variant, "code": error.code})
+        return ""
+    finally:
+        if spooled:
+            spooled.path.unlink(missing_ok=True)
+
+
+def _thumbnail(render: Render, provider, video_path):
+    out = video_path.with_suffix(".jpg")
+    try:
+        return media.thumbnail(video_path, out, at_seconds=min(1.0, render.seconds / 2))
+    except media.MediaError:
+        return None

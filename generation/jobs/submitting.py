@@ -1,0 +1,233 @@
+"""Sending a take to its provider, and reconciling a send whose outcome is unknown.
+
+Invariant 1, one paid job per take: the idempotency key (and the webhook token's hash) are
+saved before anything is sent, and a create whose outcome is unknown is reconciled with the
+provider before anything is sent again. A job is adopted only when exactly one of the
+provider's matching jobs belongs to no other take."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from PIL import Image
+
+from generation import catalog, queue, webhooks
+from generation.jobs.requesting import spec_for
+from generation.jobs.transitions import S, advance, due_in, error_fields, load, note, poll_delay
+from generation.models import Render
+from generation.providers import ProviderError, get_provider
+from generation.providers.base import JobStatus, OutcomeUnknown
+
+logger = logging.getLogger(__name__)
+MAX_SUBMITS = 5
+
+
+def submit(render_id: int) -> None:
+    render = load(render_id)
+    if render is None or render.status != S.QUEUED:
+        return
+    if render.cancel_requested_at:
+        advance(
+            render,
+            S.QUEUED,
+            S.CANCELLED,
+            detail={"reason": "cancelled before sending"},
+            billed=False,
+            next_poll_at=None,
+        )
+        return
+    model = catalog.get(render.model_key)
+    image_size = None
+    if render.reference_image_key:
+        image_size = _stored_image_size(render.reference_image_key)
+        if image_size is None:
+            advance(
+                render,
+                S.QUEUED,
+                S.FAILED,
+                billed=False,
+                next_poll_at=None,
+                error_code="reference_missing",
+                error_message="The reference image was replaced or removed before this "
+                "take was sent. Generate the take again.",
+            )
+            return
+    problems = catalog.validate(
+        render.model_key,
+        render.size,
+        render.seconds,
+        render.prompt_text,
+        image_size=image_size,
+        remix=render.remix_of_id is not None,
+    )
+    if model is None or problems:
+        message = problems[0].message if problems else "This model no longer exists."
+        advance(
+            render,
+            S.QUEUED,
+            S.FAILED,
+            billed=False,
+            next_poll_at=None,
+            error_code="invalid_request",
+            error_message=message,
+        )
+        return
+    provider = get_provider(render.provider)
+    webhook_url, token_hash = webhooks.url_for(provider.name)
+    # The idempotency key (and the webhook token's hash) are saved before anything is sent.
+    if not advance(
+        render,
+        S.QUEUED,
+        S.SUBMITTING,
+        attempts=render.attempts + 1,
+        submitted_at=render.submitted_at or timezone.now(),
+        last_attempt_at=timezone.now(),
+        next_poll_at=None,
+        webhook_token_hash=token_hash,
+    ):
+        return
+    spec = spec_for(render, webhook_url)
+    try:
+        if render.remix_of_id:
+            status = provider.remix(spec.remix_of_job_id, spec)
+        else:
+            status = provider.submit(spec)
+    except OutcomeUnknown as error:
+        _to_reconcile(render, error.message)
+        return
+    except ProviderError as error:
+        _submit_failed(render, provider, error)
+        return
+    except Exception as error:  # anything unexpected after sending: the outcome is unknown
+        logger.exception("submit of take %s ended unexpectedly", render.pk)
+        _to_reconcile(render, f"unexpected {error.__class__.__name__}")
+        return
+    accepted(render, provider, status, S.SUBMITTING)
+
+
+def _stored_image_size(key: str) -> tuple[int, int] | None:
+    try:
+        with default_storage.open(key, "rb") as handle, Image.open(handle) as image:
+            return image.size
+    except Exception:  # noqa: BLE001 - a missing or unreadable image is reported by the caller
+        return None
+
+
+def _submit_failed(render: Render, provider, error: ProviderError) -> None:
+    if error.permanent:
+        advance(render, S.SUBMITTING, S.FAILED, detail={"code": error.code}, **error_fields(error))
+    elif not error.sent:
+        # Provably not received (refused, rate limited at create): safe to send again later.
+        if render.attempts >= MAX_SUBMITS:
+            error.message = (
+                f"{error.message} Reelroom tried {render.attempts} times; try again later."
+            )
+            advance(render, S.SUBMITTING, S.FAILED, **error_fields(error, billed=False))
+            return
+        delay = error.retry_after or poll_delay(provider, render.attempts)
+        advance(
+            render,
+            S.SUBMITTING,
+            S.QUEUED,
+            kind="retry",
+            detail={"code": error.code, "retry_in_seconds": round(delay, 1)},
+            **due_in(delay),
+        )
+    else:
+        _to_reconcile(render, error.message)
+
+
+def _to_reconcile(render: Render, reason: str) -> None:
+    advance(render, S.SUBMITTING, S.RECONCILING, detail={"reason": reason}, **due_in(2))
+
+
+def accepted(render: Render, provider, status: JobStatus, expected: str) -> bool:
+    """The provider has a job for this take: record it and start polling."""
+    return advance(
+        render,
+        expected,
+        S.IN_PROGRESS,
+        detail={"job_id": status.job_id},
+        provider_job_id=status.job_id,
+        progress=status.progress,
+        polls=0,
+        **due_in(provider.first_poll),
+    )
+
+
+# --------------------------------------------------------------------------- reconcile
+
+
+def reconcile(render_id: int) -> None:
+    """The create's outcome is unknown: ask the provider before anything is sent again."""
+    render = load(render_id)
+    if render is None or render.status != S.RECONCILING:
+        return
+    provider = get_provider(render.provider)
+    try:
+        found = provider.find(spec_for(render))
+    except ProviderError as error:
+        delay = error.retry_after or poll_delay(provider, render.polls)
+        Render.objects.filter(pk=render.pk, status=S.RECONCILING).update(
+            polls=render.polls + 1, **due_in(delay)
+        )
+        note(render, "reconcile_retry", {"code": error.code, "retry_in_seconds": delay})
+        return
+    owned = set(
+        Render.objects.filter(
+            provider=render.provider, provider_job_id__in=[f.job_id for f in found]
+        )
+        .exclude(pk=render.pk)
+        .values_list("provider_job_id", flat=True)
+    )
+    unowned = [f for f in found if f.job_id not in owned]
+    if len(unowned) > 1:
+        # Variations share model, size, seconds and prompt: with several jobs that no take
+        # owns, any choice could take another take's job. Say so instead of guessing.
+        advance(
+            render,
+            S.RECONCILING,
+            S.FAILED,
+            detail={"reason": "ambiguous", "candidates": [f.job_id for f in unowned]},
+            billed=None,
+            next_poll_at=None,
+            error_code="reconcile_ambiguous",
+            error_message=(
+                "The connection broke while this take was being sent, and the provider has "
+                f"{len(unowned)} jobs that match it (variations share one prompt), so Reelroom "
+                "cannot tell which one is this take's. Nothing was sent again. It may have been "
+                "billed: check the provider's dashboard, then generate again if you need it."
+            ),
+        )
+        return
+    if unowned:
+        try:
+            accepted(render, provider, unowned[0], S.RECONCILING)
+        except IntegrityError:
+            # Another take adopted the same job a moment earlier: look again next time.
+            Render.objects.filter(pk=render.pk, status=S.RECONCILING).update(**due_in(2))
+        return
+    if found:
+        note(render, "reconcile_owned", {"jobs": [f.job_id for f in found]})
+    # A create can reach the provider after our connection gave up on it: "no job" counts as
+    # proof only once the grace period since the last send has passed.
+    waited = (timezone.now() - (render.last_attempt_at or render.created_at)).total_seconds()
+    grace = settings.STUDIO_RECONCILE_GRACE
+    if waited < grace:
+        Render.objects.filter(pk=render.pk, status=S.RECONCILING).update(
+            polls=render.polls + 1, **due_in(min(5.0, grace - waited))
+        )
+        note(render, "reconcile_wait", {"seconds_left": round(grace - waited, 1)})
+    else:
+        advance(
+            render,
+            S.RECONCILING,
+            S.QUEUED,
+            detail={"reason": "the provider has no job for this take: safe to send"},
+            next_poll_at=None,
+        )
+        transaction.on_commit(lambda: queue.enqueue("submit", render.pk))

@@ -1,0 +1,80 @@
+"""Every change of a take's state: a conditional update (one row or nothing), recorded as a
+RenderEvent. Duplicate deliveries, two workers, a poll and a webhook at once: the first wins,
+the rest are no-ops."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from generation.models import Render, RenderEvent, RenderStatus
+from generation.providers import ProviderError
+
+S = RenderStatus
+
+
+def advance(
+    render: Render,
+    expected: str,
+    to: str,
+    *,
+    kind: str = "transition",
+    detail: dict | None = None,
+    **fields,
+) -> bool:
+    """Move the take from `expected` to `to` if, and only if, it is still in `expected`.
+    Returns False when another worker, a webhook or a user got there first."""
+    now = timezone.now()
+    with transaction.atomic():
+        moved = Render.objects.filter(pk=render.pk, status=expected).update(
+            status=to, updated_at=now, **fields
+        )
+        if moved:
+            RenderEvent.objects.create(
+                render_id=render.pk,
+                at=now,
+                from_status=expected,
+                to_status=to,
+                kind=kind,
+                detail=detail or {},
+            )
+    if moved:
+        render.status = to
+        for name, value in fields.items():
+            setattr(render, name, value)
+    return bool(moved)
+
+
+def note(render: Render, kind: str, detail: dict) -> None:
+    """An event that is not a transition (a retry, a poll error): provenance all the same."""
+    RenderEvent.objects.create(
+        render_id=render.pk,
+        from_status=render.status,
+        to_status=render.status,
+        kind=kind,
+        detail=detail,
+    )
+
+
+def error_fields(error: ProviderError, billed: bool | None = None) -> dict:
+    return {
+        "error_code": error.code[:64],
+        "error_message": error.message,
+        "billed": error.billed if billed is None else billed,
+        "next_poll_at": None,
+        "lease_until": None,
+    }
+
+
+def load(render_id: int) -> Render | None:
+    return Render.objects.select_related("remix_of").filter(pk=render_id).first()
+
+
+def due_in(seconds: float) -> dict:
+    return {"next_poll_at": timezone.now() + timedelta(seconds=seconds)}
+
+
+def poll_delay(provider, polls: int) -> float:
+    return min(provider.max_poll, provider.first_poll * (provider.backoff ** max(0, polls)))

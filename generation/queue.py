@@ -1,0 +1,33 @@
+"""Putting work on the django-q2 queue. Jobs and providers enqueue through here, by the task's
+dotted name, so nothing below generation/tasks.py imports it (tasks call jobs, never the
+reverse). A task's payload is a primary key, never a secret."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django_q.tasks import async_task
+
+CHAIN_KEY = "reelroom:sweep-chain"
+
+
+def enqueue(name: str, pk: int) -> None:
+    """Run generation.tasks.<name>(pk) in the cluster."""
+    async_task(
+        f"generation.tasks.{name}", pk, task_name=f"{name}-{pk}-{time.time_ns()}", group=name
+    )
+
+
+def enqueue_sweep() -> None:
+    if settings.Q_CLUSTER.get("sync"):
+        return  # inline tasks would chain forever; tests drive sweeps themselves
+    async_task("generation.tasks.sweep_loop", task_name=f"sweep-{time.time_ns()}", group="sweep")
+
+
+def kick_sweep() -> None:
+    """Start the sweep chain now if it is not running (right after the cluster starts, the
+    schedule may be a minute away)."""
+    if not cache.get(CHAIN_KEY):
+        enqueue_sweep()

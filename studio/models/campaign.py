@@ -1,0 +1,134 @@
+"""Campaigns: the brief, the brand kit, the budget, and what the dashboard shows of each."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from generation.models import IN_FLIGHT, Render, RenderStatus
+from generation.prompts import BrandKit
+from studio.models.team import Workspace
+
+
+class CampaignStatus(models.TextChoices):
+    PLANNING = "planning", "Planning"
+    IN_PRODUCTION = "in_production", "In production"
+    IN_REVIEW = "in_review", "In review"
+    DELIVERED = "delivered", "Delivered"
+    ARCHIVED = "archived", "Archived"
+
+
+TARGET_FORMATS = [
+    ("16:9", "16:9 landscape"),
+    ("9:16", "9:16 vertical"),
+    ("1:1", "1:1 square"),
+    ("4:5", "4:5 feed"),
+    ("7:4", "7:4 wide"),
+]
+
+
+class CampaignQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=CampaignStatus.ARCHIVED)
+
+    def for_dashboard(self):
+        """Everything the dashboard shows per campaign, in one query whatever the count."""
+        renders = Render.objects.filter(shot__campaign=OuterRef("pk")).order_by()
+
+        def count_of(qs):
+            return Coalesce(
+                Subquery(
+                    qs.values("shot__campaign").annotate(n=Count("pk")).values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            )
+
+        spend = Subquery(
+            renders.filter(billed=True)
+            .values("shot__campaign")
+            .annotate(total=Sum(Coalesce("cost_actual", "cost_estimate")))
+            .values("total")[:1],
+            output_field=DecimalField(max_digits=12, decimal_places=4),
+        )
+        return self.annotate(
+            shot_count=Count("shots", distinct=True),
+            takes_in_flight=count_of(renders.filter(status__in=IN_FLIGHT)),
+            takes_awaiting_review=count_of(
+                renders.filter(status=RenderStatus.COMPLETED, decisions__isnull=True)
+            ),
+            spend=Coalesce(spend, Value(Decimal("0")), output_field=DecimalField()),
+        )
+
+
+class Campaign(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="campaigns")
+    name = models.CharField(max_length=160)
+    brief = models.TextField(blank=True)
+    # Brand kit: prompt material applied when a shot's prompt is compiled.
+    brand_style = models.TextField("visual style", blank=True)
+    brand_palette = models.CharField("palette", max_length=300, blank=True)
+    brand_sound = models.CharField("sound", max_length=300, blank=True)
+    brand_must_include = models.TextField("must include", blank=True)
+    brand_banned_words = models.TextField(
+        "banned words", blank=True, help_text="Comma-separated words a prompt must not use."
+    )
+    budget = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Hard budget in US dollars. Leave empty for no limit.",
+    )
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.PLANNING
+    )
+    target_formats = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaign_board", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == CampaignStatus.ARCHIVED
+
+    def archive(self) -> None:
+        self.status = CampaignStatus.ARCHIVED
+        self.save(update_fields=["status", "updated_at"])
+
+    def brand_kit(self) -> BrandKit:
+        """The brand kit as prompt material for the compiler."""
+        return BrandKit(
+            style=self.brand_style.strip(),
+            palette=self.brand_palette.strip(),
+            sound=self.brand_sound.strip(),
+            must_include=self.brand_must_include.strip(),
+            banned_words=tuple(self.banned_words()),
+        )
+
+    def banned_words(self) -> list[str]:
+        return [w.strip() for w in self.brand_banned_words.split(",") if w.strip()]
+
+    def next_shot_position(self) -> int:
+        last = self.shots.aggregate(m=models.Max("position"))["m"]
+        return 1 if last is None else last + 1

@@ -1,0 +1,175 @@
+"""Review: comments on takes, decisions, and guest links."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import hashers
+from django.db import models
+from django.utils import timezone
+
+from generation.models import Render, RenderStatus
+from studio.models.campaign import Campaign
+from studio.models.shot import Shot
+
+
+class Comment(models.Model):
+    render = models.ForeignKey(
+        "generation.Render", on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    guest_name = models.CharField(max_length=80, blank=True)
+    body = models.TextField()
+    timecode_ms = models.PositiveIntegerField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    share_link = models.ForeignKey(
+        "ShareLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    # Guests (the client, through a share link) see only comments marked for them: a member's
+    # comment is internal unless its author says otherwise; a guest's is always visible.
+    visible_to_guests = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author or self.guest_name} on {self.render_id}"
+
+    @property
+    def who(self) -> str:
+        if self.author_id:
+            return self.author.get_full_name() or self.author.get_username()
+        return f"{self.guest_name} (guest)"
+
+
+class Verdict(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
+class Decision(models.Model):
+    render = models.ForeignKey(
+        "generation.Render", on_delete=models.CASCADE, related_name="decisions"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="decisions"
+    )
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer}: {self.get_verdict_display()} on take {self.render_id}"
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ShareLink(models.Model):
+    """A guest review link for a campaign or one shot. Only the token's hash is stored."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="share_links")
+    shot = models.ForeignKey(
+        Shot, null=True, blank=True, on_delete=models.CASCADE, related_name="share_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=120, blank=True)
+    expires_at = models.DateTimeField()
+    password_hash = models.CharField(max_length=200, blank=True)
+    allow_comments = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.label or f"Guest link to {self.shot or self.campaign}"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        campaign,
+        shot=None,
+        days: int,
+        password: str = "",
+        allow_comments: bool = True,
+        label: str = "",
+        user=None,
+    ) -> tuple[ShareLink, str]:
+        """A new link and its token; the token is shown once and never stored."""
+        token = secrets.token_urlsafe(24)
+        link = cls.objects.create(
+            campaign=campaign,
+            shot=shot,
+            token_hash=cls.hash(token),
+            label=label,
+            expires_at=timezone.now() + timedelta(days=days),
+            password_hash=hashers.make_password(password) if password else "",
+            allow_comments=allow_comments,
+            created_by=user,
+        )
+        return link, token
+
+    @classmethod
+    def find(cls, token: str) -> ShareLink | None:
+        return (
+            cls.objects.usable()
+            .select_related("campaign", "shot")
+            .filter(token_hash=cls.hash(token))
+            .first()
+        )
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and hashers.check_password(password, self.password_hash)
+
+    def is_unlocked(self, session) -> bool:
+        """A link without a password is open; one with a password, once this visitor gave it."""
+        return not self.password_hash or session.get(f"share-{self.pk}") is True
+
+    def unlock(self, session, password: str) -> bool:
+        """Open the link for this visitor's session if the password is right."""
+        if not self.check_password(password):
+            return False
+        session[f"share-{self.pk}"] = True
+        return True
+
+    def takes(self):
+        """What a guest of this link may see: the finished takes of its campaign or shot."""
+        takes = Render.objects.filter(
+            shot__campaign_id=self.campaign_id, status=RenderStatus.COMPLETED
+        )
+        return takes.filter(shot_id=self.shot_id) if self.shot_id else takes
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def revoke(self) -> None:
+        ShareLink.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )

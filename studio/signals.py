@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q
+
+from generation import storage
+from generation.models import Render
+from studio.models import Shot
+
+
+def delete_unused_reference(sender, instance, **kwargs) -> None:
+    """A take keeps the reference image it was sent with; when its last take is deleted and no
+    shot uses it either, the image goes too."""
+    key = instance.reference_image_key
+    if not key:
+        return
+    in_use = (
+        Shot.objects.filter(Q(reference_image=key) | Q(reference_original=key)).exists()
+        or Render.objects.filter(reference_image_key=key).exclude(pk=instance.pk).exists()
+    )
+    if not in_use:
+        transaction.on_commit(lambda: storage.delete_quietly([key]))
