@@ -111,7 +111,7 @@ import django
 os.environ["DJANGO_SETTINGS_MODULE"] = "studio.settings"
 django.setup()
 from pathlib import Path
-from generation.providers.animatic import render
+from generation.storyboard import render
 out = Path(tempfile.mkdtemp()) / "sample.mp4"
 render({"title": "Bench", "prompt": "A cup.", "width": 1280, "height": 720, "seconds": 4,
         "audio": True, "structure": {"scene": "A cup."}}, out, lambda p: None)

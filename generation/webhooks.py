@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import secrets
 import time
 
@@ -78,8 +79,6 @@ def verify_openai(headers, body: bytes, secret: str, now: float | None = None) -
 
 def receive_openai(headers, body: bytes) -> int:
     """Handle a verified OpenAI delivery once; returns how many takes became due."""
-    import json
-
     delivery_id = verify_openai(headers, body, settings.OPENAI_WEBHOOK_SECRET)
     try:
         event = json.loads(body)

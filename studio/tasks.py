@@ -4,6 +4,8 @@ a comment deleted in between sends nothing)."""
 
 from __future__ import annotations
 
+from django_q.models import Schedule
+
 from studio import notifications, review
 from studio.models import Comment, Decision, Invitation
 
@@ -44,8 +46,6 @@ def send_digests() -> int:
 
 def ensure_schedules(**kwargs) -> None:
     """The daily digest, created once by name (after every migrate)."""
-    from django_q.models import Schedule
-
     Schedule.objects.update_or_create(
         name="reelroom-daily-digest",
         defaults={

@@ -112,7 +112,7 @@ def login(client):
 @pytest.fixture(scope="session")
 def sample_mp4(tmp_path_factory, django_db_setup) -> bytes:
     """A real 4-second 1280×720 H.264 + AAC MP4, rendered once by the animatic."""
-    from generation.providers.animatic import render
+    from generation.storyboard import render
 
     out = tmp_path_factory.mktemp("media") / "sample.mp4"
     spec = {

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from generation import catalog
@@ -108,9 +110,9 @@ def test_every_row_has_provenance():
 
 
 def test_prices_and_audio():
-    assert MODELS["veo-3.1-fast"].price_per_second("1920x1080", audio=True) == catalog.D("0.15")
-    assert MODELS["veo-3.1-fast"].price_per_second("1920x1080", audio=False) == catalog.D("0.10")
-    assert MODELS["sora-2-pro"].price_per_second("1792x1024", audio=False) == catalog.D("0.50")
+    assert MODELS["veo-3.1-fast"].price_per_second("1920x1080", audio=True) == Decimal("0.15")
+    assert MODELS["veo-3.1-fast"].price_per_second("1920x1080", audio=False) == Decimal("0.10")
+    assert MODELS["sora-2-pro"].price_per_second("1792x1024", audio=False) == Decimal("0.50")
     assert MODELS["luma-ray-3.2"].price_per_second("1080p", audio=False) is None
     assert MODELS["veo-3.1"].audio.parameter == "providerSettings.google.generateAudio"
     assert MODELS["seedance-2"].uses_resolution and MODELS["seedance-2"].audio.parameter == (

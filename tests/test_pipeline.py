@@ -71,7 +71,7 @@ def test_generated_animatic_takes_are_real_mp4s(
 
 
 def test_a_timeline_becomes_one_card_per_segment(ed, shot, django_capture_on_commit_callbacks):
-    from generation.providers.animatic import plan_cards
+    from generation.storyboard import plan_cards
 
     shot.prompt = prompting.template_prompt("coffee-timeline")
     shot.size, shot.seconds = "720x1280", 4

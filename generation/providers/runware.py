@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
@@ -285,8 +286,6 @@ class RunwareProvider(Provider):
         return [status]
 
     def test_connection(self) -> tuple[bool, str]:
-        import uuid
-
         host = httpx.URL(self.base_url).host
         if not self.api_key:
             return False, "Not configured: set RUNWARE_API_KEY."

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from generation import providers
+from generation import connections
 
 
 def _staff(request):
@@ -21,16 +21,16 @@ def _staff(request):
 @require_GET
 def provider_list(request):
     _staff(request)
-    return render(request, "studio/providers.html", {"providers": providers.overview()})
+    return render(request, "studio/providers.html", {"providers": connections.overview()})
 
 
 @login_required
 @require_POST
 def provider_test(request, name: str):
     _staff(request)
-    if name not in providers.PROVIDER_NAMES:
+    if name not in connections.PROVIDER_NAMES:
         raise Http404
-    ok, message = providers.test_connection(name)
+    ok, message = connections.test_connection(name)
     return render(
         request, "studio/providers.html#test-result", {"name": name, "ok": ok, "message": message}
     )

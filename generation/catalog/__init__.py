@@ -1,0 +1,32 @@
+"""Every video model Reelroom knows, as data (rows), what a model is (specs), and the one
+function that says whether a request is valid for it (validation).
+
+The rows come from ../shared/PROVIDERS.md (checked 2026-11-22). Providers change sizes,
+durations and prices often, so each row carries a source note and the date it was last checked;
+correct the data in rows.py, not the code. Unsupported combinations are refused before anything is
+sent.
+"""
+
+from generation.catalog.rows import MODELS
+from generation.catalog.specs import (
+    ANIMATIC,
+    OPENAI,
+    PROVIDER_LABELS,
+    RESOLUTION_FRAMES,
+    RUNWARE,
+    Audio,
+    Lifecycle,
+    Route,
+    VideoModel,
+    aspect_label,
+    configured_providers,
+    parse_size,
+    size_label,
+)
+from generation.catalog.validation import DEFAULT_MODEL, Problem, get, offered_models, validate
+
+__all__ = [
+    "ANIMATIC", "DEFAULT_MODEL", "MODELS", "OPENAI", "PROVIDER_LABELS", "RESOLUTION_FRAMES",
+    "RUNWARE", "Audio", "Lifecycle", "Problem", "Route", "VideoModel", "aspect_label",
+    "configured_providers", "get", "offered_models", "parse_size", "size_label", "validate",
+]  # fmt: skip

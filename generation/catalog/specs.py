@@ -1,0 +1,182 @@
+"""What a video model is, as data: its routes to providers, sizes, durations, audio, frame
+inputs, prices and lifecycle; and the size helpers every page uses."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+
+OPENAI = "openai"
+RUNWARE = "runware"
+ANIMATIC = "animatic"
+
+PROVIDER_LABELS = {
+    OPENAI: "OpenAI-compatible Videos API",
+    RUNWARE: "Runware",
+    ANIMATIC: "Animatic (built in)",
+}
+
+# Resolution names used by models that take `resolution` instead of width and height, with the
+# 16:9 frame that the animatic and the reference-image fit use for them.
+RESOLUTION_FRAMES = {
+    "360p": (640, 360),
+    "480p": (854, 480),
+    "540p": (960, 540),
+    "720p": (1280, 720),
+    "1080p": (1920, 1080),
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One way to reach a model: which provider, under which model id, with which limits."""
+
+    provider: str
+    model_id: str
+    prompt_min: int
+    prompt_max: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    live: bool = True
+    retired_on: date | None = None
+    reason: str = ""
+    # Routes still usable after retirement (gateways that keep serving the contract).
+    still_served_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Audio:
+    """Whether a model makes sound and how it is asked for.
+
+    mode: "none" (silent), "native" (always generated, nothing to ask) or "optional"
+    (asked for with `parameter`, a dotted path in the provider request, set to True).
+    """
+
+    mode: str = "none"
+    parameter: str = ""
+
+    @property
+    def available(self) -> bool:
+        return self.mode != "none"
+
+
+@dataclass(frozen=True)
+class VideoModel:
+    key: str
+    label: str
+    routes: tuple[Route, ...]
+    sizes: tuple[str, ...]  # "WxH", or resolution names when `uses_resolution`
+    durations: tuple[int, ...]
+    audio: Audio
+    frames: tuple[str, ...]  # "first", "last"
+    remix: bool
+    # $ per second by size: (without audio, with audio); None where no price is published.
+    prices: dict[str, tuple[Decimal | None, Decimal | None]]
+    source: str
+    last_checked: date
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    uses_resolution: bool = False
+    durations_by_size: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # The first-frame image must have exactly the output size (Sora); other models size the
+    # video from the image, and Runware refuses width and height next to frame images.
+    image_must_match_size: bool = False
+    size_from_frame_image: bool = False
+    summary: str = ""
+
+    @property
+    def is_animatic(self) -> bool:
+        return self.key == ANIMATIC
+
+    def durations_for(self, size: str) -> tuple[int, ...]:
+        return self.durations_by_size.get(size, self.durations)
+
+    def route(self, provider: str) -> Route | None:
+        return next((r for r in self.routes if r.provider == provider), None)
+
+    def usable_routes(self) -> list[Route]:
+        """Routes that can be used now: configured, and still served if the model is retired."""
+        configured = configured_providers()
+        routes = [r for r in self.routes if r.provider in configured]
+        if not self.lifecycle.live:
+            routes = [r for r in routes if r.provider in self.lifecycle.still_served_by]
+        return routes
+
+    def preferred_route(self) -> Route | None:
+        routes = self.usable_routes()
+        return routes[0] if routes else None
+
+    @property
+    def offered(self) -> bool:
+        return self.preferred_route() is not None
+
+    def unavailable_reason(self) -> str:
+        if self.offered:
+            return ""
+        if not self.lifecycle.live:
+            needs = " or ".join(
+                "OPENAI_API_KEY and an OPENAI_BASE_URL of a gateway that still serves it"
+                if p == OPENAI
+                else f"{PROVIDER_LABELS[p]}"
+                for p in self.lifecycle.still_served_by
+            )
+            return f"{self.lifecycle.reason} It can still be used through {needs}."
+        needs = " or ".join(_provider_requirement(r.provider) for r in self.routes)
+        return f"Needs {needs}."
+
+    def frame_size(self, size: str) -> tuple[int, int]:
+        """Width and height in pixels of a size value of this model."""
+        return parse_size(size)
+
+    def price_per_second(self, size: str, audio: bool) -> Decimal | None:
+        no_audio, with_audio = self.prices.get(size, (None, None))
+        if self.audio.mode == "native":
+            return with_audio if with_audio is not None else no_audio
+        return with_audio if audio else no_audio
+
+
+def _provider_requirement(provider: str) -> str:
+    return {
+        OPENAI: "OPENAI_API_KEY (and OPENAI_BASE_URL for a gateway)",
+        RUNWARE: "RUNWARE_API_KEY",
+        ANIMATIC: "nothing",
+    }[provider]
+
+
+def configured_providers() -> set[str]:
+    providers = {ANIMATIC}
+    if settings.OPENAI_API_KEY:
+        providers.add(OPENAI)
+    if settings.RUNWARE_API_KEY:
+        providers.add(RUNWARE)
+    return providers
+
+
+def parse_size(size: str) -> tuple[int, int]:
+    if size in RESOLUTION_FRAMES:
+        return RESOLUTION_FRAMES[size]
+    width, _, height = size.partition("x")
+    return int(width), int(height)
+
+
+def aspect_label(size: str) -> str:
+    width, height = parse_size(size)
+    divisor = math.gcd(width, height)
+    ratio = f"{width // divisor}:{height // divisor}"
+    named = {"16:9": "16:9", "9:16": "9:16", "1:1": "1:1", "7:4": "7:4", "4:7": "4:7"}
+    if ratio in named:
+        return ratio
+    return "landscape" if width > height else "portrait" if height > width else "square"
+
+
+def size_label(size: str) -> str:
+    if size in RESOLUTION_FRAMES:
+        return size
+    width, height = parse_size(size)
+    return f"{width}×{height} ({aspect_label(size)})"

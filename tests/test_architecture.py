@@ -1,0 +1,65 @@
+"""The shape of the house (docs/architecture.md): small rooms, thin views. The layer rules
+themselves are import-linter contracts in pyproject.toml, run by `make test` (lint-imports);
+ruff's PLC0415 forbids imports inside functions outside tests."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MAX_MODULE_LINES = 400
+MAX_VIEW_LINES = 40
+
+
+def _modules():
+    for package in ("studio", "generation"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def test_no_module_is_over_400_lines():
+    big = {
+        str(p.relative_to(ROOT)): n
+        for p in _modules()
+        if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert big == {}, f"split these by what they are about: {big}"
+
+
+def test_no_view_is_over_40_lines():
+    long = {}
+    for path in sorted((ROOT / "studio" / "views").glob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and any(
+                isinstance(d, ast.Name)
+                and d.id == "login_required"
+                or isinstance(d, ast.Call | ast.Name | ast.Attribute)
+                and "require" in ast.unparse(d)
+                for d in node.decorator_list
+            ):
+                first = min([d.lineno for d in node.decorator_list] + [node.lineno])
+                length = node.end_lineno - first + 1
+                if length > MAX_VIEW_LINES:
+                    long[f"{path.name}:{node.name}"] = length
+    assert long == {}, f"views read input, call one domain function and render: {long}"
+
+
+def test_generation_never_names_the_studio():
+    """Not even inside a function or a string import (import-linter sees only imports)."""
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "generation").rglob("*.py")
+        if "migrations" not in p.parts
+        and any(
+            isinstance(n, ast.Import | ast.ImportFrom)
+            and any(
+                (getattr(n, "module", None) or "").startswith("studio")
+                or a.name.startswith("studio")
+                for a in n.names
+            )
+            for n in ast.walk(ast.parse(p.read_text()))
+        )
+    ]
+    assert offenders == []
