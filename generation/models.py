@@ -28,6 +28,12 @@ IN_FLIGHT = (
     RenderStatus.IN_PROGRESS,
     RenderStatus.STORING,
 )
+CANCELLABLE = (
+    RenderStatus.QUEUED,
+    RenderStatus.SUBMITTING,
+    RenderStatus.RECONCILING,
+    RenderStatus.IN_PROGRESS,
+)
 FINISHED = (
     RenderStatus.COMPLETED,
     RenderStatus.FAILED,
@@ -152,7 +158,8 @@ class Render(models.Model):
 
     @property
     def can_cancel(self) -> bool:
-        return self.status in IN_FLIGHT and not self.cancel_requested_at
+        """Until its bytes are being stored, a take can still be stopped (once)."""
+        return self.status in CANCELLABLE and not self.cancel_requested_at
 
 
 class RenderEvent(models.Model):

@@ -90,10 +90,6 @@ class VideoModel:
     size_from_frame_image: bool = False
     summary: str = ""
 
-    @property
-    def is_animatic(self) -> bool:
-        return self.key == ANIMATIC
-
     def durations_for(self, size: str) -> tuple[int, ...]:
         return self.durations_by_size.get(size, self.durations)
 
