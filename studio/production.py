@@ -88,13 +88,11 @@ def _take_request(shot, user, variations, batch_key, analysis) -> TakeRequest:
     )
     if problems:
         raise TakeRequestError(problems[0].message, problems[0].field)
-    return TakeRequest(
-        shot_id=shot.pk,
-        title=shot.title,
-        media_prefix=shot.storage_prefix(),
+    return _request(
+        shot,
+        user,
+        route,
         model_key=model.key,
-        provider=route.provider,
-        provider_model=route.model_id,
         prompt_text=analysis.text,
         structure=shot.prompt or {},
         size=shot.size,
@@ -103,7 +101,6 @@ def _take_request(shot, user, variations, batch_key, analysis) -> TakeRequest:
         reference_image_key=shot.reference_image,
         variations=variations,
         batch_key=batch_key,
-        user=user,
     )
 
 
@@ -128,13 +125,11 @@ def _remix_request(shot, user, remix_of, remix_prompt, batch_key) -> TakeRequest
     problems = catalog.validate(model.key, remix_of.size, remix_of.seconds, text, remix=True)
     if problems:
         raise TakeRequestError(problems[0].message, problems[0].field)
-    return TakeRequest(
-        shot_id=shot.pk,
-        title=shot.title,
-        media_prefix=shot.storage_prefix(),
+    return _request(
+        shot,
+        user,
+        route,
         model_key=model.key,
-        provider=route.provider,
-        provider_model=route.model_id,
         prompt_text=text,
         structure={"mode": "layers", "scene": text},
         size=remix_of.size,
@@ -142,5 +137,17 @@ def _remix_request(shot, user, remix_of, remix_prompt, batch_key) -> TakeRequest
         audio=model.audio.available,
         remix_of=remix_of,
         batch_key=batch_key,
+    )
+
+
+def _request(shot: Shot, user, route, **fields) -> TakeRequest:
+    """What every request of this shot hands down: the shot as plain values, the route."""
+    return TakeRequest(
+        shot_id=shot.pk,
+        title=shot.title,
+        media_prefix=shot.storage_prefix(),
+        provider=route.provider,
+        provider_model=route.model_id,
         user=user,
+        **fields,
     )

@@ -20,6 +20,7 @@ from generation.catalog.specs import (
     VideoModel,
     aspect_label,
     configured_providers,
+    matches_aspect,
     parse_size,
     size_label,
 )
@@ -28,5 +29,6 @@ from generation.catalog.validation import DEFAULT_MODEL, Problem, get, offered_m
 __all__ = [
     "ANIMATIC", "DEFAULT_MODEL", "MODELS", "OPENAI", "PROVIDER_LABELS", "RESOLUTION_FRAMES",
     "RUNWARE", "Audio", "Lifecycle", "Problem", "Route", "VideoModel", "aspect_label",
-    "configured_providers", "get", "offered_models", "parse_size", "size_label", "validate",
+    "configured_providers", "get", "matches_aspect", "offered_models", "parse_size",
+    "size_label", "validate",
 ]  # fmt: skip

@@ -171,6 +171,16 @@ def aspect_label(size: str) -> str:
     return "landscape" if width > height else "portrait" if height > width else "square"
 
 
+def matches_aspect(size: str, aspect: str, tolerance: float = 0.02) -> bool:
+    """Whether a size has this aspect ("9:16"), within 2 % (Sora's 1024×1792 is a 9:16)."""
+    w, _, h = aspect.partition(":")
+    if not (w.isdigit() and h.isdigit()) or not int(h):
+        return False
+    width, height = parse_size(size)
+    wanted = int(w) / int(h)
+    return abs(width / height - wanted) <= wanted * tolerance
+
+
 def size_label(size: str) -> str:
     if size in RESOLUTION_FRAMES:
         return size

@@ -9,6 +9,7 @@ from generation.prompts.compile import audio_text, camera_text, lighting_text, s
 from generation.prompts.structure import BrandKit, Lint, normalize
 
 RULES = [
+    rules.nothing_to_depict,
     rules.keyword_lists,
     rules.vague_lighting,
     rules.too_many_actions,

@@ -85,6 +85,29 @@ def _find_names(text: str, names: list[str]) -> list[str]:
 # --------------------------------------------------------------------------- rules
 
 
+def nothing_to_depict(c: Context) -> list[Lint]:
+    """A prompt of camera, lighting and style lines alone makes a take of nothing in
+    particular, and costs the same: there must be a scene, a subject or an action."""
+    prompt = c.prompt
+    actions = (
+        [s.get("action", "") for s in prompt["timeline"]] if prompt["mode"] == "timeline" else []
+    )
+    if any(
+        str(t).strip() for t in [prompt["scene"], prompt["subject"], *prompt["beats"], *actions]
+    ):
+        return []
+    field = "timeline" if prompt["mode"] == "timeline" else "scene"
+    return [
+        Lint(
+            field,
+            "error",
+            "nothing_to_depict",
+            "Describe what happens: a scene, a subject or an action. Camera, light and style "
+            "alone give the model nothing to show.",
+        )
+    ]
+
+
 def keyword_lists(c: Context) -> list[Lint]:
     return [
         Lint(

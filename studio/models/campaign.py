@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from generation import catalog
 from generation.models import IN_FLIGHT, Render, RenderStatus
 from generation.prompts import BrandKit
 from studio.models.team import Workspace
@@ -124,6 +125,26 @@ class Campaign(models.Model):
             sound=self.brand_sound.strip(),
             must_include=self.brand_must_include.strip(),
             banned_words=tuple(self.banned_words()),
+        )
+
+    def size_for(self, model_key: str) -> str | None:
+        """The size a new shot on this model should have: the first of the campaign's target
+        formats the model makes (None when it makes none of them)."""
+        model = catalog.get(model_key)
+        for aspect in self.target_formats or [] if model else []:
+            size = next((s for s in model.sizes if catalog.matches_aspect(s, aspect)), None)
+            if size:
+                return size
+        return None
+
+    def format_warning(self, size: str) -> str:
+        """Advice when a shot's size is none of the campaign's target formats."""
+        formats = list(self.target_formats or [])
+        if not formats or not size or any(catalog.matches_aspect(size, f) for f in formats):
+            return ""
+        return (
+            f"This shot is {catalog.aspect_label(size)}, but the campaign is made for "
+            f"{', '.join(formats)}: its takes will not fit those formats."
         )
 
     def banned_words(self) -> list[str]:

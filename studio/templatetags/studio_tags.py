@@ -16,6 +16,12 @@ def get(mapping, key):
 
 
 @register.filter
+def format_warning(campaign, size) -> str:
+    """`{{ campaign|format_warning:size }}`: advice when the size is none of its formats."""
+    return campaign.format_warning(str(size or "")) if campaign else ""
+
+
+@register.filter
 def money(value) -> str:
     """Dollars with cents, or with more digits when a cent would hide the price."""
     if value is None:

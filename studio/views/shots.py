@@ -34,6 +34,7 @@ def shot_create(request, campaign_id: int):
     shot = form.save(commit=False)
     shot.campaign = campaign
     shot.position = campaign.next_shot_position()
+    shot.size = campaign.size_for(shot.model_key) or shot.size
     shot.save()
     return _board_or_redirect(request, campaign)
 
