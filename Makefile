@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format bench setup clean
+.PHONY: run dev test lint format bench setup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,13 @@ setup: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_studio
 
+# The product's run: DEBUG off, static files and designed error pages served by the studio.
 run: setup
-	$(BIN)/python manage.py runstudio
+	DJANGO_DEBUG=false $(BIN)/python manage.py runstudio
+
+# For developers: the same, with Django's debug pages.
+dev: setup
+	DJANGO_DEBUG=true $(BIN)/python manage.py runstudio
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "studio.uploads.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files are served by the studio itself (whitenoise): the product's run has DEBUG off.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -155,6 +157,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STUDIO_STATIC_ROOT", str(VAR_DIR / "static")))
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise looks there first
 MEDIA_ROOT = Path(env("STUDIO_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 
@@ -191,8 +195,15 @@ else:
     }
 STORAGES = {
     "default": _media_storage,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Production serves hashed, compressed copies made by `collectstatic`; a local run serves
+    # static/ as it is (no collectstatic needed).
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
+WHITENOISE_USE_FINDERS = not PRODUCTION
 # Request bodies: form fields are capped in memory by Django; an upload (a reference image of
 # at most 20 MB) is refused from its Content-Length before anything is read, and again while it
 # streams in, by studio.uploads.LimitedUploadHandler.

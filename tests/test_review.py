@@ -292,17 +292,26 @@ def test_a_guest_sees_only_the_links_scope(scoped):
     assert client.get(reverse("take_page", args=[scoped["take"].pk])).status_code == 302
 
 
-def test_expired_and_revoked_links_are_not_found(scoped):
+def test_expired_and_revoked_links_are_gone_and_unknown_ones_not_found(scoped, settings):
+    """One designed page, whatever DEBUG says: 410 for an expired or revoked link, 404 for a
+    link that never existed; never Django's debug page with the studio's routes."""
+    settings.DEBUG = True
     client = Client()
     ShareLink.objects.filter(pk=scoped["link"].pk).update(
         expires_at=timezone.now() - timedelta(minutes=1)
     )
-    assert client.get(guest(scoped["token"])).status_code == 404
+    expired = client.get(guest(scoped["token"]))
+    assert expired.status_code == 410
+    assert "has expired or was revoked" in expired.content.decode()
     link, token = ShareLink.create(campaign=scoped["link"].campaign, days=1)
     assert client.get(guest(token)).status_code == 200
     link.revoke()
-    assert client.get(guest(token)).status_code == 404
-    assert client.get(guest("made-up-token")).status_code == 404
+    assert client.get(guest(token)).status_code == 410
+    assert client.get(guest(token, scoped["take"].pk)).status_code == 410
+    unknown = client.get(guest("made-up-token"))
+    assert unknown.status_code == 404
+    assert "has expired or was revoked" in unknown.content.decode()
+    assert "URLconf" not in unknown.content.decode()
 
 
 def test_a_password_protected_link(campaign, shot):

@@ -68,3 +68,57 @@ def test_run_sets_up_once_and_serves_with_a_live_cluster(tmp_path):
     assert proc.returncode == 0
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0  # the web server stopped too
+
+
+def _start_detached(env, port):
+    """As `make run &` or a service manager starts it: SIGINT arrives ignored."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "runstudio", "--addrport", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+
+
+def _wait_until_serving(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("the studio did not come up")
+
+
+def test_sigterm_and_sigint_stop_everything_within_five_seconds(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(DJANGO_SETTINGS_MODULE="studio.settings", STUDIO_VAR_DIR=str(tmp_path))
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
+        capture_output=True, timeout=120,
+    )  # fmt: skip
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        port = free_port()
+        proc = _start_detached(env, port)
+        try:
+            _wait_until_serving(port)
+            started = time.monotonic()
+            os.kill(proc.pid, signum)
+            proc.wait(timeout=10)
+            took = time.monotonic() - started
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+        assert proc.returncode == 0, signum
+        assert took < 5, f"{signum!r} took {took:.1f} s"
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", port)) != 0
+        leftover = subprocess.run(
+            ["pgrep", "-f", f"runserver 127.0.0.1:{port}"], capture_output=True, text=True
+        )
+        assert leftover.stdout == ""

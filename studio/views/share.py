@@ -3,6 +3,8 @@ name when allowed, and never decide. Tokens are stored hashed; tries are rate li
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -73,13 +75,35 @@ def share_revoke(request, campaign_id: int, link_id: int):
 # --------------------------------------------------------------------------- guests
 
 
+class LinkUnavailable(Exception):
+    """An unknown (404), expired or revoked (410) guest link."""
+
+    def __init__(self, status: int):
+        self.status = status
+
+
 def _link_for(token: str) -> ShareLink:
-    """The usable link, or 404: unknown, expired and revoked links look the same. Unknown
-    tokens are not counted (see studio/throttle.py)."""
+    """The usable link. Unknown tokens are not counted (see studio/throttle.py)."""
     link = ShareLink.find(token)
     if link is None:
-        raise Http404
+        raise LinkUnavailable(
+            410 if ShareLink.objects.filter(token_hash=ShareLink.hash(token)).exists() else 404
+        )
     return link
+
+
+def guest_page(view):
+    """Guests see one designed page for a link that does not work, whatever DEBUG says:
+    404 for an unknown link, 410 for an expired or revoked one."""
+
+    @wraps(view)
+    def wrapper(request, token: str, *args, **kwargs):
+        try:
+            return view(request, token, *args, **kwargs)
+        except LinkUnavailable as unavailable:
+            return render(request, "studio/guest/gone.html", status=unavailable.status)
+
+    return wrapper
 
 
 def _guest_take(request, token: str, render_id: int) -> tuple[ShareLink, Render]:
@@ -103,6 +127,7 @@ def _too_many() -> HttpResponse:
     return response
 
 
+@guest_page
 @require_http_methods(["GET", "POST"])
 def guest_entry(request, token: str):
     link = _link_for(token)
@@ -150,6 +175,7 @@ def guest_comments(take: Render) -> list:
     return thread(comments)
 
 
+@guest_page
 @require_http_methods(["GET", "POST"])
 def guest_take(request, token: str, render_id: int):
     link, take = _guest_take(request, token, render_id)
@@ -190,6 +216,7 @@ def guest_take(request, token: str, render_id: int):
     )
 
 
+@guest_page
 @require_GET
 def guest_media(request, token: str, render_id: int, variant: str):
     _link, take = _guest_take(request, token, render_id)

@@ -1,9 +1,11 @@
-"""Start the django-q2 cluster and the web server together; Ctrl-C stops both."""
+"""Start the django-q2 cluster and the web server together; Ctrl-C (SIGINT) or SIGTERM stops
+both within STOP_TIMEOUT seconds, whether run in a terminal or detached."""
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import os
 import signal
 import subprocess
 import sys
@@ -11,7 +13,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-STOP_TIMEOUT = 30
+STOP_TIMEOUT = 4.0  # then whatever still runs is killed, with its own children
 
 
 def _die_with_parent() -> None:
@@ -42,6 +44,9 @@ class Command(BaseCommand):
         def interrupt(*_):
             raise KeyboardInterrupt
 
+        # Both signals stop the studio, even where SIGINT arrives ignored (a detached run
+        # inherits SIG_IGN for it from the shell).
+        signal.signal(signal.SIGINT, interrupt)
         signal.signal(signal.SIGTERM, interrupt)
         try:
             while all(child.poll() is None for child in children):
@@ -51,17 +56,25 @@ class Command(BaseCommand):
         finally:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
-            for child in children:
-                if child.poll() is None:
-                    child.send_signal(signal.SIGINT)
-            deadline = time.monotonic() + STOP_TIMEOUT
-            for child in children:
-                try:
-                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    child.kill()
-                    child.wait()
+            _stop(children)
         self.stdout.write("Reelroom stopped.")
-        failed = [c for c in children if c.returncode not in (0, -signal.SIGINT)]
-        if failed:
+        clean = (0, -signal.SIGTERM, -signal.SIGINT, -signal.SIGKILL)
+        if any(c.returncode not in clean for c in children):
             raise SystemExit(1)
+
+
+def _stop(children: list[subprocess.Popen]) -> None:
+    """SIGTERM to each child (the children may ignore SIGINT when detached): the cluster lets
+    its workers finish, the web server exits. Past the deadline, a child's whole process group
+    is killed: a take a worker held is picked up again by the sweep."""
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
