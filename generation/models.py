@@ -142,6 +142,11 @@ class Render(models.Model):
         return self.status in IN_FLIGHT
 
     @property
+    def stored_size(self) -> str:
+        """The stored file's own "WxH" (a provider may deliver another size than asked)."""
+        return f"{self.width}x{self.height}" if self.width and self.height else ""
+
+    @property
     def model_spec(self):
         return catalog.get(self.model_key)
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -190,10 +191,20 @@ def decide(take: Render, reviewer, verdict: str, note: str = "") -> Decision:
     return decision
 
 
-def choose_hero(take: Render) -> None:
+def choose_hero(take: Render, user=None) -> None:
+    """Make the take its shot's hero (the one delivered); the choice is kept in its history and
+    shows in the activity feed."""
     if take.status != RenderStatus.COMPLETED:
         raise ValidationError("Only a finished take can be the hero take.")
-    Shot.objects.filter(pk=take.shot_id).update(hero_take=take, updated_at=timezone.now())
+    with transaction.atomic():
+        Shot.objects.filter(pk=take.shot_id).update(hero_take=take, updated_at=timezone.now())
+        RenderEvent.objects.create(
+            render=take,
+            from_status=take.status,
+            to_status=take.status,
+            kind="hero",
+            detail={"by": user.get_username() if user else ""},
+        )
 
 
 # --------------------------------------------------------------------------- queue & feed
@@ -232,7 +243,7 @@ def activity(campaign, limit: int = 60) -> list[Activity]:
     events = (
         RenderEvent.objects.filter(render__shot__campaign=campaign)
         .filter(to_status__in=["queued", "completed", "failed", "expired", "cancelled"])
-        .exclude(kind__in=["retry", "poll_retry", "store_retry", "reconcile_retry"])
+        .filter(kind__in=["transition", "created", "hero"])
         .select_related("render__shot")
         .order_by("-at")[:limit]
     )
@@ -249,6 +260,11 @@ def activity(campaign, limit: int = 60) -> list[Activity]:
     items = []
     for event in events:
         take = event.render
+        if event.kind == "hero":
+            who = event.detail.get("by") or "Someone"
+            text = f"{who} made take {take.take} the hero take of “{take.shot.title}”"
+            items.append(Activity(event.at, "hero", text, take))
+            continue
         what = {
             "queued": "was requested",
             "completed": "is ready",

@@ -41,3 +41,20 @@ document.addEventListener("submit", (event) => {
 document.addEventListener("focusin", (event) => {
   if (event.target.matches("input[data-select-on-focus]")) event.target.select();
 });
+
+// "Copy link": the clipboard where the browser allows it, else the text selected for Ctrl-C.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copy);
+  const status = document.querySelector(`[data-copied-for="${button.dataset.copy}"]`);
+  field.select();
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(field.value);
+    copied = true;
+  } catch (error) {
+    copied = document.execCommand && document.execCommand("copy");
+  }
+  if (status) status.textContent = copied ? "Copied." : "Selected: press Ctrl-C (⌘-C) to copy.";
+});

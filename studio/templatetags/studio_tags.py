@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from generation import catalog
 
 register = template.Library()
 
@@ -13,6 +18,25 @@ def get(mapping, key):
     if not mapping:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def size_label(size) -> str:
+    """ "1280×720 (16:9)", or a resolution name as it is."""
+    try:
+        return catalog.size_label(str(size))
+    except ValueError:
+        return str(size)
+
+
+@register.filter
+def ago(moment) -> str:
+    """ "just now", "5 minutes ago", "2 days ago" (never "0 minutes ago")."""
+    if not moment:
+        return ""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment).split(',')[0]} ago"
 
 
 @register.filter

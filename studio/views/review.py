@@ -130,7 +130,7 @@ def take_decide(request, render_id: int):
 def take_hero(request, render_id: int):
     take = get_take_for_user(request, render_id, "choose_hero")
     try:
-        review.choose_hero(take)
+        review.choose_hero(take, request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
