@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -33,10 +34,11 @@ def test_run_sets_up_once_and_serves_with_a_live_cluster(tmp_path):
         )
 
     assert run("migrate", "--noinput").returncode == 0
-    first = run("setup_studio")
-    again = run("setup_studio")
-    assert "password:" in first.stdout
-    assert "password:" not in again.stdout and "exists" in again.stdout
+    first = run("setup_studio", "--defer-login")
+    again = run("setup_studio", "--defer-login")
+    assert "the login shows once the studio is up" in first.stdout
+    assert "password " not in first.stdout and "exists" in again.stdout  # not shown yet
+    assert oct((tmp_path / "first-login.json").stat().st_mode & 0o777) == "0o600"
 
     port = free_port()
     proc = subprocess.Popen(
@@ -47,6 +49,17 @@ def test_run_sets_up_once_and_serves_with_a_live_cluster(tmp_path):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    lines: list[bytes] = []
+    boxed = threading.Event()
+
+    def read():
+        for line in proc.stdout:
+            lines.append(line)
+            if "┘".encode() in line:
+                boxed.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 60
         health = None
@@ -62,10 +75,20 @@ def test_run_sets_up_once_and_serves_with_a_live_cluster(tmp_path):
         assert health.json()["checks"]["queue"]["clusters"] >= 1
         login = httpx.get(f"http://127.0.0.1:{port}/", timeout=5, follow_redirects=True)
         assert login.status_code == 200 and "Log in to Reelroom" in login.text
+        assert boxed.wait(timeout=15), "the login box was not printed"
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait(timeout=30)
+        reader.join(timeout=5)
     assert proc.returncode == 0
+    out = b"".join(lines).decode()
+    box = out[out.index("┌") : out.index("┘") + 1]
+    assert f"http://127.0.0.1:{port}/" in box and "Log in as owner, password " in box
+    assert "manage.py changepassword owner" in box
+    password = box.split("password ", 1)[1].split()[0]
+    assert "Reelroom is ready" in box and len(password) >= 12
+    assert not (tmp_path / "first-login.json").exists()  # shown once, then forgotten
+    assert out.rindex("┘") > out.rindex("Reelroom is ready")
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0  # the web server stopped too
 

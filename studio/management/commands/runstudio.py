@@ -7,11 +7,14 @@ import contextlib
 import ctypes
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 
 from django.core.management.base import BaseCommand
+
+from studio.management import first_login
 
 STOP_TIMEOUT = 4.0  # then whatever still runs is killed, with its own children
 
@@ -39,7 +42,7 @@ class Command(BaseCommand):
             )
             for command, extra in (("qcluster", []), ("runserver", [addrport, "--noreload"]))
         ]
-        self.stdout.write(f"Reelroom is running on http://{addrport}/ — Ctrl-C stops it.")
+        shown = False
 
         def interrupt(*_):
             raise KeyboardInterrupt
@@ -50,6 +53,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, interrupt)
         try:
             while all(child.poll() is None for child in children):
+                if not shown and _answers(addrport):
+                    shown = True
+                    self.stdout.write(_welcome(addrport))
+                    self.stdout.flush()
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
@@ -61,6 +68,21 @@ class Command(BaseCommand):
         clean = (0, -signal.SIGTERM, -signal.SIGINT, -signal.SIGKILL)
         if any(c.returncode not in clean for c in children):
             raise SystemExit(1)
+
+
+def _answers(addrport: str) -> bool:
+    host, _, port = addrport.rpartition(":")
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex((host or "127.0.0.1", int(port))) == 0
+
+
+def _welcome(addrport: str) -> str:
+    """Last on the screen once the studio answers: where it is and how to log in."""
+    kept = first_login.take()
+    username = kept[0] if kept else os.environ.get("STUDIO_OWNER_USERNAME", "owner")
+    text = first_login.box(username, kept[1] if kept else None, f"http://{addrport}/")
+    return text + "Ctrl-C stops the studio (web server and workers).\n"
 
 
 def _stop(children: list[subprocess.Popen]) -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from generation import catalog
 from generation.prompts import SEED_TEMPLATES, template_prompt
+from studio.management import first_login
 from studio.models import Campaign, CampaignStatus, Membership, Role, Shot, Workspace
 
 DEMO_WORKSPACE = "Demo Studio"
@@ -24,9 +25,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default=os.environ.get("STUDIO_OWNER_USERNAME", "owner"))
+        parser.add_argument(
+            "--defer-login",
+            action="store_true",
+            help="Keep a new owner's login for runstudio to show once the studio is up.",
+        )
 
     @transaction.atomic
-    def handle(self, *args, username: str, **options):
+    def handle(self, *args, username: str, defer_login: bool = False, **options):
         workspace, _ = Workspace.objects.get_or_create(
             slug="demo", defaults={"name": DEMO_WORKSPACE}
         )
@@ -39,14 +45,11 @@ class Command(BaseCommand):
             )
             user.is_staff = user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])
-            self.stdout.write(
-                self.style.SUCCESS(
-                    "\n  Reelroom owner account created. Log in at http://127.0.0.1:8000/\n"
-                    f"    username: {username}\n    password: {password}\n"
-                    "  This is shown once; change it with "
-                    f"`.venv/bin/python manage.py changepassword {username}`.\n"
-                )
-            )
+            if defer_login:
+                first_login.keep(username, password)
+                self.stdout.write("Owner account created; the login shows once the studio is up.")
+            else:
+                self.stdout.write(self.style.SUCCESS(first_login.box(username, password)))
         else:
             self.stdout.write(f"Owner account '{username}' exists; log in with its password.")
         Membership.objects.get_or_create(
