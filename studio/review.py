@@ -50,6 +50,7 @@ class ShotState:
     label: str
     takes: int
     retakes: int
+    poster: Render | None = None  # the hero take, else the newest finished one with a poster
 
 
 LABELS = {
@@ -82,13 +83,18 @@ def shot_state(shot: Shot, takes: list[Render], take_verdicts: dict[int, str]) -
         status = "changes_requested"
     else:
         status = "draft"
-    return ShotState(status, LABELS[status], len(mine), max(0, len(mine) - 1))
+    with_poster = [t for t in completed if t.thumbnail_key]
+    hero = next((t for t in with_poster if t.pk == shot.hero_take_id), None)
+    poster = hero or max(with_poster, key=lambda t: t.take, default=None)
+    return ShotState(status, LABELS[status], len(mine), max(0, len(mine) - 1), poster)
 
 
 def campaign_states(campaign, shots: list[Shot]) -> dict[int, ShotState]:
     """Every shot's state in three queries, whatever the number of shots and takes."""
     takes = list(
-        Render.objects.filter(shot__campaign=campaign).only("pk", "shot_id", "take", "status")
+        Render.objects.filter(shot__campaign=campaign).only(
+            "pk", "shot_id", "take", "status", "thumbnail_key"
+        )
     )
     decisions = Decision.objects.filter(render__shot__campaign=campaign).only(
         "pk", "render_id", "reviewer_id", "verdict", "created_at"

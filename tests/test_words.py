@@ -45,3 +45,24 @@ def test_a_new_hero_take_shows_in_the_activity_feed(client, ed, shot):
     client.post(reverse("take_hero", args=[take.pk]))
     html = client.get(reverse("campaign_activity", args=[shot.campaign_id])).content.decode()
     assert f"ed made take 1 the hero take of “{shot.title}”" in html
+
+
+def test_posters_on_the_board_dashboard_review_queue_and_activity(client, rita, shot):
+    first = make_take(shot, take=1, thumbnail_key="t/1.jpg")
+    newest = make_take(shot, take=2, thumbnail_key="t/2.jpg")
+    make_take(shot, take=3)  # no poster yet
+    client.force_login(rita)
+    board = client.get(shot.campaign.get_absolute_url()).content.decode()
+    assert f'src="/takes/{newest.pk}/media/thumbnail/"' in board  # the newest, with a poster
+    shot.hero_take = first
+    shot.save()
+    board = client.get(shot.campaign.get_absolute_url()).content.decode()
+    assert f'src="/takes/{first.pk}/media/thumbnail/"' in board  # the hero wins
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert f'src="/takes/{newest.pk}/media/thumbnail/"' in dashboard
+    assert f'alt="Cover of {shot.campaign.name}"' in dashboard
+    queue = client.get(reverse("review_queue")).content.decode()
+    assert f'src="/takes/{first.pk}/media/thumbnail/"' in queue
+    client.post(reverse("comment_add", args=[first.pk]), {"body": "Nice"})
+    feed = client.get(reverse("campaign_activity", args=[shot.campaign_id])).content.decode()
+    assert f'src="/takes/{first.pk}/media/thumbnail/"' in feed

@@ -65,6 +65,13 @@ class CampaignQuerySet(models.QuerySet):
                 renders.filter(status=RenderStatus.COMPLETED, decisions__isnull=True)
             ),
             spend=Coalesce(spend, Value(Decimal("0")), output_field=DecimalField()),
+            # The cover: the newest finished take with a poster.
+            cover_id=Subquery(
+                renders.filter(status=RenderStatus.COMPLETED)
+                .exclude(thumbnail_key="")
+                .order_by("-completed_at", "-pk")
+                .values("pk")[:1]
+            ),
         )
 
 
