@@ -48,6 +48,14 @@ def chromium():
 
 
 CSP_WORDS = ("Content Security Policy", "Content-Security-Policy")
+# A test that provokes a refusal on purpose (a 4xx the page explains) names it here.
+EXPECTED_STATUSES = ("the server responded with a status of 4",)
+
+
+def _expected(problem: str) -> bool:
+    """Console lines Chromium writes for a deliberate 4xx answer (a form error, a 403 the
+    page explains): not errors of the page."""
+    return any(text in problem for text in EXPECTED_STATUSES)
 
 
 @pytest.fixture
@@ -66,14 +74,31 @@ def page(chromium, live_server, csp_violations):
     context.set_default_timeout(15_000)
     page = context.new_page()
 
+    problems = []
+
     def on_console(message):
         if any(word in message.text for word in CSP_WORDS):
             csp_violations.append(message.text)
+        elif message.type == "error":
+            problems.append(f"console error: {message.text}")
+
+    def on_response(response):
+        if response.status >= 500 or (response.status == 404 and "/static/" in response.url):
+            problems.append(f"{response.status} {response.url}")
 
     page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on(
+        "requestfailed",
+        lambda request: request.failure != "net::ERR_ABORTED"  # a navigation cancelled it
+        and problems.append(f"failed: {request.url} ({request.failure})"),
+    )
+    page.on("response", on_response)
+    page.console_problems = problems
     yield page
     context.close()
     assert csp_violations == [], "the page broke its Content-Security-Policy"
+    assert [p for p in problems if not _expected(p)] == [], "the page logged errors"
 
 
 @pytest.fixture
