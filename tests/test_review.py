@@ -66,7 +66,8 @@ def test_comments_with_replies_timecodes_resolve_and_mentions(
     assert response.status_code == 200
     comment = Comment.objects.get()
     assert (comment.timecode_ms, comment.author) == (2500, rita)
-    assert 'data-seek="2.500">00:02.5</a>' in response.content.decode()
+    button = 'data-seek="2.500" aria-label="Play from 00:02.5">00:02.5</button>'
+    assert button in response.content.decode()
     assert [m.to for m in mail.outbox] == [["ed@example.com"]]
     assert "rita mentioned you" in mail.outbox[0].subject
 

@@ -90,8 +90,10 @@ def page(chromium, live_server, csp_violations):
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.on(
         "requestfailed",
-        lambda request: request.failure != "net::ERR_ABORTED"  # a navigation cancelled it
-        and problems.append(f"failed: {request.url} ({request.failure})"),
+        lambda request: (
+            request.failure != "net::ERR_ABORTED"  # a navigation cancelled it
+            and problems.append(f"failed: {request.url} ({request.failure})")
+        ),
     )
     page.on("response", on_response)
     page.console_problems = problems

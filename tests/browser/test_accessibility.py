@@ -1,0 +1,48 @@
+"""axe-core (axe-playwright-python) on every main page: no serious or critical violation."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from studio.models import ShareLink
+from tests.test_review import make_take
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def serious(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_main_pages_have_no_serious_accessibility_violations(page, log_in, alice, campaign, shot):
+    take = make_take(shot)
+    make_take(shot, take=2)
+    _link, token = ShareLink.create(campaign=campaign, days=1)
+    found = {}
+    page.goto("/login/")
+    found["/login/"] = serious(page)
+    log_in("alice")
+    for path in (
+        "/",
+        "/c/new/",
+        f"/c/{campaign.pk}/edit/",
+        f"/c/{campaign.pk}/",
+        shot.get_absolute_url(),
+        f"/takes/{take.pk}/",
+        f"/compare/?a={take.pk}&b={take.pk + 1}",
+        "/review/",
+        f"/c/{campaign.pk}/activity/",
+        f"/c/{campaign.pk}/share/",
+        f"/w/{campaign.workspace.slug}/members/",
+        f"/s/{token}/",
+        f"/s/{token}/takes/{take.pk}/",
+    ):
+        page.goto(path)
+        found[path] = serious(page)
+    assert {path: v for path, v in found.items() if v} == {}
