@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class StudioConfig(AppConfig):
@@ -12,3 +12,4 @@ class StudioConfig(AppConfig):
 
         post_migrate.connect(lambda **kwargs: tasks.ensure_schedules(), sender=self, weak=False)
         post_delete.connect(signals.delete_unused_reference, sender="generation.Render")
+        post_save.connect(signals.follow_the_work, sender="generation.RenderEvent")

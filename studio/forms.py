@@ -18,6 +18,7 @@ class CampaignForm(forms.ModelForm):
             "name",
             "brief",
             "status",
+            "status_follows_work",
             "due_date",
             "budget",
             "target_formats",
@@ -27,6 +28,12 @@ class CampaignForm(forms.ModelForm):
             "brand_must_include",
             "brand_banned_words",
         ]
+        labels = {"status_follows_work": "Status follows the work"}
+        help_texts = {
+            "status_follows_work": "Planning → in production at the first take → in review "
+            "when every shot has a finished take → approved when every hero take is approved. "
+            "Untick to set the status by hand."
+        }
         widgets = {
             "brief": forms.Textarea(attrs={"rows": 4}),
             "brand_style": forms.Textarea(attrs={"rows": 2}),
@@ -52,6 +59,9 @@ class CampaignForm(forms.ModelForm):
         if not can_manage_budget:
             self.fields["budget"].disabled = True
             self.fields["budget"].help_text = "Only an owner can set the budget."
+            # The status follows the work; only an owner may override it.
+            self.fields["status"].disabled = True
+            self.fields["status_follows_work"].disabled = True
 
     def clean_budget(self):
         budget = self.cleaned_data.get("budget")

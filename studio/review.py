@@ -18,7 +18,16 @@ from django.utils import timezone
 from generation.models import IN_FLIGHT, Render, RenderEvent, RenderStatus
 from studio import notifications
 from studio.access import RANK
-from studio.models import Comment, Decision, Membership, Role, Shot, Verdict
+from studio.models import (
+    Campaign,
+    CampaignStatus,
+    Comment,
+    Decision,
+    Membership,
+    Role,
+    Shot,
+    Verdict,
+)
 
 MAX_COMMENT = 4000
 
@@ -87,6 +96,47 @@ def shot_state(shot: Shot, takes: list[Render], take_verdicts: dict[int, str]) -
     hero = next((t for t in with_poster if t.pk == shot.hero_take_id), None)
     poster = hero or max(with_poster, key=lambda t: t.take, default=None)
     return ShotState(status, LABELS[status], len(mine), max(0, len(mine) - 1), poster)
+
+
+FOLLOWED = (
+    CampaignStatus.PLANNING,
+    CampaignStatus.IN_PRODUCTION,
+    CampaignStatus.IN_REVIEW,
+    CampaignStatus.APPROVED,
+)
+
+
+def work_status(campaign) -> str:
+    """Where the work of a campaign stands: planning until the first take is requested, in
+    production while takes are made, in review once every shot has a finished take and none is
+    in flight, approved when every shot's hero take is approved."""
+    shots = list(campaign.shots.only("pk", "hero_take_id"))
+    takes = list(Render.objects.filter(shot__campaign=campaign).only("pk", "shot_id", "status"))
+    if not takes:
+        return CampaignStatus.PLANNING
+    approved = verdicts(Decision.objects.filter(render__shot__campaign=campaign))
+    if shots and all(approved.get(s.hero_take_id) == Verdict.APPROVED for s in shots):
+        return CampaignStatus.APPROVED
+    finished = {t.shot_id for t in takes if t.status == RenderStatus.COMPLETED}
+    in_flight = any(t.status in IN_FLIGHT for t in takes)
+    if shots and not in_flight and all(s.pk in finished for s in shots):
+        return CampaignStatus.IN_REVIEW
+    return CampaignStatus.IN_PRODUCTION
+
+
+def refresh_status(campaign_id: int) -> None:
+    """Let the campaign's status follow the work, unless an owner set it by hand or it is
+    delivered or archived. A conditional update: a concurrent manual change wins."""
+    campaign = Campaign.objects.filter(
+        pk=campaign_id, status_follows_work=True, status__in=FOLLOWED
+    ).first()
+    if campaign is None:
+        return
+    status = work_status(campaign)
+    if status != campaign.status:
+        Campaign.objects.filter(
+            pk=campaign_id, status_follows_work=True, status=campaign.status
+        ).update(status=status, updated_at=timezone.now())
 
 
 def campaign_states(campaign, shots: list[Shot]) -> dict[int, ShotState]:
@@ -194,6 +244,7 @@ def decide(take: Render, reviewer, verdict: str, note: str = "") -> Decision:
     )
     if take.created_by_id and take.created_by_id != reviewer.pk and take.created_by.email:
         notifications.enqueue("notify_decision", decision.pk)
+    refresh_status(take.shot.campaign_id)
     return decision
 
 
@@ -211,6 +262,7 @@ def choose_hero(take: Render, user=None) -> None:
             kind="hero",
             detail={"by": user.get_username() if user else ""},
         )
+    refresh_status(take.shot.campaign_id)
 
 
 # --------------------------------------------------------------------------- queue & feed

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from generation import storage
 from generation.models import Render
+from studio import review
 from studio.models import Shot
 
 
@@ -20,3 +21,15 @@ def delete_unused_reference(sender, instance, **kwargs) -> None:
     )
     if not in_use:
         transaction.on_commit(lambda: storage.delete_quietly([key]))
+
+
+def follow_the_work(sender, instance, created, **kwargs) -> None:
+    """A take was requested or reached an end: the campaign's status may follow."""
+    if created and instance.to_status in ("queued", "completed", "failed", "expired", "cancelled"):
+        campaign_id = (
+            Render.objects.filter(pk=instance.render_id)
+            .values_list("shot__campaign_id", flat=True)
+            .first()
+        )
+        if campaign_id:
+            transaction.on_commit(lambda: review.refresh_status(campaign_id))

@@ -21,6 +21,7 @@ class CampaignStatus(models.TextChoices):
     PLANNING = "planning", "Planning"
     IN_PRODUCTION = "in_production", "In production"
     IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
     DELIVERED = "delivered", "Delivered"
     ARCHIVED = "archived", "Archived"
 
@@ -98,6 +99,9 @@ class Campaign(models.Model):
     status = models.CharField(
         max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.PLANNING
     )
+    # The status follows the work (planning → in production → in review → approved) until an
+    # owner sets it by hand.
+    status_follows_work = models.BooleanField(default=True)
     target_formats = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

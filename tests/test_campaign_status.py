@@ -1,0 +1,66 @@
+"""A campaign's status follows the work (planning → in production → in review → approved),
+with a manual override for the owner (issue 11)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from studio import production
+from studio.models import Campaign, CampaignStatus
+from tests.conftest import make_shot
+from tests.pipeline import settle
+
+
+def status(campaign) -> str:
+    return Campaign.objects.get(pk=campaign.pk).status
+
+
+def test_the_status_follows_the_work(
+    client, alice, ed, rita, campaign, shot, django_capture_on_commit_callbacks
+):
+    assert status(campaign) == CampaignStatus.PLANNING
+    with django_capture_on_commit_callbacks(execute=True):
+        (take,) = production.request_takes(shot, ed)
+    assert status(campaign) == CampaignStatus.IN_PRODUCTION
+    (take,) = settle(django_capture_on_commit_callbacks, [take])
+    assert take.status == "completed"
+    assert status(campaign) == CampaignStatus.IN_REVIEW
+    client.force_login(rita)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("take_decide", args=[take.pk]), {"verdict": "approved"})
+    assert status(campaign) == CampaignStatus.IN_REVIEW  # approved, but no hero yet
+    client.force_login(ed)
+    client.post(reverse("take_hero", args=[take.pk]))
+    assert status(campaign) == CampaignStatus.APPROVED
+    # A new shot without takes: the work is no longer all approved.
+    other = make_shot(campaign, title="Logo", prompt={"scene": "The logo on black."})
+    with django_capture_on_commit_callbacks(execute=True):
+        production.request_takes(other, ed)
+    assert status(campaign) == CampaignStatus.IN_PRODUCTION
+    board = client.get(campaign.get_absolute_url()).content.decode()
+    assert "In production" in board
+
+
+def test_an_owner_can_set_the_status_by_hand_and_it_stays(
+    client, alice, ed, campaign, shot, django_capture_on_commit_callbacks
+):
+    client.force_login(alice)
+    client.post(
+        reverse("campaign_edit", args=[campaign.pk]),
+        {"name": campaign.name, "status": "delivered"},  # the box unticked: by hand
+    )
+    assert status(campaign) == CampaignStatus.DELIVERED
+    with django_capture_on_commit_callbacks(execute=True):
+        production.request_takes(shot, ed)
+    assert status(campaign) == CampaignStatus.DELIVERED
+
+
+def test_an_editor_cannot_override_the_status(client, ed, campaign):
+    client.force_login(ed)
+    client.post(
+        reverse("campaign_edit", args=[campaign.pk]),
+        {"name": "Renamed", "status": "delivered"},
+    )
+    campaign.refresh_from_db()
+    assert campaign.name == "Renamed"
+    assert campaign.status == CampaignStatus.PLANNING and campaign.status_follows_work
