@@ -168,7 +168,7 @@ def too_many_actions(c: Context) -> list[Lint]:
                         f"seg-{i}-action",
                         "warning",
                         "too_many_actions",
-                        f"Shot {i + 1} asks for more than {allowed} main action"
+                        f"Segment {i + 1} asks for more than {allowed} main action"
                         f"{'s' if allowed > 1 else ''} in {length:.1f}s. Models "
                         "follow one clear action per 4 seconds best.",
                     )

@@ -24,7 +24,7 @@ def timeline_problems(segments: list[dict], duration: int) -> list[Lint]:
     problems = []
     expected_start = 0
     for index, segment in enumerate(segments):
-        name = f"Shot {index + 1}"
+        name = f"Segment {index + 1}"
         start, end = _tenths(segment.get("start")), _tenths(segment.get("end"))
         if start is None or end is None:
             problems.append(

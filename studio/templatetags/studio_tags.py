@@ -21,6 +21,19 @@ def get(mapping, key):
 
 
 @register.filter
+def by_aspect(choices) -> list[tuple[str, list]]:
+    """Size choices grouped under their aspect ("16:9", "9:16", "1:1", …), in first-seen order."""
+    groups: dict[str, list] = {}
+    for value, label in choices:
+        try:
+            aspect = catalog.aspect_label(str(value))
+        except ValueError:
+            aspect = "other"
+        groups.setdefault(aspect, []).append((value, label))
+    return list(groups.items())
+
+
+@register.filter
 def size_label(size) -> str:
     """ "1280×720 (16:9)", or a resolution name as it is."""
     try:
