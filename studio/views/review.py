@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from generation import catalog
 from generation.models import Render
-from studio import review
+from studio import activity, review
 from studio.access import (
     allowed_actions,
     get_campaign_for_user,
@@ -177,6 +177,6 @@ def campaign_activity(request, campaign_id: int):
         "studio/activity.html",
         {
             "campaign": campaign,
-            "items": review.activity(campaign),
+            "items": activity.activity(campaign),
         },
     )
