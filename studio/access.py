@@ -11,7 +11,7 @@ from django.db.models import F
 from django.http import Http404, HttpRequest
 
 from generation.models import Render
-from studio.models import Campaign, Comment, Membership, Role, Shot, Workspace
+from studio.models import Campaign, Comment, Membership, Role, ShareLink, Shot, Workspace
 
 RANK = {Role.VIEWER: 1, Role.REVIEWER: 2, Role.EDITOR: 3, Role.OWNER: 4}
 
@@ -47,6 +47,12 @@ def require(role: str | None, action: str) -> None:
         raise Http404
     if not can(role, action):
         raise PermissionDenied(f"Your role may not {action.replace('_', ' ')}.")
+
+
+def require_staff(request: HttpRequest) -> None:
+    """The studio's operators (staff accounts) only; for anyone else the page does not exist."""
+    if not (request.user.is_active and request.user.is_staff):
+        raise Http404
 
 
 def memberships_for(user) -> list[Membership]:
@@ -138,3 +144,33 @@ def get_current_membership_for(request: HttpRequest, action: str) -> Membership:
     membership = current_membership(request)
     require(membership.role if membership else None, action)
     return membership
+
+
+# --------------------------------------------------------------------------- guests
+
+
+class LinkUnavailable(Exception):
+    """An unknown (404), expired or revoked (410) guest link."""
+
+    def __init__(self, status: int):
+        self.status = status
+
+
+def get_link_for_guest(token: str) -> ShareLink:
+    """The usable link. Unknown tokens are not counted (see studio/throttle.py)."""
+    link = ShareLink.find(token)
+    if link is None:
+        raise LinkUnavailable(
+            410 if ShareLink.objects.filter(token_hash=ShareLink.hash(token)).exists() else 404
+        )
+    return link
+
+
+def get_take_for_guest(request, token: str, render_id: int) -> tuple[ShareLink, Render]:
+    link = get_link_for_guest(token)
+    if not link.is_unlocked(request.session):
+        raise Http404
+    take = link.takes().select_related("shot__campaign").filter(pk=render_id).first()
+    if take is None:
+        raise Http404
+    return link, take

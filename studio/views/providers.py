@@ -10,24 +10,20 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from generation import connections
-
-
-def _staff(request):
-    if not (request.user.is_active and request.user.is_staff):
-        raise Http404
+from studio.access import require_staff
 
 
 @login_required
 @require_GET
 def provider_list(request):
-    _staff(request)
+    require_staff(request)
     return render(request, "studio/providers.html", {"providers": connections.overview()})
 
 
 @login_required
 @require_POST
 def provider_test(request, name: str):
-    _staff(request)
+    require_staff(request)
     if name not in connections.PROVIDER_NAMES:
         raise Http404
     ok, message = connections.test_connection(name)

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from generation import storage
 from generation.models import Render
 from studio import review, throttle
-from studio.access import allowed_actions, get_campaign_for_user
+from studio.access import (
+    LinkUnavailable,
+    allowed_actions,
+    get_campaign_for_user,
+    get_link_for_guest,
+    get_take_for_guest,
+)
 from studio.forms import ShareLinkForm
 from studio.models import Membership, Role, ShareLink
 from studio.review import parse_timecode, thread
@@ -75,23 +81,6 @@ def share_revoke(request, campaign_id: int, link_id: int):
 # --------------------------------------------------------------------------- guests
 
 
-class LinkUnavailable(Exception):
-    """An unknown (404), expired or revoked (410) guest link."""
-
-    def __init__(self, status: int):
-        self.status = status
-
-
-def _link_for(token: str) -> ShareLink:
-    """The usable link. Unknown tokens are not counted (see studio/throttle.py)."""
-    link = ShareLink.find(token)
-    if link is None:
-        raise LinkUnavailable(
-            410 if ShareLink.objects.filter(token_hash=ShareLink.hash(token)).exists() else 404
-        )
-    return link
-
-
 def guest_page(view):
     """Guests see one designed page for a link that does not work, whatever DEBUG says:
     404 for an unknown link, 410 for an expired or revoked one."""
@@ -104,16 +93,6 @@ def guest_page(view):
             return render(request, "studio/guest/gone.html", status=unavailable.status)
 
     return wrapper
-
-
-def _guest_take(request, token: str, render_id: int) -> tuple[ShareLink, Render]:
-    link = _link_for(token)
-    if not link.is_unlocked(request.session):
-        raise Http404
-    take = link.takes().select_related("shot__campaign").filter(pk=render_id).first()
-    if take is None:
-        raise Http404
-    return link, take
 
 
 def _too_many() -> HttpResponse:
@@ -130,7 +109,7 @@ def _too_many() -> HttpResponse:
 @guest_page
 @require_http_methods(["GET", "POST"])
 def guest_entry(request, token: str):
-    link = _link_for(token)
+    link = get_link_for_guest(token)
     if not link.is_unlocked(request.session):
         error = ""
         if request.method == "POST":
@@ -178,7 +157,7 @@ def guest_comments(take: Render) -> list:
 @guest_page
 @require_http_methods(["GET", "POST"])
 def guest_take(request, token: str, render_id: int):
-    link, take = _guest_take(request, token, render_id)
+    link, take = get_take_for_guest(request, token, render_id)
     error = ""
     name = request.session.get("guest_name", "")
     if request.method == "POST":
@@ -219,7 +198,7 @@ def guest_take(request, token: str, render_id: int):
 @guest_page
 @require_GET
 def guest_media(request, token: str, render_id: int, variant: str):
-    _link, take = _guest_take(request, token, render_id)
+    _link, take = get_take_for_guest(request, token, render_id)
     key = {"video": take.video_key, "thumbnail": take.thumbnail_key}.get(variant)
     if not key:
         raise Http404
