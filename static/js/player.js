@@ -64,8 +64,41 @@
     mirror(players[1], players[0]);
   }
 
+  // Compare: one "Play both", and two layouts: side by side, or take B wiped over take A.
+  function compareControls() {
+    const stage = document.querySelector("[data-compare]");
+    const controls = document.querySelector("[data-compare-controls]");
+    if (!stage || !controls) return;
+    const players = Array.from(stage.querySelectorAll("video[data-sync]"));
+    const playBoth = controls.querySelector("[data-play-both]");
+    const label = () => { playBoth.textContent = players.some((v) => !v.paused) ? "Pause both" : "Play both"; };
+    playBoth.addEventListener("click", () => {
+      if (players.some((v) => !v.paused)) {
+        players.forEach((v) => v.pause());
+      } else {
+        const start = players.length ? players[0].currentTime : 0;
+        players.forEach((v) => { v.currentTime = start; v.play(); });
+      }
+    });
+    players.forEach((v) => { v.addEventListener("play", label); v.addEventListener("pause", label); });
+    const wipe = stage.querySelector("[data-wipe]");
+    const second = stage.querySelector("[data-pane='2'] video");
+    const applyWipe = () => {
+      if (second) second.style.clipPath = stage.dataset.mode === "wipe" ? `inset(0 0 0 ${wipe.value}%)` : "";
+    };
+    controls.querySelectorAll("[data-compare-mode]").forEach((button) => {
+      button.addEventListener("click", () => {
+        stage.dataset.mode = button.dataset.compareMode;
+        controls.querySelectorAll("[data-compare-mode]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+        applyWipe();
+      });
+    });
+    if (wipe) wipe.addEventListener("input", applyWipe);
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("[data-review-player]").forEach(setup);
     syncCompare();
+    compareControls();
   });
 })();

@@ -145,7 +145,11 @@ def compare(request):
     if None in ids:
         raise Http404
     takes = [get_take_for_user(request, pk, "view") for pk in ids]
-    return render(request, "studio/compare.html", {"takes": takes})
+    shot = takes[0].shot
+    # The picker: the finished takes of the first take's shot, by their posters.
+    choices = shot.takes_newest_first().filter(status="completed")
+    context = {"takes": takes, "shot": shot, "campaign": shot.campaign, "choices": choices}
+    return render(request, "studio/compare.html", context)
 
 
 @login_required
