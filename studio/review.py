@@ -176,6 +176,18 @@ def parse_timecode(value: str | None) -> int | None:
     return int(match["minutes"]) * 60_000 + round(Decimal(match["ss"]) * 1000)
 
 
+def markers(comments: list[Comment]) -> list[dict]:
+    """The scrub bar's markers: each time-coded comment, who said what."""
+    return [
+        {
+            "time": c.timecode_ms / 1000,
+            "label": f"{getattr(c, 'display_name', None) or c.who}: {c.body[:80]}",
+        }
+        for c in comments
+        if c.timecode_ms is not None
+    ]
+
+
 def thread(comments: list[Comment]) -> list[Comment]:
     """Top-level comments, each with `.thread_replies` in order."""
     by_parent: dict[int | None, list[Comment]] = {}

@@ -37,6 +37,7 @@ def take_context(take: Render, perms: set[str]) -> dict:
         "model": model,
         "comments": thread(comments),
         "comment_count": len(comments),
+        "markers": review.markers(comments),
         "decisions": decisions,
         "verdict": review.verdicts(decisions).get(take.pk),
         "events": list(take.events.order_by("at", "pk")),

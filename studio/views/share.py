@@ -154,6 +154,10 @@ def guest_comments(take: Render) -> list:
     return thread(comments)
 
 
+def _flatten(threads: list) -> list:
+    return [c for top in threads for c in [top, *top.thread_replies]]
+
+
 @guest_page
 @require_http_methods(["GET", "POST"])
 def guest_take(request, token: str, render_id: int):
@@ -185,7 +189,8 @@ def guest_take(request, token: str, render_id: int):
             "token": token,
             "take": take,
             "shot": take.shot,
-            "comments": guest_comments(take),
+            "comments": (comments := guest_comments(take)),
+            "markers": review.markers(_flatten(comments)),
             "error": error,
             "guest_name": name,
             "body": request.POST.get("body", "") if error else "",
