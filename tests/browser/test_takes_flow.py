@@ -31,6 +31,8 @@ def studio_page(chromium, studio):
 
 def test_generate_two_animatic_takes_watch_them_render_and_play_both(studio_page):
     page = studio_page
+    campaign_row = page.locator("tr", has_text="Northwind Coffee — Cold Brew launch")
+    expect(campaign_row.locator(".badge")).to_have_text("Planning")  # nothing made yet
     page.click("text=Northwind Coffee — Cold Brew launch")
     page.click("text=Morning ritual")
     expect(page.locator("h1")).to_have_text("Morning ritual")
@@ -48,6 +50,10 @@ def test_generate_two_animatic_takes_watch_them_render_and_play_both(studio_page
         expect(card).to_have_attribute("data-status", "completed", timeout=120_000)
     expect(page.locator("#takes-poller[hx-trigger]")).to_have_count(0)  # polling stopped
     assert page.url.endswith("#takes")  # no reload: the cards were swapped in place
+    shot_url = page.url
+    page.goto("/")  # the campaign's status followed the work
+    expect(campaign_row.locator(".badge")).to_have_text("In production")
+    page.goto(shot_url)
 
     for i in range(2):
         video = cards.nth(i).locator("video")

@@ -76,7 +76,7 @@ def create_demo_campaign(workspace, user) -> Campaign:
         name="Northwind Coffee — Cold Brew launch",
         brief="Launch Northwind's new cold brew for spring: four vertical spots for social, "
         "warm and premium, ending on the cup and the logo.",
-        status=CampaignStatus.IN_PRODUCTION,
+        status=CampaignStatus.PLANNING,  # it follows the work from the first take
         budget=Decimal("250.00"),
         due_date=timezone.localdate() + timedelta(days=21),
         target_formats=["9:16", "16:9"],
