@@ -105,3 +105,36 @@ def thumbnail(
             return thumbnail(video, out, 0, width)
         raise MediaError(f"ffmpeg could not make a thumbnail: {result.stderr.strip()[:200]}")
     return Path(out)
+
+
+def spritesheet(
+    video: Path | str, out: Path | str, seconds: float, frames: int = 10, width: int = 160
+) -> Path:
+    """`frames` stills spread over the video, side by side in one JPEG (for hover scrubbing)."""
+    rate = frames / max(seconds, 0.1)
+    result = subprocess.run(
+        [
+            ffmpeg(),
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            *SAFE_INPUT,
+            "-i",
+            str(video),
+            "-vf",
+            f"fps={rate:.4f},scale={width}:-2,tile={frames}x1",
+            "-frames:v",
+            "1",
+            "-q:v",
+            "5",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=FFMPEG_TIMEOUT,
+    )
+    if result.returncode != 0 or not Path(out).exists() or Path(out).stat().st_size == 0:
+        raise MediaError(f"ffmpeg could not make a spritesheet: {result.stderr.strip()[:200]}")
+    return Path(out)

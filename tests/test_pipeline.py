@@ -59,6 +59,9 @@ def test_generated_animatic_takes_are_real_mp4s(
         assert take.sha256 == hashlib.sha256(local.read_bytes()).hexdigest()
         assert take.bytes == local.stat().st_size
         assert default_storage.exists(take.thumbnail_key)
+        # The animatic sends no spritesheet: one is made, for hover scrubbing.
+        assert take.spritesheet_key.endswith("-sprites.jpg")
+        assert default_storage.exists(take.spritesheet_key)
         assert (take.billed, take.cost_actual, take.has_audio) == (False, Decimal("0"), True)
         assert transitions(take) == [
             (S.QUEUED, S.SUBMITTING),

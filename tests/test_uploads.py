@@ -62,3 +62,13 @@ def test_a_real_mp4_still_probes_and_thumbnails(tmp_path, sample_mp4):
     poster = media.thumbnail(video, tmp_path / "poster.jpg")
     assert poster.stat().st_size > 0
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_a_spritesheet_is_a_strip_of_frames(tmp_path, sample_mp4):
+    from PIL import Image
+
+    video = tmp_path / "take.mp4"
+    video.write_bytes(sample_mp4)
+    strip = media.spritesheet(video, tmp_path / "sprites.jpg", seconds=4)
+    with Image.open(strip) as image:
+        assert image.size == (1600, 90)  # ten 160-px frames of a 16:9 video

@@ -73,7 +73,9 @@ def store(render_id: int) -> None:
         prefix = f"{render.media_prefix or f'shot-{render.shot_id}'}/take-{render.take}-{render.pk}"
         video_key = storage.put(f"{prefix}.mp4", spooled.path)
         thumb_key = storage.put(f"{prefix}.jpg", thumb) if thumb else ""
-        sprite_key = _store_extra(provider, render, "spritesheet", f"{prefix}-sprites.jpg")
+        sprite_key = _store_extra(
+            provider, render, "spritesheet", f"{prefix}-sprites.jpg"
+        ) or _made_spritesheet(spooled.path, info.duration_ms, f"{prefix}-sprites.jpg")
     except Exception as error:  # storage or network trouble: retried, never completed
         delay = min(MAX_STORE_DELAY, 5 * 2 ** min(render.attempts, 6))
         Render.objects.filter(pk=render.pk, status=S.STORING).update(
@@ -135,6 +137,18 @@ def _store_extra(provider, render: Render, variant: str, key: str) -> str:
     finally:
         if spooled:
             spooled.path.unlink(missing_ok=True)
+
+
+def _made_spritesheet(video_path, duration_ms: int, key: str) -> str:
+    """A strip of frames for hover scrubbing, made with ffmpeg when the provider sends none;
+    a take never fails for it."""
+    out = video_path.with_name(video_path.stem + "-sprites.jpg")
+    try:
+        return storage.put(key, media.spritesheet(video_path, out, duration_ms / 1000))
+    except media.MediaError:
+        return ""
+    finally:
+        out.unlink(missing_ok=True)
 
 
 def _thumbnail(render: Render, provider, video_path):
