@@ -11,6 +11,7 @@ import logging
 import mimetypes
 import re
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,24 @@ def temp_dir() -> Path:
     path = Path(settings.VAR_DIR) / "tmp"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+STALE_TEMP = 3600  # seconds without a write: the download's worker is gone
+
+
+def clean_stale_temp(now: float | None = None) -> int:
+    """Remove temporary files no worker has written for an hour (a download killed mid-way
+    leaves its `.part`); a live download writes continuously, so it is never old."""
+    limit = (now or time.time()) - STALE_TEMP
+    removed = 0
+    for path in temp_dir().iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue  # another worker cleaned it first
+    return removed
 
 
 def spool(chunks: Iterable[bytes]) -> Spooled:

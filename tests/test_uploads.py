@@ -72,3 +72,20 @@ def test_a_spritesheet_is_a_strip_of_frames(tmp_path, sample_mp4):
     strip = media.spritesheet(video, tmp_path / "sprites.jpg", seconds=4)
     with Image.open(strip) as image:
         assert image.size == (1600, 90)  # ten 160-px frames of a 16:9 video
+
+
+def test_the_sweep_removes_temporary_files_that_dead_workers_left(db):
+    import os
+    import time
+
+    from generation import jobs, storage
+
+    stale = storage.temp_dir() / "killed-download.part"
+    live = storage.temp_dir() / "live-download.part"
+    stale.write_bytes(b"half a video")
+    live.write_bytes(b"still arriving")
+    two_hours_ago = time.time() - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    jobs.reap()
+    assert not stale.exists() and live.exists()
+    live.unlink()

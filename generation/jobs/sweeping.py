@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from generation import storage
 from generation.jobs.polling import poll
 from generation.jobs.storing import store
 from generation.jobs.submitting import reconcile, submit
@@ -80,8 +81,11 @@ def _handle_in_thread(pk: int, status: str) -> None:
 
 def reap(now=None) -> None:
     """Reconcile takes stuck past a deadline. Nothing is dropped silently: every action is
-    recorded on the take."""
+    recorded on the take. Temporary files that dead workers left behind go too."""
     now = now or timezone.now()
+    removed = storage.clean_stale_temp(now.timestamp())
+    if removed:
+        logger.info("removed %s stale temporary file(s)", removed)
     for render in Render.objects.filter(status=S.SUBMITTING, updated_at__lt=now - SUBMIT_DEADLINE):
         advance(
             render,

@@ -81,7 +81,8 @@ def _welcome(addrport: str) -> str:
     """Last on the screen once the studio answers: where it is and how to log in."""
     kept = first_login.take()
     username = kept[0] if kept else os.environ.get("STUDIO_OWNER_USERNAME", "owner")
-    text = first_login.box(username, kept[1] if kept else None, f"http://{addrport}/")
+    url = os.environ.get("STUDIO_BASE_URL") or f"http://{addrport}/"  # the public address, if set
+    text = first_login.box(username, kept[1] if kept else None, url)
     return text + "Ctrl-C stops the studio (web server and workers).\n"
 
 
