@@ -25,7 +25,8 @@ def delete_unused_reference(sender, instance, **kwargs) -> None:
 
 def follow_the_work(sender, instance, created, **kwargs) -> None:
     """A take was requested or reached an end: the campaign's status may follow."""
-    if created and instance.to_status in ("queued", "completed", "failed", "expired", "cancelled"):
+    ends = ("queued", "completed", "failed", "expired", "cancelled")
+    if created and instance.kind in ("created", "transition") and instance.to_status in ends:
         campaign_id = (
             Render.objects.filter(pk=instance.render_id)
             .values_list("shot__campaign_id", flat=True)
