@@ -5,6 +5,7 @@ the budget's lock, so two requests cannot both spend the last dollars of a hard 
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from django.db import transaction
 
@@ -66,13 +67,9 @@ def request_takes(
         request = _take_request(shot, user, variations, batch_key, analysis)
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=shot.campaign_id)
-        return create_takes(_with_budget(request, campaign))
-
-
-def _with_budget(request: TakeRequest, campaign: Campaign) -> TakeRequest:
-    return TakeRequest(
-        **{**request.__dict__, "budget_account": campaign.pk, "budget_limit": campaign.budget}
-    )
+        return create_takes(
+            replace(request, budget_account=campaign.pk, budget_limit=campaign.budget)
+        )
 
 
 def _take_request(shot, user, variations, batch_key, analysis) -> TakeRequest:

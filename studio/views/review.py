@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from generation import catalog
 from generation.models import Render
 from studio import activity, review
 from studio.access import (
@@ -29,7 +28,7 @@ TAKE_PAGE = "studio/take.html"
 def take_context(take: Render, perms: set[str]) -> dict:
     comments = list(take.comments.select_related("author").order_by("created_at", "pk"))
     decisions = list(take.decisions.select_related("reviewer").order_by("-created_at", "-pk"))
-    model = catalog.get(take.model_key)
+    model = take.model_spec
     return {
         "take": take,
         "shot": take.shot,
