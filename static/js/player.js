@@ -7,6 +7,18 @@
     "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;",
   })[c]);
 
+  // A pause() that comes before playback has started rejects play()'s promise with an AbortError:
+  // that is the reviewer changing their mind (K twice, a double click on Plyr's play button), not
+  // an error. Our own calls go through play(); Plyr's controls are covered by the listener.
+  const interruptedPlay = (reason) => reason instanceof DOMException && reason.name === "AbortError"
+    && /play\(\)/.test(reason.message);
+  const play = (video) => Promise.resolve(video.play()).catch((reason) => {
+    if (!interruptedPlay(reason)) throw reason;
+  });
+  window.addEventListener("unhandledrejection", (event) => {
+    if (interruptedPlay(event.reason)) event.preventDefault();
+  });
+
   function markers() {
     const data = document.getElementById("player-markers");
     if (!data) return [];
@@ -121,10 +133,10 @@
       };
       const actions = {
         j: () => { video.pause(); video.currentTime = Math.max(0, video.currentTime - 1); },
-        k: () => { if (video.paused) video.play(); else video.pause(); },
-        " ": () => { if (video.paused) video.play(); else video.pause(); },
+        k: () => { if (video.paused) play(video); else video.pause(); },
+        " ": () => { if (video.paused) play(video); else video.pause(); },
         l: () => {
-          if (video.paused) { video.playbackRate = 1; video.play(); }
+          if (video.paused) { video.playbackRate = 1; play(video); }
           else { video.playbackRate = Math.min(2, video.playbackRate * 2); }
         },
         arrowleft: () => step(-1),
@@ -163,7 +175,7 @@
     if (players.length !== 2) return;
     let busy = false;
     const mirror = (source, target) => {
-      source.addEventListener("play", () => { if (!busy && target.paused) { busy = true; target.currentTime = source.currentTime; target.play().finally(() => { busy = false; }); } });
+      source.addEventListener("play", () => { if (!busy && target.paused) { busy = true; target.currentTime = source.currentTime; play(target).finally(() => { busy = false; }); } });
       source.addEventListener("pause", () => { if (!busy && !target.paused) { busy = true; target.pause(); busy = false; } });
       source.addEventListener("seeked", () => {
         if (!busy && Math.abs(target.currentTime - source.currentTime) > 0.05) { busy = true; target.currentTime = source.currentTime; setTimeout(() => { busy = false; }, 50); }
@@ -186,7 +198,7 @@
         players.forEach((v) => v.pause());
       } else {
         const start = players.length ? players[0].currentTime : 0;
-        players.forEach((v) => { v.currentTime = start; v.play(); });
+        players.forEach((v) => { v.currentTime = start; play(v); });
       }
     });
     players.forEach((v) => { v.addEventListener("play", label); v.addEventListener("pause", label); });
