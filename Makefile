@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 RUN_STAMP := $(VENV)/.run-installed-stamp
 
-.PHONY: run dev test lint format bench setup clean
+.PHONY: run dev test lint format bench load setup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# 100 simulated reviewers for 3 minutes against gunicorn on PostgreSQL (needs PostgreSQL and
+# Redis on 127.0.0.1); its section of docs/benchmarks.md is kept by `make bench`.
+load: $(STAMP)
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,4 +1,5 @@
-"""ffmpeg helpers (the binary comes inside the imageio-ffmpeg wheel): probe, thumbnail."""
+"""ffmpeg helpers (the binary comes inside the imageio-ffmpeg wheel): probe, thumbnail,
+spritesheet, the last frame, and joining clips into one cut."""
 
 from __future__ import annotations
 
@@ -74,36 +75,21 @@ def probe(path: Path | str) -> MediaInfo:
 def thumbnail(
     video: Path | str, out: Path | str, at_seconds: float = 0.5, width: int = 640
 ) -> Path:
-    """A JPEG still from the video, `width` pixels wide."""
-    result = subprocess.run(
-        [
-            ffmpeg(),
-            "-hide_banner",
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-y",
-            "-ss",
-            f"{at_seconds:.2f}",
-            *SAFE_INPUT,
-            "-i",
-            str(video),
-            "-frames:v",
-            "1",
-            "-vf",
-            f"scale={width}:-2",
-            "-q:v",
-            "4",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=FFMPEG_TIMEOUT,
-    )
-    if result.returncode != 0 or not Path(out).exists() or Path(out).stat().st_size == 0:
+    """A JPEG still from the video, `width` pixels wide (from the first frame when the video
+    is shorter than `at_seconds`)."""
+    try:
+        _run(
+            [
+                "-ss", f"{at_seconds:.2f}", *SAFE_INPUT, "-i", str(video),
+                "-frames:v", "1", "-vf", f"scale={width}:-2", "-q:v", "4", str(out),
+            ],
+            "make a thumbnail",
+        )  # fmt: skip
+        _written(out, "make a thumbnail")
+    except MediaError:
         if at_seconds > 0:
             return thumbnail(video, out, 0, width)
-        raise MediaError(f"ffmpeg could not make a thumbnail: {result.stderr.strip()[:200]}")
+        raise
     return Path(out)
 
 
@@ -112,29 +98,99 @@ def spritesheet(
 ) -> Path:
     """`frames` stills spread over the video, side by side in one JPEG (for hover scrubbing)."""
     rate = frames / max(seconds, 0.1)
-    result = subprocess.run(
+    _run(
         [
-            ffmpeg(),
-            "-hide_banner",
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-y",
-            *SAFE_INPUT,
-            "-i",
-            str(video),
-            "-vf",
-            f"fps={rate:.4f},scale={width}:-2,tile={frames}x1",
-            "-frames:v",
-            "1",
-            "-q:v",
-            "5",
-            str(out),
+            *SAFE_INPUT, "-i", str(video),
+            "-vf", f"fps={rate:.4f},scale={width}:-2,tile={frames}x1",
+            "-frames:v", "1", "-q:v", "5", str(out),
         ],
+        "make a spritesheet",
+    )  # fmt: skip
+    return _written(out, "make a spritesheet")
+
+
+def _run(args: list[str], what: str, timeout: int = FFMPEG_TIMEOUT) -> None:
+    result = subprocess.run(
+        [ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args],
         capture_output=True,
         text=True,
-        timeout=FFMPEG_TIMEOUT,
+        timeout=timeout,
     )
-    if result.returncode != 0 or not Path(out).exists() or Path(out).stat().st_size == 0:
-        raise MediaError(f"ffmpeg could not make a spritesheet: {result.stderr.strip()[:200]}")
+    if result.returncode != 0:
+        raise MediaError(f"ffmpeg could not {what}: {result.stderr.strip()[-300:]}")
+
+
+def _written(out: Path | str, what: str) -> Path:
+    """ffmpeg can exit 0 having written nothing (no frame at that time): that is a failure."""
+    if not Path(out).exists() or Path(out).stat().st_size == 0:
+        raise MediaError(f"ffmpeg could not {what}: it wrote no image")
+    return Path(out)
+
+
+def last_frame(video: Path | str, out: Path | str) -> Path:
+    """The video's last decoded frame as a PNG. ffmpeg decodes the final seconds and keeps
+    overwriting one image, so what stays is exactly the final frame (no guess from the
+    duration, which can point past it)."""
+    _run(
+        [
+            "-sseof", "-3", *SAFE_INPUT, "-i", str(video),
+            "-map", "0:v:0", "-fps_mode", "passthrough", "-update", "1", "-f", "image2",
+            str(out),
+        ],
+        "read the last frame",
+    )  # fmt: skip
+    return _written(out, "read the last frame")
+
+
+def first_frame(video: Path | str, out: Path | str) -> Path:
+    """The video's first frame as a PNG, at the video's own size."""
+    _run([*SAFE_INPUT, "-i", str(video), "-map", "0:v:0", "-frames:v", "1", str(out)],
+         "read the first frame")  # fmt: skip
+    return _written(out, "read the first frame")
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One piece of a cut: a file and how long it plays (its own duration), and whether it
+    has sound (silence is laid under a clip without)."""
+
+    path: Path
+    seconds: float
+    has_audio: bool
+
+
+def concat(clips: list[Clip], out: Path | str, width: int, height: int, fps: int = 24) -> Path:
+    """Join clips into one H.264/AAC MP4 at one size (fitted inside, padded black), one frame
+    rate, yuv420p, 48 kHz stereo sound throughout. The result lasts the sum of the clips."""
+    if not clips:
+        raise MediaError("nothing to join")
+    inputs: list[str] = []
+    chains: list[str] = []
+    pairs = ""
+    for i, clip in enumerate(clips):
+        inputs += [*SAFE_INPUT, "-i", str(clip.path)]
+        d = f"{clip.seconds:.3f}"
+        chains.append(
+            f"[{i}:v:0]scale={width}:{height}:force_original_aspect_ratio=decrease,"
+            f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fps},format=yuv420p,"
+            f"trim=duration={d},setpts=PTS-STARTPTS[v{i}]"
+        )
+        sound = (
+            f"[{i}:a:0]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,apad,"
+            if clip.has_audio
+            else "aevalsrc=0|0:s=48000:c=stereo,aformat=sample_fmts=fltp,"
+        )
+        chains.append(f"{sound}atrim=duration={d},asetpts=PTS-STARTPTS[a{i}]")
+        pairs += f"[v{i}][a{i}]"
+    chains.append(f"{pairs}concat=n={len(clips)}:v=1:a=1[v][a]")
+    _run(
+        [
+            *inputs, "-filter_complex", ";".join(chains), "-map", "[v]", "-map", "[a]",
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p",
+            "-r", str(fps), "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",
+            "-movflags", "+faststart", str(out),
+        ],
+        "join the takes",
+        timeout=FFMPEG_TIMEOUT * max(1, len(clips)),
+    )  # fmt: skip
     return Path(out)

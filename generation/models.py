@@ -70,6 +70,7 @@ class Render(models.Model):
     prompt_json = models.JSONField(default=dict, blank=True)  # the structured prompt, frozen
     audio = models.BooleanField(default=True)
     reference_image_key = models.CharField(max_length=500, blank=True)
+    last_frame_key = models.CharField(max_length=500, blank=True)
     remix_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="remixes"
     )

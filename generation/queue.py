@@ -11,6 +11,8 @@ from django.core.cache import cache
 from django_q.tasks import async_task
 
 CHAIN_KEY = "reelroom:sweep-chain"
+PENDING_KEY = "reelroom:sweep-pending"
+PENDING_SECONDS = 60  # a pending sweep lost with a killed worker stops blocking after this
 
 
 def enqueue(name: str, pk: int) -> None:
@@ -21,8 +23,12 @@ def enqueue(name: str, pk: int) -> None:
 
 
 def enqueue_sweep() -> None:
+    """Queue a sweep unless one is already waiting in the queue: many kicks at once (300 take
+    requests, every worker of a starting cluster) make one task."""
     if settings.Q_CLUSTER.get("sync"):
         return  # inline tasks would chain forever; tests drive sweeps themselves
+    if not cache.add(PENDING_KEY, True, timeout=PENDING_SECONDS):
+        return
     async_task("generation.tasks.sweep_loop", task_name=f"sweep-{time.time_ns()}", group="sweep")
 
 

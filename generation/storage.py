@@ -12,7 +12,7 @@ import mimetypes
 import re
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +91,28 @@ def put(key: str, path: Path) -> str:
     return saved
 
 
+def read(key: str, block: int = 1024 * 1024) -> Iterator[bytes]:
+    """The stored object's bytes in blocks (constant memory, any size). From the bucket, the
+    object's body is read as it arrives (django-storages' file would first copy it whole to a
+    temporary file)."""
+    if is_remote():
+        # The storage's own key for the name (with its `location` prefix, if one is set).
+        name = default_storage._normalize_name(key)  # noqa: SLF001 - no public equivalent
+        body = default_storage.bucket.Object(name).get()["Body"]
+        try:
+            yield from body.iter_chunks(block)
+        finally:
+            body.close()
+        return
+    handle = default_storage.open(key, "rb")
+    yield from _chunks(handle, default_storage.size(key), block)
+
+
+def fetch(key: str) -> Spooled:
+    """A temporary local copy of a stored object (ffmpeg reads files); delete it after."""
+    return spool(read(key))
+
+
 def delete_quietly(keys: Iterable[str]) -> None:
     for key in keys:
         if not key:
@@ -105,20 +127,30 @@ def is_remote() -> bool:
     return bool(settings.STUDIO_S3_BUCKET)
 
 
-def presigned_url(key: str) -> str:
-    """A short-lived (at most 15 minutes) URL of a private object in the bucket."""
+def presigned_url(key: str, download_as: str = "") -> str:
+    """A short-lived (at most 15 minutes) URL of a private object in the bucket; with
+    `download_as`, the browser saves it under that name."""
+    if download_as:
+        return default_storage.url(
+            key, parameters={"ResponseContentDisposition": _attachment(download_as)}
+        )
     return default_storage.url(key)
+
+
+def _attachment(name: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "download"
+    return f'attachment; filename="{safe}"'
 
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$", re.ASCII)
 
 
-def serve(request, key: str, cache_seconds: int = 3600):
+def serve(request, key: str, cache_seconds: int = 3600, download_as: str = ""):
     """A stored file to the browser, the one way every view serves media: a fresh presigned
     URL when it lives in the bucket, else the local file streamed with Range support so a
-    player can seek. 404 when it is gone."""
+    player can seek. 404 when it is gone. With `download_as`, saved under that name."""
     if is_remote():
-        response = HttpResponseRedirect(presigned_url(key))
+        response = HttpResponseRedirect(presigned_url(key, download_as))
         response["Cache-Control"] = "private, no-store"
         return response
     try:
@@ -137,6 +169,8 @@ def serve(request, key: str, cache_seconds: int = 3600):
     )
     response["Content-Length"] = str(end - start + 1)
     response["Accept-Ranges"] = "bytes"
+    if download_as:
+        response["Content-Disposition"] = _attachment(download_as)
     response["Cache-Control"] = f"private, max-age={cache_seconds}"
     response["X-Content-Type-Options"] = "nosniff"
     if status == 206:

@@ -11,13 +11,14 @@ from django_q.models import Schedule
 
 from generation import jobs
 from generation.providers import animatic
-from generation.queue import CHAIN_KEY, enqueue_sweep
+from generation.queue import CHAIN_KEY, PENDING_KEY, enqueue_sweep, kick_sweep
 
 # The sweep runs as a chain of short links: each link sweeps every SWEEP_PAUSE seconds for
 # SWEEP_SECONDS, then enqueues the next link. Short links let a stopping cluster finish within
 # seconds; the once-a-minute schedule restarts the chain if a worker died with it.
 SWEEP_SECONDS = 8.0
-SWEEP_PAUSE = 2.0
+CHAIN_TTL = 12  # seconds a leading link's mark lives without being renewed
+SWEEP_PAUSE = 1.0  # only when nothing was due: while takes are due, the sweep runs again at once
 
 
 def submit(render_id: int) -> None:
@@ -50,20 +51,33 @@ def sweep() -> int:
 
 def sweep_loop(seconds: float = SWEEP_SECONDS) -> None:
     """One link of the sweep chain (django-q2's scheduler fires at best every 30 s, so the chain
-    keeps completion-to-preview latency at a few seconds)."""
-    if not cache.add(CHAIN_KEY, True, timeout=int(seconds * 3)):
-        jobs.sweep_once()  # a chain is alive: one pass, no second chain
-        return
+    keeps completion-to-preview latency at a few seconds). One link leads the chain and queues
+    the next; a link that finds a chain alive sweeps beside it and takes the lead if that chain
+    dies (its key lapses after CHAIN_TTL), so a killed cluster's chain is replaced in seconds."""
+    cache.delete(PENDING_KEY)  # this was the pending sweep; a new kick may queue another
+    deadline = time.monotonic() + seconds
+    leading = cache.add(CHAIN_KEY, True, timeout=CHAIN_TTL)
     try:
-        deadline = time.monotonic() + seconds
         while True:
-            jobs.sweep_once()
-            if time.monotonic() + SWEEP_PAUSE >= deadline:
+            handled = jobs.sweep_once()
+            if leading:
+                cache.set(CHAIN_KEY, True, timeout=CHAIN_TTL)  # alive, even after a long pass
+            else:
+                leading = cache.add(CHAIN_KEY, True, timeout=CHAIN_TTL)
+            pause = 0 if handled else SWEEP_PAUSE
+            if time.monotonic() + pause >= deadline:
                 break
-            time.sleep(SWEEP_PAUSE)
+            time.sleep(pause)
     finally:
-        cache.delete(CHAIN_KEY)
-        enqueue_sweep()
+        if leading:
+            cache.delete(CHAIN_KEY)
+            enqueue_sweep()
+
+
+def cluster_started(sender=None, proc_name: str = "", **kwargs) -> None:
+    """A worker of a starting cluster is ready: sweep now rather than at the next minute of the
+    schedule (takes left in flight by a stopped cluster move at once). Kicks coalesce."""
+    kick_sweep()
 
 
 def ensure_schedules(**kwargs) -> None:

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.http import Http404, HttpRequest
 
 from generation.models import Render
-from studio.models import Campaign, Comment, Membership, Role, ShareLink, Shot, Workspace
+from studio.models import Asset, Campaign, Comment, Membership, Role, ShareLink, Shot, Workspace
 
 RANK = {Role.VIEWER: 1, Role.REVIEWER: 2, Role.EDITOR: 3, Role.OWNER: 4}
 
@@ -24,6 +24,8 @@ ACTIONS: dict[str, Role] = {
     "edit_shot": Role.EDITOR,
     "generate": Role.EDITOR,
     "choose_hero": Role.EDITOR,
+    "view_spend": Role.EDITOR,
+    "manage_assets": Role.EDITOR,
     "archive_campaign": Role.OWNER,
     "manage_budget": Role.OWNER,
     "manage_members": Role.OWNER,
@@ -137,6 +139,16 @@ def get_comment_for_user(request: HttpRequest, comment_id: int, action: str) -> 
     )
     require(comment.my_role if comment else None, action)
     return comment
+
+
+def get_asset_for_user(request: HttpRequest, asset_id: int, action: str = "view") -> Asset:
+    asset = (
+        Asset.objects.filter(pk=asset_id, workspace__memberships__user=request.user)
+        .annotate(my_role=F("workspace__memberships__role"))
+        .first()
+    )
+    require(asset.my_role if asset else None, action)
+    return asset
 
 
 def get_current_membership_for(request: HttpRequest, action: str) -> Membership:

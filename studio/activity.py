@@ -1,13 +1,40 @@
-"""A campaign's activity feed: takes requested, ready, failed; comments; decisions; hero
-changes. Newest first, in three queries."""
+"""A campaign's activity feed: takes requested, ready, failed, and the trouble on the way (a
+provider refusing, an answer lost, storage failing, a worker gone) with what was done about it;
+comments; decisions; hero changes. Newest first, in three queries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
+
 from generation.models import Render, RenderEvent
 from studio.models import Comment, Decision, Verdict
+
+
+def _in(detail: dict) -> str:
+    seconds = detail.get("retry_in_seconds")
+    return f"; trying again in {seconds} s" if seconds is not None else ""
+
+
+# What went wrong on the way, and what the studio did about it (RenderEvent kinds).
+TROUBLE = {
+    "retry": lambda d: f"the provider refused it ({d.get('code', 'error')}){_in(d)}",
+    "poll_retry": lambda d: f"a status check failed ({d.get('code', 'error')}){_in(d)}",
+    "reconcile_retry": lambda d: (
+        f"checking with the provider failed ({d.get('code', 'error')})" + _in(d)
+    ),
+    "store_retry": lambda d: f"storing failed ({d.get('error', 'error')}){_in(d)}",
+    "reaped": lambda d: d.get("reason", "picked up again after a worker stopped"),
+}
+
+
+def RECONCILING(detail: dict) -> str:  # noqa: N802 - read as the TROUBLE entries are
+    return (
+        f"the provider's answer was lost ({detail.get('reason', 'unknown')}); "
+        "checking with the provider before sending anything again"
+    )
 
 
 @dataclass
@@ -22,8 +49,14 @@ def activity(campaign, limit: int = 60) -> list[Activity]:
     """What happened in a campaign, newest first, in three queries."""
     events = (
         RenderEvent.objects.filter(render__shot__campaign=campaign)
-        .filter(to_status__in=["queued", "completed", "failed", "expired", "cancelled"])
-        .filter(kind__in=["transition", "created", "hero"])
+        .filter(
+            Q(
+                to_status__in=["queued", "completed", "failed", "expired", "cancelled"],
+                kind__in=["transition", "created", "hero"],
+            )
+            | Q(kind__in=list(TROUBLE))
+            | Q(kind="transition", to_status="reconciling")
+        )  # fmt: skip
         .select_related("render__shot")
         .order_by("-at")[:limit]
     )
@@ -40,6 +73,14 @@ def activity(campaign, limit: int = 60) -> list[Activity]:
     items = []
     for event in events:
         take = event.render
+        if event.kind in TROUBLE or event.to_status == "reconciling":
+            text = TROUBLE.get(event.kind, RECONCILING)(event.detail)
+            items.append(
+                Activity(
+                    event.at, "trouble", f"Take {take.take} of “{take.shot.title}”: {text}", take
+                )
+            )
+            continue
         if event.kind == "hero":
             who = event.detail.get("by") or "Someone"
             text = f"{who} made take {take.take} the hero take of “{take.shot.title}”"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from studio.access import current_membership
+from studio.access import can, current_membership
 
 
 def workspace(request):
@@ -11,4 +11,5 @@ def workspace(request):
         "current_membership": membership,
         "current_workspace": membership.workspace if membership else None,
         "my_memberships": request._memberships,
+        "can_view_spend": bool(membership) and can(membership.role, "view_spend"),
     }

@@ -9,7 +9,10 @@ from studio.models import TARGET_FORMATS, Campaign, CampaignStatus, Membership, 
 
 class CampaignForm(forms.ModelForm):
     target_formats = forms.MultipleChoiceField(
-        choices=TARGET_FORMATS, required=False, widget=forms.CheckboxSelectMultiple
+        choices=TARGET_FORMATS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Name them (Reels, YouTube…) and add more on the Deliverables page.",
     )
 
     class Meta:
@@ -21,7 +24,6 @@ class CampaignForm(forms.ModelForm):
             "status_follows_work",
             "due_date",
             "budget",
-            "target_formats",
             "brand_style",
             "brand_palette",
             "brand_sound",
@@ -43,6 +45,8 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, can_manage_budget: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["target_formats"].initial = self.instance.target_formats
         # Archiving and un-archiving are the owner's verbs, behind their own button: the form
         # offers the working statuses, and cannot change an archived campaign's status at all.
         self.fields["status"].choices = [
@@ -138,6 +142,11 @@ class ShareLinkForm(forms.Form):
         help_text="Optional. Share it separately from the link.",
     )
     allow_comments = forms.BooleanField(required=False, initial=True, label="Guests may comment")
+    allow_download = forms.BooleanField(
+        required=False,
+        label="Guests may download the delivery package",
+        help_text="The approved takes and their manifest (links to the whole campaign only).",
+    )
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)

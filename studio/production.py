@@ -14,7 +14,10 @@ from generation.jobs import TakeRequest, TakeRequestError, create_takes
 from generation.models import Render, RenderStatus
 from studio.models import Campaign, Shot
 
-__all__ = ["TakeRequestError", "analyse", "request_takes", "save_shot"]
+__all__ = [
+    "TakeRequestError", "analyse", "model_changes", "request_format_take", "request_takes",
+    "save_shot",
+]  # fmt: skip
 
 
 def analyse(shot: Shot, values: dict | None = None, variations: int = 1) -> prompts.Analysis:
@@ -41,12 +44,71 @@ def analyse(shot: Shot, values: dict | None = None, variations: int = 1) -> prom
 
 
 def save_shot(shot: Shot, user, values: dict, analysis: prompts.Analysis):
-    """Save what the editor holds (already checked) and keep a version of it."""
+    """Save what the editor holds (already checked) and keep a version of it. Frame images
+    follow a new model or size: fitted again where the model needs the exact size, the last
+    frame dropped where the model takes none."""
+    moved = (values["model_key"], values["size"]) != (shot.model_key, shot.size)
     with transaction.atomic():
         for name in ("title", "prompt", "model_key", "size", "seconds"):
             setattr(shot, name, values[name])
         shot.save()
-        return shot.record_version(user, analysis.text)
+        version = shot.record_version(user, analysis.text)
+    if moved:
+        _frames_follow(shot)
+    return version
+
+
+def _frames_follow(shot: Shot) -> None:
+    model = catalog.get(shot.model_key)
+    if model is None:
+        return
+    size = catalog.parse_size(shot.size)
+    if shot.last_frame_image and "last" not in model.frames:
+        shot.clear_last_frame()
+    elif shot.last_frame_image and shot.last_frame_dimensions != size:
+        shot.refit_last_frame()
+    if (
+        shot.reference_original
+        and model.image_must_match_size
+        and shot.reference_dimensions != size
+    ):
+        shot.fit_reference("crop", size)
+
+
+def model_changes(shot: Shot, model_key: str, size: str, seconds: int) -> list[str]:
+    """What moving the shot to another model (or size) will change, said before it is saved."""
+    model, old = catalog.get(model_key), catalog.get(shot.model_key)
+    if model is None or (model_key, size, seconds) == (shot.model_key, shot.size, shot.seconds):
+        return []
+    changes = []
+    if size != shot.size:
+        reason = "" if shot.size in model.sizes else f": {model.label} does not make it"
+        before, after = catalog.size_label(shot.size), catalog.size_label(size)
+        changes.append(f"Size {before} → {after}{reason}.")
+    if seconds != shot.seconds:
+        changes.append(
+            f"Length {shot.seconds} s → {seconds} s"
+            + (f": {model.label} does not make {shot.seconds} s clips at this size."
+               if shot.seconds not in model.durations_for(size) else "")
+        )  # fmt: skip
+    frame = catalog.parse_size(size)
+    if shot.reference_image and model.image_must_match_size and shot.reference_dimensions != frame:
+        changes.append(
+            f"The first-frame image will be fitted to {frame[0]}×{frame[1]} (centre crop): "
+            f"{model.label} needs it at the video's exact size."
+        )
+    if shot.last_frame_image and "last" not in model.frames:
+        changes.append(f"The last-frame image will be removed: {model.label} takes none.")
+    route = model.preferred_route()
+    text = shot.compiled_prompt()
+    if route and len(text) > route.prompt_max:
+        changes.append(
+            f"The prompt is {len(text)} characters; {model.label} takes at most "
+            f"{route.prompt_max}. Shorten it before generating."
+        )
+    if old and old.audio.available and not model.audio.available:
+        changes.append(f"{model.label} is silent: the audio layer is left out of its prompt.")
+    return changes
 
 
 def request_takes(
@@ -72,7 +134,28 @@ def request_takes(
         )
 
 
-def _take_request(shot, user, variations, batch_key, analysis) -> TakeRequest:
+def request_format_take(
+    shot: Shot, user, size: str, seconds: int, batch_key: uuid.UUID, campaign: Campaign
+) -> list[Render]:
+    """One take of the shot at another size (a format's), its frame images fitted to that
+    size. The caller holds the campaign's lock (`campaign` is the locked row)."""
+    frames = shot.frames_for(size)
+    values = {"prompt": shot.prompt, "model_key": shot.model_key, "size": size, "seconds": seconds}
+    request = _take_request(
+        shot, user, 1, batch_key, analyse(shot, values), size=size, seconds=seconds, frames=frames
+    )
+    return create_takes(replace(request, budget_account=campaign.pk, budget_limit=campaign.budget))
+
+
+def _take_request(
+    shot, user, variations, batch_key, analysis, size=None, seconds=None, frames=None
+) -> TakeRequest:
+    size, seconds = size or shot.size, seconds or shot.seconds
+    first, first_size, last = frames or (
+        shot.reference_image,
+        shot.reference_dimensions,
+        shot.last_frame_image,
+    )
     model = catalog.get(shot.model_key)
     route = model.preferred_route() if model else None
     if model is None:
@@ -81,7 +164,7 @@ def _take_request(shot, user, variations, batch_key, analysis) -> TakeRequest:
     if analysis.errors:
         raise TakeRequestError(analysis.errors[0].message, analysis.errors[0].field)
     problems = catalog.validate(
-        model.key, shot.size, shot.seconds, analysis.text, image_size=shot.reference_dimensions
+        model.key, size, seconds, analysis.text, image_size=first_size, last_frame=bool(last)
     )
     if problems:
         raise TakeRequestError(problems[0].message, problems[0].field)
@@ -92,10 +175,11 @@ def _take_request(shot, user, variations, batch_key, analysis) -> TakeRequest:
         model_key=model.key,
         prompt_text=analysis.text,
         structure=shot.prompt or {},
-        size=shot.size,
-        seconds=shot.seconds,
+        size=size,
+        seconds=seconds,
         audio=model.audio.available and (shot.prompt or {}).get("audio", {}).get("generate", True),
-        reference_image_key=shot.reference_image,
+        reference_image_key=first,
+        last_frame_key=last,
         variations=variations,
         batch_key=batch_key,
     )

@@ -23,6 +23,8 @@ from studio.models import (
     CampaignStatus,
     Comment,
     Decision,
+    Deliverable,
+    Format,
     Membership,
     Role,
     Shot,
@@ -150,7 +152,10 @@ def campaign_states(campaign, shots: list[Shot]) -> dict[int, ShotState]:
         "pk", "render_id", "reviewer_id", "verdict", "created_at"
     )
     take_verdicts = verdicts(decisions)
-    return {shot.pk: shot_state(shot, takes, take_verdicts) for shot in shots}
+    by_shot: dict[int, list[Render]] = {}
+    for take in takes:  # grouped once: each shot reads only its own takes (linear, not n × m)
+        by_shot.setdefault(take.shot_id, []).append(take)
+    return {shot.pk: shot_state(shot, by_shot.get(shot.pk, []), take_verdicts) for shot in shots}
 
 
 # --------------------------------------------------------------------------- comments
@@ -267,6 +272,14 @@ def choose_hero(take: Render, user=None) -> None:
         raise ValidationError("Only a finished take can be the hero take.")
     with transaction.atomic():
         Shot.objects.filter(pk=take.shot_id).update(hero_take=take, updated_at=timezone.now())
+        # It is also the hero of every cell of the grid whose format it serves.
+        for fmt in Format.objects.filter(campaign_id=take.shot.campaign_id):
+            if fmt.accepts(take.size, take.model_key):
+                Deliverable.objects.update_or_create(
+                    shot_id=take.shot_id,
+                    format=fmt,
+                    defaults={"hero": take, "chosen_by": user, "chosen_at": timezone.now()},
+                )
         RenderEvent.objects.create(
             render=take,
             from_status=take.status,

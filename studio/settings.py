@@ -69,11 +69,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    # Before django_q: generation's `qcluster` (a stop that always ends) replaces django-q2's.
+    "generation",
     "django_q",
     "axes",
     "csp",
     "studio",
-    "generation",
 ]
 
 MIDDLEWARE = [

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
+from django_q.tasks import async_task
 
 from generation import storage
 from generation.models import Render
 from studio import review
-from studio.models import Shot
+from studio.models import Cut, Shot
 
 
 def delete_unused_reference(sender, instance, **kwargs) -> None:
@@ -23,14 +24,33 @@ def delete_unused_reference(sender, instance, **kwargs) -> None:
         transaction.on_commit(lambda: storage.delete_quietly([key]))
 
 
+def _campaign_of(render_id: int) -> int | None:
+    return Render.objects.filter(pk=render_id).values_list("shot__campaign_id", flat=True).first()
+
+
+def _recut(render_id: int) -> None:
+    """The campaign's cuts are made again from what it holds now, in the queue."""
+    campaign_id = _campaign_of(render_id)
+    if campaign_id and Cut.objects.filter(campaign_id=campaign_id).exists():
+        transaction.on_commit(lambda: async_task("studio.tasks.recut", campaign_id, group="cuts"))
+
+
+def recut_after_hero(sender, instance, created, **kwargs) -> None:
+    """A hero was chosen (a "hero" RenderEvent)."""
+    if created and instance.kind == "hero":
+        _recut(instance.render_id)
+
+
+def recut_after_decision(sender, instance, created, **kwargs) -> None:
+    """A decision may change which take a cell delivers (the newest approved one)."""
+    if created:
+        _recut(instance.render_id)
+
+
 def follow_the_work(sender, instance, created, **kwargs) -> None:
     """A take was requested or reached an end: the campaign's status may follow."""
     ends = ("queued", "completed", "failed", "expired", "cancelled")
     if created and instance.kind in ("created", "transition") and instance.to_status in ends:
-        campaign_id = (
-            Render.objects.filter(pk=instance.render_id)
-            .values_list("shot__campaign_id", flat=True)
-            .first()
-        )
+        campaign_id = _campaign_of(instance.render_id)
         if campaign_id:
             transaction.on_commit(lambda: review.refresh_status(campaign_id))

@@ -1,12 +1,13 @@
-"""django-q2 entry points of the studio: e-mail (sent from the queue, never from a request) and
-the daily digest. Each takes a primary key and re-reads the row (a task can be delivered twice;
+"""django-q2 entry points of the studio: e-mail (sent from the queue, never from a request), the
+daily digest, and cuts (rendered, and made again when a hero changes). Each takes a primary
+key and re-reads the row (a task can be delivered twice;
 a comment deleted in between sends nothing)."""
 
 from __future__ import annotations
 
 from django_q.models import Schedule
 
-from studio import notifications, review
+from studio import cuts, notifications, review
 from studio.models import Comment, Decision, Invitation
 
 
@@ -38,6 +39,14 @@ def send_invitation(invitation_id: int) -> None:
     )
     if invitation:
         notifications.send_invitation(invitation)
+
+
+def render_cut(cut_id: int) -> None:
+    cuts.render_cut(cut_id)
+
+
+def recut(campaign_id: int) -> None:
+    cuts.recut(campaign_id)
 
 
 def send_digests() -> int:

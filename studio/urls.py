@@ -3,7 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from studio.views import (
+    assets,
     campaigns,
+    deliver,
+    deliverables,
     editor,
     health,
     hooks,
@@ -13,6 +16,8 @@ from studio.views import (
     review,
     share,
     shots,
+    spend,
+    storyboard,
     takes,
     versions,
 )
@@ -47,6 +52,7 @@ shot_patterns = [
     path("reference/fit/", references.reference_fit, name="reference_fit"),
     path("reference/remove/", references.reference_remove, name="reference_remove"),
     path("reference/<str:which>/", references.reference_file, name="reference_file"),
+    path("frames/<str:source>/", references.frames_from, name="frames_from"),
     path("versions/", versions.version_list, name="version_list"),
     path("versions/<id:number>/", versions.version_compare, name="version_compare"),
     path("versions/<id:number>/restore/", versions.version_restore, name="version_restore"),
@@ -89,6 +95,35 @@ urlpatterns = [
     path("c/<id:campaign_id>/edit/", campaigns.campaign_edit, name="campaign_edit"),
     path("c/<id:campaign_id>/archive/", campaigns.campaign_archive, name="campaign_archive"),
     path("c/<id:campaign_id>/shots/new/", shots.shot_create, name="shot_create"),
+    path("c/<id:campaign_id>/grid/", deliverables.grid_page, name="deliverables"),
+    path("c/<id:campaign_id>/grid/missing/", deliverables.missing, name="deliverables_missing"),
+    path("c/<id:campaign_id>/formats/add/", deliverables.format_add, name="format_add"),
+    path(
+        "c/<id:campaign_id>/formats/<id:format_id>/remove/",
+        deliverables.format_remove,
+        name="format_remove",
+    ),
+    path("c/<id:campaign_id>/storyboard/", storyboard.storyboard_page, name="storyboard"),
+    path(
+        "c/<id:campaign_id>/storyboard/order/",
+        storyboard.storyboard_order,
+        name="storyboard_order",
+    ),
+    path("c/<id:campaign_id>/cuts/", storyboard.cut_request, name="cut_request"),
+    path(
+        "c/<id:campaign_id>/cuts/<id:cut_id>/<str:variant>/",
+        storyboard.cut_media,
+        name="cut_media",
+    ),
+    path("c/<id:campaign_id>/deliver/", deliver.deliver_page, name="deliver"),
+    path(
+        "c/<id:campaign_id>/deliver/package.zip", deliver.package_download, name="package_download"
+    ),
+    path("c/<id:campaign_id>/spend/", spend.campaign_spend, name="campaign_spend"),
+    path("w/<slug:slug>/spend/", spend.workspace_spend, name="workspace_spend"),
+    path("w/<slug:slug>/assets/", assets.asset_library, name="asset_library"),
+    path("assets/<id:asset_id>/image/", assets.asset_image, name="asset_image"),
+    path("assets/<id:asset_id>/delete/", assets.asset_delete, name="asset_delete"),
     path("c/<id:campaign_id>/shots/<id:shot_id>/", include(shot_patterns)),
     path("takes/<id:render_id>/", review.take_page, name="take_page"),
     path("takes/<id:render_id>/comments/", review.comment_add, name="comment_add"),
@@ -102,6 +137,7 @@ urlpatterns = [
     path("c/<id:campaign_id>/share/<id:link_id>/revoke/", share.share_revoke, name="share_revoke"),
     path("s/<str:token>/", share.guest_entry, name="guest_entry"),
     path("s/<str:token>/takes/<id:render_id>/", share.guest_take, name="guest_take"),
+    path("s/<str:token>/package.zip", deliver.guest_package, name="guest_package"),
     path(
         "s/<str:token>/takes/<id:render_id>/media/<str:variant>/",
         share.guest_media,

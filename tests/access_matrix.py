@@ -174,6 +174,69 @@ ENDPOINTS = [
         "share",
         lambda ctx: {**campaign_kwargs(ctx), "link_id": ctx["link"].pk},
     ),
+    Endpoint("deliverables", "get", "view", campaign_kwargs),
+    Endpoint("deliverables_missing", "get", "generate", campaign_kwargs),
+    Endpoint(
+        "deliverables_missing",
+        "post",
+        "generate",
+        campaign_kwargs,
+        data=lambda ctx: {"batch_key": "not-a-uuid"},
+    ),
+    Endpoint(
+        "format_add",
+        "post",
+        "edit_campaign",
+        campaign_kwargs,
+        data=lambda ctx: {"name": "Reels", "aspect": "9:16"},
+    ),
+    Endpoint(
+        "format_remove",
+        "post",
+        "edit_campaign",
+        lambda ctx: {**campaign_kwargs(ctx), "format_id": ctx["format"].pk},
+    ),
+    Endpoint("storyboard", "get", "view", campaign_kwargs),
+    Endpoint(
+        "storyboard_order",
+        "post",
+        "edit_shot",
+        campaign_kwargs,
+        data=lambda ctx: {"shot": [s.pk for s in ctx["campaign"].shots.all()]},
+    ),
+    Endpoint(
+        "cut_request",
+        "post",
+        "generate",
+        campaign_kwargs,
+        data=lambda ctx: {"format": ctx["format"].pk},
+    ),
+    Endpoint(
+        "cut_media",
+        "get",
+        "view",
+        lambda ctx: {**campaign_kwargs(ctx), "cut_id": ctx["cut"].pk, "variant": "video"},
+    ),
+    Endpoint("deliver", "get", "view", campaign_kwargs),
+    Endpoint("package_download", "get", "view", campaign_kwargs),
+    Endpoint("campaign_spend", "get", "view_spend", campaign_kwargs),
+    Endpoint("workspace_spend", "get", "view_spend", workspace_kwargs),
+    Endpoint("asset_library", "get", "view", workspace_kwargs),
+    Endpoint(
+        "asset_library",
+        "post",
+        "manage_assets",
+        workspace_kwargs,
+        data=lambda ctx: {"name": "Bottle", "kind": "product", "image": upload()},
+    ),
+    Endpoint("asset_image", "get", "view", lambda ctx: {"asset_id": ctx["asset"].pk}),
+    Endpoint("asset_delete", "post", "manage_assets", lambda ctx: {"asset_id": ctx["asset"].pk}),
+    Endpoint(
+        "frames_from",
+        "post",
+        "edit_shot",
+        lambda ctx: {**shot_kwargs(ctx), "source": "clear-last"},
+    ),
     Endpoint("member_list", "get", "view", workspace_kwargs),
     Endpoint(
         "member_add",
@@ -197,7 +260,9 @@ ENDPOINTS = [
         lambda ctx: {"slug": ctx["workspace"].slug, "invitation_id": ctx["invitation"].pk},
     ),
 ]
-GET_AND_POST = {"campaign_edit", "shot_edit", "share_links"}
+GET_AND_POST = {
+    "campaign_edit", "shot_edit", "share_links", "deliverables_missing", "asset_library",
+}  # fmt: skip
 POST_ONLY = sorted({e.name for e in ENDPOINTS if e.method == "post"} - GET_AND_POST)
 READ_ONLY = sorted({e.name for e in ENDPOINTS if e.method == "get"} - GET_AND_POST)
 
@@ -281,6 +346,13 @@ SPECIAL = [
         lambda ctx, p: {**guest_kwargs(ctx, p), "render_id": ctx["take"].pk, "variant": "video"},
         GUEST_LINK,
         why="media of takes in the link's scope only",
+    ),
+    Special(
+        "guest_package",
+        "get",
+        guest_kwargs,
+        GUEST_LINK,
+        why="only a campaign link that allows downloads; the approved takes + manifest",
     ),
     Special(
         "invitation_accept",

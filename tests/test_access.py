@@ -14,7 +14,18 @@ from django.urls import reverse
 from generation.models import Render, RenderStatus
 from studio.access import ACTIONS, can
 from studio.images import check_image
-from studio.models import Comment, Invitation, Membership, Role, ShareLink
+from studio.models import (
+    Asset,
+    Comment,
+    Cut,
+    CutStatus,
+    Decision,
+    Format,
+    Invitation,
+    Membership,
+    Role,
+    ShareLink,
+)
 from tests.access_matrix import (
     ENDPOINTS,
     NAMESPACES_COVERED_BY_ONE_ROW,
@@ -55,8 +66,23 @@ def ctx(team, workspace, campaign):
         status=RenderStatus.COMPLETED,
         video_key=default_storage.save("access/take.mp4", ContentFile(b"not really a video")),
     )
-    link, token = ShareLink.create(campaign=campaign, days=3)
+    link, token = ShareLink.create(campaign=campaign, days=3, allow_download=True)
+    # The take is approved and serves the campaign's one format: the package holds it.
+    Decision.objects.create(render=take, reviewer=team["owner"], verdict="approved")
+    fmt = Format.objects.create(campaign=campaign, name="YouTube", aspect="16:9")
+    cut = Cut.objects.create(
+        campaign=campaign, format=fmt, status=CutStatus.COMPLETED, signature="s", width=1280,
+        height=720, video_key=take.video_key,
+    )  # fmt: skip
+    asset_image = upload(size=(400, 400))
+    asset = Asset.objects.create(
+        workspace=workspace, name="Logo", kind="logo", width=400, height=400, sha256="0" * 64,
+        image_key=default_storage.save("access/logo.png", asset_image),
+    )  # fmt: skip
     return {
+        "format": fmt,
+        "cut": cut,
+        "asset": asset,
         "take": take,
         "comment": Comment.objects.create(render=take, author=team["owner"], body="First!"),
         "link": link,

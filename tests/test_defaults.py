@@ -9,6 +9,7 @@ from django.urls import reverse
 from generation import catalog, prompts
 from generation.models import Render
 from studio import production
+from studio.deliverables import set_aspects
 from tests.test_editor import editor_data
 
 EMPTY = {"scene": "", "subject": "", "beats": "", "audio_dialogue": ""}
@@ -50,7 +51,7 @@ def test_an_empty_saved_prompt_makes_no_take(ed, shot, django_capture_on_commit_
 
 
 def test_a_new_shot_takes_the_campaigns_first_format(client, ed, campaign):
-    campaign.target_formats = ["9:16", "16:9"]
+    set_aspects(campaign, ["9:16", "16:9"])
     campaign.save()
     client.force_login(ed)
     client.post(reverse("shot_create", args=[campaign.pk]), {"title": "Vertical"})
@@ -63,7 +64,7 @@ def test_a_new_shot_takes_the_campaigns_first_format(client, ed, campaign):
 
 
 def test_the_editor_warns_when_a_shot_fits_none_of_the_formats(client, ed, campaign, shot):
-    campaign.target_formats = ["9:16"]
+    set_aspects(campaign, ["9:16"])
     campaign.save()
     shot.size = "1280x720"
     shot.save()

@@ -179,3 +179,34 @@ def test_each_provider_end_to_end_into_the_bucket(
     client.force_login(ed)
     url = client.get(reverse("take_media", args=[take.pk, "video"]))["Location"]
     assert httpx.get(url).content == body
+
+
+def test_the_delivery_package_streams_from_the_bucket(client, vic, rita, campaign, s3):
+    import hashlib
+    import io
+    import json
+    import zipfile
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from generation.models import Render, RenderStatus
+    from studio.deliverables import add_format
+    from studio.models import Decision
+    from tests.conftest import make_shot
+
+    add_format(campaign, "YouTube", "16:9")
+    data = bytes(range(256)) * 4096  # 1 MiB that is not all zeros
+    key = default_storage.save("bucket/take.mp4", ContentFile(data))
+    take = Render.objects.create(
+        shot=make_shot(campaign), take=1, model_key="animatic", provider="animatic",
+        size="1280x720", seconds=4, prompt_text="x", status=RenderStatus.COMPLETED,
+        video_key=key, bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
+    )  # fmt: skip
+    Decision.objects.create(render=take, reviewer=rita, verdict="approved")
+    client.force_login(vic)
+    response = client.get(reverse("package_download", args=[campaign.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    record = json.loads(archive.read("spring-launch/manifest.json"))
+    (entry,) = record["files"]
+    assert hashlib.sha256(archive.read(entry["path"])).hexdigest() == entry["sha256"]

@@ -40,6 +40,7 @@ class TakeRequest:
     seconds: int
     audio: bool
     reference_image_key: str = ""
+    last_frame_key: str = ""
     remix_of: Render | None = None
     variations: int = 1
     batch_key: uuid.UUID | None = None
@@ -112,6 +113,7 @@ def _make(request: TakeRequest, per_take) -> list[Render]:
             prompt_json=request.structure or {},
             audio=request.audio,
             reference_image_key=request.reference_image_key,
+            last_frame_key=request.last_frame_key,
             remix_of=request.remix_of,
             cost_estimate=per_take,
         )
@@ -139,6 +141,7 @@ def spec_for(render: Render, webhook_url: str = "") -> JobSpec:
         prompt=render.prompt_text,
         audio=render.audio,
         reference_image_key=render.reference_image_key,
+        last_frame_key=render.last_frame_key,
         remix_of_job_id=(
             (render.remix_of.provider_output_id or render.remix_of.provider_job_id)
             if render.remix_of_id

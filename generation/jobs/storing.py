@@ -5,8 +5,11 @@ only then is the take completed."""
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -16,8 +19,35 @@ from generation.models import Render
 from generation.providers import ProviderError, get_provider
 
 logger = logging.getLogger(__name__)
-STORE_LEASE = timedelta(minutes=10)
+# A store holds its take for a short lease, renewed every HEARTBEAT seconds while it works
+# (download, probe, upload): a killed worker's take is due again within a minute.
+STORE_LEASE = timedelta(seconds=45)
+HEARTBEAT = 10.0
 MAX_STORE_DELAY = 300.0
+
+
+@contextmanager
+def _heartbeat(render_id: int):
+    """Renew the store's lease (and the sweep's next look) while the body runs."""
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(HEARTBEAT):
+                until = timezone.now() + STORE_LEASE
+                Render.objects.filter(pk=render_id, status=S.STORING).update(
+                    lease_until=until, next_poll_at=until
+                )
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"store-heartbeat-{render_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def store(render_id: int) -> None:
@@ -29,10 +59,19 @@ def store(render_id: int) -> None:
     now = timezone.now()
     claimed = Render.objects.filter(
         Q(lease_until__isnull=True) | Q(lease_until__lt=now), pk=render.pk, status=S.STORING
-    ).update(lease_until=now + STORE_LEASE, attempts=render.attempts + 1)
+    ).update(
+        lease_until=now + STORE_LEASE,
+        next_poll_at=now + STORE_LEASE,
+        attempts=render.attempts + 1,
+    )
     if not claimed:
         return  # another worker is storing it
     render.attempts += 1
+    with _heartbeat(render.pk):
+        _store(render)
+
+
+def _store(render: Render) -> None:
     provider = get_provider(render.provider)
     spooled = thumb = None
     try:

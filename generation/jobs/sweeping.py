@@ -1,9 +1,11 @@
-"""The sweep: every take that is due, handled with bounded concurrency per provider; and the
-reaper, which finds takes stuck past a deadline (a worker died) and makes them due again."""
+"""The sweep: every take that is due, handled through a bounded pool with a limit of requests
+in flight per provider; and the reaper, which finds takes stuck past a deadline (a worker
+died) and makes them due again."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -20,61 +22,85 @@ from generation.models import Render
 from generation.providers import ProviderError, get_provider
 
 logger = logging.getLogger(__name__)
-CLAIM = timedelta(seconds=90)  # how long a sweep holds a due take before it is due again
-SUBMIT_DEADLINE = timedelta(minutes=5)  # a take still submitting after this is reconciled
-LOST_QUEUE_DEADLINE = timedelta(minutes=2)  # a queued take with no task after this is requeued
+# How long a sweep holds a due take before it is due again: a take whose worker was killed
+# mid-poll waits this long. Claims are made a few per thread at a time (BATCH_PER_THREAD), so a
+# claimed take is handled well within it.
+CLAIM = timedelta(seconds=30)
+# A send lasts at most the HTTP timeout (plus an image upload): a take still submitting after
+# twice that lost its worker and is reconciled with the provider (never simply sent again).
+SUBMIT_DEADLINE = timedelta(seconds=max(60, 2 * settings.STUDIO_HTTP_TIMEOUT))
+LOST_QUEUE_DEADLINE = timedelta(seconds=45)  # a queued take with no task after this is requeued
 
 
 HANDLERS = {S.QUEUED: submit, S.RECONCILING: reconcile, S.IN_PROGRESS: poll, S.STORING: store}
+BATCH_PER_THREAD = 4  # takes claimed at a time per thread; a sweep claims again while due
 
 
 def sweep_once(now=None) -> int:
-    """Handle every take that is due, at most `provider.concurrency` per provider; then reap.
-    Due takes are claimed by conditional update, so two sweeps at once are harmless and a
-    sweep that dies leaves them due again after CLAIM."""
+    """Handle every take that is due, through one bounded pool of threads; each provider has
+    at most `provider.concurrency` requests in flight (its limit, not a batch size). Takes are
+    claimed in batches by conditional update, so two sweeps at once are harmless and a sweep
+    that dies leaves them due again after CLAIM. Takes that fall due while it works are taken
+    too; each take at most once per sweep. Returns how many takes were handled."""
+    fixed = now is not None
     now = now or timezone.now()
     reap(now)
+    limits: dict[str, threading.Semaphore] = {}
+    seen: set[int] = set()
+    threads = max(1, getattr(settings, "STUDIO_SWEEP_THREADS", 1))
+    pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
+    try:
+        while True:
+            work = _claim(now, limits, seen, batch=threads * BATCH_PER_THREAD)
+            if not work:
+                return len(seen)
+            seen.update(pk for pk, _, _ in work)
+            if pool is None:
+                for pk, status, gate in work:
+                    _handle(pk, status, gate)
+            else:
+                list(pool.map(lambda item: _handle_in_thread(*item), work))
+            if not fixed:
+                now = timezone.now()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+
+def _claim(now, limits: dict[str, threading.Semaphore], seen: set[int], batch: int) -> list:
     due = (
         Render.objects.filter(status__in=list(HANDLERS), next_poll_at__lte=now)
+        .exclude(pk__in=seen)
         .order_by("next_poll_at")
-        .values_list("pk", "status", "provider", "next_poll_at")[:500]
+        .values_list("pk", "status", "provider", "next_poll_at")[:batch]
     )
-    per_provider: dict[str, list[tuple[int, str]]] = {}
+    work = []
     for pk, status, provider_name, due_at in due:
-        batch = per_provider.setdefault(provider_name, [])
-        try:
-            limit = get_provider(provider_name).concurrency
-        except ProviderError:
-            continue
-        if len(batch) >= limit:
-            continue
+        if provider_name not in limits:
+            try:
+                limits[provider_name] = threading.Semaphore(get_provider(provider_name).concurrency)
+            except ProviderError:
+                continue
         claimed = Render.objects.filter(pk=pk, status=status, next_poll_at=due_at).update(
             next_poll_at=timezone.now() + CLAIM
         )
         if claimed:
-            batch.append((pk, status))
-    work = [item for batch in per_provider.values() for item in batch]
-    threads = getattr(settings, "STUDIO_SWEEP_THREADS", 1)
-    if threads <= 1 or len(work) <= 1:
-        for pk, status in work:
-            _handle(pk, status)
-    else:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            list(pool.map(lambda item: _handle_in_thread(*item), work))
-    return len(work)
+            work.append((pk, status, limits[provider_name]))
+    return work
 
 
-def _handle(pk: int, status: str) -> None:
-    try:
-        HANDLERS[status](pk)
-    except Exception:
-        logger.exception("handling take %s (%s) failed; it stays due", pk, status)
+def _handle(pk: int, status: str, gate: threading.Semaphore) -> None:
+    with gate:  # this provider's requests in flight stay within its limit
+        try:
+            HANDLERS[status](pk)
+        except Exception:
+            logger.exception("handling take %s (%s) failed; it stays due", pk, status)
 
 
-def _handle_in_thread(pk: int, status: str) -> None:
+def _handle_in_thread(pk: int, status: str, gate: threading.Semaphore) -> None:
     close_old_connections()
     try:
-        _handle(pk, status)
+        _handle(pk, status, gate)
     finally:
         connection.close()
 

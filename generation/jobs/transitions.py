@@ -4,6 +4,7 @@ the rest are no-ops."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -13,6 +14,8 @@ from generation.models import Render, RenderEvent, RenderStatus
 from generation.providers import ProviderError
 
 S = RenderStatus
+# One line per transition, as key=value pairs a log collector can parse (logfmt).
+take_log = logging.getLogger("reelroom.takes")
 
 
 def advance(
@@ -41,10 +44,31 @@ def advance(
                 detail=detail or {},
             )
     if moved:
+        _log(render, expected, to, kind, now)
         render.status = to
         for name, value in fields.items():
             setattr(render, name, value)
     return bool(moved)
+
+
+def _log(render: Render, expected: str, to: str, kind: str, now) -> None:
+    since = getattr(render, "updated_at", None)
+    take_log.info(
+        "take=%s provider=%s job=%s from=%s to=%s kind=%s seconds_in_state=%s",
+        render.pk,
+        render.provider or "-",
+        render.provider_job_id or "-",
+        expected,
+        to,
+        kind,
+        f"{(now - since).total_seconds():.1f}" if since else "-",
+        extra={
+            "take": render.pk,
+            "provider_job_id": render.provider_job_id,
+            "from_status": expected,
+            "to_status": to,
+        },
+    )
 
 
 def note(render: Render, kind: str, detail: dict) -> None:

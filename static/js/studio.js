@@ -58,3 +58,24 @@ document.addEventListener("click", async (event) => {
   }
   if (status) status.textContent = copied ? "Copied." : "Selected: press Ctrl-C (⌘-C) to copy.";
 });
+
+// The storyboard strip: drag a card to reorder; the form posts the new order (its hidden inputs
+// follow the cards). Without JavaScript the arrow buttons do the same a place at a time.
+function initSortable(root) {
+  if (!window.Sortable) return;
+  root.querySelectorAll("[data-sortable]").forEach((list) => {
+    if (list.dataset.sortableReady) return;
+    list.dataset.sortableReady = "1";
+    window.Sortable.create(list, {
+      animation: 150,
+      draggable: ".story-card",
+      filter: "button, a",
+      preventOnFilter: false,
+      onEnd: (event) => {
+        if (event.oldIndex !== event.newIndex) window.htmx.trigger(list.closest("form"), "reordered");
+      },
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", () => initSortable(document));
+document.addEventListener("htmx:load", (event) => initSortable(event.target));

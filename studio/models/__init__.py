@@ -1,7 +1,19 @@
 """The studio's domain, by area: team (workspaces, members, invitations), campaign, shot
-(prompt, reference, versions, templates) and review (comments, decisions, guest links)."""
+(prompt, reference, versions, templates), review (comments, decisions, guest links) and
+production (formats and their heroes, brand assets, cuts)."""
 
 from studio.models.campaign import TARGET_FORMATS, Campaign, CampaignQuerySet, CampaignStatus
+from studio.models.production import (
+    DEFAULT_FORMAT_NAMES,
+    Asset,
+    AssetKind,
+    Cut,
+    CutKind,
+    CutStatus,
+    Deliverable,
+    Format,
+    nearest_size,
+)
 from studio.models.review import Comment, Decision, ShareLink, ShareLinkQuerySet, Verdict
 from studio.models.shot import PromptTemplate, PromptVersion, Shot, renumber_shots
 from studio.models.team import (
@@ -15,6 +27,8 @@ from studio.models.team import (
 )
 
 __all__ = [
+    "DEFAULT_FORMAT_NAMES", "Asset", "AssetKind", "Cut", "CutKind", "CutStatus", "Deliverable",
+    "Format", "nearest_size",
     "INVITATION_DAYS", "TARGET_FORMATS", "Campaign", "CampaignQuerySet", "CampaignStatus",
     "Comment", "Decision", "Invitation", "InvitationUsed", "LastOwnerError", "Membership",
     "PromptTemplate", "PromptVersion", "Role", "ShareLink", "ShareLinkQuerySet", "Shot",

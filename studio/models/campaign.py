@@ -102,7 +102,6 @@ class Campaign(models.Model):
     # The status follows the work (planning → in production → in review → approved) until an
     # owner sets it by hand.
     status_follows_work = models.BooleanField(default=True)
-    target_formats = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -137,6 +136,12 @@ class Campaign(models.Model):
             must_include=self.brand_must_include.strip(),
             banned_words=tuple(self.banned_words()),
         )
+
+    @property
+    def target_formats(self) -> list[str]:
+        """The aspects of the campaign's formats, in their order (each once)."""
+        aspects = [f.aspect for f in self.formats.all()]
+        return list(dict.fromkeys(aspects))
 
     def size_for(self, model_key: str) -> str | None:
         """The size a new shot on this model should have: the first of the campaign's target

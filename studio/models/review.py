@@ -91,6 +91,8 @@ class ShareLink(models.Model):
     expires_at = models.DateTimeField()
     password_hash = models.CharField(max_length=200, blank=True)
     allow_comments = models.BooleanField(default=True)
+    # A campaign link may also let the client download the delivery package.
+    allow_download = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -118,6 +120,7 @@ class ShareLink(models.Model):
         days: int,
         password: str = "",
         allow_comments: bool = True,
+        allow_download: bool = False,
         label: str = "",
         user=None,
     ) -> tuple[ShareLink, str]:
@@ -131,6 +134,7 @@ class ShareLink(models.Model):
             expires_at=timezone.now() + timedelta(days=days),
             password_hash=hashers.make_password(password) if password else "",
             allow_comments=allow_comments,
+            allow_download=allow_download and shot is None,
             created_by=user,
         )
         return link, token

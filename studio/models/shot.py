@@ -14,14 +14,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from generation import catalog, prompts, storage
-from generation.models import Render
+from generation import catalog, prompts
 from studio.images import fit_image
 from studio.models.campaign import Campaign
+from studio.models.frames import FramesMixin
 from studio.models.team import Workspace
 
 
-class Shot(models.Model):
+class Shot(FramesMixin, models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="shots")
     position = models.PositiveIntegerField(default=1)
     title = models.CharField(max_length=160)
@@ -36,6 +36,12 @@ class Shot(models.Model):
     reference_image = models.CharField(max_length=500, blank=True)
     reference_image_size = models.CharField(max_length=16, blank=True)
     reference_fit = models.CharField(max_length=8, blank=True)
+    # Where the first frame came from when it was not uploaded ("Last frame of shot 2, take 3",
+    # "Asset “Bottle”"), and the image the video must end on, where the model takes one.
+    reference_source = models.CharField(max_length=200, blank=True)
+    last_frame_image = models.CharField(max_length=500, blank=True)
+    last_frame_size = models.CharField(max_length=16, blank=True)
+    last_frame_source = models.CharField(max_length=200, blank=True)
     hero_take = models.ForeignKey(
         "generation.Render", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -133,8 +139,9 @@ class Shot(models.Model):
         self.reference_original = self.reference_image = key
         self.reference_original_size = self.reference_image_size = f"{info.width}x{info.height}"
         self.reference_fit = ""
-        self.save(update_fields=[*REFERENCE_FIELDS, "updated_at"])
-        _delete_quietly({k for k in old if k and k != key})
+        self.reference_source = ""
+        self.save(update_fields=[*REFERENCE_FIELDS, "reference_source", "updated_at"])
+        self._forget({k for k in old if k and k != key})
 
     def fit_reference(self, mode: str, size: tuple[int, int]) -> None:
         """Make a copy of the original at `size` (centre crop or pad) and use it; keep the
@@ -149,7 +156,7 @@ class Shot(models.Model):
         self.reference_fit = mode
         self.save(update_fields=[*REFERENCE_FIELDS, "updated_at"])
         if previous and previous not in (self.reference_original, key):
-            _delete_quietly({previous})
+            self._forget({previous})
 
     def use_original_reference(self) -> None:
         previous = self.reference_image
@@ -158,14 +165,14 @@ class Shot(models.Model):
         self.reference_fit = ""
         self.save(update_fields=[*REFERENCE_FIELDS, "updated_at"])
         if previous and previous != self.reference_original:
-            _delete_quietly({previous})
+            self._forget({previous})
 
     def clear_reference(self) -> None:
         old = {self.reference_original, self.reference_image}
-        for name in REFERENCE_FIELDS:
+        for name in [*REFERENCE_FIELDS, "reference_source"]:
             setattr(self, name, "")
-        self.save(update_fields=[*REFERENCE_FIELDS, "updated_at"])
-        _delete_quietly({k for k in old if k})
+        self.save(update_fields=[*REFERENCE_FIELDS, "reference_source", "updated_at"])
+        self._forget({k for k in old if k})
 
     def remove(self) -> None:
         """Delete the shot and close the gap it leaves in the board's numbering."""
@@ -223,18 +230,6 @@ def _dimensions(value: str) -> tuple[int, int] | None:
         if (width + height).isascii() and width.isdigit() and height.isdigit()
         else None
     )
-
-
-def _delete_quietly(keys: set[str]) -> None:
-    """Delete reference images the shot no longer uses, unless a take was sent with one: the
-    take keeps what it was made from. Runs after the row points elsewhere, so a failed delete
-    leaves an orphan file, never a row pointing at nothing."""
-    sent = set(
-        Render.objects.filter(reference_image_key__in=keys).values_list(
-            "reference_image_key", flat=True
-        )
-    )
-    storage.delete_quietly(keys - sent)
 
 
 def renumber_shots(campaign_id: int) -> None:

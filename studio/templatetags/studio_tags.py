@@ -106,3 +106,16 @@ def seconds_exact(milliseconds) -> str:
 @register.filter
 def completed(takes) -> list:
     return [t for t in takes if t.status == "completed"]
+
+
+@register.filter
+def model_label(model_key) -> str:
+    model = catalog.get(str(model_key))
+    return model.label if model else str(model_key)
+
+
+@register.filter
+def running_time(seconds) -> str:
+    """A running time as m:ss."""
+    total = round(float(seconds or 0))
+    return f"{total // 60}:{total % 60:02d}"

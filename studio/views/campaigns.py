@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from studio import deliverables
 from studio.access import (
     allowed_actions,
     current_membership,
@@ -50,6 +51,7 @@ def campaign_create(request):
         campaign.workspace_id = membership.workspace_id
         campaign.created_by = request.user
         campaign.save()
+        deliverables.set_aspects(campaign, form.cleaned_data["target_formats"])
         messages.success(request, f"Campaign “{campaign.name}” created.")
         return redirect(campaign)
     return render(request, "studio/campaign_form.html", {"form": form, "campaign": None})
@@ -63,6 +65,7 @@ def campaign_edit(request, campaign_id: int):
     form = CampaignForm(request.POST or None, instance=campaign, can_manage_budget=can_budget)
     if request.method == "POST" and form.is_valid():
         form.save()
+        deliverables.set_aspects(campaign, form.cleaned_data["target_formats"])
         messages.success(request, "Campaign saved.")
         return redirect(campaign)
     return render(request, "studio/campaign_form.html", {"form": form, "campaign": campaign})

@@ -23,7 +23,7 @@ from studio.editor_forms import (
     read_segments,
     whole_seconds,
 )
-from studio.models import PromptTemplate, Shot
+from studio.models import Asset, PromptTemplate, Shot
 
 PAGE = "studio/shot_detail.html"
 NOT_SAVED = "Not saved: fix what is marked below. Everything you typed is still here."
@@ -68,6 +68,7 @@ def editor_context(shot: Shot, form: ShotEditorForm, analysis, **extra) -> dict:
         "models": catalog.MODELS.values(),
         "perms_": allowed_actions(shot.my_role),
         "reference_form": ReferenceImageForm(),
+        "assets": Asset.objects.filter(workspace_id=shot.campaign.workspace_id),
         "seed_templates": prompts.SEED_TEMPLATES,
         "workspace_templates": PromptTemplate.objects.filter(
             workspace_id=shot.campaign.workspace_id
@@ -170,8 +171,12 @@ def shot_options(request, campaign_id: int, shot_id: int):
         shot, request.GET.get("model_key", ""), request.GET.get("size", ""),
         request.GET.get("seconds", ""),
     )  # fmt: skip
+    changes = production.model_changes(
+        shot, form.model.key, form.initial["size"], int(form.initial["seconds"])
+    )
     context = {"form": form, "model": form.model, "shot": shot, "campaign": shot.campaign}
-    response = render(request, f"{PAGE}#spec", {**context, "models": catalog.MODELS.values()})
+    context.update(models=catalog.MODELS.values(), model_changes=changes)
+    response = render(request, f"{PAGE}#spec", context)
     response = trigger_client_event(response, "specChanged", after="settle")
     return trigger_client_event(response, "sizeChanged", after="settle")
 

@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django_q.brokers import get_broker
 from django_q.status import Stat
 
 
@@ -26,7 +27,12 @@ def _queue() -> dict:
     newest = max(stat.timestamp for stat in stats)
     age = (timezone.now() - newest).total_seconds()
     ok = age <= settings.STUDIO_QUEUE_HEARTBEAT_MAX_AGE
-    result = {"ok": ok, "clusters": len(stats), "heartbeat_age_seconds": round(age, 1)}
+    result = {
+        "ok": ok,
+        "clusters": len(stats),
+        "heartbeat_age_seconds": round(age, 1),
+        "waiting_tasks": get_broker().queue_size(),
+    }
     if not ok:
         result["error"] = "the worker cluster's heartbeat is stale"
     return result

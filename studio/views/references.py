@@ -1,5 +1,5 @@
-"""The shot's reference image (first frame): upload, fit to the output size, remove, and the
-file itself."""
+"""The shot's frame images: the reference (first frame) uploaded, fitted to the output size or
+removed; frames from the previous and next shots (continuity) or from a brand asset; the files."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from generation import catalog, storage
+from studio import continuity
 from studio.access import allowed_actions, get_shot_for_user
 from studio.editor_forms import FitForm, ReferenceImageForm
-from studio.models import Shot
+from studio.models import Asset, Shot
+from studio.views import parse_id
 
 PAGE = "studio/shot_detail.html"
 
@@ -25,7 +27,7 @@ def _known_size(value: str | None, shot: Shot) -> str:
     return shot.size
 
 
-def _reference_response(request, shot, form=None, status=200):
+def _reference_response(request, shot, form=None, status=200, error=""):
     if not request.htmx:
         return redirect(shot)
     params = request.POST if request.method == "POST" else request.GET
@@ -35,6 +37,9 @@ def _reference_response(request, shot, form=None, status=200):
         "reference_form": form or ReferenceImageForm(),
         "output_size": catalog.parse_size(_known_size(params.get("size"), shot)),
         "perms_": allowed_actions(shot.my_role),
+        "assets": Asset.objects.filter(workspace_id=shot.campaign.workspace_id),
+        "model": catalog.get(shot.model_key),
+        "frame_error": error,
     }
     response = render(request, f"{PAGE}#reference", context, status=status)
     if request.method == "POST":
@@ -88,10 +93,44 @@ def reference_remove(request, campaign_id: int, shot_id: int):
 
 
 @login_required
+@require_POST
+def frames_from(request, campaign_id: int, shot_id: int, source: str):
+    """A frame from elsewhere: "continue" (the previous shot's last frame), "bridge" (and the
+    next shot's first frame as the last), "asset" (a brand asset as first or last frame), or
+    "clear-last" (no last frame)."""
+    shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
+    try:
+        if source == "continue":
+            continuity.continue_from_previous(shot)
+        elif source == "bridge":
+            continuity.bridge(shot)
+        elif source == "asset":
+            asset = Asset.objects.filter(
+                pk=parse_id(request.POST.get("asset")), workspace_id=shot.campaign.workspace_id
+            ).first()
+            if asset is None:
+                raise continuity.ContinuityError("Choose one of the workspace's assets.")
+            continuity.attach_asset(shot, asset, request.POST.get("which", "first"))
+        elif source == "clear-last":
+            shot.clear_last_frame()
+        else:
+            raise Http404
+    except continuity.ContinuityError as error:
+        if not request.htmx:
+            messages.error(request, str(error))
+        return _reference_response(request, shot, status=422, error=str(error))
+    return _reference_response(request, shot)
+
+
+@login_required
 @require_GET
 def reference_file(request, campaign_id: int, shot_id: int, which: str):
     shot = get_shot_for_user(request, campaign_id, shot_id, "view")
-    key = {"original": shot.reference_original, "image": shot.reference_image}.get(which)
+    key = {
+        "original": shot.reference_original,
+        "image": shot.reference_image,
+        "last": shot.last_frame_image,
+    }.get(which)
     if not key:
         raise Http404
     return storage.serve(request, key, cache_seconds=300)

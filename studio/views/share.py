@@ -46,6 +46,7 @@ def share_links(request, campaign_id: int):
                 days=data["days"],
                 password=data["password"],
                 allow_comments=data["allow_comments"],
+                allow_download=data["allow_download"],
                 label=data["label"],
                 user=request.user,
             )

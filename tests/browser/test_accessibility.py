@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from studio.deliverables import add_format
 from studio.models import ShareLink
 from tests.test_review import make_take
 
@@ -24,6 +25,8 @@ def test_main_pages_have_no_serious_accessibility_violations(page, log_in, alice
     take = make_take(shot)
     make_take(shot, take=2)
     _link, token = ShareLink.create(campaign=campaign, days=1)
+    add_format(campaign, "YouTube", "16:9")
+    add_format(campaign, "Reels", "9:16")
     found = {}
     page.goto("/login/")
     found["/login/"] = serious(page)
@@ -42,6 +45,13 @@ def test_main_pages_have_no_serious_accessibility_violations(page, log_in, alice
         f"/w/{campaign.workspace.slug}/members/",
         f"/s/{token}/",
         f"/s/{token}/takes/{take.pk}/",
+        f"/c/{campaign.pk}/grid/",
+        f"/c/{campaign.pk}/grid/missing/",
+        f"/c/{campaign.pk}/storyboard/",
+        f"/c/{campaign.pk}/deliver/",
+        f"/c/{campaign.pk}/spend/",
+        f"/w/{campaign.workspace.slug}/spend/",
+        f"/w/{campaign.workspace.slug}/assets/",
     ):
         page.goto(path)
         found[path] = serious(page)

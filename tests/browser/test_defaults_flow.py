@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from generation.models import Render
+from studio.deliverables import set_aspects
 from studio.models import ShareLink
 from tests.images import image_bytes
 from tests.test_review import make_take
@@ -21,8 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_vertical_campaign_makes_vertical_shots_and_an_empty_prompt_makes_no_take(
     page, log_in, ed, campaign
 ):
-    campaign.target_formats = ["9:16"]
-    campaign.save()
+    set_aspects(campaign, ["9:16"])
     log_in("ed")
     page.goto(campaign.get_absolute_url())
     page.fill("#id_title", "Unboxing")
@@ -56,6 +56,13 @@ def test_an_expired_guest_link_shows_the_designed_page(page, campaign, settings)
     expect(page.locator("h1")).to_have_text("This link has expired or was revoked")
 
 
+# The image's width once it has loaded: "visible" comes before the bytes of a lazy image.
+LOADED_WIDTH = (
+    "(img) => img.complete ? img.naturalWidth"
+    " : new Promise((done) => img.addEventListener('load', () => done(img.naturalWidth)))"
+)
+
+
 def test_posters_show_on_the_board_and_the_dashboard(page, log_in, vic, campaign, shot):
     key = default_storage.save("posters/p.jpg", ContentFile(image_bytes((320, 180), "JPEG")))
     make_take(shot, thumbnail_key=key)
@@ -63,8 +70,8 @@ def test_posters_show_on_the_board_and_the_dashboard(page, log_in, vic, campaign
     page.goto("/")
     cover = page.locator(f"img[alt='Cover of {campaign.name}']")
     expect(cover).to_be_visible()
-    assert cover.evaluate("(img) => img.complete && img.naturalWidth") == 320
+    assert cover.evaluate(LOADED_WIDTH) == 320
     page.goto(campaign.get_absolute_url())
     poster = page.locator(".shot-poster img")
     expect(poster).to_be_visible()
-    assert poster.evaluate("(img) => img.complete && img.naturalWidth") == 320
+    assert poster.evaluate(LOADED_WIDTH) == 320

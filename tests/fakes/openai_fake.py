@@ -41,9 +41,16 @@ class Job:
     deleted: bool = False
     expired: bool = False
     reference: bytes | None = None
+    finish_at: float | None = None  # when set, the job completes at this time, polls or not
 
     def resource(self) -> dict:
-        if self.polls == 0:
+        if self.finish_at is not None and time.time() < self.finish_at:
+            started = self.finish_at - self.created_at
+            status = "in_progress"
+            progress = min(99, int(100 * (time.time() - self.created_at) / max(started, 1)))
+        elif self.finish_at is not None:
+            status, progress = ("failed", 100) if self.fail_with else ("completed", 100)
+        elif self.polls == 0:
             status, progress = "queued", 0
         elif self.polls < self.polls_to_finish:
             status = "in_progress"
@@ -86,6 +93,13 @@ class Faults:
     expire_content: bool = False
     content_not_ready: int = 0  # answer this many content downloads with 400 invalid_state
     polls_to_finish: int = 3
+    # Time-based jobs: seconds from create to completed, per job (overrides polls_to_finish).
+    render_seconds: object = None  # a callable (prompt) -> seconds
+    content_seconds: float = 0.0  # stream each video download over this long
+    # An outage: every request until this time (time.time()) gets `outage_status`; a 429 says
+    # when to come back (Retry-After: retry_after seconds).
+    outage_until: float = 0.0
+    outage_status: int = 500
 
 
 @dataclass
@@ -93,6 +107,7 @@ class Recorder:
     requests: list[tuple[str, str]] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     creates: list[dict] = field(default_factory=list)
+    outage_answers: int = 0
 
 
 class FakeOpenAI(FakeServer):
@@ -129,6 +144,11 @@ class FakeOpenAI(FakeServer):
                 created_at=int(time.time()),
                 polls_to_finish=self.faults.polls_to_finish,
                 fail_with=self.faults.fail_job_with,
+                finish_at=(
+                    time.time() + self.faults.render_seconds(fields["prompt"])
+                    if self.faults.render_seconds
+                    else None
+                ),
                 remixed_from=remixed_from,
                 reference=reference,
             )
@@ -193,10 +213,27 @@ class FakeOpenAI(FakeServer):
             def _body(self) -> bytes:
                 return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
+            def _in_outage(self) -> bool:
+                if time.time() >= fake.faults.outage_until:
+                    return False
+                status = fake.faults.outage_status
+                fake.seen.outage_answers += 1
+                headers = {"Retry-After": str(fake.faults.retry_after)} if status == 429 else {}
+                self._send(
+                    status,
+                    {"error": {"message": "Service unavailable, try again later",
+                               "type": "server_error", "param": None,
+                               "code": "rate_limit_exceeded" if status == 429 else None}},
+                    headers=headers,
+                )  # fmt: skip
+                return True
+
             def do_POST(self):
                 path = urlsplit(self.path).path
                 fake.seen.requests.append(("POST", path))
                 body = self._body()
+                if self._in_outage():
+                    return
                 if not self._authorized():
                     return
                 if path == "/v1/videos":
@@ -276,6 +313,8 @@ class FakeOpenAI(FakeServer):
             def do_GET(self):
                 parts = urlsplit(self.path)
                 fake.seen.requests.append(("GET", parts.path))
+                if self._in_outage():
+                    return
                 if not self._authorized():
                     return
                 query = parse_qs(parts.query)
@@ -339,6 +378,18 @@ class FakeOpenAI(FakeServer):
                     },
                 )
 
+            def _trickle(self, data: bytes, seconds: float):
+                """The body in 16 pieces over `seconds`: a download that is in flight."""
+                self.send_response(200)
+                self.send_header("Content-Type", "video/mp4")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                step = max(1, len(data) // 16)
+                for start in range(0, len(data), step):
+                    self.wfile.write(data[start : start + step])
+                    self.wfile.flush()
+                    time.sleep(seconds / 16)
+
             def _content(self, video_id, variant):
                 if variant not in ("video", "thumbnail", "spritesheet"):
                     fake.seen.violations.append(f"variant {variant}")
@@ -349,6 +400,8 @@ class FakeOpenAI(FakeServer):
                 if job.resource()["status"] != "completed" or fake.faults.content_not_ready:
                     fake.faults.content_not_ready = max(0, fake.faults.content_not_ready - 1)
                     return self._error(400, "Video is not ready", "invalid_state")
+                if variant == "video" and fake.faults.content_seconds:
+                    return self._trickle(fake.video_bytes, fake.faults.content_seconds)
                 if variant == "video":
                     return self._send(200, raw=fake.video_bytes, content_type="video/mp4")
                 if variant == "thumbnail":

@@ -15,7 +15,7 @@ from django.utils import timezone
 from generation import catalog
 from generation.prompts import SEED_TEMPLATES, template_prompt
 from studio.management import first_login
-from studio.models import Campaign, CampaignStatus, Membership, Role, Shot, Workspace
+from studio.models import Campaign, CampaignStatus, Format, Membership, Role, Shot, Workspace
 
 DEMO_WORKSPACE = "Demo Studio"
 
@@ -79,13 +79,15 @@ def create_demo_campaign(workspace, user) -> Campaign:
         status=CampaignStatus.PLANNING,  # it follows the work from the first take
         budget=Decimal("250.00"),
         due_date=timezone.localdate() + timedelta(days=21),
-        target_formats=["9:16", "16:9"],
         brand_style="Premium, warm and unhurried; natural textures",
         brand_palette="amber, espresso brown, cream",
         brand_sound="gentle acoustic guitar",
         brand_banned_words="cheap, instant",
         created_by=user,
     )
+    Format.objects.create(campaign=campaign, name="Reels", aspect="9:16", position=1)
+    Format.objects.create(campaign=campaign, name="YouTube", aspect="16:9", position=2)
+
     animatic = catalog.get(catalog.DEFAULT_MODEL)
     for position, (title, key) in enumerate(DEMO_SHOTS, start=1):
         seed = SEED_TEMPLATES[key]

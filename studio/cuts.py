@@ -1,0 +1,186 @@
+"""Cuts of a campaign: the rough cut of one format (its cells' hero takes in shot order) and the
+storyboard animatic (each shot's hero take, else its newest finished take, else its animatic
+rendered on the spot). Requested here, rendered in the queue by `render_cut`, stored like a take;
+made again when a hero changes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from generation import catalog, cutting, media
+from generation.models import Render, RenderStatus
+from studio.deliverables import grid
+from studio.models import Campaign, Cut, CutKind, CutStatus, Format
+
+
+def _lease() -> timedelta:
+    """As long as a task may run: a cut whose worker died is claimable again when django-q2
+    delivers the task anew (its `retry` is longer than its `timeout`)."""
+    return timedelta(seconds=settings.Q_CLUSTER.get("timeout", 300))
+
+
+DEFAULT_SIZES = {
+    "16:9": (1280, 720),
+    "9:16": (720, 1280),
+    "1:1": (1080, 1080),
+    "4:5": (1080, 1350),
+    "7:4": (1792, 1024),
+}
+
+
+def _sources(campaign: Campaign, fmt: Format | None) -> tuple[list[dict], list[dict]]:
+    """What goes into the cut, in shot order, and the shots left out (no hero in the format)."""
+    the_grid = grid(campaign)
+    column = the_grid.formats.index(fmt) if fmt is not None else None
+    sources, missing = [], []
+    for number, (shot, cells) in enumerate(the_grid.rows, start=1):
+        base = {"shot": shot.pk, "number": number, "title": shot.title}
+        if column is not None:
+            take = cells[column].hero
+        else:
+            hero = shot.hero_take
+            done = hero is not None and hero.status == RenderStatus.COMPLETED
+            take = hero if done else _newest_finished(shot)
+        if take is not None:
+            sources.append(
+                {
+                    **base,
+                    "take": take.pk,
+                    "take_number": take.take,
+                    "seconds": (take.duration_ms or take.seconds * 1000) / 1000,
+                }
+            )
+        elif fmt is None:
+            sources.append(
+                {
+                    **base,
+                    "take": None,
+                    "take_number": None,
+                    "seconds": shot.seconds,
+                    "prompt": shot.compiled_prompt(),
+                    "structure": shot.prompt or {},
+                }
+            )
+        else:
+            missing.append(base)
+    return sources, missing  # fmt: skip
+
+
+def _newest_finished(shot) -> Render | None:
+    return shot.renders.filter(status=RenderStatus.COMPLETED).order_by("-take").first()
+
+
+def _size(fmt: Format | None, sources: list[dict], campaign: Campaign) -> tuple[int, int]:
+    aspect = fmt.aspect if fmt else (campaign.target_formats or ["16:9"])[0]
+    takes = Render.objects.filter(pk__in=[s["take"] for s in sources if s["take"]])
+    sizes = Counter(
+        (t.width, t.height)
+        for t in takes.only("width", "height", "size")
+        if t.width and t.height and catalog.matches_aspect(f"{t.width}x{t.height}", aspect)
+    )
+    if sizes:
+        width, height = sizes.most_common(1)[0][0]
+        return width - width % 2, height - height % 2
+    return DEFAULT_SIZES.get(aspect, (1280, 720))
+
+
+def request_cut(campaign: Campaign, fmt: Format | None, user=None) -> Cut | None:
+    """A cut of what the campaign holds now: the cut already made (or being made) of exactly
+    these takes, else a new one in the queue. None when no shot has anything to show."""
+    sources, missing = _sources(campaign, fmt)
+    if not sources:
+        return None
+    width, height = _size(fmt, sources, campaign)
+    kind = CutKind.ROUGH if fmt else CutKind.STORYBOARD
+    signature = hashlib.sha256(
+        json.dumps([kind, width, height, sources], sort_keys=True, default=str).encode()
+    ).hexdigest()
+    with transaction.atomic():
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        stuck = Q(status=CutStatus.RENDERING, lease_until__lt=timezone.now())
+        same = (
+            Cut.objects.filter(campaign=campaign, format=fmt, kind=kind, signature=signature)
+            .exclude(status=CutStatus.FAILED)
+            .exclude(stuck)
+            .first()
+        )
+        if same:
+            return same
+        cut = Cut.objects.create(
+            campaign=campaign, format=fmt, kind=kind, sources=sources, missing=missing,
+            signature=signature, width=width, height=height, created_by=user,
+        )  # fmt: skip
+        transaction.on_commit(lambda: async_task("studio.tasks.render_cut", cut.pk, group="cuts"))
+    return cut
+
+
+def recut(campaign_id: int) -> list[Cut]:
+    """A hero changed: every format (and the storyboard) that has a cut gets one of what it
+    holds now; cuts of unchanged takes are found, not made again."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        return []
+    made = []
+    cut_formats = set(Cut.objects.filter(campaign=campaign).values_list("format_id", flat=True))
+    for fmt in [*campaign.formats.filter(pk__in=cut_formats), None]:
+        if fmt is None and None not in cut_formats:
+            continue
+        cut = request_cut(campaign, fmt)
+        if cut is not None:
+            made.append(cut)
+    return made
+
+
+def render_cut(cut_id: int) -> None:
+    """The queue's work: claim the cut (a second delivery finds it taken or done), join its
+    pieces, store the result. A failure is kept on the cut with its reason."""
+    now = timezone.now()
+    claimed = Cut.objects.filter(
+        Q(status=CutStatus.QUEUED) | Q(status=CutStatus.RENDERING, lease_until__lt=now),
+        pk=cut_id,
+    ).update(status=CutStatus.RENDERING, lease_until=now + _lease())
+    if not claimed:
+        return
+    cut = Cut.objects.select_related("campaign__workspace").get(pk=cut_id)
+    takes = Render.objects.in_bulk([s["take"] for s in cut.sources if s["take"]])
+    try:
+        pieces = [_piece(source, takes, cut) for source in cut.sources]
+        key = (
+            f"{cut.campaign.workspace.slug}/{cut.campaign_id}/cuts/"
+            f"{cut.kind}-{cut.pk}-{cut.signature[:8]}.mp4"
+        )
+        made = cutting.make_cut(pieces, key, cut.width, cut.height, cut.fps)
+    except (media.MediaError, OSError, KeyError, RuntimeError) as error:
+        Cut.objects.filter(pk=cut_id).update(
+            status=CutStatus.FAILED, error=str(error)[:2000], lease_until=None
+        )
+        return
+    Cut.objects.filter(pk=cut_id).update(
+        status=CutStatus.COMPLETED, video_key=made.video_key, thumbnail_key=made.thumbnail_key,
+        duration_ms=made.duration_ms, bytes=made.bytes, sha256=made.sha256,
+        completed_at=timezone.now(), lease_until=None, error="",
+    )  # fmt: skip
+
+
+def _piece(source: dict, takes: dict[int, Render], cut: Cut) -> cutting.Piece:
+    if source["take"] is None:
+        return cutting.Piece(
+            seconds=source["seconds"],
+            animatic={
+                "title": source["title"], "prompt": source["prompt"], "seconds": source["seconds"],
+                "audio": True, "structure": source.get("structure") or {},
+            },
+        )  # fmt: skip
+    take = takes.get(source["take"])
+    if take is None or not take.video_key:
+        raise KeyError(f"Take {source['take_number']} of “{source['title']}” is gone.")
+    return cutting.Piece(source["seconds"], take.video_key, bool(take.has_audio))

@@ -1,0 +1,325 @@
+"""The deliverables grid: shots × formats, each cell's hero take, and "generate missing formats"
+(planned and priced before anything is sent, queued under the campaign's budget lock)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from generation import budget, catalog
+from generation.models import IN_FLIGHT, Render, RenderStatus
+from studio import production
+from studio.models import (
+    DEFAULT_FORMAT_NAMES,
+    TARGET_FORMATS,
+    Campaign,
+    Decision,
+    Deliverable,
+    Format,
+    Shot,
+    Verdict,
+)
+from studio.review import verdicts
+
+ASPECTS = dict(TARGET_FORMATS)
+CELL_LABELS = {
+    "approved": "Approved",
+    "changes_requested": "Changes requested",
+    "in_review": "In review",
+    "rendering": "Rendering",
+    "failed": "Failed",
+    "missing": "Missing",
+}
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def add_format(campaign: Campaign, name: str, aspect: str) -> Format:
+    """A new format at the end of the campaign's list. Raises ValueError with the reason."""
+    name = " ".join(name.split())[:60]
+    if aspect not in ASPECTS:
+        raise ValueError(f"Choose one of the aspects {', '.join(ASPECTS)}.")
+    if not name:
+        raise ValueError("Give the format a name, such as “Reels”.")
+    if campaign.formats.filter(name__iexact=name).exists():
+        raise ValueError(f"This campaign already has a format called “{name}”.")
+    last = campaign.formats.aggregate(m=Max("position"))["m"] or 0
+    try:
+        with transaction.atomic():
+            return Format.objects.create(
+                campaign=campaign, name=name, aspect=aspect, position=last + 1
+            )
+    except IntegrityError:
+        raise ValueError(f"This campaign already has a format called “{name}”.") from None
+
+
+def set_aspects(campaign: Campaign, aspects: list[str]) -> None:
+    """The campaign form's checkboxes: add a format for each newly ticked aspect (with its
+    usual name) and remove the formats of aspects no longer ticked; others are kept as named."""
+    wanted = [a for a in dict.fromkeys(aspects) if a in ASPECTS]
+    campaign.formats.exclude(aspect__in=wanted).delete()
+    have = set(campaign.formats.values_list("aspect", flat=True))
+    for aspect in wanted:
+        if aspect not in have:
+            name = DEFAULT_FORMAT_NAMES.get(aspect, aspect)
+            if campaign.formats.filter(name__iexact=name).exists():
+                name = f"{name} {aspect}"
+            add_format(campaign, name, aspect)
+
+
+# --------------------------------------------------------------------------- the grid
+
+
+@dataclass
+class Cell:
+    shot: Shot
+    format: Format
+    takes: list[Render]
+    hero: Render | None  # chosen, else the shot's hero or newest approved take of the format
+    poster: Render | None  # the hero, else the newest finished take of the format
+    status: str
+    approver: str = ""
+    cost: Decimal = Decimal("0")
+
+    @property
+    def label(self) -> str:
+        return CELL_LABELS[self.status]
+
+    @property
+    def missing(self) -> bool:
+        return self.status in ("missing", "failed")
+
+    @property
+    def in_flight(self) -> bool:
+        return any(t.status in IN_FLIGHT for t in self.takes)
+
+
+@dataclass
+class Grid:
+    campaign: Campaign
+    formats: list[Format]
+    shots: list[Shot]
+    rows: list[tuple[Shot, list[Cell]]]
+
+    @property
+    def cells(self) -> list[Cell]:
+        return [cell for _, cells in self.rows for cell in cells]
+
+    @property
+    def in_flight(self) -> bool:
+        return any(cell.in_flight for cell in self.cells)
+
+    def counts(self) -> list[tuple[str, str, int]]:
+        """(status, label, number of cells) for the statuses the grid has."""
+        counts = dict.fromkeys(CELL_LABELS, 0)
+        for cell in self.cells:
+            counts[cell.status] += 1
+        return [(status, CELL_LABELS[status], n) for status, n in counts.items() if n]
+
+
+def grid(campaign: Campaign) -> Grid:
+    """Every cell of the campaign's grid in five queries, whatever the number of shots,
+    formats and takes."""
+    formats = list(campaign.formats.all())
+    shots = list(campaign.shots.all())
+    takes = list(
+        Render.objects.filter(shot__campaign=campaign)
+        .only(
+            "pk", "shot_id", "take", "status", "size", "model_key", "thumbnail_key", "billed",
+            "cost_estimate", "cost_actual", "seconds", "duration_ms", "video_key", "completed_at",
+        )
+        .order_by("shot_id", "-take")
+    )  # fmt: skip
+    decisions = list(
+        Decision.objects.filter(render__shot__campaign=campaign).select_related("reviewer")
+    )
+    take_verdicts = verdicts(decisions)
+    approvers = _approvers(decisions, take_verdicts)
+    chosen = {
+        (d.shot_id, d.format_id): d.hero_id
+        for d in Deliverable.objects.filter(shot__campaign=campaign)
+    }
+    by_shot: dict[int, list[Render]] = {}
+    for take in takes:
+        by_shot.setdefault(take.shot_id, []).append(take)
+    rows = []
+    for shot in shots:
+        mine = by_shot.get(shot.pk, [])
+        cells = [
+            _cell(shot, fmt, mine, chosen.get((shot.pk, fmt.pk)), take_verdicts, approvers)
+            for fmt in formats
+        ]
+        rows.append((shot, cells))
+    return Grid(campaign, formats, shots, rows)
+
+
+def _approvers(decisions, take_verdicts) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for d in sorted(decisions, key=lambda d: (d.created_at, d.pk)):
+        if d.verdict == Verdict.APPROVED and take_verdicts.get(d.render_id) == Verdict.APPROVED:
+            names[d.render_id] = d.reviewer.get_full_name() or d.reviewer.get_username()
+    return names
+
+
+def _cell(shot, fmt, shot_takes, chosen_id, take_verdicts, approvers) -> Cell:
+    takes = [t for t in shot_takes if fmt.accepts(t.size, t.model_key)]
+    done = [t for t in takes if t.status == RenderStatus.COMPLETED]
+    hero = (
+        next((t for t in done if t.pk == chosen_id), None)
+        or next((t for t in done if t.pk == shot.hero_take_id), None)
+        or next((t for t in done if take_verdicts.get(t.pk) == Verdict.APPROVED), None)
+    )
+    poster = hero or (done[0] if done else None)
+    if hero is not None and take_verdicts.get(hero.pk) == Verdict.APPROVED:
+        status = "approved"
+    elif any(t.status in IN_FLIGHT for t in takes) and not done:
+        status = "rendering"
+    elif poster is not None:
+        decided = take_verdicts.get(poster.pk)
+        status = "changes_requested" if decided == Verdict.CHANGES_REQUESTED else "in_review"
+    elif takes:
+        status = "failed"
+    else:
+        status = "missing"
+    cost = sum((t.cost_actual or t.cost_estimate for t in takes if t.billed), Decimal("0"))
+    approver = approvers.get(hero.pk, "") if hero else ""
+    return Cell(shot, fmt, takes, hero, poster, status, approver, cost)
+
+
+# --------------------------------------------------------------------------- missing formats
+
+
+@dataclass
+class PlannedTake:
+    """One take "generate missing formats" would queue: a shot at the size that serves one or
+    more of its missing cells."""
+
+    shot: Shot
+    formats: list[Format]
+    size: str
+    exact: bool  # False: the model has no size of this aspect; the nearest is used
+    seconds: int
+    cost: Decimal | None
+    problem: str = ""
+
+    @property
+    def note(self) -> str:
+        notes = []
+        if not self.exact:
+            wanted = ", ".join(f.aspect for f in self.formats)
+            notes.append(
+                f"{catalog.get(self.shot.model_key).label} makes no {wanted}; "
+                f"nearest is {catalog.size_label(self.size)}"
+            )
+        if self.seconds != self.shot.seconds:
+            notes.append(f"{self.seconds} s instead of {self.shot.seconds} s at this size")
+        return "; ".join(notes)
+
+
+@dataclass
+class Plan:
+    takes: list[PlannedTake]
+    budget: Decimal | None  # the campaign's hard budget
+    committed: Decimal  # spent or promised already
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.budget is None else self.budget - self.committed
+
+    @property
+    def ready(self) -> list[PlannedTake]:
+        return [p for p in self.takes if not p.problem]
+
+    @property
+    def total(self) -> Decimal | None:
+        costs = [p.cost for p in self.ready]
+        return None if any(c is None for c in costs) else sum(costs, Decimal("0"))
+
+    @property
+    def fits(self) -> int:
+        """How many of the ready takes, in grid order, fit in what is left of the budget."""
+        left = self.remaining
+        if left is None:
+            return len(self.ready)
+        count = 0
+        for planned in self.ready:
+            if planned.cost is None or planned.cost > left:
+                break
+            left -= planned.cost
+            count += 1
+        return count
+
+
+def plan_missing(campaign: Campaign, the_grid: Grid | None = None) -> Plan:
+    """The takes that would fill the missing (or failed) cells, each at the size its format
+    needs on the shot's model, with its price and the budget check of today."""
+    the_grid = the_grid or grid(campaign)
+    planned: dict[tuple[int, str], PlannedTake] = {}
+    for shot, cells in the_grid.rows:
+        for cell in cells:
+            if not cell.missing:
+                continue
+            sized = cell.format.size_for(shot.model_key)
+            if sized is None:
+                key = (shot.pk, f"?{cell.format.pk}")
+                planned[key] = PlannedTake(
+                    shot, [cell.format], "", False, shot.seconds, None, "Unknown model."
+                )
+                continue
+            size, exact = sized
+            if (shot.pk, size) in planned:
+                planned[(shot.pk, size)].formats.append(cell.format)
+                continue
+            planned[(shot.pk, size)] = _planned(shot, cell.format, size, exact)
+    committed = budget.committed(campaign.pk) if campaign.budget is not None else Decimal("0")
+    return Plan(list(planned.values()), campaign.budget, committed)
+
+
+def _planned(shot: Shot, fmt: Format, size: str, exact: bool) -> PlannedTake:
+    model = catalog.get(shot.model_key)
+    allowed = model.durations_for(size)
+    seconds = (
+        shot.seconds
+        if shot.seconds in allowed
+        else min(allowed, key=lambda s: (abs(s - shot.seconds), s))
+    )
+    audio = model.audio.available and (shot.prompt or {}).get("audio", {}).get("generate", True)
+    cost = budget.estimate(model.key, size, seconds, audio)
+    problem = "" if model.offered else model.unavailable_reason()
+    if not problem and cost is None and shot.campaign.budget is not None:
+        problem = "No published price at this size, so the hard budget cannot be checked."
+    return PlannedTake(shot, [fmt], size, exact, seconds, cost, problem)
+
+
+@dataclass
+class MissingResult:
+    queued: list[Render]
+    skipped: list[tuple[PlannedTake, str]]
+
+
+def generate_missing(campaign: Campaign, user, batch_key: uuid.UUID) -> MissingResult:
+    """Queue the planned takes in grid order while they fit the hard budget. The plan is made
+    again under the campaign's lock, so parallel requests never queue a cell twice nor spend
+    past the budget; the same batch key (a re-sent form) queues nothing new."""
+    queued: list[Render] = []
+    skipped: list[tuple[PlannedTake, str]] = []
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        for planned in plan_missing(campaign).takes:
+            if planned.problem:
+                skipped.append((planned, planned.problem))
+                continue
+            key = uuid.uuid5(batch_key, f"{planned.shot.pk}:{planned.size}")
+            try:
+                with transaction.atomic():
+                    queued += production.request_format_take(
+                        planned.shot, user, planned.size, planned.seconds, key, campaign
+                    )
+            except production.TakeRequestError as error:
+                skipped.append((planned, error.message))
+    return MissingResult(queued, skipped)

@@ -1,0 +1,168 @@
+"""The delivery package: the approved hero take of every cell, per format, with the provenance
+record (manifest.json and manifest.csv). Streamed as a ZIP while it is read from storage: never
+built in memory or on disk, whatever its size."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.text import slugify
+from zipstream import ZIP_STORED, ZipStream
+
+from generation import storage
+from generation.models import Render
+from studio.csv_safe import cell
+from studio.deliverables import grid
+from studio.models import Campaign, Decision
+
+CSV_FIELDS = [
+    "path", "format", "aspect", "shot_number", "shot", "take", "model", "provider",
+    "provider_model", "provider_job_id", "prompt", "first_frame_sha256", "last_frame_sha256",
+    "size", "seconds", "duration_ms", "cost", "billed", "decisions", "bytes", "sha256",
+]  # fmt: skip
+
+
+@dataclass
+class Entry:
+    path: str
+    take: Render
+    format_name: str
+    aspect: str
+    number: int
+    shot_title: str
+
+
+@dataclass
+class Package:
+    campaign: Campaign
+    entries: list[Entry]
+    missing: list[tuple[str, int, str]]  # (format, shot number, shot title): nothing approved
+
+    @property
+    def root(self) -> str:
+        return slugify(self.campaign.name) or f"campaign-{self.campaign.pk}"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.root}-delivery.zip"
+
+
+def package(campaign: Campaign) -> Package:
+    """What the package holds: each cell whose hero take is approved."""
+    the_grid = grid(campaign)
+    root = slugify(campaign.name) or f"campaign-{campaign.pk}"
+    entries, missing = [], []
+    for index, fmt in enumerate(the_grid.formats):
+        for number, (shot, cells) in enumerate(the_grid.rows, start=1):
+            cell = cells[index]
+            if cell.status != "approved":
+                missing.append((fmt.name, number, shot.title))
+                continue
+            name = f"{number:02d}-{slugify(shot.title) or 'shot'}-take{cell.hero.take}.mp4"
+            entries.append(
+                Entry(f"{root}/{fmt.slug}/{name}", cell.hero, fmt.name, fmt.aspect, number,
+                      shot.title)
+            )  # fmt: skip
+    takes = Render.objects.in_bulk([e.take.pk for e in entries])
+    for entry in entries:
+        entry.take = takes[entry.take.pk]  # every field, for the manifest
+    return Package(campaign, entries, missing)
+
+
+def manifest(pkg: Package) -> list[dict]:
+    """The provenance record of each file: what was sent, to whom, what it cost, who approved
+    it and when, and the file's sha256."""
+    decisions: dict[int, list[dict]] = {}
+    for d in (
+        Decision.objects.filter(render_id__in=[e.take.pk for e in pkg.entries])
+        .select_related("reviewer")
+        .order_by("created_at", "pk")
+    ):
+        decisions.setdefault(d.render_id, []).append(
+            {
+                "reviewer": d.reviewer.get_username(),
+                "verdict": d.verdict,
+                "note": d.note,
+                "at": d.created_at.isoformat(),
+            }
+        )
+    frames: dict[str, str] = {}
+    rows = []
+    for entry in pkg.entries:
+        take = entry.take
+        rows.append(
+            {
+                "path": entry.path,
+                "format": entry.format_name,
+                "aspect": entry.aspect,
+                "shot_number": entry.number,
+                "shot": entry.shot_title,
+                "take": take.take,
+                "model": take.model_key,
+                "provider": take.provider,
+                "provider_model": take.provider_model,
+                "provider_job_id": take.provider_job_id,
+                "prompt": take.prompt_text,
+                "first_frame_sha256": _sha256(take.reference_image_key, frames),
+                "last_frame_sha256": _sha256(take.last_frame_key, frames),
+                "size": take.stored_size or take.size,
+                "seconds": take.seconds,
+                "duration_ms": take.duration_ms,
+                "cost": str(take.cost_actual if take.cost_actual is not None
+                            else take.cost_estimate),
+                "billed": take.billed,
+                "decisions": decisions.get(take.pk, []),
+                "bytes": take.bytes,
+                "sha256": take.sha256,
+            }
+        )  # fmt: skip
+    return rows
+
+
+def _sha256(key: str, seen: dict[str, str]) -> str:
+    if not key:
+        return ""
+    if key not in seen:
+        digest = hashlib.sha256()
+        for block in storage.read(key):
+            digest.update(block)
+        seen[key] = digest.hexdigest()
+    return seen[key]
+
+
+def manifest_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
+    writer.writeheader()
+    for row in rows:
+        flat = dict(row)
+        flat["decisions"] = "; ".join(
+            f"{d['verdict']} by {d['reviewer']} at {d['at']}" for d in row["decisions"]
+        )
+        writer.writerow({k: cell(v) for k, v in flat.items()})
+    return out.getvalue()
+
+
+def stream(pkg: Package) -> ZipStream:
+    """The ZIP: files stored as they are (video does not compress), read from storage block by
+    block as the browser takes them; its length is known before the first byte."""
+    rows = manifest(pkg)
+    zs = ZipStream(compress_type=ZIP_STORED, sized=True)
+    for entry in pkg.entries:
+        key = entry.take.video_key
+        zs.add(storage.read(key), entry.path, size=default_storage.size(key))
+    record = {
+        "campaign": pkg.campaign.name,
+        "made_at": timezone.now().isoformat(),
+        "files": rows,
+        "missing": [{"format": f, "shot_number": n, "shot": t} for f, n, t in pkg.missing],
+    }
+    zs.add(json.dumps(record, indent=2, ensure_ascii=False), f"{pkg.root}/manifest.json")
+    zs.add(manifest_csv(rows), f"{pkg.root}/manifest.csv")
+    return zs

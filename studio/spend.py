@@ -1,0 +1,164 @@
+"""Where the money went: settled (billed, at the provider's reported cost where it gave one),
+reserved (takes in flight, at their estimate), unknown (a take whose billing the provider never
+told); by campaign, model, person and day; per approved take and approved second."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, Count, DecimalField, F, Q, Sum, When
+from django.db.models.functions import Coalesce, TruncDate
+
+from generation.models import FINISHED, IN_FLIGHT, Render
+from studio.csv_safe import row as safe_row
+from studio.models import Decision, Verdict
+from studio.review import verdicts
+
+ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=14, decimal_places=4)
+SETTLED = Sum(
+    Case(When(billed=True, then=Coalesce(F("cost_actual"), F("cost_estimate"))), default=ZERO,
+         output_field=MONEY)
+)  # fmt: skip
+RESERVED = Sum(
+    Case(When(status__in=IN_FLIGHT, then=F("cost_estimate")), default=ZERO, output_field=MONEY)
+)
+UNKNOWN = Sum(
+    Case(When(Q(status__in=FINISHED) & Q(billed__isnull=True), then=F("cost_estimate")),
+         default=ZERO, output_field=MONEY)
+)  # fmt: skip
+
+
+@dataclass
+class Row:
+    label: str
+    settled: Decimal
+    reserved: Decimal
+    takes: int
+    key: object = None
+
+
+@dataclass
+class Spend:
+    settled: Decimal
+    reserved: Decimal
+    unknown: Decimal
+    takes: int
+    failed_billed: int
+    failed_not_billed: int
+    approved_takes: int
+    approved_seconds: Decimal
+    by: dict[str, list[Row]] = field(default_factory=dict)
+
+    @property
+    def per_approved_take(self) -> Decimal | None:
+        return self.settled / self.approved_takes if self.approved_takes else None
+
+    @property
+    def per_approved_second(self) -> Decimal | None:
+        return self.settled / self.approved_seconds if self.approved_seconds else None
+
+    def chart(self, width: int = 640, height: int = 160) -> list[dict]:
+        """Bars of the settled and reserved spend per day, scaled for an inline SVG."""
+        days = self.by.get("day", [])
+        top = max((r.settled + r.reserved for r in days), default=ZERO) or Decimal("1")
+        step = width / max(len(days), 1)
+        bars = []
+        for i, row in enumerate(days):
+            settled_h = float(row.settled / top) * (height - 20)
+            reserved_h = float(row.reserved / top) * (height - 20)
+            bars.append({
+                "x": round(i * step + 2, 1), "w": round(max(step - 4, 1), 1),
+                "settled_y": round(height - settled_h, 1), "settled_h": round(settled_h, 1),
+                "reserved_y": round(height - settled_h - reserved_h, 1),
+                "reserved_h": round(reserved_h, 1), "row": row,
+            })  # fmt: skip
+        return bars
+
+
+GROUPS = {
+    "campaign": ("shot__campaign_id", "shot__campaign__name"),
+    "model": ("model_key", "model_key"),
+    "person": ("created_by_id", "created_by__username"),
+    "day": ("day", "day"),
+}
+
+
+def spend(takes) -> Spend:
+    """The figures for a set of takes (a workspace's or a campaign's), in a constant number of
+    queries whatever their count."""
+    totals = takes.aggregate(
+        settled=Coalesce(SETTLED, ZERO, output_field=MONEY),
+        reserved=Coalesce(RESERVED, ZERO, output_field=MONEY),
+        unknown=Coalesce(UNKNOWN, ZERO, output_field=MONEY),
+        takes=Count("pk"),
+        failed_billed=Count("pk", filter=Q(status="failed", billed=True)),
+        failed_not_billed=Count("pk", filter=Q(status="failed", billed=False)),
+    )
+    by = {}
+    for name, (key, label) in GROUPS.items():
+        rows = (
+            takes.annotate(day=TruncDate("created_at"))
+            .values(key, label)
+            .annotate(settled=Coalesce(SETTLED, ZERO, output_field=MONEY),
+                      reserved=Coalesce(RESERVED, ZERO, output_field=MONEY), n=Count("pk"))
+            .order_by(key if name == "day" else "-settled")
+        )  # fmt: skip
+        by[name] = [
+            Row(str(r[label] if r[label] is not None else "—"), r["settled"], r["reserved"],
+                r["n"], r[key])
+            for r in rows
+        ]  # fmt: skip
+    approved = _approved(takes)
+    return Spend(
+        totals["settled"], totals["reserved"], totals["unknown"], totals["takes"],
+        totals["failed_billed"], totals["failed_not_billed"], len(approved),
+        sum((Decimal(ms or 0) / 1000 for ms in approved.values()), ZERO), by,
+    )  # fmt: skip
+
+
+def _approved(takes) -> dict[int, int | None]:
+    """The approved takes and their lengths in ms."""
+    decisions = Decision.objects.filter(render__in=takes.values("pk")).only(
+        "pk", "render_id", "reviewer_id", "verdict", "created_at"
+    )
+    approved = [pk for pk, v in verdicts(decisions).items() if v == Verdict.APPROVED]
+    lengths = Render.objects.filter(pk__in=approved).values_list("pk", "duration_ms", "seconds")
+    return {pk: ms if ms else seconds * 1000 for pk, ms, seconds in lengths}
+
+
+CSV_FIELDS = [
+    "created_at", "campaign", "shot", "take", "model", "provider", "person", "status", "billed",
+    "estimate", "actual", "settled",
+]  # fmt: skip
+
+
+def csv_rows(takes):
+    """One line per take, for accounting: written as it is read (a generator)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+
+    def flush() -> str:
+        text = out.getvalue()
+        out.seek(0)
+        out.truncate()
+        return text
+
+    writer.writerow(CSV_FIELDS)
+    yield flush()
+    for t in (
+        takes.select_related("shot__campaign", "created_by").order_by("created_at", "pk").iterator()
+    ):
+        settled = (
+            (t.cost_actual if t.cost_actual is not None else t.cost_estimate) if t.billed else ZERO
+        )
+        writer.writerow(safe_row([
+            t.created_at.isoformat(), t.shot.campaign.name, t.shot.title, t.take, t.model_key,
+            t.provider, t.created_by.get_username() if t.created_by else "", t.status,
+            {True: "yes", False: "no", None: "unknown"}[t.billed], t.cost_estimate,
+            "" if t.cost_actual is None else t.cost_actual, settled,
+        ]))  # fmt: skip
+        yield flush()

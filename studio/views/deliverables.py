@@ -1,0 +1,95 @@
+"""The deliverables grid (shots × formats), the campaign's formats, and "generate missing
+formats": the plan with sizes, prices and the budget check first, then the takes."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from studio import deliverables
+from studio.access import allowed_actions, get_campaign_for_user
+from studio.models import TARGET_FORMATS
+from studio.views import render_page
+
+PAGE = "studio/deliverables.html"
+
+
+def _context(campaign, **extra) -> dict:
+    the_grid = deliverables.grid(campaign)
+    return {
+        "campaign": campaign,
+        "grid": the_grid,
+        "counts": the_grid.counts(),
+        "aspects": TARGET_FORMATS,
+        "perms_": allowed_actions(campaign.my_role),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def grid_page(request, campaign_id: int):
+    """The grid; htmx asks for the grid alone while takes are in flight (it stops polling when
+    nothing is)."""
+    campaign = get_campaign_for_user(request, campaign_id, "view")
+    return render_page(request, PAGE, _context(campaign), partial="grid")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def missing(request, campaign_id: int):
+    """GET: what "generate missing formats" would queue, priced. POST: queue it."""
+    campaign = get_campaign_for_user(request, campaign_id, "generate")
+    if request.method == "GET":
+        plan = deliverables.plan_missing(campaign)
+        context = _context(campaign, plan=plan, batch_key=uuid.uuid4())
+        return render_page(request, PAGE, context, partial="plan")
+    try:
+        batch_key = uuid.UUID(request.POST.get("batch_key", ""))
+    except ValueError:
+        messages.error(request, "This form is out of date. Look at the plan again.")
+        return redirect("deliverables", campaign.pk)
+    result = deliverables.generate_missing(campaign, request.user, batch_key)
+    if result.queued:
+        count = len(result.queued)
+        messages.success(request, f"{count} take{'s' if count != 1 else ''} queued.")
+    for planned, reason in result.skipped:
+        messages.warning(request, f"Not queued: {planned.shot.title} at {planned.size}: {reason}")
+    if not result.queued and not result.skipped:
+        messages.info(request, "Nothing is missing: every cell has a take or one on its way.")
+    return redirect("deliverables", campaign.pk)
+
+
+@login_required
+@require_POST
+def format_add(request, campaign_id: int):
+    campaign = get_campaign_for_user(request, campaign_id, "edit_campaign")
+    name, aspect = request.POST.get("name", ""), request.POST.get("aspect", "")
+    try:
+        fmt = deliverables.add_format(campaign, name, aspect)
+    except ValueError as error:
+        context = _context(
+            campaign, format_error=str(error), format_name=name, format_aspect=aspect
+        )
+        return render_page(request, PAGE, context, partial="formats", status=422)
+    messages.success(request, f"Format “{fmt.name}” added.")
+    if request.htmx:
+        return render_page(request, PAGE, _context(campaign), partial="formats")
+    return redirect("deliverables", campaign.pk)
+
+
+@login_required
+@require_POST
+def format_remove(request, campaign_id: int, format_id: int):
+    campaign = get_campaign_for_user(request, campaign_id, "edit_campaign")
+    fmt = campaign.formats.filter(pk=format_id).first()
+    if fmt is None:
+        raise Http404
+    fmt.delete()
+    messages.success(request, f"Format “{fmt.name}” removed; its takes are kept.")
+    return redirect("deliverables", campaign.pk)

@@ -1,0 +1,42 @@
+"""Spend pages: a workspace's and a campaign's, with a CSV of every take for accounting."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from generation.models import Render
+from studio import spend
+from studio.access import allowed_actions, get_campaign_for_user, get_workspace_for_user
+
+
+def _page(request, takes, context: dict, name: str):
+    if request.GET.get("format") == "csv":
+        response = StreamingHttpResponse(spend.csv_rows(takes), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{slugify(name)}-spend.csv"'
+        return response
+    figures = spend.spend(takes)
+    return render(
+        request, "studio/spend.html", {**context, "spend": figures, "bars": figures.chart()}
+    )
+
+
+@login_required
+@require_GET
+def workspace_spend(request, slug: str):
+    workspace = get_workspace_for_user(request, slug, "view_spend")
+    takes = Render.objects.filter(shot__campaign__workspace=workspace)
+    context = {"workspace": workspace, "perms_": allowed_actions(workspace.my_role)}
+    return _page(request, takes, context, workspace.name)
+
+
+@login_required
+@require_GET
+def campaign_spend(request, campaign_id: int):
+    campaign = get_campaign_for_user(request, campaign_id, "view_spend")
+    takes = Render.objects.filter(shot__campaign=campaign)
+    context = {"campaign": campaign, "perms_": allowed_actions(campaign.my_role)}
+    return _page(request, takes, context, campaign.name)

@@ -1,0 +1,160 @@
+"""A studio on PostgreSQL (and Redis) with worker clusters in their own process groups,
+against the fake OpenAI-compatible provider: what the crash and fault suites drive."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from tests.fakes.openai_fake import API_KEY, FakeOpenAI
+from tests.test_scaleout import PG, _postgres_or_skip, _redis_or_skip
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_script(takes: int, prefix: str = "Take") -> str:
+    """A shell script that requests `takes` takes, one per shot, each with its own prompt."""
+    return CREATE.replace("TAKES", str(takes)).replace("PREFIX", prefix)
+
+
+CREATE = """
+import json
+from django.contrib.auth import get_user_model
+from studio import production
+from studio.models import Campaign, Membership, Shot, Workspace
+user = get_user_model().objects.get_or_create(username="owner")[0]
+workspace = Workspace.objects.create(name="PREFIX")
+Membership.objects.create(workspace=workspace, user=user, role="owner")
+campaign = Campaign.objects.create(workspace=workspace, name="Crash")
+for i in range(1, TAKES + 1):
+    scene = f"PREFIX number {i}: a cup of cold brew, view {i}."
+    shot = Shot.objects.create(campaign=campaign, title=f"Shot {i}", model_key="sora-2",
+                               size="1280x720", seconds=4, position=i, prompt={"scene": scene})
+    production.request_takes(shot, user)
+print("created")
+"""
+
+
+def _render_seconds(prompt: str) -> float:
+    """5–20 s, spread by the prompt (so completions arrive over time)."""
+    return 5 + int(hashlib.sha256(prompt.encode()).hexdigest(), 16) % 16
+
+
+def service_env(database: str, var, **extra) -> dict[str, str]:
+    """The environment of a studio process on the PostgreSQL database `database`: this
+    process's own studio settings left out, the run's names (queue) after the database."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "STUDIO_", "OPENAI_", "RUNWARE_", "REDIS_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="studio.settings",
+        DATABASE_URL=f"postgres://{PG['user']}@127.0.0.1:5432/{database}",
+        STUDIO_QUEUE_NAME=database,
+        STUDIO_VAR_DIR=str(var),
+        **extra,
+    )
+    return env
+
+
+@contextlib.contextmanager
+def running_stack(tmp_path, video: bytes, broker: str = "orm", clusters: int = 3):
+    admin = _postgres_or_skip()
+    redis_client = _redis_or_skip()
+    name = f"reelroom_services_{uuid.uuid4().hex[:8]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    fake = FakeOpenAI(video).start()
+    fake.faults.render_seconds = _render_seconds
+    fake.faults.content_seconds = 1.5  # downloads are in flight for a while
+    var = tmp_path / "var"
+    env = service_env(
+        name,
+        var,
+        REDIS_URL="redis://127.0.0.1:6379/13",
+        STUDIO_QUEUE_BROKER=broker,
+        STUDIO_CACHE_PREFIX=name,
+        OPENAI_API_KEY=API_KEY,
+        OPENAI_BASE_URL=fake.url,
+        STUDIO_HTTP_TIMEOUT="5",
+        STUDIO_WORKERS="4",
+        STUDIO_SWEEP_THREADS="8",
+        STUDIO_RECONCILE_GRACE="5",
+    )
+    stack = CrashStack(env, var, fake, name, broker, clusters)
+    try:
+        stack.manage("migrate", "--noinput")
+        yield stack
+    finally:
+        stack.kill_all()
+        fake.stop()
+        stale = list(redis_client.scan_iter(match=f"*{name}*"))
+        if stale:
+            redis_client.delete(*stale)
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+class CrashStack:
+    def __init__(self, env, var, fake: FakeOpenAI, database: str, broker: str, clusters: int):
+        self.env, self.var, self.fake, self.database, self.broker = env, var, fake, database, broker
+        self.cluster_count = clusters
+        self.clusters: list[subprocess.Popen] = []
+        self.logs = []
+
+    def manage(self, *args, timeout=240):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True,
+            text=True, timeout=timeout,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stdout
+
+    def start_clusters(self):
+        for _ in range(self.cluster_count):
+            log = (self.var.parent / f"cluster-{len(self.logs)}.log").open("w")
+            self.logs.append(log)
+            self.clusters.append(
+                subprocess.Popen(
+                    [sys.executable, "manage.py", "qcluster"],
+                    cwd=ROOT,
+                    env=self.env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )  # fmt: skip
+            )
+
+    def kill_all(self):
+        """SIGKILL to every process of every cluster (each runs in its own process group)."""
+        for cluster in self.clusters:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(cluster.pid, signal.SIGKILL)
+            cluster.wait()
+        self.clusters = []
+
+    def sql(self, query: str):
+        import psycopg
+
+        with psycopg.connect(dbname=self.database, autocommit=True, **PG) as db:
+            return db.execute(query).fetchall()
+
+    def statuses(self) -> dict[str, int]:
+        return dict(self.sql("SELECT status, count(*) FROM generation_render GROUP BY status"))
+
+    def content_downloads(self) -> int:
+        return sum(1 for _, path in self.fake.seen.requests if path.endswith("/content"))
+
+
+def wait(what, condition, timeout: float, every: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(every)
