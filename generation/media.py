@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import imageio_ffmpeg
+from PIL import Image
 
 FFMPEG_TIMEOUT = 120
 # Files from providers are read as what they must be, an MP4 on the local disk: an explicit
@@ -128,17 +130,30 @@ def _written(out: Path | str, what: str) -> Path:
 
 
 def last_frame(video: Path | str, out: Path | str) -> Path:
-    """The video's last decoded frame as a PNG. ffmpeg decodes the final seconds and keeps
-    overwriting one image, so what stays is exactly the final frame (no guess from the
-    duration, which can point past it)."""
-    _run(
-        [
-            "-sseof", "-3", *SAFE_INPUT, "-i", str(video),
-            "-map", "0:v:0", "-fps_mode", "passthrough", "-update", "1", "-f", "image2",
-            str(out),
-        ],
-        "read the last frame",
-    )  # fmt: skip
+    """The video's last decoded frame as a PNG. ffmpeg decodes the final second and keeps
+    overwriting one uncompressed image, so what stays is exactly the final frame (no guess from
+    the duration, which can point past it); only that one is compressed to PNG. A video stream
+    that ends well before the file does (a longer sound) is read from the start."""
+    with tempfile.TemporaryDirectory(prefix="last-frame-") as tmp:
+        raw = Path(tmp) / "last.bmp"
+        for tail in (("-sseof", "-1"), ()):
+            try:
+                _run(
+                    [
+                        *tail, *SAFE_INPUT, "-i", str(video),
+                        "-map", "0:v:0", "-fps_mode", "passthrough", "-update", "1",
+                        "-f", "image2", "-c:v", "bmp", str(raw),
+                    ],
+                    "read the last frame",
+                )  # fmt: skip
+            except MediaError:
+                if tail == ():
+                    raise
+            if raw.exists() and raw.stat().st_size:
+                break
+        _written(raw, "read the last frame")
+        with Image.open(raw) as image:
+            image.save(out, "PNG")
     return _written(out, "read the last frame")
 
 

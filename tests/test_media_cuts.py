@@ -46,6 +46,35 @@ def test_last_frame_is_the_final_decoded_frame(tmp_path):
     assert max(other) > max(same)  # the frame before differs: it really is the last one
 
 
+def test_last_frame_of_a_picture_that_ends_long_before_its_sound(tmp_path):
+    # 1.5 s of picture under 5 s of sound: the file's last second has no frame to decode, so the
+    # picture is read from the start and its final frame kept.
+    video = tmp_path / "long-sound.mp4"
+    subprocess.run(
+        [media.ffmpeg(), "-hide_banner", "-loglevel", "error", "-y",
+         "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=1.5",
+         "-f", "lavfi", "-i", "sine=frequency=440:duration=5",
+         "-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "ultrafast", "-c:a", "aac",
+         str(video)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    assert media.probe(video).duration_ms >= 4500
+    ours = media.last_frame(video, tmp_path / "last.png")
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    subprocess.run(
+        [media.ffmpeg(), "-loglevel", "error", "-i", str(video), "-map", "0:v:0",
+         "-fps_mode", "passthrough", str(frames / "%04d.png")],
+        check=True, timeout=60,
+    )  # fmt: skip
+    final, before = sorted(frames.iterdir())[-1], sorted(frames.iterdir())[-2]
+    with Image.open(ours) as a, Image.open(final) as b, Image.open(before) as c:
+        same = ImageStat.Stat(ImageChops.difference(a.convert("RGB"), b.convert("RGB"))).mean
+        other = ImageStat.Stat(ImageChops.difference(a.convert("RGB"), c.convert("RGB"))).mean
+    assert max(same) < 1.0, same
+    assert max(other) > max(same)  # the frame before differs: it really is the last one
+
+
 def test_last_frame_refuses_a_file_that_is_not_a_video(tmp_path):
     bad = tmp_path / "bad.mp4"
     bad.write_bytes(b"not a video at all")
