@@ -3,6 +3,7 @@ contract, driven through the real tasks: the happy path and every fault the issu
 
 from __future__ import annotations
 
+import ssl
 from datetime import timedelta
 from decimal import Decimal
 
@@ -13,7 +14,8 @@ from django.utils import timezone
 from generation import jobs, media
 from generation.jobs import submitting
 from generation.models import Render, RenderStatus
-from generation.providers.openai import CONTENT_RULES
+from generation.providers.base import tls_context
+from generation.providers.openai import CONTENT_RULES, OpenAIProvider
 from tests.images import upload
 from tests.pipeline import make_take, settle, transitions
 
@@ -272,3 +274,11 @@ def test_a_key_refused_while_polling_fails_and_may_have_been_billed(
     jobs.poll(take.pk)
     take.refresh_from_db()
     assert (take.status, take.billed, take.error_code) == (S.FAILED, None, "unauthorized")
+
+
+def test_provider_clients_share_one_tls_context_that_verifies_certificates():
+    context = tls_context()
+    assert context is tls_context()  # built once (loading the CA bundle costs ~30 ms of CPU)
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    with OpenAIProvider(base_url="https://api.example.test/v1", api_key="k")._client() as client:
+        assert client.headers["Authorization"] == "Bearer k"

@@ -26,6 +26,7 @@ from generation.providers.base import (
     OutcomeUnknown,
     Provider,
     ProviderError,
+    http_client,
 )
 
 CONTENT_RULES = (
@@ -76,7 +77,7 @@ class OpenAIProvider(Provider):
 
     def _client(self, read_timeout: float | None = None) -> httpx.Client:
         seconds = read_timeout or settings.STUDIO_HTTP_TIMEOUT
-        return httpx.Client(
+        return http_client(
             base_url=self.base_url,
             timeout=httpx.Timeout(seconds, connect=min(10.0, seconds)),
             headers={"Authorization": f"Bearer {self.api_key}"},

@@ -27,6 +27,7 @@ from generation.providers.base import (
     OutcomeUnknown,
     Provider,
     ProviderError,
+    http_client,
 )
 
 NOT_FOUND_CODES = {"taskNotFound", "invalidTaskUUID", "notFound"}
@@ -101,7 +102,7 @@ class RunwareProvider(Provider):
     def _client(self, read_timeout: float | None = None) -> httpx.Client:
         """The API client: the only one that carries the key."""
         seconds = read_timeout or settings.STUDIO_HTTP_TIMEOUT
-        return httpx.Client(
+        return http_client(
             timeout=httpx.Timeout(seconds, connect=min(10.0, seconds)),
             headers={"Authorization": f"Bearer {self.api_key}"},
         )
@@ -111,7 +112,7 @@ class RunwareProvider(Provider):
         """Result URLs live on a CDN host, not the API: they are fetched without credentials
         (and without following a redirect to yet another host)."""
         seconds = settings.STUDIO_HTTP_TIMEOUT * 2
-        return httpx.Client(
+        return http_client(
             timeout=httpx.Timeout(seconds, connect=min(10.0, seconds)), follow_redirects=False
         )
 
