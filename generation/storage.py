@@ -80,7 +80,14 @@ def spool(chunks: Iterable[bytes]) -> Spooled:
 
 
 def put(key: str, path: Path) -> str:
-    """Store the file at exactly `key`, replacing what an earlier attempt left there."""
+    """Store the file at exactly `key`, replacing what an earlier attempt left there. In the
+    bucket one PUT replaces an object whole, so the key is written as it is, without the
+    existence checks Storage.save makes (each is a round trip); on the local disk an earlier
+    file is removed first."""
+    if is_remote():
+        with path.open("rb") as handle:
+            # The storage's own upload under exactly this name (save() would look for a free one).
+            return default_storage._save(key, File(handle, name=Path(key).name))  # noqa: SLF001
     if default_storage.exists(key):
         default_storage.delete(key)
     with path.open("rb") as handle:

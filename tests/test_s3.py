@@ -210,3 +210,22 @@ def test_the_delivery_package_streams_from_the_bucket(client, vic, rita, campaig
     record = json.loads(archive.read("spring-launch/manifest.json"))
     (entry,) = record["files"]
     assert hashlib.sha256(archive.read(entry["path"])).hexdigest() == entry["sha256"]
+
+
+def test_put_replaces_an_object_at_exactly_its_key_with_one_request(s3, tmp_path):
+    from django.core.files.storage import default_storage
+
+    from generation import storage
+
+    requests = []
+    default_storage.connection.meta.client.meta.events.register(
+        "before-call.s3", lambda model, **kw: requests.append(model.name)
+    )
+    first, second = tmp_path / "first.jpg", tmp_path / "second.jpg"
+    first.write_bytes(b"an earlier attempt")
+    second.write_bytes(b"the take's poster")
+    assert storage.put("shot-1/take-1-1.jpg", first) == "shot-1/take-1-1.jpg"
+    assert storage.put("shot-1/take-1-1.jpg", second) == "shot-1/take-1-1.jpg"
+    body = s3.client().get_object(Bucket=BUCKET, Key="shot-1/take-1-1.jpg")["Body"].read()
+    assert body == b"the take's poster"
+    assert requests == ["PutObject", "PutObject"]  # no HEAD before a write
