@@ -111,17 +111,22 @@ FOLLOWED = (
 def work_status(campaign) -> str:
     """Where the work of a campaign stands: planning until the first take is requested, in
     production while takes are made, in review once every shot has a finished take and none is
-    in flight, approved when every shot's hero take is approved."""
-    shots = list(campaign.shots.only("pk", "hero_take_id"))
-    takes = list(Render.objects.filter(shot__campaign=campaign).only("pk", "shot_id", "status"))
-    if not takes:
+    in flight, approved when every shot's hero take is approved. Asked at every take's end, so
+    it asks the database questions rather than reading every take (constant work per take)."""
+    takes = Render.objects.filter(shot__campaign=campaign)
+    if not takes.exists():
         return CampaignStatus.PLANNING
-    approved = verdicts(Decision.objects.filter(render__shot__campaign=campaign))
-    if shots and all(approved.get(s.hero_take_id) == Verdict.APPROVED for s in shots):
-        return CampaignStatus.APPROVED
-    finished = {t.shot_id for t in takes if t.status == RenderStatus.COMPLETED}
-    in_flight = any(t.status in IN_FLIGHT for t in takes)
-    if shots and not in_flight and all(s.pk in finished for s in shots):
+    shots = campaign.shots.all()
+    heroes = list(shots.values_list("hero_take_id", flat=True))
+    if heroes and None not in heroes:
+        approved = verdicts(Decision.objects.filter(render_id__in=heroes))
+        if all(approved.get(hero) == Verdict.APPROVED for hero in heroes):
+            return CampaignStatus.APPROVED
+    if (
+        heroes
+        and not takes.filter(status__in=IN_FLIGHT).exists()
+        and not shots.exclude(renders__status=RenderStatus.COMPLETED).exists()
+    ):
         return CampaignStatus.IN_REVIEW
     return CampaignStatus.IN_PRODUCTION
 

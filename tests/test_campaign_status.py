@@ -64,3 +64,26 @@ def test_an_editor_cannot_override_the_status(client, ed, campaign):
     campaign.refresh_from_db()
     assert campaign.name == "Renamed"
     assert campaign.status == CampaignStatus.PLANNING and campaign.status_follows_work
+
+
+def test_working_out_the_status_reads_no_more_as_the_takes_grow(
+    campaign, django_assert_max_num_queries
+):
+    from generation.models import Render, RenderStatus
+    from studio.review import work_status
+
+    def add_shots(count: int) -> None:
+        for _ in range(count):
+            shot = make_shot(campaign, prompt={"scene": "A cup."})
+            Render.objects.bulk_create(
+                Render(shot=shot, take=t, model_key="animatic", provider="animatic",
+                       size="1280x720", seconds=4, status=RenderStatus.COMPLETED)
+                for t in range(1, 5)
+            )  # fmt: skip
+
+    add_shots(2)
+    with django_assert_max_num_queries(5) as few:
+        assert work_status(campaign) == CampaignStatus.IN_REVIEW
+    add_shots(30)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert work_status(campaign) == CampaignStatus.IN_REVIEW
