@@ -31,6 +31,23 @@ def test_every_transition_is_one_structured_log_line(
     assert "from=storing to=completed" in last and "seconds_in_state=" in last
 
 
+def test_time_in_state_is_counted_from_the_previous_transition(
+    ed, shot, caplog, django_capture_on_commit_callbacks
+):
+    caplog.set_level(logging.INFO, logger="reelroom.takes")
+    take = make_take(shot, ed, django_capture_on_commit_callbacks, execute=False)
+    # It waited an hour in the queue; the send itself took no time.
+    Render.objects.filter(pk=take.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    settle(django_capture_on_commit_callbacks, [take])
+    seconds = {
+        (r.from_status, r.to_status): float(r.getMessage().rsplit("seconds_in_state=", 1)[1])
+        for r in caplog.records
+        if r.name == "reelroom.takes"
+    }
+    assert seconds[("queued", "submitting")] >= 3599
+    assert seconds[("submitting", "in_progress")] < 60
+
+
 def test_studio_status_prints_queue_takes_and_the_oldest(shot):
     now = timezone.now()
     for i, (provider, status, age) in enumerate(

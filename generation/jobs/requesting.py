@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from generation import budget, catalog, queue
 from generation.models import Render, RenderEvent, RenderStatus
@@ -116,6 +117,9 @@ def _make(request: TakeRequest, per_take) -> list[Render]:
             last_frame_key=request.last_frame_key,
             remix_of=request.remix_of,
             cost_estimate=per_take,
+            # Due at once: the sweep sends it beside its own submit task, whichever comes
+            # first (the send itself is claimed by QUEUED → SUBMITTING, so it happens once).
+            next_poll_at=timezone.now(),
         )
         RenderEvent.objects.create(
             render=render,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import timedelta
 
 from django.conf import settings
@@ -48,23 +48,28 @@ def sweep_once(now=None) -> int:
     limits: dict[str, threading.Semaphore] = {}
     seen: set[int] = set()
     threads = max(1, getattr(settings, "STUDIO_SWEEP_THREADS", 1))
-    pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
-    try:
-        while True:
-            work = _claim(now, limits, seen, batch=threads * BATCH_PER_THREAD)
-            if not work:
-                return len(seen)
+    if threads == 1:
+        while work := _claim(now, limits, seen, batch=BATCH_PER_THREAD):
             seen.update(pk for pk, _, _ in work)
-            if pool is None:
-                for pk, status, gate in work:
-                    _handle(pk, status, gate)
-            else:
-                list(pool.map(lambda item: _handle_in_thread(*item), work))
+            for pk, status, gate in work:
+                _handle(pk, status, gate)
             if not fixed:
                 now = timezone.now()
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True)
+        return len(seen)
+    # No barrier between batches: a slow store does not hold up the polls claimed beside it;
+    # as each take is handled, more are claimed (at most threads × BATCH_PER_THREAD at once).
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        running: set = set()
+        while True:
+            room = threads * BATCH_PER_THREAD - len(running)
+            work = _claim(now, limits, seen, batch=room) if room > 0 else []
+            seen.update(pk for pk, _, _ in work)
+            running |= {pool.submit(_handle_in_thread, *item) for item in work}
+            if not running:
+                return len(seen)
+            _, running = wait(running, return_when=FIRST_COMPLETED)
+            if not fixed:
+                now = timezone.now()
 
 
 def _claim(now, limits: dict[str, threading.Semaphore], seen: set[int], batch: int) -> list:

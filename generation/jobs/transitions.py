@@ -46,6 +46,7 @@ def advance(
     if moved:
         _log(render, expected, to, kind, now)
         render.status = to
+        render.updated_at = now  # the next transition's time in state starts here
         for name, value in fields.items():
             setattr(render, name, value)
     return bool(moved)
