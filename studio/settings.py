@@ -169,7 +169,7 @@ def s3_media_storage() -> dict:
     """django-storages' S3 backend from the STUDIO_S3_* variables: private objects, presigned
     preview URLs that live at most 15 minutes."""
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "generation.s3storage.MediaStorage",
         "OPTIONS": {
             "bucket_name": env("STUDIO_S3_BUCKET"),
             "endpoint_url": env("STUDIO_S3_ENDPOINT_URL") or None,

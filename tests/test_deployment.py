@@ -96,7 +96,7 @@ def test_the_production_settings_load_with_the_stacks_environment(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == [
-        "False", "django.db.backends.postgresql", "storages.backends.s3.S3Storage", "default",
+        "False", "django.db.backends.postgresql", "generation.s3storage.MediaStorage", "default",
     ]  # fmt: skip
 
 

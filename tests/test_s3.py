@@ -229,3 +229,12 @@ def test_put_replaces_an_object_at_exactly_its_key_with_one_request(s3, tmp_path
     body = s3.client().get_object(Bucket=BUCKET, Key="shot-1/take-1-1.jpg")["Body"].read()
     assert body == b"the take's poster"
     assert requests == ["PutObject", "PutObject"]  # no HEAD before a write
+
+
+def test_uploads_to_the_bucket_hold_a_bounded_number_of_parts_in_memory(s3):
+    from django.core.files.storage import default_storage
+
+    config = default_storage.transfer_config
+    # s3transfer reads each part of a file object into memory: at most 4 × 8 MB in flight.
+    assert config.max_concurrency * config.multipart_chunksize <= 32 * 1024 * 1024
+    assert config.max_in_memory_upload_chunks * config.multipart_chunksize <= 32 * 1024 * 1024
