@@ -207,11 +207,26 @@ def test_review_queue_query_count_is_constant(
     for i in range(count):
         make_take(make_shot(campaign, title=f"S{i}"))
     client.force_login(rita)
-    # session, user, memberships (chrome), queue, campaigns for the filter
-    with django_assert_num_queries(5):
+    # session, user, memberships (chrome), queue and its count (pages), campaigns for the filter
+    with django_assert_num_queries(6):
         response = client.get(reverse("review_queue"))
     assert response.content.decode().count("/media/") == 0
     assert response.content.decode().count('href="/takes/') == count
+
+
+def test_the_review_queue_comes_a_page_at_a_time(client, rita, campaign):
+    from studio.views.review import QUEUE_PAGE
+
+    takes = [make_take(make_shot(campaign, title=f"S{i}")) for i in range(QUEUE_PAGE + 3)]
+    client.force_login(rita)
+    first = client.get(reverse("review_queue")).content.decode()
+    assert first.count('href="/takes/') == QUEUE_PAGE
+    assert f"1–{QUEUE_PAGE} of {QUEUE_PAGE + 3}" in first and 'rel="next"' in first
+    second = client.get(reverse("review_queue"), {"page": 2, "campaign": campaign.pk})
+    html = second.content.decode()
+    assert html.count('href="/takes/') == 3 and 'rel="prev"' in html
+    shown = {int(part.split("/")[0]) for part in (first + html).split('href="/takes/')[1:]}
+    assert shown == {t.pk for t in takes}  # every take once, on one page or the other
 
 
 @pytest.mark.parametrize("count", [1, 50])

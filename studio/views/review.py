@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -23,6 +24,8 @@ from studio.review import parse_timecode, thread
 from studio.views import parse_id, safe_next
 
 TAKE_PAGE = "studio/take.html"
+
+QUEUE_PAGE = 50  # takes per page of the review queue
 
 
 def take_context(take: Render, perms: set[str]) -> dict:
@@ -156,7 +159,10 @@ def compare(request):
 @require_GET
 def review_queue(request):
     campaign_id = parse_id(request.GET.get("campaign"))
-    takes = list(review.review_queue(request.user, campaign_id))
+    # A page at a time: the queue of a busy team runs to hundreds of takes.
+    page = Paginator(review.review_queue(request.user, campaign_id), QUEUE_PAGE).get_page(
+        request.GET.get("page")
+    )
     reviewable = Membership.objects.filter(
         user=request.user, role__in=[Role.OWNER, Role.EDITOR, Role.REVIEWER]
     ).values("workspace_id")
@@ -165,7 +171,8 @@ def review_queue(request):
         request,
         "studio/review_queue.html",
         {
-            "takes": takes,
+            "takes": page.object_list,
+            "page": page,
             "campaigns": campaigns,
             "campaign_id": campaign_id,
         },
