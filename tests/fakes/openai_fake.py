@@ -6,6 +6,9 @@ Jobs move queued -> in_progress -> completed (or failed) as they are polled, wit
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import itertools
 import json
 import threading
@@ -14,6 +17,8 @@ from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import default as email_policy
 from urllib.parse import parse_qs, urlsplit
+
+import httpx
 
 from tests.fakes.base import FakeServer, JSONHandler
 
@@ -42,6 +47,8 @@ class Job:
     expired: bool = False
     reference: bytes | None = None
     finish_at: float | None = None  # when set, the job completes at this time, polls or not
+    poll_times: list[float] = field(default_factory=list)  # time.time() of every retrieve
+    made_at: float = field(default_factory=time.time)  # when the create arrived
 
     def resource(self) -> dict:
         if self.finish_at is not None and time.time() < self.finish_at:
@@ -108,6 +115,7 @@ class Recorder:
     violations: list[str] = field(default_factory=list)
     creates: list[dict] = field(default_factory=list)
     outage_answers: int = 0
+    webhooks: list[tuple[str, int]] = field(default_factory=list)  # (video id, answer status)
 
 
 class FakeOpenAI(FakeServer):
@@ -126,7 +134,44 @@ class FakeOpenAI(FakeServer):
         self.seen = Recorder()
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        # Webhooks, as a project's endpoint in OpenAI's dashboard: `video.completed` POSTed to
+        # this URL, signed the Standard Webhooks way with this `whsec_` secret, `delay` seconds
+        # after the job finishes (a provider dispatches events a moment after the fact).
+        self.webhook: tuple[str, str] | None = None
+        self.webhook_delay = 0.3
+        self._webhook_client = httpx.Client(timeout=10)
         super().__init__(self._handler())
+
+    def stop(self) -> None:
+        super().stop()
+        self._webhook_client.close()
+
+    def _send_webhook(self, job: Job) -> None:
+        url, secret = self.webhook
+        event_id = f"evt_{job.id}"
+        body = json.dumps(
+            {
+                "id": event_id,
+                "object": "event",
+                "created_at": int(time.time()),
+                "type": "video.failed" if job.fail_with else "video.completed",
+                "data": {"id": job.id},
+            }
+        ).encode()
+        stamp = str(int(time.time()))
+        key = base64.b64decode(secret.removeprefix("whsec_"))
+        digest = hmac.new(key, f"{event_id}.{stamp}.".encode() + body, hashlib.sha256).digest()
+        headers = {
+            "webhook-id": event_id,
+            "webhook-timestamp": stamp,
+            "webhook-signature": "v1," + base64.b64encode(digest).decode(),
+            "content-type": "application/json",
+        }
+        try:
+            status = self._webhook_client.post(url, content=body, headers=headers).status_code
+        except httpx.HTTPError:
+            status = 0
+        self.seen.webhooks.append((job.id, status))
 
     def live_jobs(self) -> list[Job]:
         return [j for j in self.jobs.values() if not j.deleted]
@@ -153,7 +198,12 @@ class FakeOpenAI(FakeServer):
                 reference=reference,
             )
             self.jobs[job.id] = job
-            return job
+        if self.webhook and job.finish_at is not None:
+            delay = max(0.0, job.finish_at - time.time()) + self.webhook_delay
+            timer = threading.Timer(delay, self._send_webhook, args=(job,))
+            timer.daemon = True
+            timer.start()
+        return job
 
     def _check_create(self, fields: dict, files: dict) -> str | None:
         unknown = set(fields) - {"prompt", "model", "seconds", "size"}
@@ -352,6 +402,7 @@ class FakeOpenAI(FakeServer):
                 if job is None or job.deleted:
                     return self._error(404, "No video found", "not_found")
                 job.polls += 1
+                job.poll_times.append(time.time())
                 self._send(200, job.resource())
 
             def _list(self, query):
