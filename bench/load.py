@@ -13,7 +13,6 @@ import csv
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,8 @@ import uuid
 from pathlib import Path
 
 import httpx
+
+from bench import stack
 
 ROOT = Path(__file__).resolve().parent.parent
 USERS = 100
@@ -69,17 +70,10 @@ print(json.dumps({"campaign": campaign.pk, "poll": poll, "takes": done}))
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def run(seconds: int = int(os.environ.get("LOAD_SECONDS", "180")), users: int = USERS) -> dict:
     import psycopg
 
-    sys.path.insert(0, str(ROOT))
-    from tests.fakes.openai_fake import API_KEY, FakeOpenAI
+    from bench.stack import API_KEY, FakeOpenAI
 
     pg = {"host": "127.0.0.1", "port": 5432, "user": os.environ.get("PGUSER", "postgres")}
     admin = psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=3, **pg)
@@ -90,13 +84,10 @@ def run(seconds: int = int(os.environ.get("LOAD_SECONDS", "180")), users: int = 
     fake = None
     try:
         sample = tmp / "sample.mp4"
-        subprocess.run(
-            [sys.executable, "-c", _SAMPLE, str(sample)], cwd=ROOT, check=True, timeout=120,
-            env={**os.environ, "STUDIO_VAR_DIR": str(tmp / "sample-var")},
-        )  # fmt: skip
+        sample.write_bytes(stack.sample_video())
         fake = FakeOpenAI(sample.read_bytes()).start()
         fake.faults.render_seconds = lambda prompt: 3600  # in flight for the whole run
-        port = _free_port()
+        port = stack.free_port()
         env = {
             k: v
             for k, v in os.environ.items()
@@ -186,18 +177,6 @@ def run(seconds: int = int(os.environ.get("LOAD_SECONDS", "180")), users: int = 
     return {"users": users, "seconds": seconds, "in_flight": in_flight, "pages": pages,
             "server_errors": server_errors,
             "failures": sum(int(f["Occurrences"]) for f in failures)}  # fmt: skip
-
-
-_SAMPLE = r"""
-import os, sys
-import django
-os.environ["DJANGO_SETTINGS_MODULE"] = "studio.settings"
-django.setup()
-from pathlib import Path
-from generation.storyboard import render
-render({"title": "Load", "prompt": "A cup.", "width": 1280, "height": 720, "seconds": 4,
-        "audio": True, "structure": {"scene": "A cup."}}, Path(sys.argv[1]), lambda p: None)
-"""
 
 
 def markdown(result: dict) -> str:

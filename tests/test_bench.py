@@ -1,13 +1,17 @@
-"""The benchmark itself is exercised (on a small file) so that `make bench` cannot rot."""
+"""The benchmarks themselves are exercised (small sizes) so that `make bench` cannot rot."""
 
-from bench import delivery_stream, pages, store_memory
+import tempfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+from bench import delivery_stream, media_speed, pages, pipeline, plot, stack, transfer
 
 
-def test_the_store_benchmark_runs_and_measures():
-    result = store_memory.run(size_mb=16)
+def test_the_transfer_benchmark_stores_into_s3_and_copies_plainly():
+    result = transfer.run(size_mb=16)
     assert result["status"] == "completed"
-    assert result["added_mb"] < store_memory.TARGET_MB
-    assert result["ok"]
+    assert result["added_mb"] < transfer.TARGET_MB
+    assert result["ratio"] > 0 and "of a plain copy" in result["result"]
 
 
 def test_the_delivery_benchmark_streams_the_whole_package():
@@ -26,3 +30,51 @@ def test_the_pages_benchmark_measures_every_page_and_its_queries():
     # Queries do not grow with the rows.
     assert data["curves"]["5"]["board"]["queries"] == data["curves"]["20"]["board"]["queries"]
     assert len(pages.rows(data)) == 7 and "| 5 |" in pages.curves_markdown(data)
+
+
+def test_the_media_benchmark_times_every_step():
+    rows = media_speed.run(seconds=2)
+    assert [r["name"].split(" ")[1] for r in rows] == [
+        "animatic", "animatic", "poster", "rough", "exact",
+    ]  # fmt: skip
+    assert all(r["result"] and r["ok"] in (True, False) for r in rows)
+
+
+def test_the_pipeline_benchmark_runs_takes_through_a_running_studio_with_webhooks():
+    sample = stack.sample_video()
+    with tempfile.TemporaryDirectory() as tmp, stack.S3Server() as s3:
+        bench = pipeline.Bench(Path(tmp), s3, sample)
+        try:
+            studio = bench.studio(3, lambda prompt: 0.5, webhooks=True)
+            plain = bench.plain(3)
+        finally:
+            bench.databases.drop_all()
+    # Every take was made once, its webhook arrived, it was confirmed by one status call and
+    # downloaded (the video and the provider's spritesheet).
+    assert studio["webhooks"] == 3
+    assert studio["calls"]["create"] == 1 and studio["calls"]["status"] == 1
+    assert studio["calls"]["download"] == 2
+    # Playable soon after the job finished: the webhook, not the 10 s first poll, moved it.
+    assert 0 < studio["p50"] < 10 and studio["per_second"] > 0
+    assert plain["calls"] == 3 and plain["per_second"] > 0
+    data = {
+        "setup": bench.describe(),
+        "overhead": {"plain": plain, "polling": studio, "webhooks": studio},
+        "scaling": {3: studio},
+        "latency": {("webhooks", 3): studio},
+        "measured": 3,
+    }
+    names = [row["name"] for row in pipeline.rows(data)]
+    assert "pipeline: 3 takes, webhooks" in names and "| 3 |" in pipeline.curves_markdown(data)
+
+
+def test_the_curves_plot_is_an_svg_with_a_line_per_series():
+    text = plot.svg(
+        {"board <p95>": {10: 8.0, 100: 40.0, 1000: 350.0}, "grid": {10: 9.0, 100: 45.0}},
+        "shots",
+        "ms",
+    )
+    root = ElementTree.fromstring(text)  # well-formed, names escaped
+    lines = root.findall("{http://www.w3.org/2000/svg}polyline")
+    assert len(lines) == 2 and len(lines[0].get("points").split()) == 3
+    assert "board &lt;p95&gt;" in text
