@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connection
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from generation import storage
@@ -34,6 +36,13 @@ LOST_QUEUE_DEADLINE = timedelta(seconds=45)  # a queued take with no task after 
 
 HANDLERS = {S.QUEUED: submit, S.RECONCILING: reconcile, S.IN_PROGRESS: poll, S.STORING: store}
 BATCH_PER_THREAD = 4  # takes claimed at a time per thread; a sweep claims again while due
+PASS_SECONDS = 3.0  # a pass claims for this long; the sweep chain starts the next at once
+# Work already paid for comes first: storing, then following jobs at the provider, then sending.
+PRIORITY = Case(
+    When(status=S.STORING, then=Value(0)),
+    When(status__in=[S.IN_PROGRESS, S.RECONCILING], then=Value(1)),
+    default=Value(2),
+)
 
 
 def sweep_once(now=None) -> int:
@@ -41,15 +50,20 @@ def sweep_once(now=None) -> int:
     at most `provider.concurrency` requests in flight (its limit, not a batch size). Takes are
     claimed in batches by conditional update, so two sweeps at once are harmless and a sweep
     that dies leaves them due again after CLAIM. Takes that fall due while it works are taken
-    too; each take at most once per sweep. Returns how many takes were handled."""
+    too, work already paid for first; each take at most once per pass, and a pass claims for
+    PASS_SECONDS at most (a pass with a fixed `now`, as tests run it, until nothing is due).
+    Returns how many takes were handled."""
     fixed = now is not None
     now = now or timezone.now()
     reap(now)
     limits: dict[str, threading.Semaphore] = {}
     seen: set[int] = set()
     threads = max(1, getattr(settings, "STUDIO_SWEEP_THREADS", 1))
+    deadline = time.monotonic() + PASS_SECONDS
     if threads == 1:
-        while work := _claim(now, limits, seen, batch=BATCH_PER_THREAD):
+        while (fixed or time.monotonic() < deadline) and (
+            work := _claim(now, limits, seen, batch=BATCH_PER_THREAD)
+        ):
             seen.update(pk for pk, _, _ in work)
             for pk, status, gate in work:
                 _handle(pk, status, gate)
@@ -58,25 +72,47 @@ def sweep_once(now=None) -> int:
         return len(seen)
     # No barrier between batches: a slow store does not hold up the polls claimed beside it;
     # as each take is handled, more are claimed (at most threads × BATCH_PER_THREAD at once).
+    # A pass stops claiming after PASS_SECONDS, so a take handled early in a long pass (sent,
+    # then made due by its webhook) waits for the next pass, not for the end of a backlog.
     with ThreadPoolExecutor(max_workers=threads) as pool:
         running: set = set()
-        while True:
-            room = threads * BATCH_PER_THREAD - len(running)
-            work = _claim(now, limits, seen, batch=room) if room > 0 else []
-            seen.update(pk for pk, _, _ in work)
-            running |= {pool.submit(_handle_in_thread, *item) for item in work}
-            if not running:
-                return len(seen)
-            _, running = wait(running, return_when=FIRST_COMPLETED)
-            if not fixed:
-                now = timezone.now()
+        try:
+            while True:
+                room = threads * BATCH_PER_THREAD - len(running)
+                work = []
+                if room > 0 and (fixed or time.monotonic() < deadline):
+                    work = _claim(now, limits, seen, batch=room)
+                seen.update(pk for pk, _, _ in work)
+                running |= {pool.submit(_handle_in_thread, *item) for item in work}
+                if not running:
+                    return len(seen)
+                _, running = wait(running, return_when=FIRST_COMPLETED)
+                if not fixed:
+                    now = timezone.now()
+        finally:
+            wait(running)
+            _close_thread_connections(pool, threads)
+
+
+def _close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
+    """Each pool thread keeps its database connection for the whole sweep (opening one per
+    take was a third of the sweep's time); at the end, one task per thread closes it. The
+    barrier makes every thread take exactly one of them."""
+    barrier = threading.Barrier(threads)
+
+    def close() -> None:
+        barrier.wait(timeout=30)
+        connection.close()
+
+    for future in [pool.submit(close) for _ in range(threads)]:
+        future.result()
 
 
 def _claim(now, limits: dict[str, threading.Semaphore], seen: set[int], batch: int) -> list:
     due = (
         Render.objects.filter(status__in=list(HANDLERS), next_poll_at__lte=now)
         .exclude(pk__in=seen)
-        .order_by("next_poll_at")
+        .order_by(PRIORITY, "next_poll_at")
         .values_list("pk", "status", "provider", "next_poll_at")[:batch]
     )
     work = []
@@ -103,11 +139,8 @@ def _handle(pk: int, status: str, gate: threading.Semaphore) -> None:
 
 
 def _handle_in_thread(pk: int, status: str, gate: threading.Semaphore) -> None:
-    close_old_connections()
-    try:
-        _handle(pk, status, gate)
-    finally:
-        connection.close()
+    close_old_connections()  # one that broke or outlived CONN_MAX_AGE is replaced
+    _handle(pk, status, gate)
 
 
 def reap(now=None) -> None:
