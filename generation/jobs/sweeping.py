@@ -91,7 +91,8 @@ def sweep_once(now=None) -> int:
                     now = timezone.now()
         finally:
             wait(running)
-            _close_thread_connections(pool, threads)
+            if seen:  # an idle pass started no thread and opened no connection
+                _close_thread_connections(pool, threads)
 
 
 def _close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
