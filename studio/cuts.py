@@ -46,10 +46,11 @@ def _sources(campaign: Campaign, fmt: Format | None) -> tuple[list[dict], list[d
         base = {"shot": shot.pk, "number": number, "title": shot.title}
         if column is not None:
             take = cells[column].hero
-        else:
-            hero = shot.hero_take
-            done = hero is not None and hero.status == RenderStatus.COMPLETED
-            take = hero if done else _newest_finished(shot)
+        else:  # the shot's hero if it is finished, else its newest finished take
+            done = [
+                t for t in the_grid.takes.get(shot.pk, []) if t.status == RenderStatus.COMPLETED
+            ]
+            take = next((t for t in done if t.pk == shot.hero_take_id), done[0] if done else None)
         if take is not None:
             sources.append(
                 {
@@ -73,10 +74,6 @@ def _sources(campaign: Campaign, fmt: Format | None) -> tuple[list[dict], list[d
         else:
             missing.append(base)
     return sources, missing  # fmt: skip
-
-
-def _newest_finished(shot) -> Render | None:
-    return shot.renders.filter(status=RenderStatus.COMPLETED).order_by("-take").first()
 
 
 def _size(fmt: Format | None, sources: list[dict], campaign: Campaign) -> tuple[int, int]:

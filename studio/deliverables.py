@@ -105,6 +105,7 @@ class Grid:
     formats: list[Format]
     shots: list[Shot]
     rows: list[tuple[Shot, list[Cell]]]
+    takes: dict[int, list[Render]]  # every take of each shot, newest first
 
     @property
     def cells(self) -> list[Cell]:
@@ -155,7 +156,7 @@ def grid(campaign: Campaign) -> Grid:
             for fmt in formats
         ]
         rows.append((shot, cells))
-    return Grid(campaign, formats, shots, rows)
+    return Grid(campaign, formats, shots, rows, by_shot)
 
 
 def _approvers(decisions, take_verdicts) -> dict[int, str]:

@@ -213,6 +213,21 @@ def test_the_storyboard_animatic_renders_shots_without_takes(
     assert abs(cut.duration_ms - 8000) <= 100
 
 
+def test_the_storyboard_animatic_takes_the_hero_else_the_newest_finished_take(
+    ed, campaign, django_capture_on_commit_callbacks
+):
+    shot = make_shot(campaign, title="One", prompt={"scene": "A sunrise."})
+    first = _finished_take(shot, ed, django_capture_on_commit_callbacks)
+    second = _finished_take(shot, ed, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False):
+        newest = cuts.request_cut(campaign, None)
+    assert [s["take"] for s in newest.sources] == [second.pk]
+    choose_hero(first, ed)
+    with django_capture_on_commit_callbacks(execute=False):
+        chosen = cuts.request_cut(campaign, None)
+    assert [s["take"] for s in chosen.sources] == [first.pk]
+
+
 def test_a_cut_whose_take_is_gone_fails_with_the_reason(
     ed, campaign, django_capture_on_commit_callbacks
 ):
