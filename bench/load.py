@@ -20,8 +20,6 @@ import time
 import uuid
 from pathlib import Path
 
-import httpx
-
 from bench import stack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,64 +69,34 @@ print(json.dumps({"campaign": campaign.pk, "poll": poll, "takes": done}))
 
 
 def run(seconds: int = int(os.environ.get("LOAD_SECONDS", "180")), users: int = USERS) -> dict:
-    import psycopg
-
-    from bench.stack import API_KEY, FakeOpenAI
-
-    pg = {"host": "127.0.0.1", "port": 5432, "user": os.environ.get("PGUSER", "postgres")}
-    admin = psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=3, **pg)
+    admin = stack.postgres()
+    if admin is None:
+        raise RuntimeError("the load run needs PostgreSQL on 127.0.0.1:5432")
     name = f"reelroom_load_{uuid.uuid4().hex[:8]}"
     admin.execute(f'CREATE DATABASE "{name}"')
     tmp = Path(tempfile.mkdtemp(prefix="reelroom-load-"))
-    processes = []
+    processes = stack.Processes(tmp / "servers.log")
     fake = None
     try:
         sample = tmp / "sample.mp4"
         sample.write_bytes(stack.sample_video())
-        fake = FakeOpenAI(sample.read_bytes()).start()
+        fake = stack.FakeOpenAI(sample.read_bytes()).start()
         fake.faults.render_seconds = lambda prompt: 3600  # in flight for the whole run
-        port = stack.free_port()
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "DATABASE_", "STUDIO_", "OPENAI_", "REDIS_"))
-        }
-        env.update(
-            DJANGO_SETTINGS_MODULE="studio.settings", DJANGO_DEBUG="false",
-            DATABASE_URL=f"postgres://{pg['user']}@127.0.0.1:5432/{name}",
+        env = stack.base_env(
+            tmp, DATABASE_URL=f"postgres://{stack.PG['user']}@127.0.0.1:5432/{name}",
             REDIS_URL="redis://127.0.0.1:6379/12", STUDIO_CACHE_PREFIX=name,
-            STUDIO_QUEUE_NAME=name, STUDIO_VAR_DIR=str(tmp / "var"), OPENAI_API_KEY=API_KEY,
-            OPENAI_BASE_URL=fake.url, STUDIO_WORKERS="2",
-            DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+            STUDIO_QUEUE_NAME=name, OPENAI_API_KEY=stack.API_KEY, OPENAI_BASE_URL=fake.url,
+            STUDIO_WORKERS="2",
         )  # fmt: skip
-        manage = [sys.executable, "manage.py"]
-        subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+        stack.manage(env, "migrate", "-v0", timeout=300)
         seed = SEED.replace("USERS", str(users)).replace("PASSWORD", PASSWORD)
-        seed = seed.replace("VIDEO", str(sample))
-        out = subprocess.run(
-            [*manage, "shell", "--no-imports", "-c", seed], cwd=ROOT, env=env, check=True,
-            capture_output=True, text=True, timeout=600,
-        ).stdout  # fmt: skip
-        world = json.loads(out.strip().splitlines()[-1])
-        log = (tmp / "servers.log").open("w")
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        processes.append(subprocess.Popen(
-            [gunicorn, "studio.wsgi", f"--bind=127.0.0.1:{port}", "--workers=4", "--threads=4",
-             "--keep-alive=10"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        ))  # fmt: skip
-        processes.append(subprocess.Popen(
-            [*manage, "qcluster"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        ))  # fmt: skip
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
+        world = json.loads(
+            stack.manage(env, "shell", "--no-imports", "-c", seed.replace("VIDEO", str(sample)))
+            .strip()
+            .splitlines()[-1]
+        )
+        base = stack.gunicorn(processes, env, 4, "--keep-alive=10")
+        processes.start([sys.executable, "manage.py", "qcluster"], env)
         # Let the cluster send the 500 takes before the reviewers arrive.
         deadline = time.monotonic() + 180
         while len(fake.seen.creates) < 500 and time.monotonic() < deadline:
@@ -141,27 +109,20 @@ def run(seconds: int = int(os.environ.get("LOAD_SECONDS", "180")), users: int = 
         locust = str(Path(sys.executable).with_name("locust"))
         subprocess.run(
             [locust, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-             "-u", str(users), "-r", "20", "-t", f"{seconds}s", "--host",
-             f"http://127.0.0.1:{port}", "--csv", str(tmp / "load"), "--only-summary"],
+             "-u", str(users), "-r", "20", "-t", f"{seconds}s", "--host", base,
+             "--csv", str(tmp / "load"), "--only-summary"],
             cwd=ROOT, env=locust_env, check=False, timeout=seconds + 120,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         rows = list(csv.DictReader((tmp / "load_stats.csv").open()))
         failures = list(csv.DictReader((tmp / "load_failures.csv").open()))
-        in_flight = json.loads(subprocess.run(
-            [*manage, "shell", "--no-imports", "-c",
-             "import json; from generation.models import Render, IN_FLIGHT; "
-             "print(json.dumps(Render.objects.filter(status__in=IN_FLIGHT).count()))"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-        ).stdout.strip().splitlines()[-1])  # fmt: skip
+        in_flight = json.loads(stack.manage(
+            env, "shell", "--no-imports", "-c",
+            "import json; from generation.models import Render, IN_FLIGHT; "
+            "print(json.dumps(Render.objects.filter(status__in=IN_FLIGHT).count()))",
+        ).strip().splitlines()[-1])  # fmt: skip
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        processes.stop()
         if fake:
             fake.stop()
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

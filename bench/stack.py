@@ -203,13 +203,15 @@ class Processes:
         self.log.close()
 
 
-def gunicorn(processes: Processes, env: dict) -> str:
+def gunicorn(processes: Processes, env: dict, workers: int = 2, *options: str) -> str:
     """Start the web server; returns its base URL once /healthz answers."""
     port = free_port()
     binary = str(Path(sys.executable).with_name("gunicorn"))
     processes.start(
-        [binary, "studio.wsgi", f"--bind=127.0.0.1:{port}", "--workers=2", "--threads=4"], env
-    )
+        [binary, "studio.wsgi", f"--bind=127.0.0.1:{port}", f"--workers={workers}",
+         "--threads=4", *options],
+        env,
+    )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     wait_for(f"{base}/healthz", processes.running[-1], "gunicorn")
     return base
