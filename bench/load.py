@@ -25,6 +25,7 @@ from bench import stack
 ROOT = Path(__file__).resolve().parent.parent
 USERS = 100
 PASSWORD = "load-test-password"
+REDIS_URL = "redis://127.0.0.1:6379/12"
 
 SEED = r"""
 import json
@@ -84,7 +85,7 @@ def run(seconds: int = int(os.environ.get("LOAD_SECONDS", "180")), users: int = 
         fake.faults.render_seconds = lambda prompt: 3600  # in flight for the whole run
         env = stack.base_env(
             tmp, DATABASE_URL=f"postgres://{stack.PG['user']}@127.0.0.1:5432/{name}",
-            REDIS_URL="redis://127.0.0.1:6379/12", STUDIO_CACHE_PREFIX=name,
+            REDIS_URL=REDIS_URL, STUDIO_CACHE_PREFIX=name,
             STUDIO_QUEUE_NAME=name, OPENAI_API_KEY=stack.API_KEY, OPENAI_BASE_URL=fake.url,
             STUDIO_WORKERS="2",
         )  # fmt: skip
@@ -127,6 +128,7 @@ def run(seconds: int = int(os.environ.get("LOAD_SECONDS", "180")), users: int = 
             fake.stop()
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+        stack.forget_redis(REDIS_URL, name)
     pages = [
         {"page": r["Name"], "requests": int(r["Request Count"]),
          "failures": int(r["Failure Count"]), "p50_ms": r["50%"], "p95_ms": r["95%"]}

@@ -54,6 +54,12 @@ class Bench:
         self.cache = {"REDIS_URL": stack.REDIS_URL} if stack.redis_answers() else {}
         self.databases.prepare(stack.base_env(tmp, **self.cache))
 
+    def close(self) -> None:
+        """Drop every database of the runs and their keys in Redis."""
+        self.databases.drop_all()
+        if self.cache:
+            stack.forget_redis(stack.REDIS_URL, self.databases.template)
+
     def describe(self) -> str:
         cache = "Redis" if self.cache else "a file cache"
         return f"{self.databases.kind}, {cache}, moto's S3 server"
@@ -225,7 +231,7 @@ def run(takes: int = 500, curve: tuple[int, ...] = (5, 50, 500), measured: int =
                 ),
             }
         finally:
-            bench.databases.drop_all()
+            bench.close()
         return {
             "setup": bench.describe(),
             "overhead": overhead,

@@ -58,6 +58,16 @@ def redis_answers() -> bool:
         return False
 
 
+def forget_redis(url: str, name: str) -> None:
+    """Delete the keys a run named `name` left in Redis (its cache prefix and queue carry it)."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    stale = list(client.scan_iter(match=f"*{name}*"))
+    if stale:
+        client.delete(*stale)
+
+
 class S3Server:
     """moto's S3 server on a free port of 127.0.0.1, in its own process (so that its work is not
     counted against the fake provider's, which runs in this one)."""

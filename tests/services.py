@@ -13,10 +13,43 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
+
 from tests.fakes.openai_fake import API_KEY, FakeOpenAI
-from tests.test_scaleout import PG, _postgres_or_skip, _redis_or_skip
 
 ROOT = Path(__file__).resolve().parent.parent
+PG = {"host": "127.0.0.1", "port": 5432, "user": os.environ.get("PGUSER", "postgres")}
+
+
+def postgres_or_skip():
+    """An autocommit connection to PostgreSQL's admin database, or the test is skipped."""
+    try:
+        import psycopg
+
+        return psycopg.connect(dbname="postgres", connect_timeout=3, autocommit=True, **PG)
+    except Exception as error:  # noqa: BLE001 - any failure means "not available here"
+        pytest.skip(f"this test needs PostgreSQL on 127.0.0.1:5432 ({error})")
+
+
+def redis_or_skip(db: int):
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=6379, db=db, socket_timeout=3)
+        client.ping()
+        return client
+    except Exception as error:  # noqa: BLE001
+        pytest.skip(f"this test needs Redis on 127.0.0.1:6379 ({error})")
+
+
+def forget_run(admin, redis_client, name: str) -> None:
+    """Remove what a run named `name` left in the shared services: its Redis keys (queue,
+    cache) and its database."""
+    stale = list(redis_client.scan_iter(match=f"*{name}*"))
+    if stale:
+        redis_client.delete(*stale)
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
 
 
 def create_script(takes: int, prefix: str = "Take") -> str:
@@ -65,10 +98,13 @@ def service_env(database: str, var, **extra) -> dict[str, str]:
     return env
 
 
+REDIS_DB = 13  # the crash and fault suites' (the scale-out test has its own)
+
+
 @contextlib.contextmanager
 def running_stack(tmp_path, video: bytes, broker: str = "orm", clusters: int = 3):
-    admin = _postgres_or_skip()
-    redis_client = _redis_or_skip()
+    admin = postgres_or_skip()
+    redis_client = redis_or_skip(REDIS_DB)
     name = f"reelroom_services_{uuid.uuid4().hex[:8]}"
     admin.execute(f'CREATE DATABASE "{name}"')
     fake = FakeOpenAI(video).start()
@@ -78,7 +114,7 @@ def running_stack(tmp_path, video: bytes, broker: str = "orm", clusters: int = 3
     env = service_env(
         name,
         var,
-        REDIS_URL="redis://127.0.0.1:6379/13",
+        REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
         STUDIO_QUEUE_BROKER=broker,
         STUDIO_CACHE_PREFIX=name,
         OPENAI_API_KEY=API_KEY,
@@ -95,11 +131,7 @@ def running_stack(tmp_path, video: bytes, broker: str = "orm", clusters: int = 3
     finally:
         stack.kill_all()
         fake.stop()
-        stale = list(redis_client.scan_iter(match=f"*{name}*"))
-        if stale:
-            redis_client.delete(*stale)
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        forget_run(admin, redis_client, name)
 
 
 class CrashStack:

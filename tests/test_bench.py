@@ -48,7 +48,7 @@ def test_the_pipeline_benchmark_runs_takes_through_a_running_studio_with_webhook
             studio = bench.studio(3, lambda prompt: 0.5, webhooks=True)
             plain = bench.plain(3)
         finally:
-            bench.databases.drop_all()
+            bench.close()
     # Every take was made once, its webhook arrived, it was confirmed by one status call and
     # downloaded (the video and the provider's spritesheet).
     assert studio["webhooks"] == 3

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.services import service_env
-from tests.test_scaleout import _postgres_or_skip
+from tests.services import postgres_or_skip, service_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,7 +64,7 @@ print(json.dumps({
 
 @pytest.mark.services
 def test_twenty_parallel_generate_missing_queue_exactly_what_the_budget_allows(tmp_path):
-    admin = _postgres_or_skip()
+    admin = postgres_or_skip()
     name = f"reelroom_budget_{uuid.uuid4().hex[:8]}"
     admin.execute(f'CREATE DATABASE "{name}"')
     env = service_env(

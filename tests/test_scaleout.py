@@ -7,7 +7,6 @@ Skipped, saying why, when PostgreSQL or Redis is not running on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -17,56 +16,29 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.openai_fake import API_KEY, FakeOpenAI
+from tests.services import forget_run, postgres_or_skip, redis_or_skip, service_env
 
 ROOT = Path(__file__).resolve().parent.parent
-PG = {"host": "127.0.0.1", "port": 5432, "user": os.environ.get("PGUSER", "postgres")}
 REDIS_DB = 14
 TAKES = 6
 
 
-def _postgres_or_skip():
-    try:
-        import psycopg
-
-        return psycopg.connect(dbname="postgres", connect_timeout=3, autocommit=True, **PG)
-    except Exception as error:  # noqa: BLE001 - any failure means "not available here"
-        pytest.skip(f"scale-out tests need PostgreSQL on 127.0.0.1:5432 ({error})")
-
-
-def _redis_or_skip():
-    try:
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB, socket_timeout=3)
-        client.ping()
-        return client
-    except Exception as error:  # noqa: BLE001
-        pytest.skip(f"scale-out tests need Redis on 127.0.0.1:6379 ({error})")
-
-
 @pytest.fixture
 def nodes(tmp_path, sample_mp4):
-    admin = _postgres_or_skip()
-    redis_client = _redis_or_skip()
+    admin = postgres_or_skip()
+    redis_client = redis_or_skip(REDIS_DB)
     # Everything this run puts in shared services is named after the run, so two runs on one
     # machine never see each other's databases, queues, clusters or cache entries.
     name = f"reelroom_scaleout_{uuid.uuid4().hex[:8]}"
     admin.execute(f'CREATE DATABASE "{name}"')
     fake = FakeOpenAI(sample_mp4).start()
     fake.faults.polls_to_finish = 1
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "STUDIO_", "OPENAI_", "RUNWARE_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="studio.settings",
-        DATABASE_URL=f"postgres://{PG['user']}@127.0.0.1:5432/{name}",
+    env = service_env(
+        name,
+        tmp_path / "shared-var",
         REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
         STUDIO_QUEUE_BROKER="redis",
-        STUDIO_QUEUE_NAME=name,
         STUDIO_CACHE_PREFIX=name,
-        STUDIO_VAR_DIR=str(tmp_path / "shared-var"),
         OPENAI_API_KEY=API_KEY,
         OPENAI_BASE_URL=fake.url,
         STUDIO_HTTP_TIMEOUT="5",
@@ -110,11 +82,7 @@ def nodes(tmp_path, sample_mp4):
             except subprocess.TimeoutExpired:
                 cluster.kill()
         fake.stop()
-        stale = list(redis_client.scan_iter(match=f"*{name}*"))
-        if stale:
-            redis_client.delete(*stale)
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        forget_run(admin, redis_client, name)
 
 
 REQUEST = """
