@@ -4,6 +4,7 @@ studio."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets as secrets_module
@@ -128,6 +129,51 @@ def test_gunicorn_serves_the_studio(tmp_path):
                 time.sleep(0.2)
         assert response.status_code == 200 and "Log in" in response.text
         assert httpx.get(f"http://127.0.0.1:{port}/static/css/studio.css").status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
+def test_collectstatic_runs_with_the_production_settings_and_gunicorn_serves_its_files(tmp_path):
+    """The release step (Procfile) and compose's migrate step run collectstatic with the
+    manifest storage; a vendored file naming a source map that is not there made it fail, so
+    the documented deployment never started."""
+    static_root = tmp_path / "static"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "STUDIO_"))}
+    env.update({name: _resolved(value) for name, value in _app_environment().items()})
+    env.update(
+        STUDIO_VAR_DIR=str(tmp_path / "var"), STUDIO_STATIC_ROOT=str(static_root),
+        DJANGO_SETTINGS_MODULE="studio.settings", DJANGO_SECURE_SSL_REDIRECT="false",
+    )  # fmt: skip
+    collected = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert collected.returncode == 0, collected.stderr[-3000:]
+    hashed = json.loads((static_root / "staticfiles.json").read_text())["paths"]
+    player = hashed["vendor/plyr/plyr.min.js"]
+    assert player != "vendor/plyr/plyr.min.js" and (static_root / player).exists()
+    port = _free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "studio.wsgi", f"--bind=127.0.0.1:{port}", "--workers=1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        url = f"http://127.0.0.1:{port}/static/{hashed['css/studio.css']}"
+        while True:
+            try:
+                response = httpx.get(url, timeout=2, headers={"Accept-Encoding": "gzip"})
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "gunicorn did not answer"
+                time.sleep(0.2)
+        assert response.status_code == 200 and ".btn" in response.text
+        assert "immutable" in response.headers["cache-control"]  # whitenoise: a hashed name
+        assert response.headers.get("content-encoding") == "gzip"  # its compressed copy
+        played = httpx.get(f"http://127.0.0.1:{port}/static/{player}", timeout=5)
+        assert played.status_code == 200 and "sourceMappingURL" not in played.text
     finally:
         server.terminate()
         server.wait(timeout=15)
