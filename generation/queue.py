@@ -15,6 +15,26 @@ PENDING_KEY = "reelroom:sweep-pending"
 PENDING_SECONDS = 60  # a pending sweep lost with a killed worker stops blocking after this
 
 
+# The stop event of the cluster this worker belongs to (set by manage.py qcluster before the
+# workers are forked): a long task (a sweep link) ends early when its cluster is stopping.
+_cluster_stop = None
+
+
+def watch_cluster_stop(event) -> None:
+    global _cluster_stop
+    _cluster_stop = event
+
+
+def cluster_stopping(wait: float = 0) -> bool:
+    """Whether this worker's cluster has been told to stop, waiting up to `wait` seconds for
+    it (a pause that ends at once when the cluster stops)."""
+    if _cluster_stop is None:
+        if wait:
+            time.sleep(wait)
+        return False
+    return _cluster_stop.wait(wait) if wait else _cluster_stop.is_set()
+
+
 def enqueue(name: str, pk: int) -> None:
     """Run generation.tasks.<name>(pk) in the cluster."""
     async_task(

@@ -11,7 +11,13 @@ from django_q.models import Schedule
 
 from generation import jobs
 from generation.providers import animatic
-from generation.queue import CHAIN_KEY, PENDING_KEY, enqueue_sweep, kick_sweep
+from generation.queue import (
+    CHAIN_KEY,
+    PENDING_KEY,
+    cluster_stopping,
+    enqueue_sweep,
+    kick_sweep,
+)
 
 # The sweep runs as a chain of short links: each link sweeps every SWEEP_PAUSE seconds for
 # SWEEP_SECONDS, then enqueues the next link. Short links let a stopping cluster finish within
@@ -65,9 +71,8 @@ def sweep_loop(seconds: float = SWEEP_SECONDS) -> None:
             else:
                 leading = cache.add(CHAIN_KEY, True, timeout=CHAIN_TTL)
             pause = 0 if handled else SWEEP_PAUSE
-            if time.monotonic() + pause >= deadline:
-                break
-            time.sleep(pause)
+            if time.monotonic() + pause >= deadline or cluster_stopping(pause):
+                break  # a stopping cluster ends its link at once: the next link is queued
     finally:
         if leading:
             cache.delete(CHAIN_KEY)

@@ -145,3 +145,40 @@ def test_sigterm_and_sigint_stop_everything_within_five_seconds(tmp_path):
             ["pgrep", "-f", f"runserver 127.0.0.1:{port}"], capture_output=True, text=True
         )
         assert leftover.stdout == ""
+
+
+def test_sigterm_to_the_process_group_stops_the_cluster_gracefully_within_five_seconds(tmp_path):
+    """`make run` stopped by SIGTERM to its process group (a service manager, `kill -- -PGID`):
+    the cluster's sweep link (up to 8 s long) used to hold the graceful stop until runstudio's
+    deadline killed it. A stopping cluster ends its link at once, so the cluster stops by
+    itself ("has stopped") and everything is gone well within 5 s."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(DJANGO_SETTINGS_MODULE="studio.settings", STUDIO_VAR_DIR=str(tmp_path))
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
+        capture_output=True, timeout=120,
+    )  # fmt: skip
+    port = free_port()
+    log = tmp_path / "run.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "manage.py", "runstudio", "--addrport", f"127.0.0.1:{port}"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        _wait_until_serving(port)
+        deadline = time.monotonic() + 20
+        while "generation.tasks.sweep_loop" not in log.read_text():  # a link is running
+            assert time.monotonic() < deadline, "no sweep link started"
+            time.sleep(0.1)
+        started = time.monotonic()
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+        took = time.monotonic() - started
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    text = log.read_text()
+    assert proc.returncode == 0
+    assert took < 5, f"the group took {took:.1f} s to stop"
+    assert "has stopped" in text, text[-2000:]  # graceful, not killed at the deadline

@@ -18,6 +18,8 @@ from django.conf import settings
 from django_q import cluster as q_cluster
 from django_q.management.commands.qcluster import Command as ClusterCommand
 
+from generation import queue
+
 STOP_SECONDS = 8.0
 
 
@@ -56,6 +58,7 @@ def _sentinel_stops_only_when_told() -> None:
 
     def quiet_start(self):
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        queue.watch_cluster_stop(self.stop_event)  # inherited by the workers it forks
         start(self)
 
     quiet_start.reelroom = True
