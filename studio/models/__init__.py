@@ -14,8 +14,9 @@ from studio.models.production import (
     Format,
     nearest_size,
 )
+from studio.models.prompt_history import PromptTemplate, PromptVersion
 from studio.models.review import Comment, Decision, ShareLink, ShareLinkQuerySet, Verdict
-from studio.models.shot import PromptTemplate, PromptVersion, Shot, renumber_shots
+from studio.models.shot import Shot, renumber_shots
 from studio.models.team import (
     INVITATION_DAYS,
     Invitation,
