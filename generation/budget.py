@@ -1,17 +1,104 @@
-"""What a take will cost, and what is left of a campaign's budget."""
+"""What a take will cost, what it did cost, and what is left of a campaign's budget.
+
+The money rules live here, once (docs/security.md, "Money"): a take counts against its
+campaign's budget from the moment it is requested until it is known not to have been billed.
+Billed takes count at the provider's reported cost (else the estimate); takes in flight, and
+finished takes whose billing is unknown, count at their estimate. Nothing deletes a take that
+cost or may have cost money, so nothing billed can leave the books.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.db.models import Case, DecimalField, F, Sum, When
+from django.db.models import Case, DecimalField, F, Q, Sum, When
 from django.db.models.functions import Coalesce
 
 from generation import catalog
-from generation.models import Render, RenderStatus
+from generation.models import IN_FLIGHT, Render
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=14, decimal_places=4)
+# No video take costs this much; a reported cost above it is a provider's bug, not a bill.
+MAX_REPORTED_COST = Decimal("10000")
+
+# Which part of the books a take is in. A take is in exactly one of them, or in none (known
+# not billed).
+IS_SETTLED = Q(billed=True)
+IS_RESERVED = Q(status__in=IN_FLIGHT) & ~Q(billed=True)
+IS_UNKNOWN = ~Q(status__in=IN_FLIGHT) & Q(billed__isnull=True)
+SETTLED_COST = Coalesce(F("cost_actual"), F("cost_estimate"))
+
+
+def _sum(condition: Q, amount) -> Coalesce:
+    return Coalesce(
+        Sum(Case(When(condition, then=amount), default=ZERO, output_field=MONEY)),
+        ZERO,
+        output_field=MONEY,
+    )
+
+
+def settled_sum() -> Coalesce:
+    return _sum(IS_SETTLED, SETTLED_COST)
+
+
+def reserved_sum() -> Coalesce:
+    return _sum(IS_RESERVED, F("cost_estimate"))
+
+
+def unknown_sum() -> Coalesce:
+    return _sum(IS_UNKNOWN, F("cost_estimate"))
+
+
+def committed_sum(only: Q | None = None) -> Coalesce:
+    """Settled + reserved + unknown, as one aggregate (of the takes `only` names, if given)."""
+    return Coalesce(
+        Sum(
+            Case(
+                When(IS_SETTLED, then=SETTLED_COST),
+                When(IS_RESERVED | IS_UNKNOWN, then=F("cost_estimate")),
+                default=ZERO,
+                output_field=MONEY,
+            ),
+            filter=only,
+        ),
+        ZERO,
+        output_field=MONEY,
+    )
+
+
+def settled_cost(take: Render) -> Decimal:
+    """One take's settled amount (the row-by-row twin of settled_sum)."""
+    if not take.billed:
+        return ZERO
+    return take.cost_actual if take.cost_actual is not None else take.cost_estimate
+
+
+def counted_cost(take: Render) -> Decimal:
+    """What one take counts against its budget now (the row-by-row twin of committed_sum)."""
+    if take.billed:
+        return settled_cost(take)
+    if take.status in IN_FLIGHT or take.billed is None:
+        return take.cost_estimate
+    return ZERO
+
+
+def accepted_cost(reported, estimate: Decimal) -> tuple[Decimal, str]:
+    """The cost to record for a finished take: the provider's report when it is a finite
+    amount >= 0 that a take can cost, else the estimate. The second value is the rejected
+    report as text ("" when the report was accepted or absent), kept on the take as a flag."""
+    if reported is None:
+        return estimate, ""
+    try:
+        value = Decimal(str(reported))
+        plausible = value.is_finite() and ZERO <= value <= MAX_REPORTED_COST
+    except (InvalidOperation, ValueError, TypeError):
+        plausible = False
+    if not plausible:
+        return estimate, str(reported)[:40] or "?"
+    return value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP), ""
 
 
 def estimate(model_key: str, size: str, seconds: int, audio: bool = True) -> Decimal | None:
@@ -27,30 +114,11 @@ def estimate(model_key: str, size: str, seconds: int, audio: bool = True) -> Dec
 
 def committed(account: int) -> Decimal:
     """Money spent or promised in a budget account (a campaign's id): billed takes at their
-    actual cost, takes in flight at their estimate (they may still be billed), failures that
-    were not billed at nothing."""
-    in_flight = [
-        s
-        for s in RenderStatus
-        if s
-        not in (
-            RenderStatus.FAILED,
-            RenderStatus.CANCELLED,
-            RenderStatus.EXPIRED,
-            RenderStatus.COMPLETED,
-        )
+    cost, takes in flight and takes whose billing is unknown at their estimate; takes known
+    not to have been billed at nothing. Takes of deleted shots count like any other."""
+    return Render.objects.filter(shot__campaign_id=account).aggregate(total=committed_sum())[
+        "total"
     ]
-    total = Render.objects.filter(shot__campaign_id=account).aggregate(
-        total=Sum(
-            Case(
-                When(billed=True, then=Coalesce(F("cost_actual"), F("cost_estimate"))),
-                When(status__in=in_flight, then=F("cost_estimate")),
-                default=Decimal("0"),
-                output_field=DecimalField(max_digits=12, decimal_places=4),
-            )
-        )
-    )["total"]
-    return total or Decimal("0")
 
 
 @dataclass(frozen=True)

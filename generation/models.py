@@ -45,7 +45,9 @@ FINISHED = (
 class Render(models.Model):
     """One take of a shot. It freezes what was sent, so a take can always be explained."""
 
-    shot = models.ForeignKey("studio.Shot", on_delete=models.CASCADE, related_name="renders")
+    # PROTECT: a take that cost or may have cost money is never deleted with its shot (deleting
+    # a shot archives it; see studio.production.delete_shot).
+    shot = models.ForeignKey("studio.Shot", on_delete=models.PROTECT, related_name="renders")
     take = models.PositiveIntegerField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -100,6 +102,9 @@ class Render(models.Model):
 
     cost_estimate = models.DecimalField(max_digits=10, decimal_places=4, default=0)
     cost_actual = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
+    # A cost the provider reported that cannot be right (negative, not a number, enormous), as
+    # it came: the take is recorded at its estimate instead, and this flags it.
+    cost_rejected = models.CharField(max_length=40, blank=True)
 
     # What was stored.
     video_key = models.CharField(max_length=500, blank=True)

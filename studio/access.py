@@ -118,7 +118,9 @@ def get_shot_for_user(
 def get_take_for_user(request: HttpRequest, render_id: int, action: str = "view") -> Render:
     take = (
         Render.objects.filter(
-            pk=render_id, shot__campaign__workspace__memberships__user=request.user
+            pk=render_id,
+            shot__campaign__workspace__memberships__user=request.user,
+            shot__deleted_at__isnull=True,
         )
         .select_related("shot__campaign__workspace")
         .annotate(my_role=F("shot__campaign__workspace__memberships__role"))
@@ -131,7 +133,9 @@ def get_take_for_user(request: HttpRequest, render_id: int, action: str = "view"
 def get_comment_for_user(request: HttpRequest, comment_id: int, action: str) -> Comment:
     comment = (
         Comment.objects.filter(
-            pk=comment_id, render__shot__campaign__workspace__memberships__user=request.user
+            pk=comment_id,
+            render__shot__campaign__workspace__memberships__user=request.user,
+            render__shot__deleted_at__isnull=True,
         )
         .select_related("render")
         .annotate(my_role=F("render__shot__campaign__workspace__memberships__role"))

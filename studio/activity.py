@@ -48,7 +48,9 @@ class Activity:
 def activity(campaign, limit: int = 60) -> list[Activity]:
     """What happened in a campaign, newest first, in three queries."""
     events = (
-        RenderEvent.objects.filter(render__shot__campaign=campaign)
+        RenderEvent.objects.filter(
+            render__shot__campaign=campaign, render__shot__deleted_at__isnull=True
+        )
         .filter(
             Q(
                 to_status__in=["queued", "completed", "failed", "expired", "cancelled"],
@@ -61,12 +63,16 @@ def activity(campaign, limit: int = 60) -> list[Activity]:
         .order_by("-at")[:limit]
     )
     comments = (
-        Comment.objects.filter(render__shot__campaign=campaign)
+        Comment.objects.filter(
+            render__shot__campaign=campaign, render__shot__deleted_at__isnull=True
+        )
         .select_related("author", "render__shot")
         .order_by("-created_at")[:limit]
     )
     decisions = (
-        Decision.objects.filter(render__shot__campaign=campaign)
+        Decision.objects.filter(
+            render__shot__campaign=campaign, render__shot__deleted_at__isnull=True
+        )
         .select_related("reviewer", "render__shot")
         .order_by("-created_at")[:limit]
     )

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -242,6 +244,17 @@ class Plan:
         return None if any(c is None for c in costs) else sum(costs, Decimal("0"))
 
     @property
+    def signature(self) -> str:
+        """What the person confirms: every planned take (shot, size, length, price, problem)
+        and how many fit. The plan made again under the lock must have the same one."""
+        seen = [
+            (p.shot.pk, p.size, p.seconds, str(p.cost), p.problem, [f.pk for f in p.formats])
+            for p in self.takes
+        ]
+        text = json.dumps([seen, self.fits], separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    @property
     def fits(self) -> int:
         """How many of the ready takes, in grid order, fit in what is left of the budget."""
         left = self.remaining
@@ -301,17 +314,26 @@ def _planned(shot: Shot, fmt: Format, size: str, exact: bool) -> PlannedTake:
 class MissingResult:
     queued: list[Render]
     skipped: list[tuple[PlannedTake, str]]
+    changed: Plan | None = None  # the plan as it is now, when it is not the one confirmed
 
 
-def generate_missing(campaign: Campaign, user, batch_key: uuid.UUID) -> MissingResult:
-    """Queue the planned takes in grid order while they fit the hard budget. The plan is made
-    again under the campaign's lock, so parallel requests never queue a cell twice nor spend
-    past the budget; the same batch key (a re-sent form) queues nothing new."""
+def generate_missing(
+    campaign: Campaign, user, batch_key: uuid.UUID, signature: str
+) -> MissingResult:
+    """Queue the planned takes in grid order while they fit the hard budget: exactly the plan
+    the person confirmed (its `signature`). The plan is made again under the campaign's lock;
+    when it differs (a take finished or failed, someone queued, the budget moved), nothing is
+    queued and the new plan is returned to be confirmed. So parallel requests never queue a
+    cell twice nor spend past the budget; the same batch key (a re-sent form) queues nothing
+    new."""
     queued: list[Render] = []
     skipped: list[tuple[PlannedTake, str]] = []
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        for planned in plan_missing(campaign).takes:
+        plan = plan_missing(campaign)
+        if plan.signature != signature:
+            return MissingResult([], [], changed=plan)
+        for planned in plan.takes:
             if planned.problem:
                 skipped.append((planned, planned.problem))
                 continue

@@ -113,7 +113,7 @@ def work_status(campaign) -> str:
     production while takes are made, in review once every shot has a finished take and none is
     in flight, approved when every shot's hero take is approved. Asked at every take's end, so
     it asks the database questions rather than reading every take (constant work per take)."""
-    takes = Render.objects.filter(shot__campaign=campaign)
+    takes = Render.objects.filter(shot__campaign=campaign, shot__deleted_at__isnull=True)
     if not takes.exists():
         return CampaignStatus.PLANNING
     shots = campaign.shots.all()
@@ -305,7 +305,9 @@ def review_queue(user, campaign_id: int | None = None):
     workspaces = Membership.objects.filter(user=user, role__in=may_decide).values("workspace_id")
     takes = (
         Render.objects.filter(
-            status=RenderStatus.COMPLETED, shot__campaign__workspace_id__in=workspaces
+            status=RenderStatus.COMPLETED,
+            shot__campaign__workspace_id__in=workspaces,
+            shot__deleted_at__isnull=True,
         )
         .exclude(shot__campaign__status="archived")
         .annotate(mine=Exists(Decision.objects.filter(render=OuterRef("pk"), reviewer=user)))

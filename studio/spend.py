@@ -1,6 +1,8 @@
 """Where the money went: settled (billed, at the provider's reported cost where it gave one),
 reserved (takes in flight, at their estimate), unknown (a take whose billing the provider never
-told); by campaign, model, person and day; per approved take and approved second."""
+told, at its estimate); by campaign, model, person and day; per approved take and approved
+second. The sums are generation.budget's, the ones the hard budget is checked against; takes of
+deleted shots are in every figure."""
 
 from __future__ import annotations
 
@@ -9,34 +11,24 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 
-from generation.models import FINISHED, IN_FLIGHT, Render
+from generation import budget
+from generation.models import Render
 from studio.csv_safe import row as safe_row
 from studio.models import Decision, Verdict
 from studio.review import verdicts
 
 ZERO = Decimal("0")
-MONEY = DecimalField(max_digits=14, decimal_places=4)
-SETTLED = Sum(
-    Case(When(billed=True, then=Coalesce(F("cost_actual"), F("cost_estimate"))), default=ZERO,
-         output_field=MONEY)
-)  # fmt: skip
-RESERVED = Sum(
-    Case(When(status__in=IN_FLIGHT, then=F("cost_estimate")), default=ZERO, output_field=MONEY)
-)
-UNKNOWN = Sum(
-    Case(When(Q(status__in=FINISHED) & Q(billed__isnull=True), then=F("cost_estimate")),
-         default=ZERO, output_field=MONEY)
-)  # fmt: skip
+ON_DELETED_SHOT = Q(shot__deleted_at__isnull=False)
 
 
 @dataclass
 class Row:
     label: str
     settled: Decimal
-    reserved: Decimal
+    reserved: Decimal  # in flight, and billing unknown: both still count against a budget
     takes: int
     key: object = None
 
@@ -51,7 +43,14 @@ class Spend:
     failed_not_billed: int
     approved_takes: int
     approved_seconds: Decimal
+    deleted_takes: int  # takes of shots deleted since: still on the books
+    deleted_committed: Decimal
     by: dict[str, list[Row]] = field(default_factory=dict)
+
+    @property
+    def committed(self) -> Decimal:
+        """What counts against a hard budget: the campaign's quote uses the same sum."""
+        return self.settled + self.reserved + self.unknown
 
     @property
     def per_approved_take(self) -> Decimal | None:
@@ -91,20 +90,22 @@ def spend(takes) -> Spend:
     """The figures for a set of takes (a workspace's or a campaign's), in a constant number of
     queries whatever their count."""
     totals = takes.aggregate(
-        settled=Coalesce(SETTLED, ZERO, output_field=MONEY),
-        reserved=Coalesce(RESERVED, ZERO, output_field=MONEY),
-        unknown=Coalesce(UNKNOWN, ZERO, output_field=MONEY),
+        settled=budget.settled_sum(),
+        reserved=budget.reserved_sum(),
+        unknown=budget.unknown_sum(),
         takes=Count("pk"),
         failed_billed=Count("pk", filter=Q(status="failed", billed=True)),
         failed_not_billed=Count("pk", filter=Q(status="failed", billed=False)),
+        deleted_takes=Count("pk", filter=ON_DELETED_SHOT),
+        deleted_committed=budget.committed_sum(only=ON_DELETED_SHOT),
     )
     by = {}
     for name, (key, label) in GROUPS.items():
         rows = (
             takes.annotate(day=TruncDate("created_at"))
             .values(key, label)
-            .annotate(settled=Coalesce(SETTLED, ZERO, output_field=MONEY),
-                      reserved=Coalesce(RESERVED, ZERO, output_field=MONEY), n=Count("pk"))
+            .annotate(settled=budget.settled_sum(),
+                      reserved=budget.reserved_sum() + budget.unknown_sum(), n=Count("pk"))
             .order_by(key if name == "day" else "-settled")
         )  # fmt: skip
         by[name] = [
@@ -116,7 +117,8 @@ def spend(takes) -> Spend:
     return Spend(
         totals["settled"], totals["reserved"], totals["unknown"], totals["takes"],
         totals["failed_billed"], totals["failed_not_billed"], len(approved),
-        sum((Decimal(ms or 0) / 1000 for ms in approved.values()), ZERO), by,
+        sum((Decimal(ms or 0) / 1000 for ms in approved.values()), ZERO),
+        totals["deleted_takes"], totals["deleted_committed"], by,
     )  # fmt: skip
 
 
@@ -131,8 +133,8 @@ def _approved(takes) -> dict[int, int | None]:
 
 
 CSV_FIELDS = [
-    "created_at", "campaign", "shot", "take", "model", "provider", "person", "status", "billed",
-    "estimate", "actual", "settled",
+    "created_at", "campaign", "shot", "shot_deleted", "take", "model", "provider", "person",
+    "status", "billed", "estimate", "actual", "settled", "counted", "cost_rejected",
 ]  # fmt: skip
 
 
@@ -152,13 +154,12 @@ def csv_rows(takes):
     for t in (
         takes.select_related("shot__campaign", "created_by").order_by("created_at", "pk").iterator()
     ):
-        settled = (
-            (t.cost_actual if t.cost_actual is not None else t.cost_estimate) if t.billed else ZERO
-        )
         writer.writerow(safe_row([
-            t.created_at.isoformat(), t.shot.campaign.name, t.shot.title, t.take, t.model_key,
-            t.provider, t.created_by.get_username() if t.created_by else "", t.status,
+            t.created_at.isoformat(), t.shot.campaign.name, t.shot.title,
+            "yes" if t.shot.deleted_at else "no", t.take, t.model_key, t.provider,
+            t.created_by.get_username() if t.created_by else "", t.status,
             {True: "yes", False: "no", None: "unknown"}[t.billed], t.cost_estimate,
-            "" if t.cost_actual is None else t.cost_actual, settled,
+            "" if t.cost_actual is None else t.cost_actual, budget.settled_cost(t),
+            budget.counted_cost(t), t.cost_rejected,
         ]))  # fmt: skip
         yield flush()

@@ -92,7 +92,7 @@ def reorder(campaign: Campaign, ids: list[int | None]) -> bool:
     """Put the shots in this order. Every shot of the campaign must be named exactly once (a
     list from a page that is out of date changes nothing)."""
     with transaction.atomic():
-        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        Campaign.lock(campaign.pk)
         current = list(Shot.objects.filter(campaign=campaign).values_list("pk", flat=True))
         if len(ids) != len(current) or set(ids) != set(current):
             return False

@@ -37,13 +37,14 @@ deliverables.add_format(campaign, "YouTube", "16:9")
 for i in range(1, 21):
     Shot.objects.create(campaign=campaign, title=f"Shot {i}", position=i, model_key=model.key,
                         size="1280x720", seconds=5, prompt={"scene": f"A cup, view {i}."})
+signature = deliverables.plan_missing(campaign).signature  # the plan every person saw
 start = threading.Barrier(20)
 queued, errors = [], []
 
 def request():
     try:
         start.wait()
-        result = deliverables.generate_missing(campaign, user, uuid.uuid4())
+        result = deliverables.generate_missing(campaign, user, uuid.uuid4(), signature)
         queued.append(len(result.queued))
     except Exception as error:
         errors.append(repr(error))

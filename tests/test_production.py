@@ -4,6 +4,7 @@ and the storyboard's order."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from decimal import Decimal
 
@@ -80,6 +81,11 @@ def test_the_grid_costs_the_same_queries_whatever_its_size(
     assert page.count('data-status="in_review"') == 6
 
 
+def _signature(page: str) -> str:
+    """The plan's signature as the confirm form carries it."""
+    return re.search(r'name="signature" value="([0-9a-f]+)"', page).group(1)
+
+
 def test_nearest_size_is_shown_before_anything_is_sent_and_used(
     client, ed, campaign, django_capture_on_commit_callbacks
 ):
@@ -94,7 +100,7 @@ def test_nearest_size_is_shown_before_anything_is_sent_and_used(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("deliverables_missing", args=[campaign.pk]),
-            {"batch_key": str(uuid.uuid4())},
+            {"batch_key": str(uuid.uuid4()), "signature": _signature(plan)},
         )
     (take,) = settle(django_capture_on_commit_callbacks)
     assert take.size == size and take.status == S.COMPLETED and take.shot == shot
@@ -110,10 +116,13 @@ def test_generate_missing_fills_the_grid_once_and_approval_names_the_approver(
     client.force_login(ed)
     url = reverse("deliverables_missing", args=[campaign.pk])
     key = str(uuid.uuid4())
+    form = {"batch_key": key, "signature": _signature(client.get(url).content.decode())}
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"batch_key": key})
-        client.post(url, {"batch_key": key})  # the same form again
-        client.post(url, {"batch_key": str(uuid.uuid4())})  # nothing is missing now
+        assert client.post(url, form).status_code == 302
+        again = client.post(url, form)  # the same form again: the plan it confirmed is gone
+        assert again.status_code == 409 and "Nothing was queued" in again.content.decode()
+        assert "Nothing is missing" in client.get(url).content.decode()
+        client.post(url, {**form, "batch_key": str(uuid.uuid4())})  # a new key, an old plan
     takes = settle(django_capture_on_commit_callbacks)
     # One take per shot and shape: Reels and Shorts share the vertical one.
     assert sorted((t.shot_id, t.size) for t in takes) == sorted(
@@ -161,7 +170,7 @@ def test_generate_missing_stops_at_the_hard_budget(
     plan = deliverables.plan_missing(campaign)
     assert len(plan.ready) == 5 and plan.fits == 3
     with django_capture_on_commit_callbacks(execute=False):
-        result = deliverables.generate_missing(campaign, ed, uuid.uuid4())
+        result = deliverables.generate_missing(campaign, ed, uuid.uuid4(), plan.signature)
     assert len(result.queued) == 3
     assert len(result.skipped) == 2 and "budget" in result.skipped[0][1]
     reserved = sum(r.cost_estimate for r in Render.objects.all())

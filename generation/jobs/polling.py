@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from generation import queue
+from generation import budget, queue
 from generation.jobs.transitions import S, advance, due_in, error_fields, load, note, poll_delay
 from generation.models import Render
 from generation.providers import ProviderError, get_provider
@@ -49,13 +49,16 @@ def poll(render_id: int) -> None:
 
 def apply_status(render: Render, provider, status: JobStatus) -> None:
     if status.state == "completed":
+        cost, rejected = budget.accepted_cost(status.cost, render.cost_estimate)
         moved = advance(
             render,
             S.IN_PROGRESS,
             S.STORING,
+            detail={"cost_rejected": rejected} if rejected else None,
             progress=100,
             billed=not provider.free,
-            cost_actual=status.cost if status.cost is not None else render.cost_estimate,
+            cost_actual=cost,
+            cost_rejected=rejected,
             provider_expires_at=status.expires_at,
             provider_output_id=status.output_id or status.job_id,
             next_poll_at=timezone.now(),

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from functools import cache
 
 import httpx
@@ -82,7 +81,9 @@ class JobStatus:
     progress: int = 0
     error: ProviderError | None = None
     expires_at: datetime | None = None
-    cost: Decimal | None = None
+    # The cost as the provider reported it (any JSON value): budget.accepted_cost decides
+    # whether it can be right before anything records it.
+    cost: object = None
     output_id: str = ""  # the provider's id of the finished video (for remixing it)
 
 

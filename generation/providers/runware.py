@@ -13,7 +13,6 @@ import mimetypes
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
 
 import httpx
@@ -226,19 +225,13 @@ class RunwareProvider(Provider):
             # As in the SDK: an item that carries its result URL is finished, whatever its
             # status says (or when it says nothing).
             state = "completed"
-        cost = None
-        if item.get("cost") is not None:
-            try:
-                cost = Decimal(str(item["cost"]))
-            except InvalidOperation:
-                cost = None
         outputs = item.get("outputs") or {}
         return JobStatus(
             job_id=str(item.get("taskUUID")),
             state=state,
             progress=int(item.get("progress") or (100 if state == "completed" else 0)),
             error=self._task_error(item) if state == "failed" else None,
-            cost=cost,
+            cost=item.get("cost"),  # as reported: checked where it is recorded
             output_id=str(outputs.get("videoId") or item.get("videoUUID") or ""),
         )
 

@@ -6,7 +6,16 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -41,7 +50,9 @@ class CampaignQuerySet(models.QuerySet):
 
     def for_dashboard(self):
         """Everything the dashboard shows per campaign, in one query whatever the count."""
+        # Every take counts for the money; only takes of shots still on the board for the work.
         renders = Render.objects.filter(shot__campaign=OuterRef("pk")).order_by()
+        live = renders.filter(shot__deleted_at__isnull=True)
 
         def count_of(qs):
             return Coalesce(
@@ -60,10 +71,10 @@ class CampaignQuerySet(models.QuerySet):
             output_field=DecimalField(max_digits=12, decimal_places=4),
         )
         return self.annotate(
-            shot_count=Count("shots", distinct=True),
-            takes_in_flight=count_of(renders.filter(status__in=IN_FLIGHT)),
+            shot_count=Count("shots", filter=Q(shots__deleted_at__isnull=True), distinct=True),
+            takes_in_flight=count_of(live.filter(status__in=IN_FLIGHT)),
             takes_awaiting_review=count_of(
-                renders.filter(status=RenderStatus.COMPLETED, decisions__isnull=True)
+                live.filter(status=RenderStatus.COMPLETED, decisions__isnull=True)
             ),
             spend=Coalesce(spend, Value(Decimal("0")), output_field=DecimalField()),
             # The cover: the newest finished take with a poster.
@@ -118,6 +129,12 @@ class Campaign(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("campaign_board", args=[self.pk])
+
+    @staticmethod
+    def lock(pk: int) -> None:
+        """Hold the campaign's row until the transaction ends: the budget's lock, and the
+        board's (shot positions). Call inside transaction.atomic()."""
+        Campaign.objects.select_for_update().filter(pk=pk).values_list("pk").first()
 
     @property
     def is_archived(self) -> bool:

@@ -165,7 +165,9 @@ class ShareLink(models.Model):
     def takes(self):
         """What a guest of this link may see: the finished takes of its campaign or shot."""
         takes = Render.objects.filter(
-            shot__campaign_id=self.campaign_id, status=RenderStatus.COMPLETED
+            shot__campaign_id=self.campaign_id,
+            shot__deleted_at__isnull=True,
+            status=RenderStatus.COMPLETED,
         )
         return takes.filter(shot_id=self.shot_id) if self.shot_id else takes
 

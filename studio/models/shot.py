@@ -1,12 +1,12 @@
-"""Shots: the structured prompt, the model and format, the reference image, and the prompt's
-history (versions) and reusable templates."""
+"""Shots: the structured prompt, the model and format, the reference image, and their place on
+the board (added, moved and deleted under the campaign's lock; a deleted shot is archived). The
+prompt's history and reusable templates are in studio.models.prompt_history."""
 
 from __future__ import annotations
 
-import difflib
 import uuid
+from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
@@ -14,11 +14,20 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from generation import catalog, prompts
+from generation import catalog, jobs, prompts
 from studio.images import fit_image
 from studio.models.campaign import Campaign
 from studio.models.frames import FramesMixin
-from studio.models.team import Workspace
+from studio.models.prompt_history import PromptTemplate, PromptVersion
+
+
+class LiveShots(models.Manager):
+    """Shots that have not been deleted. A deleted shot is archived, not removed, so that its
+    takes (and what they cost) stay on the books; every page, list and lookup of shots goes
+    through this manager and never sees it."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
 
 
 class Shot(FramesMixin, models.Model):
@@ -47,15 +56,35 @@ class Shot(FramesMixin, models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when the shot is deleted: it leaves every page, its takes stay (see remove()).
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    # Deleted shots too: for the books (spend), where a take must still name its shot.
+    with_deleted = models.Manager()
+    objects = LiveShots()
 
     class Meta:
         ordering = ["position", "pk"]
+        default_manager_name = "objects"
+        # Reaching a take's shot (take.shot) finds it even when it was deleted.
+        base_manager_name = "with_deleted"
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("shot_detail", args=[self.campaign_id, self.pk])
+
+    @staticmethod
+    def add(campaign: Campaign, shot: Shot) -> Shot:
+        """Save a new shot at the end of the campaign's board, numbered under the campaign's
+        lock (two people adding at once never get one position)."""
+        with transaction.atomic():
+            Campaign.lock(campaign.pk)
+            shot.campaign = campaign
+            shot.position = campaign.next_shot_position()
+            shot.save()
+        return shot
 
     @property
     def summary(self) -> str:
@@ -174,16 +203,26 @@ class Shot(FramesMixin, models.Model):
         self.save(update_fields=[*REFERENCE_FIELDS, "reference_source", "updated_at"])
         self._forget({k for k in old if k})
 
-    def remove(self) -> None:
-        """Delete the shot and close the gap it leaves in the board's numbering."""
+    def remove(self, user=None) -> RemovedShot:
+        """Delete the shot from the board and close the gap it leaves in the numbering. Its
+        takes are kept (archived with it): what they cost stays on the campaign's books, and
+        takes still in flight are cancelled at their provider where it allows, else left to
+        finish and be recorded."""
         with transaction.atomic():
-            campaign_id = self.campaign_id
-            self.delete()
-            renumber_shots(campaign_id)
+            Campaign.lock(self.campaign_id)
+            archived = Shot.objects.filter(pk=self.pk).update(deleted_at=timezone.now())
+            if archived:
+                renumber_shots(self.campaign_id)
+        takes = list(self.renders.all())
+        cancelled = [t for t in takes if t.can_cancel and jobs.request_cancel(t, user)]
+        left = [t for t in takes if t.in_flight and t not in cancelled]
+        return RemovedShot(len(takes), len(cancelled), len(left))
 
     @transaction.atomic
     def move(self, direction: str) -> bool:
         """Swap places with the neighbour above ("up") or below ("down")."""
+        Campaign.lock(self.campaign_id)
+        self.refresh_from_db(fields=["position"])
         siblings = Shot.objects.filter(campaign_id=self.campaign_id)
         if direction == "up":
             neighbour = (
@@ -214,6 +253,32 @@ class Shot(FramesMixin, models.Model):
         return True
 
 
+@dataclass(frozen=True)
+class RemovedShot:
+    """What deleting a shot did to its takes."""
+
+    takes: int  # kept, and still counted against the budget
+    cancelled: int  # in flight, asked to stop
+    finishing: int  # in flight and too far to stop: they finish and are recorded
+
+    def message(self, title: str) -> str:
+        said = [f"Shot “{title}” deleted."]
+        if self.takes:
+            said.append(
+                f"Its {self.takes} take{'s are' if self.takes != 1 else ' is'} kept on the "
+                "campaign's books (spend, budget)."
+            )
+        if self.cancelled:
+            verb = "were" if self.cancelled != 1 else "was"
+            said.append(f"{self.cancelled} still rendering {verb} cancelled.")
+        if self.finishing:
+            said.append(
+                f"{self.finishing} {'are' if self.finishing != 1 else 'is'} being stored and "
+                "will be recorded when done."
+            )
+        return " ".join(said)
+
+
 REFERENCE_FIELDS = [
     "reference_original",
     "reference_original_size",
@@ -240,121 +305,3 @@ def renumber_shots(campaign_id: int) -> None:
         start=1,
     ):
         Shot.objects.filter(pk=pk).update(position=index)
-
-
-class PromptVersion(models.Model):
-    """Every save of a shot's prompt, so any earlier version can be compared and restored."""
-
-    shot = models.ForeignKey(Shot, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
-    prompt = models.JSONField(default=dict)
-    compiled_text = models.TextField(blank=True)
-    model_key = models.CharField(max_length=64)
-    size = models.CharField(max_length=16)
-    seconds = models.PositiveSmallIntegerField()
-    note = models.CharField(max_length=200, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["shot", "number"], name="one_version_number_per_shot")
-        ]
-
-    def __str__(self) -> str:
-        return f"v{self.number} of {self.shot}"
-
-    def diff(self, shot: Shot) -> tuple[list[tuple[str, str]], list[tuple[str, object, object]]]:
-        """This version against the shot as it is now: the compiled text line by line
-        (removed / added / same) and the settings that changed."""
-        kinds = {"-": "removed", "+": "added", " ": "same"}
-        lines = [
-            (kinds[line[0]], line[2:])
-            for line in difflib.ndiff(
-                self.compiled_text.splitlines(), shot.compiled_prompt().splitlines()
-            )
-            if line[0] in kinds
-        ]
-        settings_changes = [
-            (label, old, new)
-            for label, old, new in (
-                ("Model", self.model_key, shot.model_key),
-                ("Size", self.size, shot.size),
-                ("Seconds", self.seconds, shot.seconds),
-            )
-            if old != new
-        ]
-        return lines, settings_changes
-
-    def same_as(self, shot: Shot) -> bool:
-        return (self.prompt, self.model_key, self.size, self.seconds) == (
-            shot.prompt,
-            shot.model_key,
-            shot.size,
-            shot.seconds,
-        )
-
-
-class PromptTemplate(models.Model):
-    """A shot's prompt saved for reuse across the workspace."""
-
-    workspace = models.ForeignKey(
-        Workspace, on_delete=models.CASCADE, related_name="prompt_templates"
-    )
-    name = models.CharField(max_length=120)
-    prompt = models.JSONField(default=dict)
-    model_key = models.CharField(max_length=64)
-    size = models.CharField(max_length=16)
-    seconds = models.PositiveSmallIntegerField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @classmethod
-    def save_from(cls, shot: Shot, name: str, user) -> PromptTemplate:
-        return cls.objects.create(
-            workspace_id=shot.campaign.workspace_id,
-            name=name,
-            prompt=shot.prompt,
-            model_key=shot.model_key,
-            size=shot.size,
-            seconds=shot.seconds,
-            created_by=user,
-        )
-
-    @classmethod
-    def choice(cls, choice: str, workspace_id: int, model_key: str) -> dict | None:
-        """The template picker's value: "seed:<key>" (a seed example, made with the shot's
-        model when it is offered) or "ws:<id>" (this workspace's template)."""
-        kind, _, key = choice.partition(":")
-        if kind == "seed" and key in prompts.SEED_TEMPLATES:
-            seed = prompts.SEED_TEMPLATES[key]
-            model = catalog.get(model_key)
-            return {
-                "label": seed["label"],
-                "prompt": prompts.template_prompt(key),
-                "model_key": model_key if model and model.offered else catalog.DEFAULT_MODEL,
-                "size": seed["size"],
-                "seconds": seed["seconds"],
-            }
-        pk = int(key) if kind == "ws" and key.isascii() and key.isdigit() and len(key) < 19 else 0
-        template = cls.objects.filter(pk=pk, workspace_id=workspace_id).first()
-        if template is None:
-            return None
-        return {
-            "label": template.name,
-            "prompt": template.prompt,
-            "model_key": template.model_key,
-            "size": template.size,
-            "seconds": template.seconds,
-        }

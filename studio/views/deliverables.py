@@ -17,6 +17,10 @@ from studio.models import TARGET_FORMATS
 from studio.views import render_page
 
 PAGE = "studio/deliverables.html"
+PLAN_CHANGED = (
+    "The plan changed since you looked at it (a take finished or failed, someone queued takes, "
+    "or the budget moved). Nothing was queued: here is the plan as it is now."
+)
 
 
 def _context(campaign, **extra) -> dict:
@@ -54,7 +58,14 @@ def missing(request, campaign_id: int):
     except ValueError:
         messages.error(request, "This form is out of date. Look at the plan again.")
         return redirect("deliverables", campaign.pk)
-    result = deliverables.generate_missing(campaign, request.user, batch_key)
+    result = deliverables.generate_missing(
+        campaign, request.user, batch_key, request.POST.get("signature", "")
+    )
+    if result.changed is not None:
+        context = _context(
+            campaign, plan=result.changed, batch_key=uuid.uuid4(), plan_changed=PLAN_CHANGED
+        )
+        return render_page(request, PAGE, context, partial="plan", status=409)
     if result.queued:
         count = len(result.queued)
         messages.success(request, f"{count} take{'s' if count != 1 else ''} queued.")

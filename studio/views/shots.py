@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from studio.access import allowed_actions, get_campaign_for_user, get_shot_for_user
 from studio.forms import ShotForm
+from studio.models import Shot
 from studio.views import render_page
 from studio.views.campaigns import board_context
 
@@ -32,10 +33,8 @@ def shot_create(request, campaign_id: int):
     if not form.is_valid():
         return _board_or_redirect(request, campaign, add_form=form, status=422)
     shot = form.save(commit=False)
-    shot.campaign = campaign
-    shot.position = campaign.next_shot_position()
     shot.size = campaign.size_for(shot.model_key) or shot.size
-    shot.save()
+    Shot.add(campaign, shot)
     return _board_or_redirect(request, campaign)
 
 
@@ -67,9 +66,9 @@ def shot_delete(request, campaign_id: int, shot_id: int):
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     campaign = shot.campaign
     campaign.my_role = shot.my_role
-    shot.remove()
+    removed = shot.remove(request.user)
     if not request.htmx:
-        messages.success(request, f"Shot “{shot.title}” deleted.")
+        messages.success(request, removed.message(shot.title))
     return _board_or_redirect(request, campaign)
 
 

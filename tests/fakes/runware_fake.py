@@ -71,6 +71,7 @@ class Task:
     polls_to_finish: int
     polls: int = 0
     fail_with: dict | None = None
+    cost: object = 0.4032
 
     def response(self, base_url: str, with_status: bool = True) -> dict:
         item = {"taskType": "videoInference", "taskUUID": self.uuid}
@@ -85,7 +86,7 @@ class Task:
             **done,
             "videoUUID": f"vid-{self.uuid[:8]}",
             "videoURL": f"{base_url}/media/{self.uuid}.mp4",
-            "cost": 0.4032,
+            "cost": self.cost,
             "seed": 7,
             "outputs": {"videoId": f"out-{self.uuid[:8]}"},
         }
@@ -104,6 +105,7 @@ class Faults:
     fail_task_with: dict | None = None
     polls_to_finish: int = 2
     omit_status: bool = False  # a finished result carries its videoURL but no `status`
+    cost: object = 0.4032  # the cost a finished task reports (a provider's bug may send -1)
 
 
 @dataclass
@@ -311,6 +313,7 @@ class FakeRunware(FakeServer):
                         task,
                         faults.polls_to_finish,
                         fail_with=faults.fail_task_with,
+                        cost=faults.cost,
                     )
                 if faults.drop_after_create:
                     faults.drop_after_create = False
