@@ -9,7 +9,16 @@ import time
 from datetime import date
 from pathlib import Path
 
-from bench import delivery_stream, load, media_speed, pages, pipeline, plot, transfer
+from bench import (
+    delivery_stream,
+    guest_downloads,
+    load,
+    media_speed,
+    pages,
+    pipeline,
+    plot,
+    transfer,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +50,7 @@ def main() -> int:
         timed("transfer", transfer.run),
         *timed("media", media_speed.run),
         timed("delivery", delivery_stream.run),
+        timed("guest downloads", guest_downloads.run),
     ]
     lines = [
         "# Benchmarks",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import Counter
 from datetime import timedelta
 
@@ -20,6 +21,8 @@ from generation import catalog, cutting, media
 from generation.models import Render, RenderStatus
 from studio.deliverables import grid
 from studio.models import Campaign, Cut, CutKind, CutStatus, Format
+
+logger = logging.getLogger(__name__)
 
 
 def _lease() -> timedelta:
@@ -156,9 +159,11 @@ def render_cut(cut_id: int) -> None:
             f"{cut.kind}-{cut.pk}-{cut.signature[:8]}.mp4"
         )
         made = cutting.make_cut(pieces, key, cut.width, cut.height, cut.fps)
-    except (media.MediaError, OSError, KeyError, RuntimeError) as error:
+    except (media.MediaError, OSError, KeyError, TakeGone, RuntimeError) as error:
+        # The person reads what to do; ffmpeg's words (and the server's paths) go to the log.
+        logger.warning("rough cut %s failed: %s", cut_id, error)
         Cut.objects.filter(pk=cut_id).update(
-            status=CutStatus.FAILED, error=str(error)[:2000], lease_until=None
+            status=CutStatus.FAILED, error=_failure_message(error), lease_until=None
         )
         return
     Cut.objects.filter(pk=cut_id).update(
@@ -166,6 +171,19 @@ def render_cut(cut_id: int) -> None:
         duration_ms=made.duration_ms, bytes=made.bytes, sha256=made.sha256,
         completed_at=timezone.now(), lease_until=None, error="",
     )  # fmt: skip
+
+
+def _failure_message(error: Exception) -> str:
+    if isinstance(error, TakeGone):
+        return f"{error} Choose another hero take for that shot, then make the cut again."
+    return (
+        "The rough cut could not be made: one of its takes could not be read or joined. Make "
+        "the cut again; if it fails again, open the shots' hero takes to check they play."
+    )
+
+
+class TakeGone(Exception):
+    """A take the cut was planned with has no video any more."""
 
 
 def _piece(source: dict, takes: dict[int, Render], cut: Cut) -> cutting.Piece:
@@ -179,5 +197,5 @@ def _piece(source: dict, takes: dict[int, Render], cut: Cut) -> cutting.Piece:
         )  # fmt: skip
     take = takes.get(source["take"])
     if take is None or not take.video_key:
-        raise KeyError(f"Take {source['take_number']} of “{source['title']}” is gone.")
+        raise TakeGone(f"Take {source['take_number']} of “{source['title']}” is gone.")
     return cutting.Piece(source["seconds"], take.video_key, bool(take.has_audio))

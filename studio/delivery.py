@@ -19,7 +19,7 @@ from generation import storage
 from generation.models import Render
 from studio.csv_safe import cell
 from studio.deliverables import grid
-from studio.models import Campaign, Decision
+from studio.models import Campaign, Decision, Membership, Role
 
 CSV_FIELDS = [
     "path", "format", "aspect", "shot_number", "shot", "take", "model", "provider",
@@ -53,10 +53,26 @@ class Package:
         return f"{self.root}-delivery.zip"
 
 
+def folders(formats) -> dict[int, str]:
+    """Each format's folder in the ZIP: its slug, made unique ("Reels" and "reels!" slug the
+    same; the second is "reels-2"), so two members never share a name."""
+    taken: set[str] = set()
+    names = {}
+    for fmt in formats:
+        name, n = fmt.slug, 1
+        while name in taken:
+            n += 1
+            name = f"{fmt.slug}-{n}"
+        taken.add(name)
+        names[fmt.pk] = name
+    return names
+
+
 def package(campaign: Campaign) -> Package:
     """What the package holds: each cell whose hero take is approved."""
     the_grid = grid(campaign)
     root = slugify(campaign.name) or f"campaign-{campaign.pk}"
+    folder = folders(the_grid.formats)
     entries, missing = [], []
     for index, fmt in enumerate(the_grid.formats):
         for number, (shot, cells) in enumerate(the_grid.rows, start=1):
@@ -66,7 +82,7 @@ def package(campaign: Campaign) -> Package:
                 continue
             name = f"{number:02d}-{slugify(shot.title) or 'shot'}-take{cell.hero.take}.mp4"
             entries.append(
-                Entry(f"{root}/{fmt.slug}/{name}", cell.hero, fmt.name, fmt.aspect, number,
+                Entry(f"{root}/{folder[fmt.pk]}/{name}", cell.hero, fmt.name, fmt.aspect, number,
                       shot.title)
             )  # fmt: skip
     takes = Render.objects.in_bulk([e.take.pk for e in entries])
@@ -75,23 +91,37 @@ def package(campaign: Campaign) -> Package:
     return Package(campaign, entries, missing)
 
 
-def manifest(pkg: Package) -> list[dict]:
-    """The provenance record of each file: what was sent, to whom, what it cost, who approved
-    it and when, and the file's sha256."""
-    decisions: dict[int, list[dict]] = {}
-    for d in (
+def _decisions(pkg: Package, for_guest: bool) -> dict[int, list[dict]]:
+    """Every decision on the package's takes. A guest's copy names members by role only and
+    leaves out the notes, which are written for the team."""
+    found = list(
         Decision.objects.filter(render_id__in=[e.take.pk for e in pkg.entries])
         .select_related("reviewer")
         .order_by("created_at", "pk")
-    ):
-        decisions.setdefault(d.render_id, []).append(
-            {
-                "reviewer": d.reviewer.get_username(),
-                "verdict": d.verdict,
-                "note": d.note,
-                "at": d.created_at.isoformat(),
-            }
+    )
+    roles = {}
+    if for_guest:
+        roles = dict(
+            Membership.objects.filter(
+                workspace_id=pkg.campaign.workspace_id, user_id__in={d.reviewer_id for d in found}
+            ).values_list("user_id", "role")
         )
+    decisions: dict[int, list[dict]] = {}
+    for d in found:
+        if for_guest:
+            role = roles.get(d.reviewer_id)
+            said = {"reviewer": f"Team ({Role(role).label.lower()})" if role else "Team"}
+        else:
+            said = {"reviewer": d.reviewer.get_username(), "note": d.note}
+        said.update(verdict=d.verdict, at=d.created_at.isoformat())
+        decisions.setdefault(d.render_id, []).append(said)
+    return decisions
+
+
+def manifest(pkg: Package, for_guest: bool = False) -> list[dict]:
+    """The provenance record of each file: what was sent, to whom, what it cost, who approved
+    it and when, and the file's sha256."""
+    decisions = _decisions(pkg, for_guest)
     frames: dict[str, str] = {}
     rows = []
     for entry in pkg.entries:
@@ -143,16 +173,19 @@ def manifest_csv(rows: list[dict]) -> str:
     for row in rows:
         flat = dict(row)
         flat["decisions"] = "; ".join(
-            f"{d['verdict']} by {d['reviewer']} at {d['at']}" for d in row["decisions"]
+            f"{d['verdict']} by {d['reviewer']} at {d['at']}"
+            + (f": {d['note']}" if d.get("note") else "")
+            for d in row["decisions"]
         )
         writer.writerow({k: cell(v) for k, v in flat.items()})
     return out.getvalue()
 
 
-def stream(pkg: Package) -> ZipStream:
+def stream(pkg: Package, for_guest: bool = False) -> ZipStream:
     """The ZIP: files stored as they are (video does not compress), read from storage block by
-    block as the browser takes them; its length is known before the first byte."""
-    rows = manifest(pkg)
+    block as the browser takes them; its length is known before the first byte. A guest's
+    package carries no team notes and no list of what is missing (shots a guest never sees)."""
+    rows = manifest(pkg, for_guest)
     zs = ZipStream(compress_type=ZIP_STORED, sized=True)
     for entry in pkg.entries:
         key = entry.take.video_key
@@ -161,8 +194,9 @@ def stream(pkg: Package) -> ZipStream:
         "campaign": pkg.campaign.name,
         "made_at": timezone.now().isoformat(),
         "files": rows,
-        "missing": [{"format": f, "shot_number": n, "shot": t} for f, n, t in pkg.missing],
     }
+    if not for_guest:
+        record["missing"] = [{"format": f, "shot_number": n, "shot": t} for f, n, t in pkg.missing]
     zs.add(json.dumps(record, indent=2, ensure_ascii=False), f"{pkg.root}/manifest.json")
     zs.add(manifest_csv(rows), f"{pkg.root}/manifest.csv")
     return zs

@@ -322,6 +322,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 RATELIMIT_USE_CACHE = "default"
 STUDIO_GUEST_PASSWORD_RATE = env("STUDIO_GUEST_PASSWORD_RATE", "5/15m")
 STUDIO_GUEST_PASSWORD_LINK_RATE = env("STUDIO_GUEST_PASSWORD_LINK_RATE", "30/15m")
+# A guest link's package downloads: a few at a time (slow downloads of one link must not hold
+# every web thread), and so many an hour.
+STUDIO_GUEST_DOWNLOADS_AT_ONCE = envint("STUDIO_GUEST_DOWNLOADS_AT_ONCE", 2)
+STUDIO_GUEST_DOWNLOAD_RATE = env("STUDIO_GUEST_DOWNLOAD_RATE", "20/h")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token travels in hx-headers.

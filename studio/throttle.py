@@ -1,4 +1,5 @@
-"""Who the client is, and how often it may try: one approach for the whole studio.
+"""Who the client is, how often it may try and how much it may hold at once: one approach for
+the whole studio.
 
 Logins are django-axes' (settings.AXES_*); guest-link passwords use django-ratelimit, keyed by
 the same client address. Unknown guest tokens are not counted at all: a token has 192 random
@@ -8,7 +9,10 @@ visitor's typo lock every valid link out for everyone behind the same address.
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
+from django.core.cache import cache
 from django_ratelimit.core import get_usage, is_ratelimited
 
 
@@ -48,3 +52,77 @@ def guest_password_blocked(request, link_pk: int) -> bool:
 def count_wrong_guest_password(request, link_pk: int) -> None:
     for group, key, rate in _password_limits(link_pk):
         is_ratelimited(request, group=group, key=key, rate=rate, increment=True)
+
+
+# --------------------------------------------------------------------------- guest downloads
+
+SLOT_SECONDS = 60  # a slot whose download stopped without a word (a killed worker) frees itself
+KEEP_EVERY = 10.0  # a running download renews its slot this often
+
+
+class DownloadSlot:
+    """One of the few package downloads a guest link may have running at once (held in the
+    shared cache, so the limit holds across web processes). A running download renews it as
+    its bytes go out; closing the response frees it."""
+
+    def __init__(self, key: str):
+        self.key = key
+        self.kept_at = time.monotonic()
+
+    def keep(self) -> None:
+        now = time.monotonic()
+        if now - self.kept_at >= KEEP_EVERY:
+            cache.touch(self.key, SLOT_SECONDS)
+            self.kept_at = now
+
+    def release(self) -> None:
+        cache.delete(self.key)
+
+
+def guest_download_refused(request, link_pk: int) -> int | None:
+    """Seconds to wait before this link's package may be downloaded again, or None when it may
+    be now (the download's slot is then taken: see take_download_slot)."""
+    usage = get_usage(
+        request,
+        group="guest-download",
+        key=lambda _group, _request: str(link_pk),
+        rate=settings.STUDIO_GUEST_DOWNLOAD_RATE,
+        increment=False,
+    )
+    if usage is not None and usage["count"] >= usage["limit"]:
+        return max(1, int(usage["time_left"]))
+    return None
+
+
+def take_download_slot(request, link_pk: int) -> DownloadSlot | None:
+    """A slot for one more download of the link's package, counted against its rate; None when
+    every slot is in use."""
+    for n in range(settings.STUDIO_GUEST_DOWNLOADS_AT_ONCE):
+        key = f"guest-download:{link_pk}:{n}"
+        if cache.add(key, 1, SLOT_SECONDS):
+            is_ratelimited(
+                request,
+                group="guest-download",
+                key=lambda _group, _request: str(link_pk),
+                rate=settings.STUDIO_GUEST_DOWNLOAD_RATE,
+                increment=True,
+            )
+            return DownloadSlot(key)
+    return None
+
+
+class HeldWhileStreaming:
+    """A streamed body that holds its download slot while its bytes go out, and frees it when
+    the response is closed (finished, or the client went away)."""
+
+    def __init__(self, body, slot: DownloadSlot):
+        self.body = body
+        self.slot = slot
+
+    def __iter__(self):
+        for chunk in self.body:
+            self.slot.keep()
+            yield chunk
+
+    def close(self) -> None:
+        self.slot.release()

@@ -4,7 +4,16 @@ import tempfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-from bench import delivery_stream, media_speed, pages, pipeline, plot, stack, transfer
+from bench import (
+    delivery_stream,
+    guest_downloads,
+    media_speed,
+    pages,
+    pipeline,
+    plot,
+    stack,
+    transfer,
+)
 
 
 def test_the_transfer_benchmark_stores_into_s3_and_copies_plainly():
@@ -19,6 +28,12 @@ def test_the_delivery_benchmark_streams_the_whole_package():
     assert result["bytes"] > 24 * 1024 * 1024  # every file and the manifests
     assert result["added_mb"] < delivery_stream.TARGET_MB
     assert result["ok"]
+
+
+def test_the_guest_download_benchmark_serves_two_and_refuses_the_rest():
+    result = guest_downloads.run(guests=4, read_seconds=1.0, compare=False)
+    assert (result["served"], result["refused"]) == (2, 2)
+    assert "members' dashboard p95" in result["result"]
 
 
 def test_the_pages_benchmark_measures_every_page_and_its_queries():

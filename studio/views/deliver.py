@@ -4,11 +4,11 @@ streamed as a ZIP to members and to guests of a link that allows it."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from studio import delivery
+from studio import delivery, throttle
 from studio.access import allowed_actions, get_campaign_for_user, get_link_for_guest
 from studio.views.share import guest_page
 
@@ -27,12 +27,24 @@ def deliver_page(request, campaign_id: int):
     return render(request, "studio/deliver.html", context)
 
 
-def _zip(pkg: delivery.Package) -> StreamingHttpResponse:
-    stream = delivery.stream(pkg)
-    response = StreamingHttpResponse(stream, content_type="application/zip")
+def _zip(pkg: delivery.Package, for_guest: bool = False, slot=None) -> StreamingHttpResponse:
+    stream = delivery.stream(pkg, for_guest=for_guest)
+    body = throttle.HeldWhileStreaming(stream, slot) if slot else stream
+    response = StreamingHttpResponse(body, content_type="application/zip")
     response["Content-Length"] = str(len(stream))
     response["Content-Disposition"] = f'attachment; filename="{pkg.filename}"'
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _busy(retry_after: int) -> HttpResponse:
+    response = HttpResponse(
+        "This link's package is being downloaded too often at once. Try again in "
+        f"{retry_after} seconds.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -49,10 +61,16 @@ def package_download(request, campaign_id: int):
 @guest_page
 @require_GET
 def guest_package(request, token: str):
+    """The package for a link that allows it: without the team's notes, a few downloads at a
+    time per link and so many an hour (429 with Retry-After beyond that)."""
     link = get_link_for_guest(token)
     if not (link.is_unlocked(request.session) and link.allow_download and not link.shot_id):
         raise Http404
     pkg = delivery.package(link.campaign)
     if not pkg.entries:
         raise Http404
-    return _zip(pkg)
+    wait = throttle.guest_download_refused(request, link.pk)
+    slot = None if wait else throttle.take_download_slot(request, link.pk)
+    if slot is None:
+        return _busy(wait or throttle.SLOT_SECONDS // 2)
+    return _zip(pkg, for_guest=True, slot=slot)
