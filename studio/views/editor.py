@@ -14,7 +14,7 @@ from django_htmx.http import trigger_client_event
 
 from generation import catalog, prompts
 from studio import production
-from studio.access import allowed_actions, get_shot_for_user
+from studio.access import get_shot_for_user
 from studio.editor_forms import (
     SEGMENT_PREFIX,
     ReferenceImageForm,
@@ -24,6 +24,7 @@ from studio.editor_forms import (
     whole_seconds,
 )
 from studio.models import Asset, PromptTemplate, Shot
+from studio.views.shot_page import shot_page_context
 
 PAGE = "studio/shot_detail.html"
 NOT_SAVED = "Not saved: fix what is marked below. Everything you typed is still here."
@@ -54,35 +55,33 @@ def _lint_slots(form: ShotEditorForm) -> list[str]:
     return STATIC_LINT_SLOTS + [f"seg-{i}-{f}" for i in range(count) for f in SEGMENT_FIELDS]
 
 
-def editor_context(shot: Shot, form: ShotEditorForm, analysis, **extra) -> dict:
+def editor_context(request, shot: Shot, form: ShotEditorForm, analysis, **extra) -> dict:
     takes = list(shot.takes_newest_first())
-    return {
-        "shot": shot,
-        "campaign": shot.campaign,
-        "form": form,
-        "model": form.model,
-        "analysis": analysis,
-        "lint_by_field": analysis.by_field() if analysis else {},
-        "lint_slots": _lint_slots(form),
-        "lint_scope": prompts.LINT_SCOPE,
-        "models": catalog.MODELS.values(),
-        "perms_": allowed_actions(shot.my_role),
-        "reference_form": ReferenceImageForm(),
-        "assets": Asset.objects.filter(workspace_id=shot.campaign.workspace_id),
-        "seed_templates": prompts.SEED_TEMPLATES,
-        "workspace_templates": PromptTemplate.objects.filter(
+    return shot_page_context(
+        request,
+        shot,
+        form=form,
+        model=form.model,
+        analysis=analysis,
+        lint_by_field=analysis.by_field() if analysis else {},
+        lint_slots=_lint_slots(form),
+        lint_scope=prompts.LINT_SCOPE,
+        models=catalog.MODELS.values(),
+        reference_form=ReferenceImageForm(),
+        assets=Asset.objects.filter(workspace_id=shot.campaign.workspace_id),
+        seed_templates=prompts.SEED_TEMPLATES,
+        workspace_templates=PromptTemplate.objects.filter(
             workspace_id=shot.campaign.workspace_id
         ).only("pk", "name"),
-        "output_size": catalog.parse_size(shot.size),
-        "takes": takes,
-        "poll_ids": [t.pk for t in takes if t.in_flight],
-        "batch_key": uuid.uuid4(),
+        output_size=catalog.parse_size(shot.size),
+        takes=takes,
+        poll_ids=[t.pk for t in takes if t.in_flight],
         **extra,
-    }
+    )
 
 
 def _editor(request, shot, form, analysis, status=200):
-    return render(request, PAGE, editor_context(shot, form, analysis), status=status)
+    return render(request, PAGE, editor_context(request, shot, form, analysis), status=status)
 
 
 @login_required
@@ -158,7 +157,7 @@ def shot_preview(request, campaign_id: int, shot_id: int):
     if form.is_valid():
         variations = form.cleaned_data.get("variations") or 1
         analysis = production.analyse(shot, form.values(), variations=variations)
-    context = editor_context(shot, form, analysis, oob=True)
+    context = editor_context(request, shot, form, analysis, oob=True)
     return render(request, f"{PAGE}#preview", context)
 
 
@@ -174,8 +173,10 @@ def shot_options(request, campaign_id: int, shot_id: int):
     changes = production.model_changes(
         shot, form.model.key, form.initial["size"], int(form.initial["seconds"])
     )
-    context = {"form": form, "model": form.model, "shot": shot, "campaign": shot.campaign}
-    context.update(models=catalog.MODELS.values(), model_changes=changes)
+    context = shot_page_context(
+        request, shot, form=form, model=form.model, models=catalog.MODELS.values(),
+        model_changes=changes,
+    )  # fmt: skip
     response = render(request, f"{PAGE}#spec", context)
     response = trigger_client_event(response, "specChanged", after="settle")
     return trigger_client_event(response, "sizeChanged", after="settle")
@@ -192,6 +193,5 @@ def shot_timeline(request, campaign_id: int, shot_id: int):
     )
     form = ShotEditorForm(shot=shot)
     form.segments = SegmentFormSet(prefix=SEGMENT_PREFIX, initial=segments)
-    context = {"form": form, "shot": shot, "campaign": shot.campaign}
-    response = render(request, f"{PAGE}#timeline", context)
+    response = render(request, f"{PAGE}#timeline", shot_page_context(request, shot, form=form))
     return trigger_client_event(response, "specChanged", after="settle")

@@ -12,10 +12,11 @@ from django_htmx.http import trigger_client_event
 
 from generation import catalog, storage
 from studio import continuity
-from studio.access import allowed_actions, get_shot_for_user
+from studio.access import get_shot_for_user
 from studio.editor_forms import FitForm, ReferenceImageForm
 from studio.models import Asset, Shot
 from studio.views import parse_id
+from studio.views.shot_page import shot_page_context
 
 PAGE = "studio/shot_detail.html"
 
@@ -31,16 +32,15 @@ def _reference_response(request, shot, form=None, status=200, error=""):
     if not request.htmx:
         return redirect(shot)
     params = request.POST if request.method == "POST" else request.GET
-    context = {
-        "shot": shot,
-        "campaign": shot.campaign,
-        "reference_form": form or ReferenceImageForm(),
-        "output_size": catalog.parse_size(_known_size(params.get("size"), shot)),
-        "perms_": allowed_actions(shot.my_role),
-        "assets": Asset.objects.filter(workspace_id=shot.campaign.workspace_id),
-        "model": catalog.get(shot.model_key),
-        "frame_error": error,
-    }
+    context = shot_page_context(
+        request,
+        shot,
+        reference_form=form or ReferenceImageForm(),
+        output_size=catalog.parse_size(_known_size(params.get("size"), shot)),
+        assets=Asset.objects.filter(workspace_id=shot.campaign.workspace_id),
+        model=catalog.get(shot.model_key),
+        frame_error=error,
+    )
     response = render(request, f"{PAGE}#reference", context, status=status)
     if request.method == "POST":
         # The image changed: the preview re-checks it against the model.

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 from generation import jobs, storage
 from generation.models import IN_FLIGHT
 from studio import production
-from studio.access import allowed_actions, get_shot_for_user, get_take_for_user
+from studio.access import get_shot_for_user, get_take_for_user
 from studio.views import parse_id
+from studio.views.shot_page import shot_page_context
 
 PAGE = "studio/shot_detail.html"
 MAX_POLL_IDS = 50
@@ -28,14 +29,10 @@ def takes_poll(request, campaign_id: int, shot_id: int):
     shot = get_shot_for_user(request, campaign_id, shot_id, "view")
     ids = [i for i in map(parse_id, request.GET.get("ids", "").split(",")) if i][:MAX_POLL_IDS]
     takes = list(shot.takes_newest_first().filter(pk__in=ids))
-    context = {
-        "shot": shot,
-        "campaign": shot.campaign,
-        "takes": takes,
-        "poll_ids": [t.pk for t in takes if t.status in IN_FLIGHT],
-        "perms_": allowed_actions(shot.my_role),
-        "oob": True,
-    }
+    context = shot_page_context(
+        request, shot, takes=takes, poll_ids=[t.pk for t in takes if t.status in IN_FLIGHT],
+        oob=True,
+    )  # fmt: skip
     return render(request, f"{PAGE}#takes-poll", context)
 
 
@@ -48,13 +45,8 @@ def take_cancel(request, render_id: int):
     take.refresh_from_db()
     if not request.htmx:
         return redirect(f"{take.shot.get_absolute_url()}#take-{take.pk}")
-    context = {
-        "take": take,
-        "shot": take.shot,
-        "campaign": take.shot.campaign,
-        "perms_": allowed_actions(take.my_role),
-    }
-    return render(request, f"{PAGE}#take-card", context)
+    take.shot.my_role = take.my_role
+    return render(request, f"{PAGE}#take-card", shot_page_context(request, take.shot, take=take))
 
 
 @login_required

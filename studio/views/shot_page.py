@@ -1,0 +1,33 @@
+"""What every part of the shot page is rendered with: the whole page, and each partial htmx
+asks for (the takes poll, a take card, the reference card, the size choices, the timeline).
+One builder, so a partial can never be rendered without something the page has (a card
+polled in without the page's batch key would let a double-clicked remix make two takes)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest
+
+from studio.access import allowed_actions
+from studio.models import Shot
+
+
+def page_batch_key(request: HttpRequest) -> uuid.UUID:
+    """The page's batch key: the one its partials carry back (the poll's query, a card's
+    forms), else a new one for a new page."""
+    sent = request.POST.get("batch_key") or request.GET.get("batch_key") or ""
+    try:
+        return uuid.UUID(sent)
+    except ValueError:
+        return uuid.uuid4()
+
+
+def shot_page_context(request: HttpRequest, shot: Shot, **extra) -> dict:
+    return {
+        "shot": shot,
+        "campaign": shot.campaign,
+        "perms_": allowed_actions(shot.my_role),
+        "batch_key": page_batch_key(request),
+        **extra,
+    }
