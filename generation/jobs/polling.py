@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.db import transaction
@@ -15,6 +16,7 @@ from generation.providers import ProviderError, get_provider
 from generation.providers.base import JobStatus
 
 RENDER_DEADLINE = timedelta(hours=6)
+MAX_SENDS = 5  # sends of one take, whatever failed passingly in between
 
 
 def poll(render_id: int) -> None:
@@ -69,7 +71,36 @@ def apply_status(render: Render, provider, status: JobStatus) -> None:
         error = status.error or ProviderError(
             "The provider reported a failure without a reason.", code="failed", permanent=True
         )
+        if not error.permanent and _may_send_again(render):
+            _send_again(render, provider, error)
+            return
         advance(render, S.IN_PROGRESS, S.FAILED, detail={"code": error.code}, **error_fields(error))
+    elif status.state == "expired":
+        advance(
+            render,
+            S.IN_PROGRESS,
+            S.EXPIRED,
+            billed=False,  # gone before it was made available: not billed unless it says so
+            next_poll_at=None,
+            error_code="expired",
+            error_message="The provider let this video expire before Reelroom could store it. "
+            "Generate the take again.",
+        )
+    elif status.state == "cancelled":
+        # Stopped at the provider (by the studio's own cancel, or by the provider): recorded
+        # as the studio records a cancel while rendering.
+        free = provider.free
+        advance(
+            render,
+            S.IN_PROGRESS,
+            S.CANCELLED,
+            billed=False if free else None,
+            next_poll_at=None,
+            error_code="" if render.cancel_requested_at else "cancelled_by_provider",
+            error_message=""
+            if free
+            else "Cancelled while rendering; the provider may still bill it.",
+        )
     else:
         if timezone.now() - (render.submitted_at or render.created_at) > RENDER_DEADLINE:
             advance(
@@ -89,6 +120,30 @@ def apply_status(render: Render, provider, status: JobStatus) -> None:
             updated_at=timezone.now(),
             **due_in(poll_delay(provider, render.polls)),
         )
+
+
+def _may_send_again(render: Render) -> bool:
+    started = render.submitted_at or render.created_at
+    return render.attempts < MAX_SENDS and timezone.now() - started < RENDER_DEADLINE
+
+
+def _send_again(render: Render, provider, error: ProviderError) -> None:
+    """The provider failed the job for a passing reason (a timeout of its own, no server free)
+    and billed nothing: the take goes back to the queue under a new idempotency key (the failed
+    job keeps the old one), to be sent again after a backoff, within the take's deadline."""
+    delay = max(error.retry_after or 0, poll_delay(provider, render.attempts))
+    advance(
+        render,
+        S.IN_PROGRESS,
+        S.QUEUED,
+        kind="retry",
+        detail={"code": error.code, "failed_job": render.provider_job_id,
+                "retry_in_seconds": round(delay, 1)},
+        idempotency_key=uuid.uuid4(),
+        provider_job_id="",
+        progress=0,
+        **due_in(delay),
+    )  # fmt: skip
 
 
 def request_cancel(render: Render, user) -> bool:

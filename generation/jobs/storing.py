@@ -117,6 +117,8 @@ def _store(render: Render) -> None:
         ) or _made_spritesheet(spooled.path, info.duration_ms, f"{prefix}-sprites.jpg")
     except Exception as error:  # storage or network trouble: retried, never completed
         delay = min(MAX_STORE_DELAY, 5 * 2 ** min(render.attempts, 6))
+        if isinstance(error, ProviderError) and error.retry_after is not None:
+            delay = error.retry_after  # the provider said when (a 429 on the download)
         Render.objects.filter(pk=render.pk, status=S.STORING).update(
             lease_until=None, **due_in(delay)
         )

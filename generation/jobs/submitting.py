@@ -97,7 +97,7 @@ def submit(render_id: int) -> None:
         else:
             status = provider.submit(spec)
     except OutcomeUnknown as error:
-        _to_reconcile(render, error.message)
+        _to_reconcile(render, error.message, error.retry_after)
         return
     except ProviderError as error:
         _submit_failed(render, provider, error)
@@ -138,11 +138,14 @@ def _submit_failed(render: Render, provider, error: ProviderError) -> None:
             **due_in(delay),
         )
     else:
-        _to_reconcile(render, error.message)
+        _to_reconcile(render, error.message, error.retry_after)
 
 
-def _to_reconcile(render: Render, reason: str) -> None:
-    advance(render, S.SUBMITTING, S.RECONCILING, detail={"reason": reason}, **due_in(2))
+def _to_reconcile(render: Render, reason: str, wait: float | None = None) -> None:
+    """Ask the provider about the job before anything is sent again: in 2 s, or when the
+    provider said it can answer (a 503's Retry-After)."""
+    delay = max(2.0, wait or 0)
+    advance(render, S.SUBMITTING, S.RECONCILING, detail={"reason": reason}, **due_in(delay))
 
 
 def accepted(render: Render, provider, status: JobStatus, expected: str) -> bool:

@@ -8,10 +8,12 @@ again, and whether it cost money.
 from __future__ import annotations
 
 import ssl
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from functools import cache
 
 import httpx
@@ -77,7 +79,9 @@ class JobSpec:
 @dataclass
 class JobStatus:
     job_id: str
-    state: str  # queued | in_progress | completed | failed
+    # queued | in_progress | completed | failed | expired (gone before it was stored) |
+    # cancelled (stopped at the provider)
+    state: str
     progress: int = 0
     error: ProviderError | None = None
     expires_at: datetime | None = None
@@ -139,6 +143,29 @@ class Provider:
 
     def cleanup(self, job_id: str) -> None:
         """Forget provider-side copies once the take is stored (optional)."""
+
+
+# The longest a provider's Retry-After is honoured: a take is looked at again by then anyway.
+MAX_RETRY_AFTER = 600.0
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """The seconds a provider asks to wait before the next request: Retry-After as a number of
+    seconds or as an HTTP date (RFC 9110 allows both), capped at MAX_RETRY_AFTER; None when
+    it gave none that can be read."""
+    value = (response.headers.get("retry-after") or "").strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError, IndexError):
+            return None
+    if seconds != seconds:  # NaN
+        return None
+    return min(MAX_RETRY_AFTER, max(0.0, seconds))
 
 
 @cache

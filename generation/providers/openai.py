@@ -27,6 +27,7 @@ from generation.providers.base import (
     Provider,
     ProviderError,
     http_client,
+    retry_after,
 )
 
 CONTENT_RULES = (
@@ -36,12 +37,14 @@ CONTENT_RULES = (
 )
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None
+MAX_REDIRECTS = 5
+# Words of a refusal under the content rules, for answers that carry no code saying so.
+SAFETY_WORDS = ("safety", "moderation", "content policy", "content_policy", "guardrail")
+
+
+def _is_safety(code: str, message: str = "") -> bool:
+    lowered = f"{code} {message}".lower()
+    return "content" in code or any(word in lowered for word in SAFETY_WORDS)
 
 
 def _error_body(response: httpx.Response) -> tuple[str, str, str]:
@@ -81,6 +84,7 @@ class OpenAIProvider(Provider):
             base_url=self.base_url,
             timeout=httpx.Timeout(seconds, connect=min(10.0, seconds)),
             headers={"Authorization": f"Bearer {self.api_key}"},
+            max_redirects=MAX_REDIRECTS,
         )
 
     # ------------------------------------------------------------------ errors
@@ -96,19 +100,20 @@ class OpenAIProvider(Provider):
                 code="rate_limited",
                 permanent=False,
                 sent=False,
-                retry_after=_retry_after(response),
+                retry_after=retry_after(response),
             )
         if status >= 500:
             if creating:
                 raise OutcomeUnknown(
                     f"The provider answered {status} after receiving the "
-                    "request; checking whether it made the video."
+                    "request; checking whether it made the video.",
+                    retry_after=retry_after(response),
                 )
             raise ProviderError(
                 f"The provider had a problem ({status}); Reelroom will try again.",
                 code="provider_unavailable",
                 permanent=False,
-                retry_after=_retry_after(response),
+                retry_after=retry_after(response),
             )
         if status in (401, 403):
             raise ProviderError(
@@ -128,7 +133,8 @@ class OpenAIProvider(Provider):
                 code="expired" if not creating else "not_found",
                 permanent=True,
             )
-        if "moderation" in code or "content" in code or "safety" in code:
+        if _is_safety(code, message):
+            # Some answers say it only in words (a 400 whose code is null).
             raise ProviderError(CONTENT_RULES, code=code or "content_policy", permanent=True)
         if param == "input_reference":
             raise ProviderError(
@@ -163,18 +169,24 @@ class OpenAIProvider(Provider):
 
     @staticmethod
     def _status(video: dict) -> JobStatus:
+        # The OpenAPI text lists queued, in_progress, completed and failed; gateways serving
+        # the contract also answer `expired` (the content is gone) and `cancelled`. Both are
+        # final: polling them until the 6-hour deadline would only wait.
         state = {
             "queued": "queued",
             "in_progress": "in_progress",
             "completed": "completed",
             "failed": "failed",
+            "expired": "expired",
+            "cancelled": "cancelled",
+            "canceled": "cancelled",
         }.get(video.get("status"), "in_progress")
         error = None
         if state == "failed":
             err = video.get("error") or {}
             code = str(err.get("code") or "failed")
             message = str(err.get("message") or "The provider could not make this video.")
-            if "moderation" in code or "content" in code or "safety" in code:
+            if _is_safety(code, message):
                 message = CONTENT_RULES
             error = ProviderError(message, code=code, permanent=True, billed=False)
         return JobStatus(
@@ -279,15 +291,22 @@ class OpenAIProvider(Provider):
     @contextmanager
     def open_result(self, job_id: str, variant: str = "video") -> Iterator[Iterator[bytes]]:
         try:
+            # A content URL may redirect to storage on another host: followed (a few hops),
+            # and httpx sends the API key to the API's own origin only.
             with (
                 self._client(settings.STUDIO_HTTP_TIMEOUT * 2) as client,
                 client.stream(
-                    "GET", f"/videos/{job_id}/content", params={"variant": variant}
+                    "GET",
+                    f"/videos/{job_id}/content",
+                    params={"variant": variant},
+                    follow_redirects=True,
                 ) as response,
             ):
                 if response.status_code >= 400:
                     response.read()
-                    if response.status_code in (401, 403, 404, 410) or response.status_code >= 500:
+                    if response.status_code in (401, 403, 404, 410, 429) or (
+                        response.status_code >= 500
+                    ):
                         self._raise_for(response, creating=False)
                     # The job completed, so its content should come: anything else is retried
                     # until it does, or until it expires (404).
@@ -298,6 +317,12 @@ class OpenAIProvider(Provider):
                         permanent=False,
                     )
                 yield response.iter_bytes(1024 * 1024)
+        except httpx.TooManyRedirects:
+            raise ProviderError(
+                "The provider's download link kept redirecting; Reelroom will try again.",
+                code="too_many_redirects",
+                permanent=False,
+            ) from None
         except httpx.HTTPError as error:
             raise self._transport_error(error, creating=False) from None
 

@@ -27,9 +27,14 @@ from generation.providers.base import (
     Provider,
     ProviderError,
     http_client,
+    retry_after,
 )
 
 NOT_FOUND_CODES = {"taskNotFound", "invalidTaskUUID", "notFound"}
+# Failures the SDK calls retryable (runware-sdk 1.8.0 errors.py: a provider timeout, no server
+# free): tried again with backoff within the take's deadline, never billed.
+RETRYABLE_CODES = {"timeoutProvider", "noAvailableServer"}
+CONTENT_CODES = {"promptBlocked", "contentModerated", "nsfwContent", "safetyCheckFailed"}
 OUTPUT_QUALITY = 85
 
 
@@ -108,11 +113,13 @@ class RunwareProvider(Provider):
 
     @staticmethod
     def _download_client() -> httpx.Client:
-        """Result URLs live on a CDN host, not the API: they are fetched without credentials
-        (and without following a redirect to yet another host)."""
+        """Result URLs live on a CDN host, not the API: they are fetched without credentials,
+        so a redirect (to storage on yet another host) is followed, a few hops at most."""
         seconds = settings.STUDIO_HTTP_TIMEOUT * 2
         return http_client(
-            timeout=httpx.Timeout(seconds, connect=min(10.0, seconds)), follow_redirects=False
+            timeout=httpx.Timeout(seconds, connect=min(10.0, seconds)),
+            follow_redirects=True,
+            max_redirects=5,
         )
 
     # ------------------------------------------------------------------ transport
@@ -141,7 +148,7 @@ class RunwareProvider(Provider):
                 permanent=False,
             ) from None
         status = response.status_code
-        retry_after = _retry_after(response)
+        wait = retry_after(response)
         if status == 402:
             raise ProviderError(
                 "The Runware account has no balance left. Top it up, then generate again.",
@@ -162,7 +169,7 @@ class RunwareProvider(Provider):
                 code="rate_limited",
                 permanent=False,
                 sent=False,
-                retry_after=retry_after,
+                retry_after=wait,
             )
         if status >= 500:
             if creating:
@@ -170,13 +177,14 @@ class RunwareProvider(Provider):
                 # getResponse on our taskUUID settles it exactly.
                 raise OutcomeUnknown(
                     f"Runware answered {status} after receiving the request; "
-                    "checking whether it made the video."
+                    "checking whether it made the video.",
+                    retry_after=wait,
                 )
             raise ProviderError(
                 f"Runware is unavailable ({status}); Reelroom will try again.",
                 code="provider_unavailable",
                 permanent=False,
-                retry_after=retry_after,
+                retry_after=wait,
             )
         try:
             body = response.json()
@@ -207,8 +215,22 @@ class RunwareProvider(Provider):
         allowed = error.get("allowedValues")
         if allowed:
             message = f"{message} Allowed: {', '.join(str(v) for v in allowed)}."
+        if code in RETRYABLE_CODES:
+            return ProviderError(
+                "The model's provider did not answer in time or had no server free; Reelroom "
+                "will try again.",
+                code=code,
+                permanent=False,
+                sent=False,  # the task was refused or failed: sending again makes no second job
+                billed=False,
+            )
         lowered = code.lower()
-        if "content" in lowered or "safety" in lowered or "moderation" in lowered:
+        if (
+            code in CONTENT_CODES
+            or "content" in lowered
+            or "safety" in lowered
+            or "moderation" in lowered
+        ):
             message = (
                 "Runware refused this under the model's content rules. Change the "
                 "prompt or the reference image and try again."
@@ -323,8 +345,15 @@ class RunwareProvider(Provider):
                         "; Reelroom will try again.",
                         code="download_failed",
                         permanent=False,
+                        retry_after=retry_after(response),
                     )
                 yield response.iter_bytes(1024 * 1024)
+        except httpx.TooManyRedirects:
+            raise ProviderError(
+                "Runware's download link kept redirecting; Reelroom will try again.",
+                code="too_many_redirects",
+                permanent=False,
+            ) from None
         except httpx.HTTPError:
             raise ProviderError(
                 "The download from Runware broke; Reelroom will try again.",
@@ -336,10 +365,3 @@ class RunwareProvider(Provider):
 def _error_code(error: dict) -> str:
     nested = error.get("error")
     return str((nested.get("code") if isinstance(nested, dict) else None) or error.get("code"))
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    try:
-        return max(0.0, float(response.headers["retry-after"]))
-    except (KeyError, ValueError):
-        return None

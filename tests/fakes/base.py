@@ -54,3 +54,21 @@ class FakeServer:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class FileHost(FakeServer):
+    """A second host (a storage bucket, a CDN's origin) that a provider's download redirects
+    to: serves `data` for any GET and records the headers each request came with, so a test
+    can check that no API key travelled beyond the API's host."""
+
+    def __init__(self, data: bytes, content_type: str = "video/mp4"):
+        self.data = data
+        self.headers: list[dict] = []
+        host = self
+
+        class Handler(JSONHandler):
+            def do_GET(self):
+                host.headers.append({k.lower(): v for k, v in self.headers.items()})
+                self._send(200, raw=host.data, content_type=content_type)
+
+        super().__init__(Handler)

@@ -47,6 +47,7 @@ class Job:
     expired: bool = False
     reference: bytes | None = None
     finish_at: float | None = None  # when set, the job completes at this time, polls or not
+    final_status: str | None = None
     poll_times: list[float] = field(default_factory=list)  # time.time() of every retrieve
     made_at: float = field(default_factory=time.time)  # when the create arrived
 
@@ -65,7 +66,7 @@ class Job:
         elif self.fail_with:
             status, progress = "failed", 100
         else:
-            status, progress = "completed", 100
+            status, progress = self.final_status or "completed", 100
         done = status in ("completed", "failed")
         return {
             "id": self.id,
@@ -107,6 +108,13 @@ class Faults:
     # when to come back (Retry-After: retry_after seconds).
     outage_until: float = 0.0
     outage_status: int = 500
+    # Retry-After exactly as sent (an HTTP date, say); else `retry_after` seconds.
+    retry_after_value: str | None = None
+    # A finished job reports this status instead of completed: "expired" or "cancelled"
+    # (gateways serving the contract send both).
+    final_status: str | None = None
+    content_rate_limit: int = 0  # answer this many video downloads with 429 + Retry-After
+    content_redirect_to: str | None = None  # answer downloads with 302 to this base URL
 
 
 @dataclass
@@ -173,6 +181,9 @@ class FakeOpenAI(FakeServer):
             status = 0
         self.seen.webhooks.append((job.id, status))
 
+    def retry_header(self) -> dict:
+        return {"Retry-After": self.faults.retry_after_value or str(self.faults.retry_after)}
+
     def live_jobs(self) -> list[Job]:
         return [j for j in self.jobs.values() if not j.deleted]
 
@@ -189,6 +200,7 @@ class FakeOpenAI(FakeServer):
                 created_at=int(time.time()),
                 polls_to_finish=self.faults.polls_to_finish,
                 fail_with=self.faults.fail_job_with,
+                final_status=self.faults.final_status,
                 finish_at=(
                     time.time() + self.faults.render_seconds(fields["prompt"])
                     if self.faults.render_seconds
@@ -268,7 +280,7 @@ class FakeOpenAI(FakeServer):
                     return False
                 status = fake.faults.outage_status
                 fake.seen.outage_answers += 1
-                headers = {"Retry-After": str(fake.faults.retry_after)} if status == 429 else {}
+                headers = fake.retry_header() if status == 429 else {}
                 self._send(
                     status,
                     {"error": {"message": "Service unavailable, try again later",
@@ -321,7 +333,7 @@ class FakeOpenAI(FakeServer):
                 if faults.create_error and faults.create_error_times > 0:
                     faults.create_error_times -= 1
                     status, payload = faults.create_error
-                    headers = {"Retry-After": str(faults.retry_after)} if status == 429 else {}
+                    headers = fake.retry_header() if status in (429, 503) else {}
                     return self._send(status, payload, headers)
                 job = fake._make_job(fields, files.get("input_reference", (None, None))[1])
                 if faults.drop_after_create:
@@ -391,7 +403,7 @@ class FakeOpenAI(FakeServer):
                                 "code": "rate_limit_exceeded",
                             }
                         },
-                        {"Retry-After": str(faults.retry_after)},
+                        fake.retry_header(),
                     )
                 if faults.malformed_poll > 0:
                     faults.malformed_poll -= 1
@@ -451,6 +463,17 @@ class FakeOpenAI(FakeServer):
                 if job.resource()["status"] != "completed" or fake.faults.content_not_ready:
                     fake.faults.content_not_ready = max(0, fake.faults.content_not_ready - 1)
                     return self._error(400, "Video is not ready", "invalid_state")
+                if variant == "video" and fake.faults.content_rate_limit > 0:
+                    fake.faults.content_rate_limit -= 1
+                    return self._send(
+                        429,
+                        {"error": {"message": "Rate limit", "type": "requests", "param": None,
+                                   "code": "rate_limit_exceeded"}},
+                        fake.retry_header(),
+                    )  # fmt: skip
+                if variant == "video" and fake.faults.content_redirect_to:
+                    location = f"{fake.faults.content_redirect_to}/{video_id}.mp4"
+                    return self._send(302, raw=b"", headers={"Location": location})
                 if variant == "video" and fake.faults.content_seconds:
                     return self._trickle(fake.video_bytes, fake.faults.content_seconds)
                 if variant == "video":

@@ -106,6 +106,9 @@ class Faults:
     polls_to_finish: int = 2
     omit_status: bool = False  # a finished result carries its videoURL but no `status`
     cost: object = 0.4032  # the cost a finished task reports (a provider's bug may send -1)
+    retry_after_value: str | None = None  # Retry-After exactly as sent (an HTTP date, say)
+    cdn_redirect_to: str | None = None  # the CDN answers 302 to this base URL
+    cdn_rate_limit: int = 0  # the CDN answers this many downloads with 429 + Retry-After
 
 
 @dataclass
@@ -209,8 +212,16 @@ class FakeRunware(FakeServer):
                 path = urlsplit(self.path).path
                 match = re.match(r"^/media/([0-9a-f-]+)\.mp4$", path)
                 task = fake.tasks.get(match.group(1)) if match else None
-                if task is None or fake.faults.expire_content:
+                faults = fake.faults
+                if task is None or faults.expire_content:
                     return self._send(404, {"error": "not found"})
+                if faults.cdn_rate_limit > 0:
+                    faults.cdn_rate_limit -= 1
+                    value = faults.retry_after_value or str(faults.retry_after)
+                    return self._send(429, {"error": "slow down"}, {"Retry-After": value})
+                if faults.cdn_redirect_to:
+                    location = f"{faults.cdn_redirect_to}/{task.uuid}.mp4"
+                    return self._send(302, raw=b"", headers={"Location": location})
                 self._send(200, raw=fake.video_bytes, content_type="video/mp4")
 
         return Handler
@@ -233,7 +244,9 @@ class FakeRunware(FakeServer):
                     return self._send(
                         429,
                         {"errors": [{"code": "rateLimitExceeded", "message": "Too many requests"}]},
-                        headers={"Retry-After": str(faults.retry_after)},
+                        headers={
+                            "Retry-After": faults.retry_after_value or str(faults.retry_after)
+                        },
                     )
                 if faults.malformed > 0:
                     faults.malformed -= 1

@@ -1,0 +1,271 @@
+"""The paths off the happy one (issue 19, points 6–9), checked against the contracts through
+the real tasks and the fake servers: final statuses a gateway sends, Retry-After in both of
+its forms everywhere, downloads that redirect to another host, and the failures the Runware
+SDK calls retryable."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import httpx
+import pytest
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from generation import jobs
+from generation.models import RenderStatus
+from generation.providers.base import MAX_RETRY_AFTER, retry_after
+from generation.providers.openai import CONTENT_RULES
+from tests.fakes.base import FakeServer, FileHost, JSONHandler
+from tests.pipeline import make_take, settle
+
+S = RenderStatus
+
+
+@pytest.fixture
+def sora_shot(shot, openai_fake):
+    shot.model_key, shot.size, shot.seconds = "sora-2", "1280x720", 4
+    shot.prompt = {"scene": "A cup of cold brew on a sunlit table."}
+    shot.save()
+    return shot
+
+
+@pytest.fixture
+def veo_shot(shot, runware_fake):
+    shot.model_key, shot.size, shot.seconds = "veo-3.1-fast", "1280x720", 4
+    shot.prompt = {"scene": "Cold brew poured over ice."}
+    shot.save()
+    return shot
+
+
+def _in(seconds: float) -> str:
+    """An HTTP date `seconds` from now, as a server writes Retry-After."""
+    return format_datetime(datetime.now(UTC) + timedelta(seconds=seconds), usegmt=True)
+
+
+# --------------------------------------------------------------------------- 6. final statuses
+
+
+@pytest.mark.parametrize("final", ["expired", "cancelled"])
+def test_an_expired_or_cancelled_openai_job_is_final_not_polled_for_six_hours(
+    ed, sora_shot, openai_fake, final, django_capture_on_commit_callbacks
+):
+    openai_fake.faults.final_status = final
+    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    (take,) = settle(django_capture_on_commit_callbacks, [take])
+    assert take.status == (S.EXPIRED if final == "expired" else S.CANCELLED)
+    assert take.next_poll_at is None and take.prompt_text  # the prompt is kept
+    if final == "expired":
+        assert take.billed is False and "expire" in take.error_message
+    else:  # as the studio records a cancel while rendering: it may still be billed
+        assert take.billed is None and "may still bill" in take.error_message
+    polls = sum(1 for method, path in openai_fake.seen.requests if path.count("/") == 3)
+    assert polls < 10
+
+
+# --------------------------------------------------------------------------- 7. Retry-After
+
+
+def test_retry_after_reads_seconds_and_http_dates_and_is_capped():
+    def answer(value):
+        return httpx.Response(429, headers={"Retry-After": value})
+
+    assert retry_after(answer("30")) == 30
+    assert 40 <= retry_after(answer(_in(45))) <= 45
+    assert retry_after(answer(_in(-60))) == 0  # a date already past: now
+    assert retry_after(answer("99999")) == MAX_RETRY_AFTER
+    assert retry_after(answer("soon")) is None
+    assert retry_after(httpx.Response(429)) is None
+
+
+def test_a_dated_retry_after_on_an_openai_poll_is_honoured(
+    ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
+):
+    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    openai_fake.faults.rate_limit_polls = 1
+    openai_fake.faults.retry_after_value = _in(90)
+    before = timezone.now()
+    jobs.poll(take.pk)
+    take.refresh_from_db()
+    assert take.next_poll_at >= before + timedelta(seconds=85)
+
+
+def test_a_dated_retry_after_on_a_runware_create_is_honoured(
+    ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
+):
+    runware_fake.faults.rate_limit = 1
+    runware_fake.faults.retry_after_value = _in(120)
+    before = timezone.now()
+    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    assert take.status == S.QUEUED and take.next_poll_at >= before + timedelta(seconds=115)
+    (take,) = settle(django_capture_on_commit_callbacks, [take])
+    assert take.status == S.COMPLETED and len(runware_fake.seen.creates) == 1
+
+
+def test_a_429_on_the_content_download_keeps_its_retry_after(
+    ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
+):
+    openai_fake.faults.content_rate_limit = 1
+    openai_fake.faults.retry_after = 200
+    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    for _ in range(4):
+        jobs.poll(take.pk)
+    take.refresh_from_db()
+    assert take.status == S.STORING
+    before = timezone.now()
+    jobs.store(take.pk)
+    take.refresh_from_db()
+    assert take.status == S.STORING  # retried, not failed
+    assert take.next_poll_at >= before + timedelta(seconds=195)
+    assert take.events.filter(kind="store_retry", detail__retry_in_seconds=200).exists()
+
+
+def test_a_runware_cdn_429_keeps_its_retry_after(
+    ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
+):
+    runware_fake.faults.cdn_rate_limit = 1
+    runware_fake.faults.retry_after_value = _in(150)
+    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    for _ in range(3):
+        jobs.poll(take.pk)
+    take.refresh_from_db()
+    assert take.status == S.STORING
+    before = timezone.now()
+    jobs.store(take.pk)
+    take.refresh_from_db()
+    assert take.next_poll_at >= before + timedelta(seconds=140)
+
+
+def test_a_503_on_create_keeps_its_delay_while_reconciling(
+    ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
+):
+    openai_fake.faults.create_error = (
+        503,
+        {"error": {"message": "Overloaded", "type": "server_error", "param": None, "code": None}},
+    )
+    openai_fake.faults.retry_after = 60
+    before = timezone.now()
+    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    assert take.status == S.RECONCILING
+    assert take.next_poll_at >= before + timedelta(seconds=55)
+
+
+# --------------------------------------------------------------------------- 8. redirects
+
+
+def test_an_openai_content_redirect_is_followed_without_the_api_key(
+    ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
+):
+    bucket = FileHost(openai_fake.video_bytes).start()
+    try:
+        openai_fake.faults.content_redirect_to = bucket.root
+        take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+        (take,) = settle(django_capture_on_commit_callbacks, [take])
+    finally:
+        bucket.stop()
+    assert take.status == S.COMPLETED and take.bytes == len(openai_fake.video_bytes)
+    with default_storage.open(take.video_key, "rb") as handle:
+        assert handle.read() == openai_fake.video_bytes
+    assert bucket.headers and all("authorization" not in h for h in bucket.headers)
+
+
+def test_a_runware_cdn_redirect_is_followed_without_credentials(
+    ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
+):
+    bucket = FileHost(runware_fake.video_bytes).start()
+    try:
+        runware_fake.faults.cdn_redirect_to = bucket.root
+        take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+        (take,) = settle(django_capture_on_commit_callbacks, [take])
+    finally:
+        bucket.stop()
+    assert take.status == S.COMPLETED and take.bytes == len(runware_fake.video_bytes)
+    assert len(bucket.headers) == 1 and "authorization" not in bucket.headers[0]
+
+
+def test_a_redirect_loop_is_a_clear_retried_error_not_an_unreadable_take(
+    ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
+):
+    class Loop(JSONHandler):
+        def do_GET(self):  # every answer sends the client back here
+            self._send(302, raw=b"", headers={"Location": f"/again{self.path}"})
+
+    loop = FakeServer(Loop).start()
+    try:
+        openai_fake.faults.content_redirect_to = loop.root
+        take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+        for _ in range(4):
+            jobs.poll(take.pk)
+        jobs.store(take.pk)
+    finally:
+        loop.stop()
+    take.refresh_from_db()
+    assert take.status == S.STORING and take.error_code != "unreadable"
+    assert take.events.filter(kind="store_retry").exists()
+
+
+# --------------------------------------------------------------------------- 9. retryable
+
+
+@pytest.mark.parametrize("code", ["timeoutProvider", "noAvailableServer"])
+def test_a_retryable_runware_refusal_at_create_is_sent_again(
+    ed, veo_shot, runware_fake, code, django_capture_on_commit_callbacks
+):
+    runware_fake.faults.create_errors = [
+        {"code": code, "message": "Provider timed out", "taskType": "videoInference"}
+    ]
+    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    assert take.status == S.QUEUED and take.error_code == ""
+    assert take.events.filter(kind="retry", detail__code=code).exists()
+    (take,) = settle(django_capture_on_commit_callbacks, [take])
+    assert take.status == S.COMPLETED and take.billed is True
+
+
+def test_a_runware_task_failed_by_a_provider_timeout_is_sent_again_under_a_new_key(
+    ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
+):
+    runware_fake.faults.fail_task_with = {"code": "timeoutProvider", "message": "timed out"}
+    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    first_key = str(take.idempotency_key)
+    runware_fake.faults.fail_task_with = None  # the next task renders
+    (take,) = settle(django_capture_on_commit_callbacks, [take])
+    assert take.status == S.COMPLETED
+    uuids = [task["taskUUID"] for task in runware_fake.seen.creates]
+    assert uuids[0] == first_key and len(uuids) == 2 and len(set(uuids)) == 2
+    assert str(take.idempotency_key) == uuids[1] == take.provider_job_id
+    assert take.events.filter(kind="retry", detail__failed_job=first_key).exists()
+
+
+def test_retries_stop_within_the_takes_limit(
+    ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
+):
+    runware_fake.faults.fail_task_with = {"code": "noAvailableServer", "message": "busy"}
+    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    (take,) = settle(django_capture_on_commit_callbacks, [take], passes=40)
+    assert take.status == S.FAILED and take.billed is False
+    assert len(runware_fake.seen.creates) == jobs.polling.MAX_SENDS
+
+
+def test_a_blocked_prompt_reads_as_the_content_rules(
+    ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
+):
+    runware_fake.faults.create_errors = [
+        {"code": "promptBlocked", "message": "Prompt blocked", "taskType": "videoInference"}
+    ]
+    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    assert take.status == S.FAILED and take.billed is False
+    assert "content rules" in take.error_message and take.prompt_text
+
+
+def test_an_openai_400_with_a_safety_message_and_no_code_reads_as_the_content_rules(
+    ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
+):
+    openai_fake.faults.create_error = (
+        400,
+        {"error": {"message": "Your request was rejected by the safety system.",
+                   "type": "invalid_request_error", "param": None, "code": None}},
+    )  # fmt: skip
+    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    assert take.status == S.FAILED and take.error_message == CONTENT_RULES
+    assert take.error_code != "http_400" and take.billed is False
