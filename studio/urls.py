@@ -5,6 +5,7 @@ from django.urls import include, path, register_converter
 from studio.views import (
     assets,
     campaigns,
+    catalog,
     deliver,
     deliverables,
     editor,
@@ -145,6 +146,7 @@ urlpatterns = [
     ),
     path("takes/<id:render_id>/cancel/", takes.take_cancel, name="take_cancel"),
     path("takes/<id:render_id>/remix/", takes.take_remix, name="take_remix"),
+    path("models/", catalog.catalog_page, name="model_catalog"),
     path("providers/", providers.provider_list, name="provider_list"),
     path("providers/<str:name>/test/", providers.provider_test, name="provider_test"),
     path("takes/<id:render_id>/media/<str:variant>/", takes.take_media, name="take_media"),

@@ -313,6 +313,13 @@ SPECIAL = [
         why="only to a workspace one belongs to",
     ),
     Special(
+        "model_catalog",
+        "get",
+        lambda ctx, p: {},
+        _everyone("ok", anonymous="login", guest="login"),
+        why="the catalog of models: no workspace's data",
+    ),
+    Special(
         "provider_list",
         "get",
         lambda ctx, p: {},

@@ -20,11 +20,25 @@ def fields(problems):
     return {p.field for p in problems}
 
 
+def _frame(model):
+    """A first frame for a model that animates an image (and needs one)."""
+    return (1280, 720) if model.needs_first_frame else None
+
+
 @pytest.mark.parametrize("model", MODELS.values(), ids=list(MODELS))
 def test_every_size_and_duration_of_every_model_is_valid(all_providers, model):
     for size in model.sizes:
         for seconds in model.durations_for(size):
-            assert validate(model.key, size, seconds, "A cup of coffee on a table.") == []
+            assert (
+                validate(
+                    model.key,
+                    size,
+                    seconds,
+                    "A cup of coffee on a table.",
+                    image_size=_frame(model),
+                )
+                == []
+            )
 
 
 @pytest.mark.parametrize("model", MODELS.values(), ids=list(MODELS))
@@ -34,11 +48,13 @@ def test_invalid_combinations_say_why(all_providers, model):
     problems = validate(model.key, "123x45", bad_seconds, "ok prompt")
     assert "size" in fields(problems)
     assert any("choose one of" in p.message for p in problems)
-    problems = validate(model.key, size, bad_seconds, "ok prompt")
+    problems = validate(model.key, size, bad_seconds, "ok prompt", image_size=_frame(model))
     assert fields(problems) == {"seconds"}
     route = model.preferred_route()
     too_long = "x" * (route.prompt_max + 1)
-    problems = validate(model.key, size, model.durations_for(size)[0], too_long)
+    problems = validate(
+        model.key, size, model.durations_for(size)[0], too_long, image_size=_frame(model)
+    )
     assert fields(problems) == {"prompt"}
     assert f"at most {route.prompt_max}" in problems[0].message
     assert "empty" in validate(model.key, size, model.durations_for(size)[0], "  ")[0].message

@@ -92,10 +92,10 @@ def test_nearest_size_is_shown_before_anything_is_sent_and_used(
     _formats(campaign, ("Feed", "4:5"))
     shot = _shots(campaign, 1)[0]
     size, exact = Format.objects.get().size_for("animatic")
-    assert not exact and catalog.parse_size(size) == (832, 1104)  # the shape nearest 4:5
+    assert not exact and catalog.parse_size(size) == (832, 1088)  # the shape nearest 4:5
     client.force_login(ed)
     plan = client.get(reverse("deliverables_missing", args=[campaign.pk])).content.decode()
-    assert "nearest" in plan and "832×1104" in plan and "Estimated total" in plan
+    assert "nearest" in plan and "832×1088" in plan and "Estimated total" in plan
     assert not Render.objects.exists()  # looking sends nothing
     with django_capture_on_commit_callbacks(execute=True):
         client.post(

@@ -69,7 +69,9 @@ def test_request_shapes_follow_the_catalog(
     (frame,) = kling["inputs"]["frameImages"]
     assert frame["frame"] == "first" and frame["image"].startswith("data:image/png;base64,")
 
-    assert kling["providerSettings"] == {"klingai": {"sound": True}}  # the SDK's switch
+    # Kling's pages allow providerSettings only beside reference images or videos: its sound
+    # switch is never sent (the model's native sound is priced in).
+    assert "providerSettings" not in kling
     assert "settings" not in kling
 
     # Runway Gen-4.5 needs width and height even next to a frame image.

@@ -40,6 +40,12 @@ class Route:
     prompt_min: int
     prompt_max: int
     note: str = ""
+    # The provider switched this route off (Runware's Sora AIRs): kept for provenance, never
+    # used, and not expected in the provider's SDK (catalog_check).
+    deactivated_on: date | None = None
+    # Sizes this route's documentation lists when they differ from the model's (informational:
+    # a deactivated route says what its page said).
+    sizes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,12 @@ class VideoModel:
     # video from the image, and Runware refuses width and height next to frame images.
     image_must_match_size: bool = False
     size_from_frame_image: bool = False
+    # The resolution tier each size is asked for as (`resolution`, the SDK's literal), where
+    # width and height cannot go beside frame images: a take always asks for what it is
+    # priced at.
+    tiers: dict[str, str] = field(default_factory=dict)
+    # Image to video only: a take needs a first frame.
+    needs_first_frame: bool = False
     summary: str = ""
 
     def durations_for(self, size: str) -> tuple[int, ...]:
@@ -99,7 +111,7 @@ class VideoModel:
     def usable_routes(self) -> list[Route]:
         """Routes that can be used now: configured, and still served if the model is retired."""
         configured = configured_providers()
-        routes = [r for r in self.routes if r.provider in configured]
+        routes = [r for r in self.routes if r.provider in configured and not r.deactivated_on]
         if not self.lifecycle.live:
             routes = [r for r in routes if r.provider in self.lifecycle.still_served_by]
         return routes
@@ -130,10 +142,18 @@ class VideoModel:
         """Width and height in pixels of a size value of this model."""
         return parse_size(size)
 
+    @property
+    def price_label(self) -> str:
+        """ "from $0.10/s", or "price unknown" where no size has a published price."""
+        known = [p for pair in self.prices.values() for p in pair if p is not None]
+        return f"from ${min(known):.3f}/s" if known else "price unknown"
+
     def price_per_second(self, size: str, audio: bool) -> Decimal | None:
         no_audio, with_audio = self.prices.get(size, (None, None))
         if self.audio.mode == "native":
             return with_audio if with_audio is not None else no_audio
+        if self.audio.mode == "none":  # a silent model has one price, whatever was asked
+            return no_audio
         return with_audio if audio else no_audio
 
 

@@ -93,6 +93,14 @@ def validate(
                         "matches.",
                     )
                 )
+    if image_size is None and model.needs_first_frame and not remix:
+        problems.append(
+            Problem(
+                "reference_image",
+                f"{model.label} animates an image: add a first frame (an upload, a brand asset "
+                "or the previous shot's last frame).",
+            )
+        )
     if last_frame and "last" not in model.frames:
         problems.append(Problem("reference_image", f"{model.label} has no last-frame input."))
     if remix and not model.remix:

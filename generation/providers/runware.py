@@ -84,7 +84,11 @@ def build_task(spec: JobSpec) -> dict:
             task["inputs"] = {"frameImages": frames}
         if model is not None and model.uses_resolution:
             task["resolution"] = spec.size
-        elif not (frames and model is not None and model.size_from_frame_image):
+        elif frames and model is not None and model.size_from_frame_image:
+            # Frame images set the shape; the tier still says what the take is priced at.
+            if spec.size in model.tiers:
+                task["resolution"] = model.tiers[spec.size]
+        else:
             task["width"], task["height"] = spec.width, spec.height
     if model is not None and model.audio.mode == "optional" and model.audio.parameter:
         _set_path(task, model.audio.parameter, bool(spec.audio))

@@ -22,12 +22,18 @@ import httpx
 
 from tests.fakes.base import FakeServer, JSONHandler
 
-MODELS = {"sora-2", "sora-2-pro"}
-SECONDS = {"4", "8", "12"}
+# The model enum of the OpenAPI text: the aliases and their dated snapshots.
+SORA = {"720x1280", "1280x720"}
+SORA_PRO = {*SORA, "1024x1792", "1792x1024"}
 SIZES = {
-    "sora-2": {"720x1280", "1280x720"},
-    "sora-2-pro": {"720x1280", "1280x720", "1024x1792", "1792x1024"},
+    "sora-2": SORA,
+    "sora-2-2025-10-06": SORA,
+    "sora-2-2025-12-08": SORA,
+    "sora-2-pro": SORA_PRO,
+    "sora-2-pro-2025-10-06": SORA_PRO,
 }
+MODELS = set(SIZES)
+SECONDS = {"4", "8", "12"}
 API_KEY = "sk-fake-test-key"
 
 

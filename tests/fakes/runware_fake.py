@@ -46,11 +46,12 @@ MODELS = {
         "durations": {4, 6, 8},
         "audio": ("providerSettings", "google", "generateAudio"),
     },
+    # Kling's pages: "When providerSettings is provided, inputs.referenceImages is required".
     "klingai:kling-video@3-pro": {
         "sizes": {(1920, 1080), (1440, 1440), (1080, 1920)},
         "durations": set(range(3, 16)),
-        "audio": ("providerSettings", "klingai", "sound"),
         "frames_set_size": True,
+        "provider_settings_need_references": True,
     },
     "bytedance:seedance@2.0": {
         "resolutions": {"480p", "720p", "1080p"},
@@ -185,6 +186,12 @@ class FakeRunware(FakeServer):
                 problems.append("width/height sent with frame images")
         elif "sizes" in model and (task.get("width"), task.get("height")) not in model["sizes"]:
             problems.append(f"size {task.get('width')}x{task.get('height')}")
+        if (
+            model.get("provider_settings_need_references")
+            and "providerSettings" in task
+            and not inputs.get("referenceImages")
+        ):
+            problems.append("providerSettings sent without inputs.referenceImages")
         if "audio" in model:
             node = task
             for name in model["audio"]:
