@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -190,3 +191,27 @@ def wait(what, condition, timeout: float, every: float = 0.5):
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(every)
+
+
+def run_on_fresh_database(tmp_path, prefix: str, script: str, **env_extra) -> dict:
+    """Migrate a new PostgreSQL database, run `script` in `manage.py shell` on it (its last
+    line printed is JSON), drop the database, and return what it printed."""
+    admin = postgres_or_skip()
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    env = service_env(name, tmp_path / "var", **env_extra)
+
+    def manage(*args):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+            text=True, timeout=180,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stdout
+
+    try:
+        manage("migrate", "--noinput")
+        return json.loads(manage("shell", "--no-imports", "-c", script).strip().splitlines()[-1])
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

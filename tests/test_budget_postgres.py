@@ -4,17 +4,9 @@ reservations never pass the budget. Skipped, saying why, where PostgreSQL is not
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import uuid
-from pathlib import Path
-
 import pytest
 
-from tests.services import postgres_or_skip, service_env
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.services import run_on_fresh_database
 
 RACE = """
 import json, threading, uuid
@@ -65,29 +57,9 @@ print(json.dumps({
 
 @pytest.mark.services
 def test_twenty_parallel_generate_missing_queue_exactly_what_the_budget_allows(tmp_path):
-    admin = postgres_or_skip()
-    name = f"reelroom_budget_{uuid.uuid4().hex[:8]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    env = service_env(
-        name,
-        tmp_path / "var",
-        RUNWARE_API_KEY="test-key-not-real",  # the model is offered; nothing is sent
-    )
-
-    def manage(*args):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-            text=True, timeout=180,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr[-3000:]
-        return result.stdout
-
-    try:
-        manage("migrate", "--noinput")
-        outcome = json.loads(manage("shell", "--no-imports", "-c", RACE).strip().splitlines()[-1])
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    outcome = run_on_fresh_database(
+        tmp_path, "reelroom_budget", RACE, RUNWARE_API_KEY="test-key-not-real"
+    )  # the model is offered; nothing is sent
     print(f"20 parallel requests: {outcome}")
     assert outcome["errors"] == []
     assert sum(outcome["queued"]) == 10 and outcome["renders"] == 10

@@ -107,6 +107,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _first_answer(url: str, **options) -> httpx.Response:
+    """The first answer of a server that is starting (30 s at most)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return httpx.get(url, timeout=2, **options)
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, "gunicorn did not answer"
+            time.sleep(0.2)
+
+
 def test_gunicorn_serves_the_studio(tmp_path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "STUDIO_"))}
@@ -119,14 +130,7 @@ def test_gunicorn_serves_the_studio(tmp_path):
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/login/", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "gunicorn did not answer"
-                time.sleep(0.2)
+        response = _first_answer(f"http://127.0.0.1:{port}/login/")
         assert response.status_code == 200 and "Log in" in response.text
         assert httpx.get(f"http://127.0.0.1:{port}/static/css/studio.css").status_code == 200
     finally:
@@ -160,15 +164,8 @@ def test_collectstatic_runs_with_the_production_settings_and_gunicorn_serves_its
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
         url = f"http://127.0.0.1:{port}/static/{hashed['css/studio.css']}"
-        while True:
-            try:
-                response = httpx.get(url, timeout=2, headers={"Accept-Encoding": "gzip"})
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "gunicorn did not answer"
-                time.sleep(0.2)
+        response = _first_answer(url, headers={"Accept-Encoding": "gzip"})
         assert response.status_code == 200 and ".btn" in response.text
         assert "immutable" in response.headers["cache-control"]  # whitenoise: a hashed name
         assert response.headers.get("content-encoding") == "gzip"  # its compressed copy

@@ -5,17 +5,9 @@ number. Skipped, saying why, where PostgreSQL is not running."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import uuid
-from pathlib import Path
-
 import pytest
 
-from tests.services import postgres_or_skip, service_env
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.services import run_on_fresh_database
 
 RACE = """
 import json, random, threading
@@ -71,25 +63,9 @@ print(json.dumps({"errors": errors, "codes": sorted(set(codes)), "positions": so
 
 @pytest.mark.services
 def test_parallel_adds_moves_and_deletes_never_share_a_position(tmp_path):
-    admin = postgres_or_skip()
-    name = f"reelroom_positions_{uuid.uuid4().hex[:8]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    env = service_env(name, tmp_path / "var", DJANGO_ALLOWED_HOSTS="testserver")
-
-    def manage(*args):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-            text=True, timeout=180,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr[-3000:]
-        return result.stdout
-
-    try:
-        manage("migrate", "--noinput")
-        outcome = json.loads(manage("shell", "--no-imports", "-c", RACE).strip().splitlines()[-1])
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    outcome = run_on_fresh_database(
+        tmp_path, "reelroom_positions", RACE, DJANGO_ALLOWED_HOSTS="testserver"
+    )
     print(f"12 people at once: {outcome}")
     assert outcome["errors"] == []
     positions = outcome["positions"]

@@ -89,18 +89,8 @@ def apply_status(render: Render, provider, status: JobStatus) -> None:
     elif status.state == "cancelled":
         # Stopped at the provider (by the studio's own cancel, or by the provider): recorded
         # as the studio records a cancel while rendering.
-        free = provider.free
-        advance(
-            render,
-            S.IN_PROGRESS,
-            S.CANCELLED,
-            billed=False if free else None,
-            next_poll_at=None,
-            error_code="" if render.cancel_requested_at else "cancelled_by_provider",
-            error_message=""
-            if free
-            else "Cancelled while rendering; the provider may still bill it.",
-        )
+        by_provider = "" if render.cancel_requested_at else "cancelled_by_provider"
+        _record_cancelled(render, provider, error_code=by_provider)
     else:
         if timezone.now() - (render.submitted_at or render.created_at) > RENDER_DEADLINE:
             advance(
@@ -176,6 +166,11 @@ def _cancel_in_progress(render: Render, provider) -> None:
         provider.cancel(render.provider_job_id)
     except ProviderError as error:
         note(render, "cancel_error", {"code": error.code})
+    _record_cancelled(render, provider)
+
+
+def _record_cancelled(render: Render, provider, **fields) -> None:
+    """Cancelled while rendering: a paid provider may still bill it (billing unknown)."""
     free = provider.free
     advance(
         render,
@@ -184,4 +179,5 @@ def _cancel_in_progress(render: Render, provider) -> None:
         billed=False if free else None,
         next_poll_at=None,
         error_message="" if free else "Cancelled while rendering; the provider may still bill it.",
+        **fields,
     )
