@@ -9,6 +9,7 @@ visitor's typo lock every valid link out for everyone behind the same address.
 
 from __future__ import annotations
 
+import threading
 import time
 
 from django.conf import settings
@@ -97,17 +98,31 @@ def guest_download_refused(request, link_pk: int) -> int | None:
 def take_download_slot(request, link_pk: int) -> DownloadSlot | None:
     """A slot for one more download of the link's package, counted against its rate; None when
     every slot is in use."""
+    with _TAKING:
+        taken = _first_free_slot(link_pk)
+    if taken is None:
+        return None
+    is_ratelimited(
+        request,
+        group="guest-download",
+        key=lambda _group, _request: str(link_pk),
+        rate=settings.STUDIO_GUEST_DOWNLOAD_RATE,
+        increment=True,
+    )
+    return DownloadSlot(taken)
+
+
+# cache.add is atomic across processes on Redis (SET NX); the file cache of a single-machine
+# run checks, then writes. Taking slots one thread at a time per process closes that gap
+# between a process's threads (a web process serves several downloads at once).
+_TAKING = threading.Lock()
+
+
+def _first_free_slot(link_pk: int) -> str | None:
     for n in range(settings.STUDIO_GUEST_DOWNLOADS_AT_ONCE):
         key = f"guest-download:{link_pk}:{n}"
         if cache.add(key, 1, SLOT_SECONDS):
-            is_ratelimited(
-                request,
-                group="guest-download",
-                key=lambda _group, _request: str(link_pk),
-                rate=settings.STUDIO_GUEST_DOWNLOAD_RATE,
-                increment=True,
-            )
-            return DownloadSlot(key)
+            return key
     return None
 
 

@@ -31,7 +31,8 @@ def test_the_delivery_benchmark_streams_the_whole_package():
 
 
 def test_the_guest_download_benchmark_serves_two_and_refuses_the_rest():
-    result = guest_downloads.run(guests=4, read_seconds=1.0, compare=False)
+    # Each download is held 3 s: longer than any start-up jitter between the guests.
+    result = guest_downloads.run(guests=4, read_seconds=3.0, compare=False)
     assert (result["served"], result["refused"]) == (2, 2)
     assert "members' dashboard p95" in result["result"]
 
