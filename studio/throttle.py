@@ -80,16 +80,19 @@ class DownloadSlot:
         cache.delete(self.key)
 
 
+def _download_rate(link_pk: int) -> dict:
+    """The hourly limit of one link's package downloads (django-ratelimit's arguments)."""
+    return {
+        "group": "guest-download",
+        "key": lambda _group, _request: str(link_pk),
+        "rate": settings.STUDIO_GUEST_DOWNLOAD_RATE,
+    }
+
+
 def guest_download_refused(request, link_pk: int) -> int | None:
-    """Seconds to wait before this link's package may be downloaded again, or None when it may
-    be now (the download's slot is then taken: see take_download_slot)."""
-    usage = get_usage(
-        request,
-        group="guest-download",
-        key=lambda _group, _request: str(link_pk),
-        rate=settings.STUDIO_GUEST_DOWNLOAD_RATE,
-        increment=False,
-    )
+    """Seconds to wait before this link's package may be downloaded again (its hourly limit is
+    reached), or None when it may be now."""
+    usage = get_usage(request, increment=False, **_download_rate(link_pk))
     if usage is not None and usage["count"] >= usage["limit"]:
         return max(1, int(usage["time_left"]))
     return None
@@ -102,13 +105,7 @@ def take_download_slot(request, link_pk: int) -> DownloadSlot | None:
         taken = _first_free_slot(link_pk)
     if taken is None:
         return None
-    is_ratelimited(
-        request,
-        group="guest-download",
-        key=lambda _group, _request: str(link_pk),
-        rate=settings.STUDIO_GUEST_DOWNLOAD_RATE,
-        increment=True,
-    )
+    is_ratelimited(request, increment=True, **_download_rate(link_pk))
     return DownloadSlot(taken)
 
 

@@ -244,7 +244,7 @@ def test_retries_stop_within_the_takes_limit(
     take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take], passes=40)
     assert take.status == S.FAILED and take.billed is False
-    assert len(runware_fake.seen.creates) == jobs.polling.MAX_SENDS
+    assert len(runware_fake.seen.creates) == jobs.transitions.MAX_SENDS
 
 
 def test_a_blocked_prompt_reads_as_the_content_rules(

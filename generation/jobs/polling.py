@@ -10,13 +10,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from generation import budget, queue
-from generation.jobs.transitions import S, advance, due_in, error_fields, load, note, poll_delay
+from generation.jobs.transitions import (
+    MAX_SENDS,
+    S,
+    advance,
+    due_in,
+    error_fields,
+    load,
+    note,
+    poll_delay,
+)
 from generation.models import Render
 from generation.providers import ProviderError, get_provider
 from generation.providers.base import JobStatus
 
 RENDER_DEADLINE = timedelta(hours=6)
-MAX_SENDS = 5  # sends of one take, whatever failed passingly in between
 
 
 def poll(render_id: int) -> None:

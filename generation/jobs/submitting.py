@@ -17,13 +17,21 @@ from PIL import Image
 
 from generation import catalog, queue, webhooks
 from generation.jobs.requesting import spec_for
-from generation.jobs.transitions import S, advance, due_in, error_fields, load, note, poll_delay
+from generation.jobs.transitions import (
+    MAX_SENDS,
+    S,
+    advance,
+    due_in,
+    error_fields,
+    load,
+    note,
+    poll_delay,
+)
 from generation.models import Render
 from generation.providers import ProviderError, get_provider
 from generation.providers.base import JobStatus, OutcomeUnknown
 
 logger = logging.getLogger(__name__)
-MAX_SUBMITS = 5
 
 
 def submit(render_id: int) -> None:
@@ -122,7 +130,7 @@ def _submit_failed(render: Render, provider, error: ProviderError) -> None:
         advance(render, S.SUBMITTING, S.FAILED, detail={"code": error.code}, **error_fields(error))
     elif not error.sent:
         # Provably not received (refused, rate limited at create): safe to send again later.
-        if render.attempts >= MAX_SUBMITS:
+        if render.attempts >= MAX_SENDS:
             error.message = (
                 f"{error.message} Reelroom tried {render.attempts} times; try again later."
             )

@@ -14,6 +14,9 @@ from generation.models import Render, RenderEvent, RenderStatus
 from generation.providers import ProviderError
 
 S = RenderStatus
+# A take is sent at most this many times, whatever failed passingly in between (a refused
+# create, a provider's own timeout): then it fails and says so.
+MAX_SENDS = 5
 # One line per transition, as key=value pairs a log collector can parse (logfmt).
 take_log = logging.getLogger("reelroom.takes")
 
