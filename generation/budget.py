@@ -109,7 +109,9 @@ def estimate(model_key: str, size: str, seconds: int, audio: bool = True) -> Dec
     per_second = model.price_per_second(size, audio)
     if per_second is None:
         return None
-    return (per_second * seconds).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return (per_second * seconds + model.take_fee).quantize(
+        Decimal("0.0001"), rounding=ROUND_HALF_UP
+    )
 
 
 def committed(account: int) -> Decimal:

@@ -32,6 +32,17 @@ def _runware_models():
             yield model, route
 
 
+LISTED_IN_ISSUE_19 = (
+    "google:veo@3.1-lite", "klingai:kling-video@3.0-turbo", "klingai:kling-video@o3-pro",
+    "klingai:kling-video@o3-standard", "klingai:kling-video@o3-4k", "klingai:kling-video@3-4k",
+    "bytedance:seedance@2.0-fast", "bytedance:seedance@2.0-mini", "bytedance:seedance@2.5",
+    "bytedance:seedance@1.5-pro", "alibaba:wan@2.6-flash", "alibaba:wan@2.7", "alibaba:wan@3.0",
+    "alibaba:wan@3.0-prime", "minimax:4@2", "minimax:h3@0", "vidu:4@1", "lightricks:ltx@2.3",
+    "lightricks:ltx@2.3-fast", "lightricks:ltx@2.5-fast", "lightricks:ltx@2.5-pro",
+    "pixverse:1@8", "xai:grok-imagine@video-1.5", "alibaba:happyhorse@1.1",
+)  # fmt: skip
+
+
 def test_catalog_check_finds_no_row_naming_what_the_sdk_no_longer_has():
     out = StringIO()
     call_command("catalog_check", stdout=out)
@@ -39,7 +50,10 @@ def test_catalog_check_finds_no_row_naming_what_the_sdk_no_longer_has():
     assert "stale: 0" in text and "nothing the SDK no longer has" in text
     # Runware's Sora AIRs are gone from the SDK and marked deactivated, not stale.
     assert " ".join(text.split()).count("deactivated sora-2: openai:3@1 since 2026-09-24") == 1
-    assert "missing     alibaba:wan@2.7" in text  # the SDK's models the catalog lacks
+    assert "missing     sync:lipsync-2@1" in text  # the SDK's models the catalog lacks
+    # The live models a team asked for are rows now, not findings.
+    for air in LISTED_IN_ISSUE_19:
+        assert f"missing     {air}:" not in text, air
 
 
 def test_catalog_check_flags_a_stale_row_unless_it_is_deactivated():
@@ -179,3 +193,43 @@ def test_a_snapshot_take_is_sent_under_its_dated_name(
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == "completed" and take.provider_model == "sora-2-2025-12-08"
     assert openai_fake.seen.creates[-1]["model"] == "sora-2-2025-12-08"
+
+
+def test_the_models_added_in_december_ask_for_their_tier_the_way_their_pages_allow(frame_key):
+    # Kling 3.0 Turbo: `resolution` only beside frame images; text takes send width/height.
+    turbo = catalog.get("kling-3-turbo")
+    task = _task(turbo, turbo.routes[0], "1440x1440", frame_key, with_frame=True)
+    assert task["resolution"] == "1080p" and "width" not in task
+    task = _task(turbo, turbo.routes[0], "1440x1440", frame_key, with_frame=False)
+    assert (task["width"], task["height"]) == (1440, 1440) and "resolution" not in task
+    # Kling O3: the Omni page allows `resolution` only beside an input video: none is sent.
+    for key in ("kling-o3-pro", "kling-o3-standard", "kling-o3-4k"):
+        o3 = catalog.get(key)
+        task = _task(o3, o3.routes[0], o3.sizes[0], frame_key, with_frame=True)
+        assert "resolution" not in task and "width" not in task, key
+    # LTX-2.3: the SDK requires width and height, frame or not.
+    ltx = catalog.get("ltx-2.3")
+    task = _task(ltx, ltx.routes[0], "2560x1440", frame_key, with_frame=True)
+    assert (task["width"], task["height"]) == (2560, 1440)
+    assert budget.estimate("ltx-2.3", "2560x1440", 8) == Decimal("1.28")
+    # Vidu Q3 with a frame states its tier, priced per tier.
+    vidu = catalog.get("vidu-q3")
+    task = _task(vidu, vidu.routes[0], "1674x1238", frame_key, with_frame=True)
+    assert task["resolution"] == "1080p"
+    assert budget.estimate("vidu-q3", "1280x720", 10) == Decimal("0.975")
+
+
+def test_a_flat_charge_per_take_is_in_the_estimate():
+    """Grok Imagine 1.5 charges $0.01 for its input image on top of the seconds."""
+    assert budget.estimate("grok-imagine-1.5", "1280x720", 5) == Decimal("0.71")
+    assert budget.estimate("grok-imagine-1.5", "848x480", 10) == Decimal("0.81")
+    assert catalog.get("grok-imagine-1.5").needs_first_frame
+
+
+def test_a_model_without_a_published_price_is_refused_by_a_hard_budget():
+    assert budget.estimate("wan-3.0", "1080p", 5) is None
+    held = budget.quote("wan-3.0", "1080p", 5, limit=Decimal("100"), account=None)
+    assert "no published price" in held.problem()
+    assert budget.quote("wan-3.0", "1080p", 5, limit=None, account=None).problem() == ""
+    assert catalog.get("wan-3.0").price_label == "price unknown"
+    assert "not in our sources" in catalog.get("wan-3.0").source

@@ -49,6 +49,18 @@ def _figure(page: str, name: str) -> str:
 # --------------------------------------------------------------------------- 1. deleted shots
 
 
+def test_a_shot_deleted_while_someone_moves_it_gives_no_number_twice(campaign):
+    """The race the PostgreSQL suite found: one person deletes shot 3 (the board renumbers)
+    while another, holding the page from before, moves it up. The stale move must not hand
+    its old number to a neighbour that already has another."""
+    shots = [make_shot(campaign, f"Shot {i}") for i in range(1, 6)]
+    stale = Shot.objects.get(pk=shots[2].pk)
+    Shot.objects.get(pk=shots[2].pk).remove()
+    assert stale.move("up") is False
+    positions = sorted(Shot.objects.filter(campaign=campaign).values_list("position", flat=True))
+    assert positions == [1, 2, 3, 4]
+
+
 def test_deleting_a_shot_keeps_its_takes_on_the_books_and_cancels_the_one_in_flight(
     client, ed, campaign, runware_fake, django_capture_on_commit_callbacks
 ):

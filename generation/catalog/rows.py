@@ -1,8 +1,8 @@
 """The catalog's rows: every video model Reelroom knows. Sora 2 and its dated snapshots (the
 OpenAI-compatible contract, ../shared/reference/openai-videos-openapi.yaml) are here; the live
-Runware models are in runware_rows.py; the animatic is made from all of them. Providers change
-sizes, durations and prices often: correct the data, each row with its source note and the date
-it was last checked."""
+Runware models are in runware/ (a module per maker); the animatic is made from all of them.
+Providers change sizes, durations and prices often: correct the data, each row with its source
+note and the date it was last checked."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from generation.catalog.runware_rows import CHECKED, LIVE, flat
+from generation.catalog.runware import CHECKED, LIVE, flat
 from generation.catalog.specs import (
     ANIMATIC,
     OPENAI,

@@ -27,7 +27,9 @@ RESOLUTION_FRAMES = {
     "480p": (854, 480),
     "540p": (960, 540),
     "720p": (1280, 720),
+    "768p": (1366, 768),
     "1080p": (1920, 1080),
+    "1440p": (2560, 1440),
 }
 
 
@@ -100,6 +102,8 @@ class VideoModel:
     tiers: dict[str, str] = field(default_factory=dict)
     # Image to video only: a take needs a first frame.
     needs_first_frame: bool = False
+    # A charge per take on top of the seconds (Grok Imagine's $0.01 for its input image).
+    take_fee: Decimal = Decimal(0)
     summary: str = ""
 
     def durations_for(self, size: str) -> tuple[int, ...]:

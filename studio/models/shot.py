@@ -220,8 +220,16 @@ class Shot(FramesMixin, models.Model):
 
     @transaction.atomic
     def move(self, direction: str) -> bool:
-        """Swap places with the neighbour above ("up") or below ("down")."""
-        Campaign.lock(self.campaign_id)
+        """Swap places with the neighbour above ("up") or below ("down"), under the
+        campaign's lock. A shot deleted meanwhile (its number already given to another) does
+        not move."""
+        with transaction.atomic():
+            Campaign.lock(self.campaign_id)
+            if not Shot.objects.filter(pk=self.pk).exists():
+                return False
+            return self._swap(direction)
+
+    def _swap(self, direction: str) -> bool:
         self.refresh_from_db(fields=["position"])
         siblings = Shot.objects.filter(campaign_id=self.campaign_id)
         if direction == "up":
