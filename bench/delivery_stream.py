@@ -28,7 +28,7 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 from generation.models import Render, RenderStatus
-from studio.deliverables import add_format
+from studio.production.deliverables import add_format
 from studio.models import Campaign, Decision, Membership, Shot, Workspace
 
 total_mb, files = int(sys.argv[1]), int(sys.argv[2])

@@ -25,7 +25,7 @@ import os
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from generation.models import Render, RenderStatus
-from studio.deliverables import add_format
+from studio.production.deliverables import add_format
 from studio.models import Campaign, Decision, Membership, ShareLink, Shot, Workspace
 
 user = get_user_model().objects.create_user("bench", "bench@example.com", "bench-password-1")

@@ -34,8 +34,8 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from generation.models import Render, RenderStatus
-from studio import production
-from studio.deliverables import add_format
+from studio.shots import editing
+from studio.production.deliverables import add_format
 from studio.models import Campaign, Comment, Membership, Shot, Workspace
 
 User = get_user_model()
@@ -54,7 +54,7 @@ for i in range(1, 126):
     shot = Shot.objects.create(campaign=campaign, title=f"Shot {i}", model_key="sora-2",
                                size="1280x720", seconds=4, position=i,
                                prompt={"scene": f"Load take {i}: cold brew over ice."})
-    takes = production.request_takes(shot, owner, variations=4)
+    takes = editing.request_takes(shot, owner, variations=4)
     poll.append(f"{shot.pk}:" + ",".join(str(t.pk) for t in takes))
 video = default_storage.save("load/sample.mp4", ContentFile(open("VIDEO", "rb").read()))
 done = []

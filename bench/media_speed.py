@@ -22,7 +22,8 @@ import json, os, statistics, subprocess, sys, tempfile, time
 import django
 django.setup()
 from pathlib import Path
-from generation import media, storyboard
+from generation import media
+from generation.media import animatic
 
 work = Path(tempfile.mkdtemp(prefix="media-bench-"))
 SECONDS = int(sys.argv[1])
@@ -45,17 +46,17 @@ def timed(fn, runs=2):
 def direct(width, height, out):
     # The same cards, encoded by ffmpeg alone with the animatic's video settings.
     s = spec(width, height)
-    cards = storyboard.plan_cards(s)
+    cards = animatic.plan_cards(s)
     listing = []
     for i, card in enumerate(cards):
         path = work / f"direct-{width}-{i:03d}.png"
-        storyboard.draw_card(card, i, cards, s).save(path, compress_level=1)
+        animatic.draw_card(card, i, cards, s).save(path, compress_level=1)
         listing.append(f"file '{path}'\nduration {card['stop'] - card['start']:.3f}")
     listing.append(f"file '{path}'")
     (work / f"direct-{width}.txt").write_text("\n".join(listing) + "\n")
     command = [media.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
                "-f", "concat", "-safe", "0", "-i", str(work / f"direct-{width}.txt"),
-               "-vf", f"fps={storyboard.FPS},format=yuv420p", "-c:v", "libx264",
+               "-vf", f"fps={animatic.FPS},format=yuv420p", "-c:v", "libx264",
                "-preset", "veryfast", "-tune", "stillimage", "-crf", "28",
                "-t", str(SECONDS), str(out)]
     return timed(lambda: subprocess.run(command, check=True))
@@ -64,7 +65,7 @@ result = {}
 for width, height in ((1280, 720), (1920, 1080)):
     out = work / f"animatic-{height}.mp4"
     result[f"animatic_{height}"] = timed(
-        lambda: storyboard.render(spec(width, height), out, lambda p: None), runs=1) / SECONDS
+        lambda: animatic.render(spec(width, height), out, lambda p: None), runs=1) / SECONDS
     result[f"direct_{height}"] = direct(width, height, work / f"direct-{height}.mp4") / SECONDS
 
 take = work / "animatic-1080.mp4"
@@ -74,7 +75,7 @@ result["poster_sprites_1080"] = timed(lambda: (
 result["last_frame_1080"] = timed(lambda: media.last_frame(take, work / "last.png"))
 
 short = work / "short.mp4"
-storyboard.render(spec(1280, 720, 4), short, lambda p: None)
+animatic.render(spec(1280, 720, 4), short, lambda p: None)
 clips = [media.Clip(short, 4.0, True) for _ in range(10)]
 result["cut_10"] = timed(lambda: media.concat(clips, work / "cut.mp4", 1280, 720), runs=1)
 result["cut_seconds"] = media.probe(work / "cut.mp4").duration_ms / 1000
@@ -145,7 +146,7 @@ def run(seconds: int = 12) -> list[dict]:
 
 
 HOW = (
-    "generation.storyboard and generation.media in a fresh process, best of 2 runs (the "
+    "generation.media.animatic and generation.media in a fresh process, best of 2 runs (the "
     "animatics and the cut: one run); the direct encode is ffmpeg alone on the same card "
     "images with the animatic's encoder settings (libx264 veryfast, crf 28, stillimage), "
     "without drawing, the progress bar or the click track."

@@ -29,7 +29,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from generation.models import Render, RenderStatus
-from studio.deliverables import add_format
+from studio.production.deliverables import add_format
 from studio.models import Campaign, Comment, Decision, Membership, Shot, Workspace
 
 user = get_user_model().objects.create_user("owner")

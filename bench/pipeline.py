@@ -25,7 +25,7 @@ from bench import stack
 WORKERS = 2
 SEED = r"""
 from django.contrib.auth import get_user_model
-from studio import production
+from studio.shots import editing
 from studio.models import Campaign, Membership, Shot, Workspace
 user = get_user_model().objects.create(username="bench")
 workspace = Workspace.objects.create(name="Bench")
@@ -35,7 +35,7 @@ for i in range(1, TAKES + 1):
     shot = Shot.objects.create(campaign=campaign, title=f"Shot {i}", model_key="sora-2",
                                size="1280x720", seconds=4, position=i,
                                prompt={"scene": f"Bench take {i}: cold brew over ice."})
-    production.request_takes(shot, user)
+    editing.request_takes(shot, user)
 """
 
 

@@ -259,7 +259,7 @@ import sys, tempfile
 import django
 django.setup()
 from pathlib import Path
-from generation.storyboard import render
+from generation.media.animatic import render
 out = Path(tempfile.mkdtemp()) / "sample.mp4"
 render({"title": "Bench", "prompt": "A cup.", "width": 1280, "height": 720, "seconds": 4,
         "audio": True, "structure": {"scene": "A cup."}}, out, lambda p: None)

@@ -46,7 +46,7 @@ class Render(models.Model):
     """One take of a shot. It freezes what was sent, so a take can always be explained."""
 
     # PROTECT: a take that cost or may have cost money is never deleted with its shot (deleting
-    # a shot archives it; see studio.production.delete_shot).
+    # a shot archives it; see studio.shots.editing.delete_shot).
     shot = models.ForeignKey("studio.Shot", on_delete=models.PROTECT, related_name="renders")
     take = models.PositiveIntegerField()
     created_by = models.ForeignKey(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from studio.access import can, current_membership
+from studio.team.access import can, current_membership
 
 
 def workspace(request):

@@ -314,7 +314,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=envint("STUDIO_LOGIN_LOCKOUT_MINUTES", 15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "studio.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "studio.team.throttle.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 
 # Guest links (django-ratelimit, the same client address as above): wrong passwords are

@@ -6,8 +6,8 @@ from django_q.tasks import async_task
 
 from generation import storage
 from generation.models import Render
-from studio import review
 from studio.models import Cut, Shot
+from studio.review import states
 
 
 def delete_unused_reference(sender, instance, **kwargs) -> None:
@@ -53,4 +53,4 @@ def follow_the_work(sender, instance, created, **kwargs) -> None:
     if created and instance.kind in ("created", "transition") and instance.to_status in ends:
         campaign_id = _campaign_of(instance.render_id)
         if campaign_id:
-            transaction.on_commit(lambda: review.refresh_status(campaign_id))
+            transaction.on_commit(lambda: states.refresh_status(campaign_id))

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from django_q.models import Schedule
 
-from studio import cuts, notifications, review
 from studio.models import Comment, Decision, Invitation
+from studio.production import cuts
+from studio.review import inbox, notifications
 
 
 def notify_comment(comment_id: int) -> int:
@@ -50,7 +51,7 @@ def recut(campaign_id: int) -> None:
 
 
 def send_digests() -> int:
-    return review.send_digests()
+    return inbox.send_digests()
 
 
 def ensure_schedules(**kwargs) -> None:

@@ -21,7 +21,7 @@ if __name__ == "__main__":  # printing the table for docs/security.md
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     django.setup()
 
-from studio.access import can  # noqa: E402
+from studio.team.access import can  # noqa: E402
 from tests.images import upload  # noqa: E402
 from tests.test_editor import editor_data  # noqa: E402
 

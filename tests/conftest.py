@@ -112,7 +112,7 @@ def login(client):
 @pytest.fixture(scope="session")
 def sample_mp4(tmp_path_factory, django_db_setup) -> bytes:
     """A real 4-second 1280×720 H.264 + AAC MP4, rendered once by the animatic."""
-    from generation.storyboard import render
+    from generation.media.animatic import render
 
     out = tmp_path_factory.mktemp("media") / "sample.mp4"
     spec = {

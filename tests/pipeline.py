@@ -9,14 +9,14 @@ from django.utils import timezone
 
 from generation import jobs
 from generation.models import FINISHED, Render
-from studio import production
+from studio.shots import editing
 
 
 def make_take(shot, user, capture, execute=True) -> Render:
     """Request one take of the shot through the real entry point, running (or not) the tasks
     it queues."""
     with capture(execute=execute):
-        (take,) = production.request_takes(shot, user)
+        (take,) = editing.request_takes(shot, user)
     take.refresh_from_db()
     return take
 

@@ -61,7 +61,7 @@ def create_script(takes: int, prefix: str = "Take") -> str:
 CREATE = """
 import json
 from django.contrib.auth import get_user_model
-from studio import production
+from studio.shots import editing
 from studio.models import Campaign, Membership, Shot, Workspace
 user = get_user_model().objects.get_or_create(username="owner")[0]
 workspace = Workspace.objects.create(name="PREFIX")
@@ -71,7 +71,7 @@ for i in range(1, TAKES + 1):
     scene = f"PREFIX number {i}: a cup of cold brew, view {i}."
     shot = Shot.objects.create(campaign=campaign, title=f"Shot {i}", model_key="sora-2",
                                size="1280x720", seconds=4, position=i, prompt={"scene": scene})
-    production.request_takes(shot, user)
+    editing.request_takes(shot, user)
 print("created")
 """
 

@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 
 from generation.models import Render, RenderStatus
-from studio.access import ACTIONS, can
 from studio.images import check_image
 from studio.models import (
     Asset,
@@ -26,6 +25,7 @@ from studio.models import (
     Role,
     ShareLink,
 )
+from studio.team.access import ACTIONS, can
 from tests.access_matrix import (
     ENDPOINTS,
     NAMESPACES_COVERED_BY_ONE_ROW,

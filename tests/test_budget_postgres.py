@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from generation import catalog
 from generation.models import Render
-from studio import deliverables
+from studio.production import deliverables
 from studio.models import Campaign, Membership, Shot, Workspace
 
 model = catalog.get("kling-3-standard")

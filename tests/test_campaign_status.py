@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from studio import production
 from studio.models import Campaign, CampaignStatus
+from studio.shots import editing
 from tests.conftest import make_shot
 from tests.pipeline import settle
 
@@ -20,7 +20,7 @@ def test_the_status_follows_the_work(
 ):
     assert status(campaign) == CampaignStatus.PLANNING
     with django_capture_on_commit_callbacks(execute=True):
-        (take,) = production.request_takes(shot, ed)
+        (take,) = editing.request_takes(shot, ed)
     assert status(campaign) == CampaignStatus.IN_PRODUCTION
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == "completed"
@@ -35,7 +35,7 @@ def test_the_status_follows_the_work(
     # A new shot without takes: the work is no longer all approved.
     other = make_shot(campaign, title="Logo", prompt={"scene": "The logo on black."})
     with django_capture_on_commit_callbacks(execute=True):
-        production.request_takes(other, ed)
+        editing.request_takes(other, ed)
     assert status(campaign) == CampaignStatus.IN_PRODUCTION
     board = client.get(campaign.get_absolute_url()).content.decode()
     assert "In production" in board
@@ -51,7 +51,7 @@ def test_an_owner_can_set_the_status_by_hand_and_it_stays(
     )
     assert status(campaign) == CampaignStatus.DELIVERED
     with django_capture_on_commit_callbacks(execute=True):
-        production.request_takes(shot, ed)
+        editing.request_takes(shot, ed)
     assert status(campaign) == CampaignStatus.DELIVERED
 
 
@@ -70,7 +70,7 @@ def test_working_out_the_status_reads_no_more_as_the_takes_grow(
     campaign, django_assert_max_num_queries
 ):
     from generation.models import Render, RenderStatus
-    from studio.review import work_status
+    from studio.review.states import work_status
 
     def add_shots(count: int) -> None:
         for _ in range(count):

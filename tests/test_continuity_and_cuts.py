@@ -13,9 +13,10 @@ from PIL import Image, ImageChops, ImageStat
 
 from generation import media, storage
 from generation.models import RenderStatus
-from studio import cuts, review
 from studio.models import Asset, Cut, CutStatus, Decision
-from studio.review import choose_hero
+from studio.production import cuts
+from studio.review import decisions
+from studio.review.decisions import choose_hero
 from tests.conftest import make_shot
 from tests.images import image_bytes, upload
 from tests.pipeline import make_take, settle
@@ -160,7 +161,7 @@ def test_an_asset_of_another_workspace_cannot_be_attached(client, ed, campaign, 
 def test_a_rough_cut_joins_the_heroes_and_lists_what_is_missing(
     client, ed, rita, campaign, django_capture_on_commit_callbacks
 ):
-    from studio.deliverables import add_format
+    from studio.production.deliverables import add_format
 
     fmt = add_format(campaign, "YouTube", "16:9")
     one = make_shot(campaign, title="One", prompt={"scene": "A sunrise."})
@@ -192,7 +193,7 @@ def test_a_rough_cut_joins_the_heroes_and_lists_what_is_missing(
     assert cuts.request_cut(campaign, fmt) == cut
     t2 = _finished_take(two, ed, django_capture_on_commit_callbacks, seconds=4)
     with django_capture_on_commit_callbacks(execute=True):
-        review.choose_hero(t2, ed)
+        decisions.choose_hero(t2, ed)
     newest = Cut.objects.filter(format=fmt).first()
     assert newest != cut and newest.status == CutStatus.COMPLETED
     assert [s["title"] for s in newest.sources] == ["One", "Two", "Three"]
@@ -231,7 +232,7 @@ def test_the_storyboard_animatic_takes_the_hero_else_the_newest_finished_take(
 def test_a_cut_whose_take_is_gone_fails_with_the_reason(
     ed, campaign, django_capture_on_commit_callbacks
 ):
-    from studio.deliverables import add_format
+    from studio.production.deliverables import add_format
 
     fmt = add_format(campaign, "YouTube", "16:9")
     shot = make_shot(campaign, title="One", prompt={"scene": "A sunrise."})

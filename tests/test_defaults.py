@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from generation import catalog, prompts
 from generation.models import Render
-from studio import production
-from studio.deliverables import set_aspects
+from studio.production.deliverables import set_aspects
+from studio.shots import editing
 from tests.test_editor import editor_data
 
 EMPTY = {"scene": "", "subject": "", "beats": "", "audio_dialogue": ""}
@@ -45,8 +45,8 @@ def test_save_and_generate_refuses_an_empty_prompt_and_keeps_the_form(client, ed
 def test_an_empty_saved_prompt_makes_no_take(ed, shot, django_capture_on_commit_callbacks):
     shot.prompt = {"camera": {"movement": "slow dolly"}}
     shot.save()
-    with pytest.raises(production.TakeRequestError, match="Describe what happens"):
-        production.request_takes(shot, ed)
+    with pytest.raises(editing.TakeRequestError, match="Describe what happens"):
+        editing.request_takes(shot, ed)
     assert not Render.objects.exists()
 
 

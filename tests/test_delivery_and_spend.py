@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from generation.models import Render, RenderStatus
-from studio.deliverables import add_format
 from studio.models import Decision, ShareLink
+from studio.production.deliverables import add_format
 from tests.conftest import make_campaign, make_shot
 
 S = RenderStatus

@@ -26,7 +26,7 @@ FINAL = {"completed", "failed", "expired", "cancelled"}
 
 ACTIVITY = """
 import json
-from studio.activity import activity
+from studio.review.activity import activity
 from studio.models import Campaign
 print(json.dumps([a.text for a in activity(Campaign.objects.get(), limit=500)
                   if a.kind == "trouble"]))

@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from generation import budget, catalog
 from generation.models import Render, RenderStatus
-from studio.deliverables import add_format, plan_missing
 from studio.models import Shot
+from studio.production.deliverables import add_format, plan_missing
 from tests.conftest import make_shot
 from tests.pipeline import make_take, settle
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from generation import jobs, media
 from generation import prompts as prompting
 from generation.models import AnimaticJob, Render, RenderStatus
-from studio import production
+from studio.shots import editing
 from tests.pipeline import settle, transitions
 from tests.test_editor import editor_data
 
@@ -74,13 +74,13 @@ def test_generated_animatic_takes_are_real_mp4s(
 
 
 def test_a_timeline_becomes_one_card_per_segment(ed, shot, django_capture_on_commit_callbacks):
-    from generation.storyboard import plan_cards
+    from generation.media.animatic import plan_cards
 
     shot.prompt = prompting.template_prompt("coffee-timeline")
     shot.size, shot.seconds = "720x1280", 4
     shot.save()
     with django_capture_on_commit_callbacks(execute=False):
-        (take,) = production.request_takes(shot, ed)
+        (take,) = editing.request_takes(shot, ed)
     cards = plan_cards({"seconds": 4, "prompt": take.prompt_text, "structure": take.prompt_json})
     assert [(c["start"], c["stop"]) for c in cards] == [(0, 0.5), (0.5, 1.5), (1.5, 2.5), (2.5, 4)]
     assert "CONNECTED" in cards[1]["heading"]
@@ -140,9 +140,9 @@ def test_the_budget_counts_takes_in_flight(
     shot.prompt = {"scene": "A cup of cold brew on a table."}
     shot.save()
     with django_capture_on_commit_callbacks(execute=False):
-        production.request_takes(shot, alice, variations=2)  # 2 × $0.84 = $1.68, queued
-        with pytest.raises(production.TakeRequestError, match="only \\$0.32"):
-            production.request_takes(shot, alice, variations=1)
+        editing.request_takes(shot, alice, variations=2)  # 2 × $0.84 = $1.68, queued
+        with pytest.raises(editing.TakeRequestError, match="only \\$0.32"):
+            editing.request_takes(shot, alice, variations=1)
 
 
 def test_an_invalid_generate_keeps_the_input(client, ed, shot, django_capture_on_commit_callbacks):
@@ -157,7 +157,7 @@ def test_an_invalid_generate_keeps_the_input(client, ed, shot, django_capture_on
 
 def test_cancel_while_queued(client, ed, shot, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        (take,) = production.request_takes(shot, ed)
+        (take,) = editing.request_takes(shot, ed)
     client.force_login(ed)
     response = client.post(reverse("take_cancel", args=[take.pk]), HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "Cancelled." in response.content.decode()
@@ -170,7 +170,7 @@ def test_cancel_while_queued(client, ed, shot, django_capture_on_commit_callback
 
 def test_cancel_while_rendering(client, ed, shot, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        (take,) = production.request_takes(shot, ed)
+        (take,) = editing.request_takes(shot, ed)
     with django_capture_on_commit_callbacks(execute=False):  # submitted; not yet rendered
         jobs.submit(take.pk)
     take.refresh_from_db()
@@ -193,7 +193,7 @@ def test_the_same_task_delivered_twice_makes_one_transition(
     ed, shot, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        (take,) = production.request_takes(shot, ed)
+        (take,) = editing.request_takes(shot, ed)
     with django_capture_on_commit_callbacks(execute=True):
         jobs.submit(take.pk)
         jobs.submit(take.pk)
@@ -217,7 +217,7 @@ def test_a_stale_take_is_rechecked_before_sending(
     shot.prompt = {"scene": "A cup of cold brew."}
     shot.save()
     with django_capture_on_commit_callbacks(execute=False):
-        (take,) = production.request_takes(shot, ed)
+        (take,) = editing.request_takes(shot, ed)
     settings.RUNWARE_API_KEY = ""  # the key was removed before the task ran
     jobs.submit(take.pk)
     take.refresh_from_db()
@@ -230,7 +230,7 @@ def test_the_poll_refreshes_only_cards_in_flight_and_stops(
     client, ed, shot, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        first, second = production.request_takes(shot, ed, variations=2)
+        first, second = editing.request_takes(shot, ed, variations=2)
     client.force_login(ed)
     page = client.get(shot.get_absolute_url()).content.decode()
     assert f"ids={second.pk},{first.pk}" in page and 'hx-trigger="every 2s"' in page
@@ -251,7 +251,7 @@ def test_the_poll_uses_constant_queries(
     client, ed, shot, count, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        takes = [production.request_takes(shot, ed)[0] for _ in range(count)]
+        takes = [editing.request_takes(shot, ed)[0] for _ in range(count)]
     client.force_login(ed)
     url = reverse("takes_poll", args=[shot.campaign_id, shot.pk])
     ids = ",".join(str(t.pk) for t in takes)
@@ -265,7 +265,7 @@ def test_local_media_answers_range_requests(
     client, ed, vic, charlie, shot, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        (take,) = production.request_takes(shot, ed)
+        (take,) = editing.request_takes(shot, ed)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     client.force_login(vic)
     url = reverse("take_media", args=[take.pk, "video"])
@@ -285,7 +285,7 @@ def test_local_media_answers_range_requests(
 
 def test_deleting_a_take_removes_its_files(ed, shot, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        (take,) = production.request_takes(shot, ed)
+        (take,) = editing.request_takes(shot, ed)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     keys = [take.video_key, take.thumbnail_key]
     assert all(default_storage.exists(k) for k in keys)
@@ -302,7 +302,7 @@ def test_a_sweep_link_finishes_due_takes_and_only_one_chain_runs(
     from generation import tasks
 
     with django_capture_on_commit_callbacks(execute=False):
-        (take,) = production.request_takes(shot, ed)
+        (take,) = editing.request_takes(shot, ed)
     Render.objects.filter(pk=take.pk).update(next_poll_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         tasks.sweep_loop(seconds=0)  # submits; the animatic renders inline
@@ -329,7 +329,7 @@ def test_a_take_keeps_the_reference_image_it_was_sent_with(
     shot.set_reference(first, check_image(first))
     sent = shot.reference_image
     with django_capture_on_commit_callbacks(execute=False):
-        (take,) = production.request_takes(shot, ed)
+        (take,) = editing.request_takes(shot, ed)
     assert take.reference_image_key == sent
     second = upload(size=(800, 800))
     shot.set_reference(second, check_image(second))  # the shot moves on...

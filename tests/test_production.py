@@ -13,9 +13,10 @@ from django.urls import reverse
 
 from generation import catalog
 from generation.models import Render, RenderStatus
-from studio import deliverables, production
 from studio.images import check_image
 from studio.models import Decision, Format
+from studio.production import deliverables
+from studio.shots import editing
 from tests.conftest import make_shot
 from tests.images import image_bytes, upload
 from tests.pipeline import settle
@@ -201,12 +202,12 @@ def test_moving_a_shot_to_another_model_says_what_changes_then_does_it(
     assert 'id="model-changes"' in options
     assert "1792×1024 (7:4) → 1280×720 (16:9)" in options
     assert "Length 12 s → 8 s" in options
-    changes = production.model_changes(shot, "veo-3.1-fast", "1280x720", 8)
-    analysis = production.analyse(
+    changes = editing.model_changes(shot, "veo-3.1-fast", "1280x720", 8)
+    analysis = editing.analyse(
         shot, {"prompt": shot.prompt, "model_key": "veo-3.1-fast", "size": "1280x720",
                "seconds": 8},
     )  # fmt: skip
-    production.save_shot(
+    editing.save_shot(
         shot, ed, {"title": shot.title, "prompt": shot.prompt, "model_key": "veo-3.1-fast",
                    "size": "1280x720", "seconds": 8}, analysis,
     )  # fmt: skip
@@ -220,11 +221,11 @@ def test_moving_to_a_model_without_a_last_frame_drops_it(ed, campaign, settings)
     shot = _shots(campaign, 1)[0]
     shot.set_last_frame(image_bytes((1280, 720)), "test")
     assert "The last-frame image will be removed" in " ".join(
-        production.model_changes(shot, "sora-2", "1280x720", 4)
+        editing.model_changes(shot, "sora-2", "1280x720", 4)
     )
     values = {"title": shot.title, "prompt": shot.prompt, "model_key": "sora-2",
               "size": "1280x720", "seconds": 4}  # fmt: skip
-    production.save_shot(shot, ed, values, production.analyse(shot, values))
+    editing.save_shot(shot, ed, values, editing.analyse(shot, values))
     shot.refresh_from_db()
     assert shot.last_frame_image == ""
 

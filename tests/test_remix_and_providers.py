@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from generation.models import Render, RenderStatus
-from studio import production
+from studio.shots import editing
 from tests.pipeline import settle
 
 S = RenderStatus
@@ -17,7 +17,7 @@ def completed_take(shot, user, capture, **shot_fields):
         setattr(shot, name, value)
     shot.save()
     with capture(execute=True):
-        (take,) = production.request_takes(shot, user)
+        (take,) = editing.request_takes(shot, user)
     (take,) = settle(capture, [take])
     assert take.status == S.COMPLETED
     return take

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from generation.models import Render, RenderEvent, RenderStatus
 from studio.models import Comment, Decision, ShareLink, Verdict, Workspace
-from studio.review import campaign_states
+from studio.review.states import campaign_states
 from tests.conftest import make_campaign, make_shot
 
 S = RenderStatus

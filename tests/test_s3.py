@@ -191,8 +191,8 @@ def test_the_delivery_package_streams_from_the_bucket(client, vic, rita, campaig
     from django.core.files.storage import default_storage
 
     from generation.models import Render, RenderStatus
-    from studio.deliverables import add_format
     from studio.models import Decision
+    from studio.production.deliverables import add_format
     from tests.conftest import make_shot
 
     add_format(campaign, "YouTube", "16:9")

@@ -89,7 +89,7 @@ REQUEST = """
 import json
 from django.contrib.auth import get_user_model
 from generation import queue
-from studio import production
+from studio.shots import editing
 from studio.models import Campaign, Membership, Shot, Workspace
 user = get_user_model().objects.create_user("owner", "owner@example.com")
 workspace = Workspace.objects.create(name="Scale")
@@ -98,7 +98,7 @@ campaign = Campaign.objects.create(workspace=workspace, name="Scale-out")
 shot = Shot.objects.create(campaign=campaign, title="Pour", model_key="sora-2",
                            size="1280x720", seconds=4, position=1,
                            prompt={"scene": "A cup of cold brew on a sunlit table."})
-takes = production.request_takes(shot, user, variations=4) + production.request_takes(shot, user,
+takes = editing.request_takes(shot, user, variations=4) + editing.request_takes(shot, user,
                                                                          variations=2)
 for take in takes:  # every submit delivered twice, to both clusters' shared queue
     queue.enqueue("submit", take.pk)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from generation.models import Render, RenderStatus
-from studio import production
+from studio.shots import editing
 from tests.conftest import make_shot
 from tests.pipeline import settle
 from tests.test_editor import editor_data
@@ -66,12 +66,12 @@ def test_a_batch_key_of_another_kind_of_request_is_refused(
     original = completed_take(shot, ed, django_capture_on_commit_callbacks)
     batch = uuid.uuid4()
     with django_capture_on_commit_callbacks(execute=True):
-        (remix,) = production.request_takes(
+        (remix,) = editing.request_takes(
             shot, ed, remix_of=original, remix_prompt="At dusk.", batch_key=batch
         )
     # The same key for a plain generate of this shot must not hand back the remix.
-    with pytest.raises(production.TakeRequestError, match="already used"):
-        production.request_takes(shot, ed, batch_key=batch)
+    with pytest.raises(editing.TakeRequestError, match="already used"):
+        editing.request_takes(shot, ed, batch_key=batch)
     assert Render.objects.filter(shot=shot).count() == 2
 
 
@@ -91,7 +91,7 @@ def test_three_variations_whose_creates_were_lost_never_share_a_job(
     adopted twice; a take that cannot be told apart fails and says it may have been billed."""
     openai_fake.faults.drop_after_create = 3
     with django_capture_on_commit_callbacks(execute=True):
-        takes = production.request_takes(sora_shot, ed, variations=3)
+        takes = editing.request_takes(sora_shot, ed, variations=3)
     assert [t.status for t in Render.objects.order_by("take")] == [S.RECONCILING] * 3
     assert len(openai_fake.live_jobs()) == 3
     takes = settle(django_capture_on_commit_callbacks, takes)
@@ -110,7 +110,7 @@ def test_one_lost_create_among_answered_variations_adopts_the_only_unowned_job(
 ):
     openai_fake.faults.drop_after_create = 1  # the first variation's answer is lost
     with django_capture_on_commit_callbacks(execute=True):
-        takes = production.request_takes(sora_shot, ed, variations=3)
+        takes = editing.request_takes(sora_shot, ed, variations=3)
     statuses = sorted(Render.objects.values_list("status", flat=True))
     assert statuses.count(S.RECONCILING) == 1
     takes = settle(django_capture_on_commit_callbacks, takes)

@@ -15,10 +15,10 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from generation.models import Render, RenderStatus
-from studio import cuts
-from studio.deliverables import add_format
 from studio.models import CutStatus, Decision, ShareLink
-from studio.review import choose_hero
+from studio.production import cuts
+from studio.production.deliverables import add_format
+from studio.review.decisions import choose_hero
 from tests.conftest import make_shot
 from tests.pipeline import make_take, settle
 from tests.test_delivery_and_spend import _delivered_campaign, _stored_take, _zip

@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from generation import queue
 from generation.media import ffmpeg
+from generation.media.animatic import Cancelled, render
 from generation.models import AnimaticJob
 from generation.providers.base import JobSpec, JobStatus, Provider, ProviderError
-from generation.storyboard import Cancelled, render
 
 LEASE = timedelta(minutes=5)
 CHUNK = 1024 * 1024

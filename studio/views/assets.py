@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from generation import storage
-from studio import continuity
-from studio.access import allowed_actions, get_asset_for_user, get_workspace_for_user
 from studio.models import AssetKind
+from studio.shots import continuity
+from studio.team.access import allowed_actions, get_asset_for_user, get_workspace_for_user
 
 
 @login_required

@@ -5,16 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from studio import deliverables
-from studio.access import (
+from studio.models import Campaign, CampaignStatus
+from studio.production import deliverables
+from studio.production.forms import CampaignForm
+from studio.review.states import campaign_states
+from studio.shots.forms import ShotForm
+from studio.team.access import (
     allowed_actions,
     current_membership,
     get_campaign_for_user,
     get_current_membership_for,
 )
-from studio.forms import CampaignForm, ShotForm
-from studio.models import Campaign, CampaignStatus
-from studio.review import campaign_states
 from studio.views import render_page
 
 

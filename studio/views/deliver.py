@@ -8,8 +8,9 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from studio import delivery, throttle
-from studio.access import allowed_actions, get_campaign_for_user, get_link_for_guest
+from studio.production import delivery
+from studio.team import throttle
+from studio.team.access import allowed_actions, get_campaign_for_user, get_link_for_guest
 from studio.views.share import guest_page
 
 

@@ -11,9 +11,9 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from studio import deliverables
-from studio.access import allowed_actions, get_campaign_for_user
 from studio.models import TARGET_FORMATS
+from studio.production import deliverables
+from studio.team.access import allowed_actions, get_campaign_for_user
 from studio.views import render_page
 
 PAGE = "studio/deliverables.html"

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from generation import catalog, prompts
-from studio import production
-from studio.access import get_shot_for_user
-from studio.editor_forms import (
+from studio.models import Asset, PromptTemplate, Shot
+from studio.shots import editing
+from studio.shots.editor_forms import (
     SEGMENT_PREFIX,
     ReferenceImageForm,
     SegmentFormSet,
@@ -23,7 +23,7 @@ from studio.editor_forms import (
     read_segments,
     whole_seconds,
 )
-from studio.models import Asset, PromptTemplate, Shot
+from studio.team.access import get_shot_for_user
 from studio.views.shot_page import shot_page_context
 
 PAGE = "studio/shot_detail.html"
@@ -39,7 +39,7 @@ def _checked(shot: Shot, form: ShotEditorForm):
     itself is invalid): computed once per request."""
     if not form.is_valid():
         return form, None
-    analysis = production.analyse(
+    analysis = editing.analyse(
         shot, form.values(), variations=form.cleaned_data.get("variations") or 1
     )
     for problem in analysis.problems:
@@ -93,7 +93,7 @@ def shot_detail(request, campaign_id: int, shot_id: int):
         form.segments = SegmentFormSet(
             prefix=SEGMENT_PREFIX, initial=prompts.even_timeline(1, shot.seconds)
         )
-    return _editor(request, shot, form, production.analyse(shot))
+    return _editor(request, shot, form, editing.analyse(shot))
 
 
 @login_required
@@ -104,7 +104,7 @@ def shot_save(request, campaign_id: int, shot_id: int):
     if form.errors:
         messages.error(request, NOT_SAVED)
         return _editor(request, shot, form, analysis, status=422)
-    version = production.save_shot(shot, request.user, form.values(), analysis)
+    version = editing.save_shot(shot, request.user, form.values(), analysis)
     messages.success(
         request,
         f"Saved as version {version.number}."
@@ -123,16 +123,16 @@ def shot_generate(request, campaign_id: int, shot_id: int):
     if form.errors:
         messages.error(request, NOT_SAVED + " No take was made.")
         return _editor(request, shot, form, analysis, status=422)
-    production.save_shot(shot, request.user, form.values(), analysis)
+    editing.save_shot(shot, request.user, form.values(), analysis)
     try:
-        takes = production.request_takes(
+        takes = editing.request_takes(
             shot,
             request.user,
             variations=form.cleaned_data.get("variations") or 1,
             batch_key=_uuid(request.POST.get("batch_key")),
             analysis=analysis,
         )
-    except production.TakeRequestError as error:
+    except editing.TakeRequestError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         messages.error(request, f"No take was made: {error.message}")
         return _editor(request, shot, form, analysis, status=422)
@@ -156,7 +156,7 @@ def shot_preview(request, campaign_id: int, shot_id: int):
     analysis = None
     if form.is_valid():
         variations = form.cleaned_data.get("variations") or 1
-        analysis = production.analyse(shot, form.values(), variations=variations)
+        analysis = editing.analyse(shot, form.values(), variations=variations)
     context = editor_context(request, shot, form, analysis, oob=True)
     return render(request, f"{PAGE}#preview", context)
 
@@ -170,7 +170,7 @@ def shot_options(request, campaign_id: int, shot_id: int):
         shot, request.GET.get("model_key", ""), request.GET.get("size", ""),
         request.GET.get("seconds", ""),
     )  # fmt: skip
-    changes = production.model_changes(
+    changes = editing.model_changes(
         shot, form.model.key, form.initial["size"], int(form.initial["seconds"])
     )
     context = shot_page_context(

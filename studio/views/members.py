@@ -7,10 +7,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from studio import notifications
-from studio.access import allowed_actions, get_workspace_for_user, memberships_for
-from studio.forms import InviteForm, RoleForm, SignupForm
 from studio.models import Invitation, InvitationUsed, LastOwnerError
+from studio.review import notifications
+from studio.team.access import allowed_actions, get_workspace_for_user, memberships_for
+from studio.team.forms import InviteForm, RoleForm, SignupForm
 from studio.views import parse_id
 
 

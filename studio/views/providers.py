@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from generation import connections
-from studio.access import require_staff
+from studio.team.access import require_staff
 
 
 @login_required

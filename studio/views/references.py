@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from generation import catalog, storage
-from studio import continuity
-from studio.access import get_shot_for_user
-from studio.editor_forms import FitForm, ReferenceImageForm
 from studio.models import Asset, Shot
+from studio.shots import continuity
+from studio.shots.editor_forms import FitForm, ReferenceImageForm
+from studio.team.access import get_shot_for_user
 from studio.views import parse_id
 from studio.views.shot_page import shot_page_context
 

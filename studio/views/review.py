@@ -12,15 +12,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from generation.models import Render
-from studio import activity, review
-from studio.access import (
+from studio.models import Campaign, Comment, Membership, Role
+from studio.review import activity, inbox
+from studio.review.comments import add_comment, markers, parse_timecode, set_resolved, thread
+from studio.review.decisions import choose_hero, decide
+from studio.review.states import verdicts
+from studio.team.access import (
     allowed_actions,
     get_campaign_for_user,
     get_comment_for_user,
     get_take_for_user,
 )
-from studio.models import Campaign, Comment, Membership, Role
-from studio.review import parse_timecode, thread
 from studio.views import parse_id, safe_next
 
 TAKE_PAGE = "studio/take.html"
@@ -39,9 +41,9 @@ def take_context(take: Render, perms: set[str]) -> dict:
         "model": model,
         "comments": thread(comments),
         "comment_count": len(comments),
-        "markers": review.markers(comments),
+        "markers": markers(comments),
         "decisions": decisions,
-        "verdict": review.verdicts(decisions).get(take.pk),
+        "verdict": verdicts(decisions).get(take.pk),
         "events": list(take.events.order_by("at", "pk")),
         "perms_": perms,
         "can_comment": "comment" in perms,
@@ -73,7 +75,7 @@ def comment_add(request, render_id: int):
             raise Http404
     try:
         timecode = parse_timecode(request.POST.get("timecode"))
-        review.add_comment(
+        add_comment(
             take,
             request.POST.get("body", ""),
             author=request.user,
@@ -103,7 +105,7 @@ def comment_add(request, render_id: int):
 @require_POST
 def comment_resolve(request, comment_id: int):
     comment = get_comment_for_user(request, comment_id, "comment")
-    review.set_resolved(comment, request.POST.get("resolved") != "0")
+    set_resolved(comment, request.POST.get("resolved") != "0")
     take = get_take_for_user(request, comment.render_id, "comment")
     if request.htmx:
         return render(
@@ -117,9 +119,7 @@ def comment_resolve(request, comment_id: int):
 def take_decide(request, render_id: int):
     take = get_take_for_user(request, render_id, "decide")
     try:
-        review.decide(
-            take, request.user, request.POST.get("verdict", ""), request.POST.get("note", "")
-        )
+        decide(take, request.user, request.POST.get("verdict", ""), request.POST.get("note", ""))
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
@@ -133,7 +133,7 @@ def take_decide(request, render_id: int):
 def take_hero(request, render_id: int):
     take = get_take_for_user(request, render_id, "choose_hero")
     try:
-        review.choose_hero(take, request.user)
+        choose_hero(take, request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
@@ -160,7 +160,7 @@ def compare(request):
 def review_queue(request):
     campaign_id = parse_id(request.GET.get("campaign"))
     # A page at a time: the queue of a busy team runs to hundreds of takes.
-    page = Paginator(review.review_queue(request.user, campaign_id), QUEUE_PAGE).get_page(
+    page = Paginator(inbox.review_queue(request.user, campaign_id), QUEUE_PAGE).get_page(
         request.GET.get("page")
     )
     reviewable = Membership.objects.filter(

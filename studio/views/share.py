@@ -15,17 +15,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from generation import storage
 from generation.models import Render
-from studio import review, throttle
-from studio.access import (
+from studio.models import Membership, Role, ShareLink
+from studio.review.comments import add_comment, clean_guest_name, markers, parse_timecode, thread
+from studio.review.forms import ShareLinkForm
+from studio.team import throttle
+from studio.team.access import (
     LinkUnavailable,
     allowed_actions,
     get_campaign_for_user,
     get_link_for_guest,
     get_take_for_guest,
 )
-from studio.forms import ShareLinkForm
-from studio.models import Membership, Role, ShareLink
-from studio.review import parse_timecode, thread
 
 # --------------------------------------------------------------------------- owners
 
@@ -168,9 +168,9 @@ def guest_take(request, token: str, render_id: int):
     if request.method == "POST":
         if not link.allow_comments:
             return HttpResponse("Comments are switched off for this link.", status=403)
-        name = review.clean_guest_name(request.POST.get("guest_name", ""))
+        name = clean_guest_name(request.POST.get("guest_name", ""))
         try:
-            review.add_comment(
+            add_comment(
                 take,
                 request.POST.get("body", ""),
                 guest_name=name,
@@ -191,7 +191,7 @@ def guest_take(request, token: str, render_id: int):
             "take": take,
             "shot": take.shot,
             "comments": (comments := guest_comments(take)),
-            "markers": review.markers(_flatten(comments)),
+            "markers": markers(_flatten(comments)),
             "error": error,
             "guest_name": name,
             "body": request.POST.get("body", "") if error else "",

@@ -9,8 +9,8 @@ import uuid
 
 from django.http import HttpRequest
 
-from studio.access import allowed_actions
 from studio.models import Shot
+from studio.team.access import allowed_actions
 
 
 def page_batch_key(request: HttpRequest) -> uuid.UUID:

@@ -6,9 +6,9 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from studio.access import allowed_actions, get_campaign_for_user, get_shot_for_user
-from studio.forms import ShotForm
 from studio.models import Shot
+from studio.shots.forms import ShotForm
+from studio.team.access import allowed_actions, get_campaign_for_user, get_shot_for_user
 from studio.views import render_page
 from studio.views.campaigns import board_context
 

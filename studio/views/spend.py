@@ -9,8 +9,8 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from generation.models import Render
-from studio import spend
-from studio.access import allowed_actions, get_campaign_for_user, get_workspace_for_user
+from studio.production import spend
+from studio.team.access import allowed_actions, get_campaign_for_user, get_workspace_for_user
 
 
 def _page(request, takes, context: dict, name: str):

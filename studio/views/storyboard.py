@@ -11,9 +11,9 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from generation import storage
-from studio import cuts, storyboard
-from studio.access import allowed_actions, get_campaign_for_user
 from studio.models import Cut
+from studio.production import cuts, storyboard
+from studio.team.access import allowed_actions, get_campaign_for_user
 from studio.views import parse_id, render_page
 
 PAGE = "studio/storyboard.html"

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from generation import jobs, storage
 from generation.models import IN_FLIGHT
-from studio import production
-from studio.access import get_shot_for_user, get_take_for_user
+from studio.shots import editing
+from studio.team.access import get_shot_for_user, get_take_for_user
 from studio.views import parse_id
 from studio.views.shot_page import shot_page_context
 
@@ -61,14 +61,14 @@ def take_remix(request, render_id: int):
     except ValueError:
         page_key = None
     try:
-        (new,) = production.request_takes(
+        (new,) = editing.request_takes(
             take.shot,
             request.user,
             remix_of=take,
             remix_prompt=request.POST.get("prompt", ""),
             batch_key=uuid.uuid5(page_key, f"remix-{take.pk}") if page_key else None,
         )
-    except production.TakeRequestError as error:
+    except editing.TakeRequestError as error:
         messages.error(request, f"No remix was made: {error.message}")
         return redirect(f"{take.shot.get_absolute_url()}#take-{take.pk}")
     messages.success(request, f"Take {new.take} queued: a remix of take {take.take}.")

@@ -8,9 +8,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from studio.access import allowed_actions, get_shot_for_user
-from studio.editor_forms import SaveTemplateForm
 from studio.models import PromptTemplate
+from studio.shots.editor_forms import SaveTemplateForm
+from studio.team.access import allowed_actions, get_shot_for_user
 
 
 @login_required

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from studio.deliverables import add_format
 from studio.models import ShareLink
+from studio.production.deliverables import add_format
 from tests.test_review import make_take
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,8 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from generation.models import Render
-from studio.deliverables import set_aspects
 from studio.models import ShareLink
+from studio.production.deliverables import set_aspects
 from tests.images import image_bytes
 from tests.test_review import make_take
 

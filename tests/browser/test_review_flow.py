@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from studio import production
 from studio.models import Comment, Decision, ShareLink
+from studio.shots import editing
 from tests.pipeline import settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +28,7 @@ def test_review_with_timecoded_comment_approval_and_a_guest(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        (take,) = production.request_takes(shot, ed)
+        (take,) = editing.request_takes(shot, ed)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == "completed"
 

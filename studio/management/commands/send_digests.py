@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from studio.review import send_digests
+from studio.review.inbox import send_digests
 
 
 class Command(BaseCommand):

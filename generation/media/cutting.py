@@ -9,7 +9,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generation import media, storage, storyboard
+from generation import media, storage
+from generation.media import animatic
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def make_cut(pieces: list[Piece], key: str, width: int, height: int, fps: int = 
             else:
                 path = work / f"piece-{i:03d}.mp4"
                 spec = {**piece.animatic, "width": width, "height": height}
-                storyboard.render(spec, path, lambda percent: None)
+                animatic.render(spec, path, lambda percent: None)
             clips.append(media.Clip(path, piece.seconds, piece.has_audio))
         joined = media.concat(clips, work / "cut.mp4", width, height, fps)
         for clip in clips:

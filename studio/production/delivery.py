@@ -18,8 +18,8 @@ from zipstream import ZIP_STORED, ZipStream
 from generation import storage
 from generation.models import Render
 from studio.csv_safe import cell
-from studio.deliverables import grid
 from studio.models import Campaign, Decision, Membership, Role
+from studio.production.deliverables import grid
 
 CSV_FIELDS = [
     "path", "format", "aspect", "shot_number", "shot", "take", "model", "provider",

@@ -18,7 +18,7 @@ from generation import budget
 from generation.models import Render
 from studio.csv_safe import row as safe_row
 from studio.models import Decision, Verdict
-from studio.review import verdicts
+from studio.review.states import verdicts
 
 ZERO = Decimal("0")
 ON_DELETED_SHOT = Q(shot__deleted_at__isnull=False)

@@ -14,7 +14,6 @@ from django.db.models import Max
 
 from generation import budget, catalog
 from generation.models import IN_FLIGHT, Render, RenderStatus
-from studio import production
 from studio.models import (
     DEFAULT_FORMAT_NAMES,
     TARGET_FORMATS,
@@ -25,7 +24,8 @@ from studio.models import (
     Shot,
     Verdict,
 )
-from studio.review import verdicts
+from studio.review.states import verdicts
+from studio.shots import editing
 
 ASPECTS = dict(TARGET_FORMATS)
 CELL_LABELS = {
@@ -340,9 +340,9 @@ def generate_missing(
             key = uuid.uuid5(batch_key, f"{planned.shot.pk}:{planned.size}")
             try:
                 with transaction.atomic():
-                    queued += production.request_format_take(
+                    queued += editing.request_format_take(
                         planned.shot, user, planned.size, planned.seconds, key, campaign
                     )
-            except production.TakeRequestError as error:
+            except editing.TakeRequestError as error:
                 skipped.append((planned, error.message))
     return MissingResult(queued, skipped)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django_q.tasks import async_task
 
-from studio.deliverables import Cell, grid
 from studio.models import Campaign, Cut, Format, Shot
+from studio.production.deliverables import Cell, grid
 
 
 @dataclass

@@ -17,10 +17,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from generation import catalog, cutting, media
+from generation import catalog, media
+from generation.media import cutting
 from generation.models import Render, RenderStatus
-from studio.deliverables import grid
 from studio.models import Campaign, Cut, CutKind, CutStatus, Format
+from studio.production.deliverables import grid
 
 logger = logging.getLogger(__name__)
 

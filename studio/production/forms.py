@@ -1,0 +1,74 @@
+"""The campaign form: its brief, budget, brand kit and formats."""
+
+from __future__ import annotations
+
+from django import forms
+
+from studio.models import TARGET_FORMATS, Campaign, CampaignStatus
+
+
+class CampaignForm(forms.ModelForm):
+    target_formats = forms.MultipleChoiceField(
+        choices=TARGET_FORMATS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Name them (Reels, YouTube…) and add more on the Deliverables page.",
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "name",
+            "brief",
+            "status",
+            "status_follows_work",
+            "due_date",
+            "budget",
+            "brand_style",
+            "brand_palette",
+            "brand_sound",
+            "brand_must_include",
+            "brand_banned_words",
+        ]
+        labels = {"status_follows_work": "Status follows the work"}
+        help_texts = {
+            "status_follows_work": "Planning → in production at the first take → in review "
+            "when every shot has a finished take → approved when every hero take is approved. "
+            "Untick to set the status by hand."
+        }
+        widgets = {
+            "brief": forms.Textarea(attrs={"rows": 4}),
+            "brand_style": forms.Textarea(attrs={"rows": 2}),
+            "brand_must_include": forms.Textarea(attrs={"rows": 2}),
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, can_manage_budget: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["target_formats"].initial = self.instance.target_formats
+        # Archiving and un-archiving are the owner's verbs, behind their own button: the form
+        # offers the working statuses, and cannot change an archived campaign's status at all.
+        self.fields["status"].choices = [
+            c for c in CampaignStatus.choices if c[0] != CampaignStatus.ARCHIVED
+        ]
+        if self.instance.pk and self.instance.is_archived:
+            self.fields["status"].choices = [
+                (CampaignStatus.ARCHIVED, CampaignStatus.ARCHIVED.label)
+            ]
+            self.fields["status"].disabled = True
+            self.fields[
+                "status"
+            ].help_text = "Archived. An owner can bring it back to the dashboard."
+        if not can_manage_budget:
+            self.fields["budget"].disabled = True
+            self.fields["budget"].help_text = "Only an owner can set the budget."
+            # The status follows the work; only an owner may override it.
+            self.fields["status"].disabled = True
+            self.fields["status_follows_work"].disabled = True
+
+    def clean_budget(self):
+        budget = self.cleaned_data.get("budget")
+        if budget is not None and budget < 0:
+            raise forms.ValidationError("A budget cannot be negative.")
+        return budget

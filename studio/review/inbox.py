@@ -1,0 +1,82 @@
+"""What waits for a reviewer: the review queue and the daily digest of it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from generation.models import Render, RenderStatus
+from studio.models import (
+    Comment,
+    Decision,
+    Membership,
+    Role,
+)
+from studio.review import notifications
+from studio.team.access import RANK
+
+
+def review_queue(user, campaign_id: int | None = None):
+    """Finished takes in the user's workspaces (where they may decide) that still wait for
+    their decision, newest first."""
+    may_decide = [r for r, rank in RANK.items() if rank >= RANK[Role.REVIEWER]]
+    workspaces = Membership.objects.filter(user=user, role__in=may_decide).values("workspace_id")
+    takes = (
+        Render.objects.filter(
+            status=RenderStatus.COMPLETED,
+            shot__campaign__workspace_id__in=workspaces,
+            shot__deleted_at__isnull=True,
+        )
+        .exclude(shot__campaign__status="archived")
+        .annotate(mine=Exists(Decision.objects.filter(render=OuterRef("pk"), reviewer=user)))
+        .filter(mine=False)
+        .select_related("shot__campaign")
+        .order_by("-completed_at", "-pk")
+    )
+    if campaign_id:
+        takes = takes.filter(shot__campaign_id=campaign_id)
+    return takes
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """One e-mail per person with something new in the last day: takes waiting for their
+    decision, comments and decisions on takes they made. Returns how many were sent."""
+    now = now or timezone.now()
+    since = now - timedelta(days=1)
+    sent = 0
+    for user in (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__isnull=False)
+        .exclude(email="")
+        .distinct()
+    ):
+        waiting = review_queue(user).count()
+        comments = (
+            Comment.objects.filter(render__created_by=user, created_at__gte=since)
+            .exclude(author=user)
+            .count()
+        )
+        decisions = (
+            Decision.objects.filter(render__created_by=user, created_at__gte=since)
+            .exclude(reviewer=user)
+            .count()
+        )
+        if not (waiting or comments or decisions):
+            continue
+        lines = []
+        if waiting:
+            lines.append(
+                f"- {waiting} take{'s' if waiting != 1 else ''} wait for your review: "
+                f"{notifications.link('/review/')}"
+            )
+        if comments:
+            lines.append(f"- {comments} new comment{'s' if comments != 1 else ''} on your takes")
+        if decisions:
+            lines.append(f"- {decisions} new decision{'s' if decisions != 1 else ''} on your takes")
+        send_mail("Your Reelroom day", "\n".join(lines) + "\n", None, [user.email])
+        sent += 1
+    return sent
