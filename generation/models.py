@@ -34,6 +34,27 @@ CANCELLABLE = (
     RenderStatus.RECONCILING,
     RenderStatus.IN_PROGRESS,
 )
+
+
+class EventKind(models.TextChoices):
+    """What a RenderEvent records: a transition, or a note on the way (the activity feed reads
+    the trouble among them)."""
+
+    TRANSITION = "transition", "State changed"
+    CREATED = "created", "Take created"
+    RETRY = "retry", "Provider refused; sent again"
+    POLL_RETRY = "poll_retry", "A status check failed"
+    RECONCILE_RETRY = "reconcile_retry", "Checking with the provider failed"
+    RECONCILE_OWNED = "reconcile_owned", "Provider jobs found while reconciling"
+    RECONCILE_WAIT = "reconcile_wait", "Waiting before reconciling"
+    STORE_RETRY = "store_retry", "Storing failed; trying again"
+    EXTRA_MISSING = "extra_missing", "A poster or sprite was missing"
+    CANCEL_REQUESTED = "cancel_requested", "Cancel requested"
+    CANCEL_ERROR = "cancel_error", "Cancel failed at the provider"
+    REAPED = "reaped", "Picked up again"
+    HERO = "hero", "Chosen as the hero"
+
+
 FINISHED = (
     RenderStatus.COMPLETED,
     RenderStatus.FAILED,
@@ -141,7 +162,7 @@ class Render(models.Model):
         indexes = [models.Index(fields=["status", "next_poll_at"], name="render_due_idx")]
 
     def __str__(self) -> str:
-        return f"Take {self.take} of {self.shot}"
+        return f"Take {self.take} of shot {self.shot_id}"
 
     @property
     def in_flight(self) -> bool:
@@ -180,7 +201,7 @@ class RenderEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
-    kind = models.CharField(max_length=32, default="transition")
+    kind = models.CharField(max_length=32, choices=EventKind.choices, default=EventKind.TRANSITION)
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:

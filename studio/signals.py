@@ -5,7 +5,7 @@ from django.db.models import Q
 from django_q.tasks import async_task
 
 from generation import storage
-from generation.models import Render
+from generation.models import FINISHED, EventKind, Render, RenderStatus
 from studio.models import Cut, Shot
 from studio.review import states
 
@@ -37,7 +37,7 @@ def _recut(render_id: int) -> None:
 
 def recut_after_hero(sender, instance, created, **kwargs) -> None:
     """A hero was chosen (a "hero" RenderEvent)."""
-    if created and instance.kind == "hero":
+    if created and instance.kind == EventKind.HERO:
         _recut(instance.render_id)
 
 
@@ -49,8 +49,12 @@ def recut_after_decision(sender, instance, created, **kwargs) -> None:
 
 def follow_the_work(sender, instance, created, **kwargs) -> None:
     """A take was requested or reached an end: the campaign's status may follow."""
-    ends = ("queued", "completed", "failed", "expired", "cancelled")
-    if created and instance.kind in ("created", "transition") and instance.to_status in ends:
+    ends = (RenderStatus.QUEUED, *FINISHED)
+    if (
+        created
+        and instance.kind in (EventKind.CREATED, EventKind.TRANSITION)
+        and instance.to_status in ends
+    ):
         campaign_id = _campaign_of(instance.render_id)
         if campaign_id:
             transaction.on_commit(lambda: states.refresh_status(campaign_id))

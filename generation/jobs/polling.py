@@ -20,7 +20,7 @@ from generation.jobs.transitions import (
     note,
     poll_delay,
 )
-from generation.models import Render
+from generation.models import EventKind, Render
 from generation.providers import ProviderError, get_provider
 from generation.providers.base import JobStatus
 
@@ -52,7 +52,9 @@ def poll(render_id: int) -> None:
         Render.objects.filter(pk=render.pk, status=S.IN_PROGRESS).update(
             polls=render.polls + 1, **due_in(delay)
         )
-        note(render, "poll_retry", {"code": error.code, "retry_in_seconds": round(delay, 1)})
+        note(
+            render, EventKind.POLL_RETRY, {"code": error.code, "retry_in_seconds": round(delay, 1)}
+        )
         return
     apply_status(render, provider, status)
 
@@ -134,7 +136,7 @@ def _send_again(render: Render, provider, error: ProviderError) -> None:
         render,
         S.IN_PROGRESS,
         S.QUEUED,
-        kind="retry",
+        kind=EventKind.RETRY,
         detail={"code": error.code, "failed_job": render.provider_job_id,
                 "retry_in_seconds": round(delay, 1)},
         idempotency_key=uuid.uuid4(),
@@ -157,7 +159,7 @@ def request_cancel(render: Render, user) -> bool:
     ).update(cancel_requested_at=now, next_poll_at=now)
     if marked:
         render.refresh_from_db()
-        note(render, "cancel_requested", who)
+        note(render, EventKind.CANCEL_REQUESTED, who)
         transaction.on_commit(lambda: queue.enqueue("cancel", render.pk))
     return bool(marked)
 
@@ -173,7 +175,7 @@ def _cancel_in_progress(render: Render, provider) -> None:
     try:
         provider.cancel(render.provider_job_id)
     except ProviderError as error:
-        note(render, "cancel_error", {"code": error.code})
+        note(render, EventKind.CANCEL_ERROR, {"code": error.code})
     _record_cancelled(render, provider)
 
 

@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from generation import budget, catalog, queue
-from generation.models import Render, RenderEvent, RenderStatus
+from generation.models import EventKind, Render, RenderEvent, RenderStatus
 from generation.providers.base import JobSpec
 
 
@@ -42,12 +42,13 @@ class TakeRequest:
     audio: bool
     reference_image_key: str = ""
     last_frame_key: str = ""
-    remix_of: Render | None = None
+    remix_of_id: int | None = None  # the take being remixed
     variations: int = 1
     batch_key: uuid.UUID | None = None
     budget_account: int | None = None  # a campaign's id
     budget_limit: Decimal | None = None  # its hard budget
-    user: object = None
+    user_id: int | None = None  # who asked
+    username: str = ""
 
 
 def create_takes(request: TakeRequest) -> list[Render]:
@@ -57,7 +58,7 @@ def create_takes(request: TakeRequest) -> list[Render]:
     if not 1 <= request.variations <= 4:
         raise TakeRequestError("Generate between 1 and 4 takes at once.", "variations")
     same_request = Render.objects.filter(
-        shot_id=request.shot_id, batch_key=request.batch_key, remix_of=request.remix_of
+        shot_id=request.shot_id, batch_key=request.batch_key, remix_of_id=request.remix_of_id
     ).order_by("variation")
     if request.batch_key is not None:
         existing = list(same_request)
@@ -94,7 +95,6 @@ def create_takes(request: TakeRequest) -> list[Render]:
 
 def _make(request: TakeRequest, per_take) -> list[Render]:
     last = Render.objects.filter(shot_id=request.shot_id).aggregate(m=Max("take"))["m"] or 0
-    who = request.user.get_username() if request.user else ""
     renders = []
     for variation in range(1, request.variations + 1):
         render = Render.objects.create(
@@ -102,7 +102,7 @@ def _make(request: TakeRequest, per_take) -> list[Render]:
             take=last + variation,
             title=request.title[:200],
             media_prefix=request.media_prefix,
-            created_by=request.user,
+            created_by_id=request.user_id,
             batch_key=request.batch_key,
             variation=variation,
             model_key=request.model_key,
@@ -115,7 +115,7 @@ def _make(request: TakeRequest, per_take) -> list[Render]:
             audio=request.audio,
             reference_image_key=request.reference_image_key,
             last_frame_key=request.last_frame_key,
-            remix_of=request.remix_of,
+            remix_of_id=request.remix_of_id,
             cost_estimate=per_take,
             # Due at once: the sweep sends it beside its own submit task, whichever comes
             # first (the send itself is claimed by QUEUED → SUBMITTING, so it happens once).
@@ -124,8 +124,8 @@ def _make(request: TakeRequest, per_take) -> list[Render]:
         RenderEvent.objects.create(
             render=render,
             to_status=RenderStatus.QUEUED,
-            kind="created",
-            detail={"by": who, "variation": variation},
+            kind=EventKind.CREATED,
+            detail={"by": request.username, "variation": variation},
         )
         renders.append(render)
     return renders

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from generation import media, storage
 from generation.jobs.transitions import S, advance, due_in, error_fields, load, note
-from generation.models import Render
+from generation.models import EventKind, Render
 from generation.providers import ProviderError, get_provider
 
 logger = logging.getLogger(__name__)
@@ -122,7 +122,11 @@ def _store(render: Render) -> None:
         Render.objects.filter(pk=render.pk, status=S.STORING).update(
             lease_until=None, **due_in(delay)
         )
-        note(render, "store_retry", {"error": error.__class__.__name__, "retry_in_seconds": delay})
+        note(
+            render,
+            EventKind.STORE_RETRY,
+            {"error": error.__class__.__name__, "retry_in_seconds": delay},
+        )
         logger.warning(
             "storing take %s failed (%s); retrying in %ss",
             render.pk,
@@ -173,7 +177,7 @@ def _store_extra(provider, render: Render, variant: str, key: str) -> str:
             spooled = storage.spool(chunks)
         return storage.put(key, spooled.path)
     except ProviderError as error:
-        note(render, "extra_missing", {"variant": variant, "code": error.code})
+        note(render, EventKind.EXTRA_MISSING, {"variant": variant, "code": error.code})
         return ""
     finally:
         if spooled:

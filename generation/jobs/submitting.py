@@ -27,7 +27,7 @@ from generation.jobs.transitions import (
     note,
     poll_delay,
 )
-from generation.models import Render
+from generation.models import EventKind, Render
 from generation.providers import ProviderError, get_provider
 from generation.providers.base import JobStatus, OutcomeUnknown
 
@@ -141,7 +141,7 @@ def _submit_failed(render: Render, provider, error: ProviderError) -> None:
             render,
             S.SUBMITTING,
             S.QUEUED,
-            kind="retry",
+            kind=EventKind.RETRY,
             detail={"code": error.code, "retry_in_seconds": round(delay, 1)},
             **due_in(delay),
         )
@@ -186,7 +186,7 @@ def reconcile(render_id: int) -> None:
         Render.objects.filter(pk=render.pk, status=S.RECONCILING).update(
             polls=render.polls + 1, **due_in(delay)
         )
-        note(render, "reconcile_retry", {"code": error.code, "retry_in_seconds": delay})
+        note(render, EventKind.RECONCILE_RETRY, {"code": error.code, "retry_in_seconds": delay})
         return
     owned = set(
         Render.objects.filter(
@@ -223,7 +223,7 @@ def reconcile(render_id: int) -> None:
             Render.objects.filter(pk=render.pk, status=S.RECONCILING).update(**due_in(2))
         return
     if found:
-        note(render, "reconcile_owned", {"jobs": [f.job_id for f in found]})
+        note(render, EventKind.RECONCILE_OWNED, {"jobs": [f.job_id for f in found]})
     # A create can reach the provider after our connection gave up on it: "no job" counts as
     # proof only once the grace period since the last send has passed.
     waited = (timezone.now() - (render.last_attempt_at or render.created_at)).total_seconds()
@@ -232,7 +232,7 @@ def reconcile(render_id: int) -> None:
         Render.objects.filter(pk=render.pk, status=S.RECONCILING).update(
             polls=render.polls + 1, **due_in(min(5.0, grace - waited))
         )
-        note(render, "reconcile_wait", {"seconds_left": round(grace - waited, 1)})
+        note(render, EventKind.RECONCILE_WAIT, {"seconds_left": round(grace - waited, 1)})
     else:
         advance(
             render,

@@ -20,7 +20,7 @@ from generation.jobs.polling import poll
 from generation.jobs.storing import store
 from generation.jobs.submitting import reconcile, submit
 from generation.jobs.transitions import S, advance, note
-from generation.models import Render
+from generation.models import EventKind, Render
 from generation.providers import ProviderError, get_provider
 
 logger = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ def reap(now=None) -> None:
             render,
             S.SUBMITTING,
             S.RECONCILING,
-            kind="reaped",
+            kind=EventKind.REAPED,
             detail={"reason": "still submitting after the deadline (a worker died?)"},
             next_poll_at=now,
         )
@@ -167,11 +167,11 @@ def reap(now=None) -> None:
         if Render.objects.filter(pk=render.pk, status=S.QUEUED, next_poll_at__isnull=True).update(
             next_poll_at=now
         ):
-            note(render, "reaped", {"reason": "queued without a task: sent again"})
+            note(render, EventKind.REAPED, {"reason": "queued without a task: sent again"})
     for status in (S.IN_PROGRESS, S.STORING, S.RECONCILING):
         stale = Render.objects.filter(status=status, next_poll_at__isnull=True)
         for render in stale:
             if Render.objects.filter(pk=render.pk, status=status, next_poll_at__isnull=True).update(
                 next_poll_at=now
             ):
-                note(render, "reaped", {"reason": f"{status} without a next check"})
+                note(render, EventKind.REAPED, {"reason": f"{status} without a next check"})

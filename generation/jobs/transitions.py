@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from generation.models import Render, RenderEvent, RenderStatus
+from generation.models import EventKind, Render, RenderEvent, RenderStatus
 from generation.providers import ProviderError
 
 S = RenderStatus
@@ -26,7 +26,7 @@ def advance(
     expected: str,
     to: str,
     *,
-    kind: str = "transition",
+    kind: str = EventKind.TRANSITION,
     detail: dict | None = None,
     **fields,
 ) -> bool:

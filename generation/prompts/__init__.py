@@ -13,6 +13,7 @@ from generation.prompts.structure import (
     Lint,
     empty_prompt,
     normalize,
+    wants_sound,
 )
 from generation.prompts.templates import SEED_TEMPLATES, template_prompt
 from generation.prompts.timeline import edit_timeline, even_timeline, timeline_problems
@@ -21,5 +22,5 @@ __all__ = [
     "CURVES", "FRAMINGS", "LINT_SCOPE", "SEED_TEMPLATES", "Analysis", "BrandKit", "Compiled",
     "Lint", "analyse", "camera_text", "compile_prompt", "edit_timeline", "empty_prompt",
     "even_timeline", "lighting_text", "lint", "normalize", "template_prompt",
-    "timeline_problems",
+    "timeline_problems", "wants_sound",
 ]  # fmt: skip

@@ -9,7 +9,7 @@ from decimal import Decimal
 from generation import budget, catalog
 from generation.prompts.compile import compile_prompt
 from generation.prompts.lint import lint
-from generation.prompts.structure import BrandKit, Compiled, Lint, normalize
+from generation.prompts.structure import BrandKit, Compiled, Lint, wants_sound
 
 
 @dataclass
@@ -61,7 +61,7 @@ def analyse(
         model.key,
         size,
         seconds,
-        audio=normalize(prompt)["audio"].get("generate", True),
+        audio=wants_sound(prompt, model),
         variations=variations,
         limit=budget_limit,
         account=budget_account,

@@ -56,6 +56,12 @@ def empty_prompt() -> dict:
     }
 
 
+def wants_sound(prompt: dict | None, model) -> bool:
+    """Whether a take of this prompt asks for sound: the model makes sound and the prompt has
+    not switched it off. The one home of the rule (the request, the estimate, the plan)."""
+    return model.audio.available and bool(normalize(prompt)["audio"].get("generate", True))
+
+
 def normalize(prompt: dict | None) -> dict:
     """The prompt with every key present, so templates and the compiler need no guards."""
     result = empty_prompt()

@@ -15,7 +15,15 @@ from studio.models.production import (
     nearest_size,
 )
 from studio.models.prompt_history import PromptTemplate, PromptVersion
-from studio.models.review import Comment, Decision, ShareLink, ShareLinkQuerySet, Verdict
+from studio.models.review import (
+    CellStatus,
+    Comment,
+    Decision,
+    ShareLink,
+    ShareLinkQuerySet,
+    ShotStatus,
+    Verdict,
+)
 from studio.models.shot import Shot, renumber_shots
 from studio.models.team import (
     INVITATION_DAYS,
@@ -33,5 +41,5 @@ __all__ = [
     "INVITATION_DAYS", "TARGET_FORMATS", "Campaign", "CampaignQuerySet", "CampaignStatus",
     "Comment", "Decision", "Invitation", "InvitationUsed", "LastOwnerError", "Membership",
     "PromptTemplate", "PromptVersion", "Role", "ShareLink", "ShareLinkQuerySet", "Shot",
-    "Verdict", "Workspace", "renumber_shots",
+    "Verdict", "Workspace", "CellStatus", "ShotStatus", "renumber_shots",
 ]  # fmt: skip

@@ -56,6 +56,27 @@ class Verdict(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
 
 
+class ShotStatus(models.TextChoices):
+    """Where a shot stands in review, from its takes and their decisions (review.states)."""
+
+    DRAFT = "draft", "Draft"
+    GENERATING = "generating", "Generating"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+
+
+class CellStatus(models.TextChoices):
+    """Where a cell of the deliverables grid (a shot in one format) stands."""
+
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    IN_REVIEW = "in_review", "In review"
+    RENDERING = "rendering", "Rendering"
+    FAILED = "failed", "Failed"
+    MISSING = "missing", "Missing"
+
+
 class Decision(models.Model):
     render = models.ForeignKey(
         "generation.Render", on_delete=models.CASCADE, related_name="decisions"

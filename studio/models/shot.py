@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from generation import catalog, jobs, prompts
+from generation.models import RenderStatus
 from studio.images import fit_image
 from studio.models.campaign import Campaign
 from studio.models.frames import FramesMixin
@@ -85,6 +86,18 @@ class Shot(FramesMixin, models.Model):
             shot.position = campaign.next_shot_position()
             shot.save()
         return shot
+
+    def representative_take(self, takes):
+        """The take that stands for the shot (its poster, the source of a frame, its place in
+        a cut): its hero if that take is finished, else its newest finished take. `takes` are
+        the shot's takes already loaded (no query here); None when none is finished."""
+        done = [t for t in takes if t.status == RenderStatus.COMPLETED]
+        hero = next((t for t in done if t.pk == self.hero_take_id), None)
+        return hero or max(done, key=lambda t: t.take, default=None)
+
+    def wants_sound(self, model) -> bool:
+        """Whether this shot's takes on `model` ask for sound (prompts.wants_sound)."""
+        return prompts.wants_sound(self.prompt, model)
 
     @property
     def summary(self) -> str:

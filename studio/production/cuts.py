@@ -19,7 +19,7 @@ from django_q.tasks import async_task
 
 from generation import catalog, media
 from generation.media import cutting
-from generation.models import Render, RenderStatus
+from generation.models import Render
 from studio.models import Campaign, Cut, CutKind, CutStatus, Format
 from studio.production.deliverables import grid
 
@@ -51,10 +51,7 @@ def _sources(campaign: Campaign, fmt: Format | None) -> tuple[list[dict], list[d
         if column is not None:
             take = cells[column].hero
         else:  # the shot's hero if it is finished, else its newest finished take
-            done = [
-                t for t in the_grid.takes.get(shot.pk, []) if t.status == RenderStatus.COMPLETED
-            ]
-            take = next((t for t in done if t.pk == shot.hero_take_id), done[0] if done else None)
+            take = shot.representative_take(the_grid.takes.get(shot.pk, []))
         if take is not None:
             sources.append(
                 {

@@ -18,6 +18,7 @@ from studio.models import (
     DEFAULT_FORMAT_NAMES,
     TARGET_FORMATS,
     Campaign,
+    CellStatus,
     Decision,
     Deliverable,
     Format,
@@ -28,14 +29,6 @@ from studio.review.states import verdicts
 from studio.shots import editing
 
 ASPECTS = dict(TARGET_FORMATS)
-CELL_LABELS = {
-    "approved": "Approved",
-    "changes_requested": "Changes requested",
-    "in_review": "In review",
-    "rendering": "Rendering",
-    "failed": "Failed",
-    "missing": "Missing",
-}
 
 
 # --------------------------------------------------------------------------- formats
@@ -90,11 +83,11 @@ class Cell:
 
     @property
     def label(self) -> str:
-        return CELL_LABELS[self.status]
+        return CellStatus(self.status).label
 
     @property
     def missing(self) -> bool:
-        return self.status in ("missing", "failed")
+        return self.status in (CellStatus.MISSING, CellStatus.FAILED)
 
     @property
     def in_flight(self) -> bool:
@@ -119,10 +112,10 @@ class Grid:
 
     def counts(self) -> list[tuple[str, str, int]]:
         """(status, label, number of cells) for the statuses the grid has."""
-        counts = dict.fromkeys(CELL_LABELS, 0)
+        counts = dict.fromkeys(CellStatus, 0)
         for cell in self.cells:
-            counts[cell.status] += 1
-        return [(status, CELL_LABELS[status], n) for status, n in counts.items() if n]
+            counts[CellStatus(cell.status)] += 1
+        return [(status.value, status.label, n) for status, n in counts.items() if n]
 
 
 def grid(campaign: Campaign) -> Grid:
@@ -177,18 +170,22 @@ def _cell(shot, fmt, shot_takes, chosen_id, take_verdicts, approvers) -> Cell:
         or next((t for t in done if t.pk == shot.hero_take_id), None)
         or next((t for t in done if take_verdicts.get(t.pk) == Verdict.APPROVED), None)
     )
-    poster = hero or (done[0] if done else None)
+    poster = hero or shot.representative_take(done)
     if hero is not None and take_verdicts.get(hero.pk) == Verdict.APPROVED:
-        status = "approved"
+        status = CellStatus.APPROVED
     elif any(t.status in IN_FLIGHT for t in takes) and not done:
-        status = "rendering"
+        status = CellStatus.RENDERING
     elif poster is not None:
         decided = take_verdicts.get(poster.pk)
-        status = "changes_requested" if decided == Verdict.CHANGES_REQUESTED else "in_review"
+        status = (
+            CellStatus.CHANGES_REQUESTED
+            if decided == Verdict.CHANGES_REQUESTED
+            else CellStatus.IN_REVIEW
+        )
     elif takes:
-        status = "failed"
+        status = CellStatus.FAILED
     else:
-        status = "missing"
+        status = CellStatus.MISSING
     cost = sum((t.cost_actual or t.cost_estimate for t in takes if t.billed), Decimal("0"))
     approver = approvers.get(hero.pk, "") if hero else ""
     return Cell(shot, fmt, takes, hero, poster, status, approver, cost)
@@ -302,7 +299,7 @@ def _planned(shot: Shot, fmt: Format, size: str, exact: bool) -> PlannedTake:
         if shot.seconds in allowed
         else min(allowed, key=lambda s: (abs(s - shot.seconds), s))
     )
-    audio = model.audio.available and (shot.prompt or {}).get("audio", {}).get("generate", True)
+    audio = shot.wants_sound(model)
     cost = budget.estimate(model.key, size, seconds, audio)
     problem = "" if model.offered else model.unavailable_reason()
     if not problem and cost is None and shot.campaign.budget is not None:

@@ -18,7 +18,7 @@ from zipstream import ZIP_STORED, ZipStream
 from generation import storage
 from generation.models import Render
 from studio.csv_safe import cell
-from studio.models import Campaign, Decision, Membership, Role
+from studio.models import Campaign, CellStatus, Decision, Membership, Role
 from studio.production.deliverables import grid
 
 CSV_FIELDS = [
@@ -77,7 +77,7 @@ def package(campaign: Campaign) -> Package:
     for index, fmt in enumerate(the_grid.formats):
         for number, (shot, cells) in enumerate(the_grid.rows, start=1):
             cell = cells[index]
-            if cell.status != "approved":
+            if cell.status != CellStatus.APPROVED:
                 missing.append((fmt.name, number, shot.title))
                 continue
             name = f"{number:02d}-{slugify(shot.title) or 'shot'}-take{cell.hero.take}.mp4"

@@ -54,8 +54,7 @@ def board(campaign: Campaign) -> Board:
     cards = []
     for shot, cells in the_grid.rows:
         posters = [c.poster for c in cells if c.poster is not None]
-        hero = next((c.hero for c in cells if c.hero and c.hero.pk == shot.hero_take_id), None)
-        poster = hero or (posters[0] if posters else None)
+        poster = shot.representative_take(posters)
         seconds = (poster.duration_ms / 1000) if poster and poster.duration_ms else shot.seconds
         cards.append(Card(shot, poster, seconds))
     latest = {}

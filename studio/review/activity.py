@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.db.models import Q
 
-from generation.models import Render, RenderEvent
+from generation.models import EventKind, Render, RenderEvent, RenderStatus
 from studio.models import Comment, Decision, Verdict
 
 
@@ -20,13 +20,13 @@ def _in(detail: dict) -> str:
 
 # What went wrong on the way, and what the studio did about it (RenderEvent kinds).
 TROUBLE = {
-    "retry": lambda d: f"the provider refused it ({d.get('code', 'error')}){_in(d)}",
-    "poll_retry": lambda d: f"a status check failed ({d.get('code', 'error')}){_in(d)}",
-    "reconcile_retry": lambda d: (
+    EventKind.RETRY: lambda d: f"the provider refused it ({d.get('code', 'error')}){_in(d)}",
+    EventKind.POLL_RETRY: lambda d: f"a status check failed ({d.get('code', 'error')}){_in(d)}",
+    EventKind.RECONCILE_RETRY: lambda d: (
         f"checking with the provider failed ({d.get('code', 'error')})" + _in(d)
     ),
-    "store_retry": lambda d: f"storing failed ({d.get('error', 'error')}){_in(d)}",
-    "reaped": lambda d: d.get("reason", "picked up again after a worker stopped"),
+    EventKind.STORE_RETRY: lambda d: f"storing failed ({d.get('error', 'error')}){_in(d)}",
+    EventKind.REAPED: lambda d: d.get("reason", "picked up again after a worker stopped"),
 }
 
 
@@ -57,7 +57,7 @@ def activity(campaign, limit: int = 60) -> list[Activity]:
                 kind__in=["transition", "created", "hero"],
             )
             | Q(kind__in=list(TROUBLE))
-            | Q(kind="transition", to_status="reconciling")
+            | Q(kind=EventKind.TRANSITION, to_status=RenderStatus.RECONCILING)
         )  # fmt: skip
         .select_related("render__shot")
         .order_by("-at")[:limit]
@@ -79,7 +79,7 @@ def activity(campaign, limit: int = 60) -> list[Activity]:
     items = []
     for event in events:
         take = event.render
-        if event.kind in TROUBLE or event.to_status == "reconciling":
+        if event.kind in TROUBLE or event.to_status == RenderStatus.RECONCILING:
             text = TROUBLE.get(event.kind, RECONCILING)(event.detail)
             items.append(
                 Activity(
@@ -87,7 +87,7 @@ def activity(campaign, limit: int = 60) -> list[Activity]:
                 )
             )
             continue
-        if event.kind == "hero":
+        if event.kind == EventKind.HERO:
             who = event.detail.get("by") or "Someone"
             text = f"{who} made take {take.take} the hero take of “{take.shot.title}”"
             items.append(Activity(event.at, "hero", text, take))

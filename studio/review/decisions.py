@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from generation.models import Render, RenderEvent, RenderStatus
+from generation.models import EventKind, Render, RenderEvent, RenderStatus
 from studio.models import (
     Decision,
     Deliverable,
@@ -51,7 +51,7 @@ def choose_hero(take: Render, user=None) -> None:
             render=take,
             from_status=take.status,
             to_status=take.status,
-            kind="hero",
+            kind=EventKind.HERO,
             detail={"by": user.get_username() if user else ""},
         )
     refresh_status(take.shot.campaign_id)

@@ -14,6 +14,7 @@ from studio.models import (
     CampaignStatus,
     Decision,
     Shot,
+    ShotStatus,
     Verdict,
 )
 
@@ -38,20 +39,11 @@ def verdicts(decisions) -> dict[int, str]:
 
 @dataclass(frozen=True)
 class ShotState:
-    status: str  # draft | generating | in_review | changes_requested | approved
+    status: ShotStatus
     label: str
     takes: int
     retakes: int
     poster: Render | None = None  # the hero take, else the newest finished one with a poster
-
-
-LABELS = {
-    "draft": "Draft",
-    "generating": "Generating",
-    "in_review": "In review",
-    "changes_requested": "Changes requested",
-    "approved": "Approved",
-}
 
 
 def shot_state(shot: Shot, takes: list[Render], take_verdicts: dict[int, str]) -> ShotState:
@@ -62,23 +54,21 @@ def shot_state(shot: Shot, takes: list[Render], take_verdicts: dict[int, str]) -
     if hero_verdict == Verdict.APPROVED or any(
         take_verdicts.get(t.pk) == Verdict.APPROVED for t in completed
     ):
-        status = "approved"
+        status = ShotStatus.APPROVED
     elif any(t.status in IN_FLIGHT for t in mine):
-        status = "generating"
+        status = ShotStatus.GENERATING
     elif completed and take_verdicts.get(max(completed, key=lambda t: t.take).pk) == (
         Verdict.CHANGES_REQUESTED
     ):
-        status = "changes_requested"
+        status = ShotStatus.CHANGES_REQUESTED
     elif any(t.pk not in take_verdicts for t in completed):
-        status = "in_review"
+        status = ShotStatus.IN_REVIEW
     elif completed:
-        status = "changes_requested"
+        status = ShotStatus.CHANGES_REQUESTED
     else:
-        status = "draft"
-    with_poster = [t for t in completed if t.thumbnail_key]
-    hero = next((t for t in with_poster if t.pk == shot.hero_take_id), None)
-    poster = hero or max(with_poster, key=lambda t: t.take, default=None)
-    return ShotState(status, LABELS[status], len(mine), max(0, len(mine) - 1), poster)
+        status = ShotStatus.DRAFT
+    poster = shot.representative_take([t for t in completed if t.thumbnail_key])
+    return ShotState(status, status.label, len(mine), max(0, len(mine) - 1), poster)
 
 
 FOLLOWED = (

@@ -32,9 +32,7 @@ def _neighbour(shot: Shot, later: bool) -> Shot | None:
 
 
 def _source_take(shot: Shot) -> Render:
-    take = shot.hero_take
-    if take is None or take.status != RenderStatus.COMPLETED:
-        take = shot.renders.filter(status=RenderStatus.COMPLETED).order_by("-take").first()
+    take = shot.representative_take(shot.renders.filter(status=RenderStatus.COMPLETED))
     if take is None or not take.video_key:
         raise ContinuityError(f"“{shot.title}” has no finished take to take a frame from.")
     return take

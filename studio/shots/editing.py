@@ -177,7 +177,7 @@ def _take_request(
         structure=shot.prompt or {},
         size=size,
         seconds=seconds,
-        audio=model.audio.available and (shot.prompt or {}).get("audio", {}).get("generate", True),
+        audio=shot.wants_sound(model),
         reference_image_key=first,
         last_frame_key=last,
         variations=variations,
@@ -216,7 +216,7 @@ def _remix_request(shot, user, remix_of, remix_prompt, batch_key) -> TakeRequest
         size=remix_of.size,
         seconds=remix_of.seconds,
         audio=model.audio.available,
-        remix_of=remix_of,
+        remix_of_id=remix_of.pk,
         batch_key=batch_key,
     )
 
@@ -229,6 +229,7 @@ def _request(shot: Shot, user, route, **fields) -> TakeRequest:
         media_prefix=shot.storage_prefix(),
         provider=route.provider,
         provider_model=route.model_id,
-        user=user,
+        user_id=user.pk if user else None,
+        username=user.get_username() if user else "",
         **fields,
     )
