@@ -22,8 +22,8 @@ if __name__ == "__main__":  # printing the table for docs/security.md
     django.setup()
 
 from studio.team.access import can  # noqa: E402
+from tests.factories import editor_data  # noqa: E402
 from tests.images import upload  # noqa: E402
-from tests.test_editor import editor_data  # noqa: E402
 
 PERSONAS = ["anonymous", "guest", "outsider", "owner", "editor", "reviewer", "viewer", "staff"]
 

@@ -10,10 +10,29 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from hypothesis import settings as hypothesis_settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from studio.models import Campaign, Membership, Role, Shot, Workspace
+from generation.models import Render, RenderStatus
+from studio.images import check_image
+from studio.models import (
+    Asset,
+    Campaign,
+    Comment,
+    Cut,
+    CutStatus,
+    Decision,
+    Format,
+    Invitation,
+    Membership,
+    Role,
+    ShareLink,
+    Shot,
+    Workspace,
+)
+from tests.images import upload
 
 PASSWORD = "correct horse battery staple"
 
@@ -100,15 +119,6 @@ def shot(campaign):
     return make_shot(campaign, prompt={"scene": "Cold brew poured over ice"})
 
 
-@pytest.fixture
-def login(client):
-    def _login(user):
-        client.force_login(user)
-        return client
-
-    return _login
-
-
 @pytest.fixture(scope="session")
 def sample_mp4(tmp_path_factory, django_db_setup) -> bytes:
     """A real 4-second 1280×720 H.264 + AAC MP4, rendered once by the animatic."""
@@ -171,7 +181,7 @@ def configured_secrets(settings=None) -> list[str]:
 
     from tests.fakes.openai_fake import API_KEY as OPENAI_KEY
     from tests.fakes.runware_fake import API_KEY as RUNWARE_KEY
-    from tests.test_webhooks import SECRET as WEBHOOK_SECRET
+    from tests.fakes.webhook_keys import SECRET as WEBHOOK_SECRET
 
     found = {OPENAI_KEY, RUNWARE_KEY, WEBHOOK_SECRET, WEBHOOK_SECRET.removeprefix("whsec_")}
     for name in ("OPENAI_API_KEY", "RUNWARE_API_KEY", "OPENAI_WEBHOOK_SECRET"):
@@ -225,3 +235,55 @@ def _throwaway_var_dir():
     yield
     if settings.VAR_DIR.name.startswith("reelroom-test-"):
         shutil.rmtree(settings.VAR_DIR, ignore_errors=True)
+
+
+# The access matrix's world (tests/access_matrix.py): every persona and one of everything.
+@pytest.fixture
+def ctx(team, workspace, campaign):
+    make_user("newcomer")
+    target_user = make_user("tess")
+    target = Membership.objects.create(workspace=workspace, user=target_user, role=Role.VIEWER)
+    make_shot(campaign, title="First")
+    shot = make_shot(campaign, title="Second")
+    image = upload(size=(1000, 1000))
+    shot.set_reference(image, check_image(image))
+    shot.record_version(team["owner"], "first version")
+    take = Render.objects.create(
+        shot=shot,
+        take=1,
+        model_key="animatic",
+        provider="animatic",
+        size="1280x720",
+        seconds=4,
+        prompt_text="A cup.",
+        status=RenderStatus.COMPLETED,
+        video_key=default_storage.save("access/take.mp4", ContentFile(b"not really a video")),
+    )
+    link, token = ShareLink.create(campaign=campaign, days=3, allow_download=True)
+    # The take is approved and serves the campaign's one format: the package holds it.
+    Decision.objects.create(render=take, reviewer=team["owner"], verdict="approved")
+    fmt = Format.objects.create(campaign=campaign, name="YouTube", aspect="16:9")
+    cut = Cut.objects.create(
+        campaign=campaign, format=fmt, status=CutStatus.COMPLETED, signature="s", width=1280,
+        height=720, video_key=take.video_key,
+    )  # fmt: skip
+    asset_image = upload(size=(400, 400))
+    asset = Asset.objects.create(
+        workspace=workspace, name="Logo", kind="logo", width=400, height=400, sha256="0" * 64,
+        image_key=default_storage.save("access/logo.png", asset_image),
+    )  # fmt: skip
+    return {
+        "format": fmt,
+        "cut": cut,
+        "asset": asset,
+        "take": take,
+        "comment": Comment.objects.create(render=take, author=team["owner"], body="First!"),
+        "link": link,
+        "token": token,
+        "invitation": Invitation.open(workspace, "joiner@example.com", "viewer", team["owner"]),
+        "team": team,
+        "workspace": workspace,
+        "campaign": campaign,
+        "shot": shot,
+        "target": target,
+    }

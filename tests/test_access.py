@@ -6,24 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 
-from generation.models import Render, RenderStatus
-from studio.images import check_image
 from studio.models import (
-    Asset,
-    Comment,
-    Cut,
-    CutStatus,
-    Decision,
-    Format,
-    Invitation,
     Membership,
-    Role,
-    ShareLink,
 )
 from studio.team.access import ACTIONS, can
 from tests.access_matrix import (
@@ -39,61 +26,7 @@ from tests.access_matrix import (
     named_urls,
     table,
 )
-from tests.conftest import make_shot, make_user
-from tests.images import upload
-
-
-@pytest.fixture
-def ctx(team, workspace, campaign):
-    from tests.conftest import make_user
-
-    make_user("newcomer")
-    target_user = make_user("tess")
-    target = Membership.objects.create(workspace=workspace, user=target_user, role=Role.VIEWER)
-    make_shot(campaign, title="First")
-    shot = make_shot(campaign, title="Second")
-    image = upload(size=(1000, 1000))
-    shot.set_reference(image, check_image(image))
-    shot.record_version(team["owner"], "first version")
-    take = Render.objects.create(
-        shot=shot,
-        take=1,
-        model_key="animatic",
-        provider="animatic",
-        size="1280x720",
-        seconds=4,
-        prompt_text="A cup.",
-        status=RenderStatus.COMPLETED,
-        video_key=default_storage.save("access/take.mp4", ContentFile(b"not really a video")),
-    )
-    link, token = ShareLink.create(campaign=campaign, days=3, allow_download=True)
-    # The take is approved and serves the campaign's one format: the package holds it.
-    Decision.objects.create(render=take, reviewer=team["owner"], verdict="approved")
-    fmt = Format.objects.create(campaign=campaign, name="YouTube", aspect="16:9")
-    cut = Cut.objects.create(
-        campaign=campaign, format=fmt, status=CutStatus.COMPLETED, signature="s", width=1280,
-        height=720, video_key=take.video_key,
-    )  # fmt: skip
-    asset_image = upload(size=(400, 400))
-    asset = Asset.objects.create(
-        workspace=workspace, name="Logo", kind="logo", width=400, height=400, sha256="0" * 64,
-        image_key=default_storage.save("access/logo.png", asset_image),
-    )  # fmt: skip
-    return {
-        "format": fmt,
-        "cut": cut,
-        "asset": asset,
-        "take": take,
-        "comment": Comment.objects.create(render=take, author=team["owner"], body="First!"),
-        "link": link,
-        "token": token,
-        "invitation": Invitation.open(workspace, "joiner@example.com", "viewer", team["owner"]),
-        "team": team,
-        "workspace": workspace,
-        "campaign": campaign,
-        "shot": shot,
-        "target": target,
-    }
+from tests.conftest import make_user
 
 
 def _call(client, endpoint, ctx):

@@ -10,7 +10,7 @@ from generation import catalog, prompts
 from generation.models import Render
 from studio.production.deliverables import set_aspects
 from studio.shots import editing
-from tests.test_editor import editor_data
+from tests.factories import editor_data
 
 EMPTY = {"scene": "", "subject": "", "beats": "", "audio_dialogue": ""}
 

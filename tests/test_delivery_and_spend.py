@@ -8,12 +8,9 @@ import hashlib
 import io
 import json
 import re
-import zipfile
 from datetime import timedelta
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,55 +18,22 @@ from generation.models import Render, RenderStatus
 from studio.models import Decision, ShareLink
 from studio.production.deliverables import add_format
 from tests.conftest import make_campaign, make_shot
+from tests.factories import delivered_campaign, stored_take, zip_of
 
 S = RenderStatus
-
-
-def _stored_take(shot, take, size, data: bytes, **fields) -> Render:
-    key = default_storage.save(f"t/{shot.pk}-{take}-{size}.mp4", ContentFile(data))
-    return Render.objects.create(
-        shot=shot, take=take, model_key=fields.pop("model_key", "animatic"),
-        provider=fields.pop("provider", "animatic"), size=size, seconds=4,
-        prompt_text=f"Prompt as sent for {shot.title} take {take}.", status=S.COMPLETED,
-        video_key=key, bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
-        width=int(size.split("x")[0]), height=int(size.split("x")[1]), billed=True,
-        **fields,
-    )  # fmt: skip
-
-
-def _delivered_campaign(campaign, rita):
-    add_format(campaign, "YouTube", "16:9")
-    add_format(campaign, "Reels", "9:16")
-    pour = make_shot(campaign, title="Hero pour")
-    sip = make_shot(campaign, title="The sip!")
-    approved = [
-        _stored_take(pour, 1, "1280x720", b"pour wide " * 100, provider_job_id="job-1"),
-        _stored_take(pour, 2, "720x1280", b"pour tall " * 90, provider_job_id="job-2"),
-        _stored_take(sip, 1, "1280x720", b"sip wide " * 80, cost_actual=Decimal("0.5")),
-    ]
-    waiting = _stored_take(sip, 2, "720x1280", b"sip tall, not approved")
-    for take in approved:
-        Decision.objects.create(render=take, reviewer=rita, verdict="approved", note="Lovely")
-    return approved, waiting
-
-
-def _zip(response) -> zipfile.ZipFile:
-    body = b"".join(response.streaming_content)
-    assert int(response["Content-Length"]) == len(body)
-    return zipfile.ZipFile(io.BytesIO(body))
 
 
 def test_the_package_holds_the_approved_heroes_with_manifests_that_verify(
     client, vic, rita, campaign
 ):
-    approved, waiting = _delivered_campaign(campaign, rita)
+    approved, waiting = delivered_campaign(campaign, rita)
     client.force_login(vic)
     page = client.get(reverse("deliver", args=[campaign.pk])).content.decode()
     assert "Download ZIP (3 files" in page and "Reels: 2. The sip!" in page
     response = client.get(reverse("package_download", args=[campaign.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert response.streaming  # never built whole
-    archive = _zip(response)
+    archive = zip_of(response)
     names = sorted(archive.namelist())
     assert names == [
         "spring-launch/manifest.csv",
@@ -102,23 +66,23 @@ def test_csv_cells_never_become_spreadsheet_formulas(client, vic, rita, workspac
     campaign = make_campaign(workspace, name="=HYPERLINK(1)")
     add_format(campaign, "YouTube", "16:9")
     shot = make_shot(campaign, title="=cmd|' /C calc'!A0")
-    take = _stored_take(shot, 1, "1280x720", b"x" * 10)
+    take = stored_take(shot, 1, "1280x720", b"x" * 10)
     Decision.objects.create(render=take, reviewer=rita, verdict="approved")
     client.force_login(vic)
-    archive = _zip(client.get(reverse("package_download", args=[campaign.pk])))
+    archive = zip_of(client.get(reverse("package_download", args=[campaign.pk])))
     manifest = next(n for n in archive.namelist() if n.endswith(".csv"))
     (row,) = csv.DictReader(io.StringIO(archive.read(manifest).decode()))
     assert row["shot"].startswith("'=")
 
 
 def test_a_guest_downloads_the_package_only_when_the_link_allows(client, rita, campaign):
-    _delivered_campaign(campaign, rita)
+    delivered_campaign(campaign, rita)
     _plain, plain_token = ShareLink.create(campaign=campaign, days=3)
     _allowed, token = ShareLink.create(campaign=campaign, days=3, allow_download=True)
     assert client.get(reverse("guest_package", args=[plain_token])).status_code == 404
     entry = client.get(reverse("guest_entry", args=[token])).content.decode()
     assert reverse("guest_package", args=[token]) in entry
-    archive = _zip(client.get(reverse("guest_package", args=[token])))
+    archive = zip_of(client.get(reverse("guest_package", args=[token])))
     assert len([n for n in archive.namelist() if n.endswith(".mp4")]) == 3
     _locked, locked_token = ShareLink.create(
         campaign=campaign, days=3, allow_download=True, password="pour-over"

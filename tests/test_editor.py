@@ -12,6 +12,7 @@ from PIL import Image
 
 from generation import prompts as prompting
 from studio.models import PromptTemplate, PromptVersion
+from tests.factories import editor_data
 from tests.images import upload
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -46,39 +47,6 @@ def segments_in(html: str) -> list[dict]:
 
 def url(name, shot, *args):
     return reverse(name, args=[shot.campaign_id, shot.pk, *args])
-
-
-def editor_data(**overrides):
-    data = {
-        "title": "Hero pour",
-        "model_key": "animatic",
-        "size": "1280x720",
-        "seconds": "4",
-        "mode": "layers",
-        "scene": "Cold brew is poured over ice in a tall glass.",
-        "subject": "A tall glass of cold brew",
-        "beats": "The coffee swirls into the ice",
-        "camera_movement": "slow push-in",
-        "camera_lens_mm": "85",
-        "camera_framing": "CU",
-        "camera_depth_of_field": "f/2.0",
-        "camera_angle": "eye level",
-        "lighting_direction": "window light from the left",
-        "lighting_quality": "soft",
-        "lighting_color_temperature": "warm",
-        "audio_dialogue": "Mia (excited): It's here!",
-        "audio_sfx": "ice cracking",
-        "audio_ambience": "quiet cafe",
-        "audio_music": "soft acoustic guitar",
-        "style_film_reference": "premium commercial",
-        "style_grade": "warm",
-        "style_palette": "amber",
-        "variations": "1",
-        "seg-TOTAL_FORMS": "0",
-        "seg-INITIAL_FORMS": "0",
-    }
-    data.update(overrides)
-    return data
 
 
 def timeline_data(segments, **overrides):
@@ -134,7 +102,12 @@ def test_unconfigured_models_are_disabled_with_the_reason(client, ed, shot, sett
     settings.OPENAI_API_KEY = settings.RUNWARE_API_KEY = ""
     client.force_login(ed)
     html = client.get(shot.get_absolute_url()).content.decode()
-    assert '<option value="sora-2"  disabled' in html or 'value="sora-2"' in html
+    sora = re.search(r'<option value="sora-2"[^>]*>', html).group(0)
+    assert "disabled" in sora and "removed the Videos API" in sora  # the reason, on the option
+    veo = re.search(r'<option value="veo-3.1-fast"[^>]*>', html).group(0)
+    assert "disabled" in veo and "RUNWARE_API_KEY" in veo
+    animatic = re.search(r'<option value="animatic"[^>]*>', html).group(0)
+    assert "disabled" not in animatic
     assert "Sora 2 — retired" in html
     assert "removed the Videos API" in html
 

@@ -28,7 +28,6 @@ from studio.models import (
     Shot,
 )
 from tests.access_matrix import ENDPOINTS, SPECIAL
-from tests.test_access import ctx  # noqa: F401,F811 - the shared fixture of the access matrix
 
 FIELDS = [
     "timecode",

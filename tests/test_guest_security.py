@@ -12,7 +12,7 @@ from django.urls import reverse
 from django_q.models import OrmQ
 
 from studio.models import Comment, ShareLink
-from tests.test_review import guest, make_take
+from tests.factories import guest, make_take
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from studio.models import CampaignStatus, Comment
 from tests.conftest import PASSWORD
-from tests.test_review import guest, make_take
+from tests.factories import guest, make_take
 
 # --------------------------------------------------------------------------- logins
 

@@ -135,7 +135,7 @@ def test_the_admin_cannot_delete_a_shot_with_takes(ed, campaign, shot):
 
 
 def _editor_data(shot) -> dict:
-    from tests.test_editor import editor_data
+    from tests.factories import editor_data
 
     return editor_data(
         title=shot.title, model_key=shot.model_key, size=shot.size, seconds=str(shot.seconds)

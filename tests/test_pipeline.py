@@ -16,17 +16,10 @@ from generation import jobs, media
 from generation import prompts as prompting
 from generation.models import AnimaticJob, Render, RenderStatus
 from studio.shots import editing
+from tests.factories import generate
 from tests.pipeline import settle, transitions
-from tests.test_editor import editor_data
 
 S = RenderStatus
-
-
-def generate(client, shot, capture, **overrides):
-    data = editor_data(**{"batch_key": str(uuid.uuid4()), **overrides})
-    with capture(execute=True):
-        response = client.post(reverse("shot_generate", args=[shot.campaign_id, shot.pk]), data)
-    return response, data
 
 
 def test_generated_animatic_takes_are_real_mp4s(

@@ -6,21 +6,10 @@ import pytest
 from django.urls import reverse
 
 from generation.models import Render, RenderStatus
-from studio.shots import editing
+from tests.factories import completed_take
 from tests.pipeline import settle
 
 S = RenderStatus
-
-
-def completed_take(shot, user, capture, **shot_fields):
-    for name, value in shot_fields.items():
-        setattr(shot, name, value)
-    shot.save()
-    with capture(execute=True):
-        (take,) = editing.request_takes(shot, user)
-    (take,) = settle(capture, [take])
-    assert take.status == S.COMPLETED
-    return take
 
 
 def remix(client, take, prompt, capture, batch=None):

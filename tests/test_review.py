@@ -4,40 +4,19 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from generation.models import Render, RenderEvent, RenderStatus
+from generation.models import RenderEvent, RenderStatus
 from studio.models import Comment, Decision, ShareLink, Verdict, Workspace
 from studio.review.states import campaign_states
 from tests.conftest import make_campaign, make_shot
+from tests.factories import guest, make_take
 
 S = RenderStatus
 XSS = '<script>alert("x")</script><img src=x onerror="alert(1)">'
-
-
-def make_take(shot, take=1, status=S.COMPLETED, user=None, **fields):
-    render = Render.objects.create(
-        shot=shot,
-        take=take,
-        model_key="animatic",
-        provider="animatic",
-        size="1280x720",
-        seconds=4,
-        prompt_text=fields.pop("prompt_text", "A cup of cold brew."),
-        status=status,
-        created_by=user,
-        completed_at=timezone.now(),
-        **fields,
-    )
-    if status == S.COMPLETED:
-        render.video_key = default_storage.save(f"t/{render.pk}.mp4", ContentFile(b"x" * 10))
-        render.save(update_fields=["video_key"])
-    return render
 
 
 def test_the_take_page_shows_facts_prompt_events_and_player(client, vic, shot):
@@ -284,14 +263,6 @@ def scoped(campaign, shot):
         "sibling": make_take(sibling),
         "other": make_take(other),
     }
-
-
-def guest(token, *parts):
-    return (
-        reverse("guest_take", args=[token, *parts])
-        if parts
-        else reverse("guest_entry", args=[token])
-    )
 
 
 def test_a_guest_sees_only_the_links_scope(scoped):

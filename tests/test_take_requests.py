@@ -11,19 +11,10 @@ from django.urls import reverse
 from generation.models import Render, RenderStatus
 from studio.shots import editing
 from tests.conftest import make_shot
+from tests.factories import completed_take, generate
 from tests.pipeline import settle
-from tests.test_editor import editor_data
-from tests.test_remix_and_providers import completed_take
 
 S = RenderStatus
-
-
-def generate(client, shot, batch, capture, **extra):
-    with capture(execute=True):
-        return client.post(
-            reverse("shot_generate", args=[shot.campaign_id, shot.pk]),
-            {**editor_data(), "batch_key": batch, **extra},
-        )
 
 
 def test_a_remix_with_the_pages_batch_key_is_made_once(
@@ -33,7 +24,10 @@ def test_a_remix_with_the_pages_batch_key_is_made_once(
     Save and generate: the remix gets its own key derived from it, never a 500."""
     client.force_login(ed)
     batch = str(uuid.uuid4())
-    assert generate(client, shot, batch, django_capture_on_commit_callbacks).status_code == 302
+    assert (
+        generate(client, shot, django_capture_on_commit_callbacks, batch_key=batch)[0].status_code
+        == 302
+    )
     (original,) = settle(django_capture_on_commit_callbacks)
     assert original.status == S.COMPLETED
     for _ in range(2):
@@ -54,8 +48,8 @@ def test_a_batch_key_is_scoped_to_its_shot(
     first, second = make_shot(campaign, title="One"), make_shot(campaign, title="Two")
     client.force_login(ed)
     batch = str(uuid.uuid4())
-    generate(client, first, batch, django_capture_on_commit_callbacks)
-    generate(client, second, batch, django_capture_on_commit_callbacks)
+    generate(client, first, django_capture_on_commit_callbacks, batch_key=batch)[0]
+    generate(client, second, django_capture_on_commit_callbacks, batch_key=batch)[0]
     assert Render.objects.filter(shot=first).count() == 1
     assert Render.objects.filter(shot=second).count() == 1  # its own take, not the first's
 

@@ -20,8 +20,8 @@ from studio.production import cuts
 from studio.production.deliverables import add_format
 from studio.review.decisions import choose_hero
 from tests.conftest import make_shot
+from tests.factories import delivered_campaign, stored_take, zip_of
 from tests.pipeline import make_take, settle
-from tests.test_delivery_and_spend import _delivered_campaign, _stored_take, _zip
 
 S = RenderStatus
 
@@ -35,10 +35,10 @@ def _manifest(archive: zipfile.ZipFile) -> dict:
 
 
 def test_the_guest_package_carries_no_team_notes_and_no_hidden_shots(client, vic, rita, campaign):
-    _delivered_campaign(campaign, rita)  # decisions noted "Lovely"; "The sip!" missing in Reels
+    delivered_campaign(campaign, rita)  # decisions noted "Lovely"; "The sip!" missing in Reels
     make_shot(campaign, title="Secret draft")  # no take: a guest's pages never show it
     _link, token = ShareLink.create(campaign=campaign, days=3, allow_download=True)
-    guest = _zip(client.get(reverse("guest_package", args=[token])))
+    guest = zip_of(client.get(reverse("guest_package", args=[token])))
     record = _manifest(guest)
     text = json.dumps(record) + guest.read("spring-launch/manifest.csv").decode()
     assert "Lovely" not in text and "Secret draft" not in text and "rita" not in text
@@ -47,7 +47,7 @@ def test_the_guest_package_carries_no_team_notes_and_no_hidden_shots(client, vic
     assert decision == {"reviewer": "Team (reviewer)", "verdict": "approved", "at": decision["at"]}
 
     client.force_login(vic)
-    members = _zip(client.get(reverse("package_download", args=[campaign.pk])))
+    members = zip_of(client.get(reverse("package_download", args=[campaign.pk])))
     record = _manifest(members)
     assert record["files"][0]["decisions"][0]["note"] == "Lovely"
     assert {"format": "YouTube", "shot_number": 3, "shot": "Secret draft"} in record["missing"]
@@ -60,7 +60,7 @@ def test_the_guest_package_carries_no_team_notes_and_no_hidden_shots(client, vic
 def test_a_guest_links_downloads_are_bounded_at_once_and_per_hour(client, rita, campaign, settings):
     settings.STUDIO_GUEST_DOWNLOADS_AT_ONCE = 2
     settings.STUDIO_GUEST_DOWNLOAD_RATE = "3/h"
-    _delivered_campaign(campaign, rita)
+    delivered_campaign(campaign, rita)
     link, token = ShareLink.create(campaign=campaign, days=3, allow_download=True)
     url = reverse("guest_package", args=[token])
     first, second = client.get(url), client.get(url)  # two slow downloads, still open
@@ -89,10 +89,10 @@ def test_two_formats_whose_names_slug_the_same_get_two_folders(client, vic, rita
     first, second = add_format(campaign, "Reels", "9:16"), add_format(campaign, "reels!", "9:16")
     assert first.slug == second.slug
     shot = make_shot(campaign, title="Pour")
-    take = _stored_take(shot, 1, "720x1280", b"tall pour " * 50)
+    take = stored_take(shot, 1, "720x1280", b"tall pour " * 50)
     Decision.objects.create(render=take, reviewer=rita, verdict="approved")
     client.force_login(vic)
-    archive = _zip(client.get(reverse("package_download", args=[campaign.pk])))
+    archive = zip_of(client.get(reverse("package_download", args=[campaign.pk])))
     videos = [n for n in archive.namelist() if n.endswith(".mp4")]
     assert sorted(videos) == [
         "spring-launch/reels-2/01-pour-take1.mp4",

@@ -14,9 +14,7 @@ from django.utils import timezone
 
 from generation.models import Render, RenderStatus, WebhookDelivery
 from generation.webhooks import token_hash
-
-SECRET_KEY_BYTES = b"reelroom-test-webhook-key-32byte"
-SECRET = "whsec_" + base64.b64encode(SECRET_KEY_BYTES).decode()
+from tests.fakes.webhook_keys import SECRET, SECRET_KEY_BYTES
 
 
 @pytest.fixture

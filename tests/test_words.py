@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from studio.templatetags.studio_tags import ago
-from tests.test_review import make_take
+from tests.factories import make_take
 
 
 def test_the_board_counts_takes_not_retakes(client, vic, shot):

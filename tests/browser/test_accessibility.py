@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from studio.models import ShareLink
 from studio.production.deliverables import add_format
-from tests.test_review import make_take
+from tests.factories import make_take
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from playwright.sync_api import expect
 
+from tests.factories import make_take
 from tests.images import image_bytes
-from tests.test_review import make_take
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from studio.models import ShareLink
-from tests.test_review import make_take
+from tests.factories import make_take
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 from generation.models import Render
 from studio.models import ShareLink
 from studio.production.deliverables import set_aspects
+from tests.factories import make_take
 from tests.images import image_bytes
-from tests.test_review import make_take
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
