@@ -32,16 +32,15 @@ run: setup
 dev: setup
 	DJANGO_DEBUG=true $(BIN)/python manage.py runstudio
 
-test: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The same checks as the pre-commit hooks (.pre-commit-config.yaml), on the whole tree.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy studio generation
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.db.models import Case, DecimalField, F, Q, Sum, When
+from django.db.models import Case, DecimalField, Expression, F, Q, Sum, When
 from django.db.models.functions import Coalesce
 
 from generation import catalog
@@ -20,7 +20,7 @@ from generation.models import IN_FLIGHT, Render
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
-MONEY = DecimalField(max_digits=14, decimal_places=4)
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=4)
 # No video take costs this much; a reported cost above it is a provider's bug, not a bill.
 MAX_REPORTED_COST = Decimal("10000")
 
@@ -32,7 +32,7 @@ IS_UNKNOWN = ~Q(status__in=IN_FLIGHT) & Q(billed__isnull=True)
 SETTLED_COST = Coalesce(F("cost_actual"), F("cost_estimate"))
 
 
-def _sum(condition: Q, amount) -> Coalesce:
+def _sum(condition: Q, amount: Expression | F) -> Coalesce:
     return Coalesce(
         Sum(Case(When(condition, then=amount), default=ZERO, output_field=MONEY)),
         ZERO,
@@ -85,7 +85,7 @@ def counted_cost(take: Render) -> Decimal:
     return ZERO
 
 
-def accepted_cost(reported, estimate: Decimal) -> tuple[Decimal, str]:
+def accepted_cost(reported: object, estimate: Decimal) -> tuple[Decimal, str]:
     """The cost to record for a finished take: the provider's report when it is a finite
     amount >= 0 that a take can cost, else the estimate. The second value is the rejected
     report as text ("" when the report was accepted or absent), kept on the take as a flag."""
@@ -118,9 +118,10 @@ def committed(account: int) -> Decimal:
     """Money spent or promised in a budget account (a campaign's id): billed takes at their
     cost, takes in flight and takes whose billing is unknown at their estimate; takes known
     not to have been billed at nothing. Takes of deleted shots count like any other."""
-    return Render.objects.filter(shot__campaign_id=account).aggregate(total=committed_sum())[
-        "total"
-    ]
+    total: Decimal = Render.objects.filter(shot__campaign_id=account).aggregate(
+        total=committed_sum()
+    )["total"]
+    return total
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ class Quote:
                 "This model has no published price at this size, so it cannot be checked "
                 "against the campaign's hard budget. Choose another size or model."
             )
-        if self.over_budget:
+        if self.over_budget and self.total is not None and self.remaining is not None:
             return (
                 f"{self.variations} take{'s' if self.variations > 1 else ''} would cost "
                 f"${self.total.quantize(CENT)}, but only ${self.remaining.quantize(CENT)} "

@@ -66,6 +66,10 @@ FINISHED = (
 class Render(models.Model):
     """One take of a shot. It freezes what was sent, so a take can always be explained."""
 
+    # The viewer's role: set on the row by the studio's access rules when they fetch it
+    # (generation never reads it).
+    my_role: str
+
     # PROTECT: a take that cost or may have cost money is never deleted with its shot (deleting
     # a shot archives it; see studio.shots.editing.delete_shot).
     shot = models.ForeignKey("studio.Shot", on_delete=models.PROTECT, related_name="renders")
@@ -106,7 +110,7 @@ class Render(models.Model):
     # Runware's webhook URL carries a secret token per take; only its hash is kept.
     webhook_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     status = models.CharField(
-        max_length=16, choices=RenderStatus.choices, default=RenderStatus.QUEUED, db_index=True
+        max_length=16, choices=RenderStatus, default=RenderStatus.QUEUED, db_index=True
     )
     progress = models.PositiveSmallIntegerField(default=0)
     attempts = models.PositiveSmallIntegerField(default=0)  # submits and store tries
@@ -162,7 +166,8 @@ class Render(models.Model):
         indexes = [models.Index(fields=["status", "next_poll_at"], name="render_due_idx")]
 
     def __str__(self) -> str:
-        return f"Take {self.take} of shot {self.shot_id}"
+        # The title frozen on the take when it was asked for: no read through the shot.
+        return f"Take {self.take} of {self.title or f'shot {self.shot_id}'}"
 
     @property
     def in_flight(self) -> bool:
@@ -201,7 +206,7 @@ class RenderEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
-    kind = models.CharField(max_length=32, choices=EventKind.choices, default=EventKind.TRANSITION)
+    kind = models.CharField(max_length=32, choices=EventKind, default=EventKind.TRANSITION)
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:

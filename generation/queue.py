@@ -5,10 +5,14 @@ reverse). A task's payload is a primary key, never a secret."""
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
 from django_q.tasks import async_task
+
+if TYPE_CHECKING:
+    from multiprocessing.synchronize import Event  # the cluster's stop event
 
 CHAIN_KEY = "reelroom:sweep-chain"
 PENDING_KEY = "reelroom:sweep-pending"
@@ -17,10 +21,10 @@ PENDING_SECONDS = 60  # a pending sweep lost with a killed worker stops blocking
 
 # The stop event of the cluster this worker belongs to (set by manage.py qcluster before the
 # workers are forked): a long task (a sweep link) ends early when its cluster is stopping.
-_cluster_stop = None
+_cluster_stop: Event | None = None
 
 
-def watch_cluster_stop(event) -> None:
+def watch_cluster_stop(event: Event) -> None:
     global _cluster_stop
     _cluster_stop = event
 
@@ -32,7 +36,7 @@ def cluster_stopping(wait: float = 0) -> bool:
         if wait:
             time.sleep(wait)
         return False
-    return _cluster_stop.wait(wait) if wait else _cluster_stop.is_set()
+    return bool(_cluster_stop.wait(wait) if wait else _cluster_stop.is_set())
 
 
 def enqueue(name: str, pk: int) -> None:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -22,6 +23,7 @@ from django.core.files.storage import default_storage
 from django.http import (
     Http404,
     HttpResponse,
+    HttpResponseBase,
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
@@ -87,7 +89,7 @@ def put(key: str, path: Path) -> str:
     if is_remote():
         with path.open("rb") as handle:
             # The storage's own upload under exactly this name (save() would look for a free one).
-            return default_storage._save(key, File(handle, name=Path(key).name))  # noqa: SLF001
+            return _backend()._save(key, File(handle, name=Path(key).name))
     if default_storage.exists(key):
         default_storage.delete(key)
     with path.open("rb") as handle:
@@ -104,8 +106,8 @@ def read(key: str, block: int = 1024 * 1024) -> Iterator[bytes]:
     temporary file)."""
     if is_remote():
         # The storage's own key for the name (with its `location` prefix, if one is set).
-        name = default_storage._normalize_name(key)  # noqa: SLF001 - no public equivalent
-        body = default_storage.bucket.Object(name).get()["Body"]
+        name = _backend()._normalize_name(key)
+        body = _backend().bucket.Object(name).get()["Body"]
         try:
             yield from body.iter_chunks(block)
         finally:
@@ -126,8 +128,14 @@ def delete_quietly(keys: Iterable[str]) -> None:
             continue
         try:
             default_storage.delete(key)
-        except Exception:  # noqa: BLE001 - a failed cleanup must not break the caller
+        except Exception:
             logger.warning("could not delete %s from storage", key, exc_info=True)
+
+
+def _backend() -> Any:
+    """The storage backend itself, for what only it has (the S3 backend's bucket, its
+    upload under an exact name, presigned URL parameters): the Storage API lacks them."""
+    return default_storage
 
 
 def is_remote() -> bool:
@@ -138,7 +146,7 @@ def presigned_url(key: str, download_as: str = "") -> str:
     """A short-lived (at most 15 minutes) URL of a private object in the bucket; with
     `download_as`, the browser saves it under that name."""
     if download_as:
-        return default_storage.url(
+        return _backend().url(
             key, parameters={"ResponseContentDisposition": _attachment(download_as)}
         )
     return default_storage.url(key)
@@ -157,7 +165,7 @@ def serve(request, key: str, cache_seconds: int = 3600, download_as: str = ""):
     URL when it lives in the bucket, else the local file streamed with Range support so a
     player can seek. 404 when it is gone. With `download_as`, saved under that name."""
     if is_remote():
-        response = HttpResponseRedirect(presigned_url(key, download_as))
+        response: HttpResponseBase = HttpResponseRedirect(presigned_url(key, download_as))
         response["Cache-Control"] = "private, no-store"
         return response
     try:

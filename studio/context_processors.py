@@ -11,5 +11,5 @@ def workspace(request):
         "current_membership": membership,
         "current_workspace": membership.workspace if membership else None,
         "my_memberships": request._memberships,
-        "can_view_spend": bool(membership) and can(membership.role, "view_spend"),
+        "can_view_spend": membership is not None and can(membership.role, "view_spend"),
     }

@@ -81,8 +81,8 @@ def check_image(upload) -> ImageInfo:
 
 def fit_image(data: bytes, size: tuple[int, int], mode: str) -> bytes:
     """A copy of the image at exactly `size`: "crop" fills and centre-crops, "pad" letterboxes."""
-    with Image.open(io.BytesIO(data)) as image:
-        image = ImageOps.exif_transpose(image).convert("RGB")
+    with Image.open(io.BytesIO(data)) as opened:
+        image = ImageOps.exif_transpose(opened).convert("RGB")
         if mode == "crop":
             fitted = ImageOps.fit(image, size, method=Image.Resampling.LANCZOS)
         elif mode == "pad":

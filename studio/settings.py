@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -135,7 +136,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": VAR_DIR / "cache",
+            "LOCATION": str(VAR_DIR / "cache"),
         }
     }
 
@@ -256,7 +257,7 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
-Q_CLUSTER = {
+Q_CLUSTER: dict[str, Any] = {
     # Clusters with the same name share a queue; several studios on one Redis need their own.
     "name": env("STUDIO_QUEUE_NAME", "reelroom"),
     "workers": envint("STUDIO_WORKERS", 4),

@@ -20,7 +20,7 @@ class RequestBodyLimitMiddleware:
 
     def __call__(self, request):
         try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+            declared = int(request.headers.get("content-length") or 0)
         except ValueError:
             return HttpResponse("The request's Content-Length is not a number.", status=400)
         if declared > settings.STUDIO_MAX_UPLOAD_BYTES:

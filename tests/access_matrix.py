@@ -21,9 +21,9 @@ if __name__ == "__main__":  # printing the table for docs/security.md
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     django.setup()
 
-from studio.team.access import can  # noqa: E402
-from tests.factories import editor_data  # noqa: E402
-from tests.images import upload  # noqa: E402
+from studio.team.access import can
+from tests.factories import editor_data
+from tests.images import upload
 
 PERSONAS = ["anonymous", "guest", "outsider", "owner", "editor", "reviewer", "viewer", "staff"]
 

@@ -28,7 +28,7 @@ def postgres_or_skip():
         import psycopg
 
         return psycopg.connect(dbname="postgres", connect_timeout=3, autocommit=True, **PG)
-    except Exception as error:  # noqa: BLE001 - any failure means "not available here"
+    except Exception as error:
         pytest.skip(f"this test needs PostgreSQL on 127.0.0.1:5432 ({error})")
 
 
@@ -39,7 +39,7 @@ def redis_or_skip(db: int):
         client = redis.Redis(host="127.0.0.1", port=6379, db=db, socket_timeout=3)
         client.ping()
         return client
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         pytest.skip(f"this test needs Redis on 127.0.0.1:6379 ({error})")
 
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 os.environ.setdefault("STUDIO_VAR_DIR", tempfile.mkdtemp(prefix="reelroom-test-"))
 
-from studio.settings import *  # noqa: E402,F403
-from studio.settings import LOGGING, Q_CLUSTER, VAR_DIR  # noqa: E402
+from studio.settings import *  # noqa: F403
+from studio.settings import LOGGING, Q_CLUSTER, VAR_DIR
 
 MEDIA_ROOT = Path(VAR_DIR) / "media"
-STORAGES = {  # noqa: F405
+STORAGES = {
     **STORAGES,  # noqa: F405
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -30,7 +30,7 @@ LOGGING = {
         "django-q": {"level": "WARNING"},
         "werkzeug": {"level": "WARNING"},
     },
-}  # noqa: F405
+}
 STUDIO_RECONCILE_GRACE = 0  # tests that need the grace period set it
 # Every page the studio answers with is recorded and searched for secrets (tests/leaks.py).
 MIDDLEWARE = ["tests.leaks.ResponseRecorder", *MIDDLEWARE]  # noqa: F405

@@ -34,6 +34,7 @@ def test_operators_can_browse_the_admin(client, shot, model):
         size="1280x720",
         seconds=4,
         prompt_text="p",
+        title=shot.title,  # every take carries its shot's title as it was asked for
     )
     client.force_login(admin)
     assert client.get(reverse(f"admin:studio_{model}_changelist")).status_code == 200

@@ -130,7 +130,7 @@ _SETTINGS = settings(
 SEED = 20261123
 
 
-def FUZZ(run):  # noqa: N802 - used as a decorator, like hypothesis' own
+def FUZZ(run):
     return seed(SEED)(_SETTINGS(run))
 
 
@@ -148,7 +148,7 @@ TABLES = [
 ]
 
 
-def snapshot(ctx):  # noqa: F811
+def snapshot(ctx):
     shot = Shot.objects.filter(pk=ctx["shot"].pk).values().first()
     campaign = Campaign.objects.filter(pk=ctx["campaign"].pk).values().first()
     for row in (shot, campaign):
@@ -157,7 +157,7 @@ def snapshot(ctx):  # noqa: F811
     return [model.objects.count() for model in TABLES], shot, campaign
 
 
-def check(response, before, ctx, what):  # noqa: F811
+def check(response, before, ctx, what):
     assert response.status_code < 500, what
     if response.status_code >= 400 and response.status_code not in (404, 405):
         body = b"" if getattr(response, "streaming", False) else response.content
@@ -170,7 +170,7 @@ GETS = [e for e in ENDPOINTS if e.method == "get"]
 
 
 @pytest.mark.parametrize("endpoint", POSTS, ids=[e.name for e in POSTS])
-def test_any_form_post_is_answered_without_a_crash(client, ctx, endpoint):  # noqa: F811
+def test_any_form_post_is_answered_without_a_crash(client, ctx, endpoint):
     client.force_login(ctx["team"]["owner"])
     url = reverse(endpoint.name, kwargs=endpoint.kwargs(ctx))
     base = endpoint.data(ctx)
@@ -188,7 +188,7 @@ def test_any_form_post_is_answered_without_a_crash(client, ctx, endpoint):  # no
 
 
 @pytest.mark.parametrize("endpoint", GETS, ids=[e.name for e in GETS])
-def test_any_query_is_answered_without_a_crash(client, ctx, endpoint):  # noqa: F811
+def test_any_query_is_answered_without_a_crash(client, ctx, endpoint):
     client.force_login(ctx["team"]["owner"])
     url = reverse(endpoint.name, kwargs=endpoint.kwargs(ctx))
 
@@ -203,7 +203,7 @@ def test_any_query_is_answered_without_a_crash(client, ctx, endpoint):  # noqa: 
 
 
 @pytest.mark.parametrize("row", SPECIAL, ids=[f"{r.method}-{r.name}" for r in SPECIAL])
-def test_public_and_personal_urls_take_any_input(client, ctx, row):  # noqa: F811
+def test_public_and_personal_urls_take_any_input(client, ctx, row):
     url = reverse(row.name, kwargs=row.kwargs(ctx, "guest"))
 
     @FUZZ
@@ -232,11 +232,11 @@ def test_public_and_personal_urls_take_any_input(client, ctx, row):  # noqa: F81
 
 
 @pytest.fixture
-def guest_take_url(ctx):  # noqa: F811
+def guest_take_url(ctx):
     return reverse("guest_take", args=[ctx["token"], ctx["take"].pk])
 
 
-def test_guest_comments_take_any_input(client, ctx, guest_take_url):  # noqa: F811
+def test_guest_comments_take_any_input(client, ctx, guest_take_url):
     @FUZZ
     @given(
         body=st.one_of(VALUE, st.text()),
@@ -255,7 +255,7 @@ def test_guest_comments_take_any_input(client, ctx, guest_take_url):  # noqa: F8
     run()
 
 
-def test_reference_uploads_take_any_bytes(client, ctx):  # noqa: F811
+def test_reference_uploads_take_any_bytes(client, ctx):
     client.force_login(ctx["team"]["editor"])
     url = reverse("reference_upload", args=[ctx["campaign"].pk, ctx["shot"].pk])
 

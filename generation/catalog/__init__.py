@@ -24,11 +24,18 @@ from generation.catalog.specs import (
     parse_size,
     size_label,
 )
-from generation.catalog.validation import DEFAULT_MODEL, Problem, get, offered_models, validate
+from generation.catalog.validation import (
+    DEFAULT_MODEL,
+    Problem,
+    get,
+    offered_models,
+    require,
+    validate,
+)
 
 __all__ = [
     "ANIMATIC", "DEFAULT_MODEL", "MODELS", "OPENAI", "PROVIDER_LABELS", "RESOLUTION_FRAMES",
     "RUNWARE", "Audio", "Lifecycle", "Problem", "Route", "VideoModel", "aspect_label",
     "configured_providers", "get", "matches_aspect", "offered_models", "parse_size",
-    "size_label", "validate",
+    "require", "size_label", "validate",
 ]  # fmt: skip

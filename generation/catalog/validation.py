@@ -11,7 +11,17 @@ DEFAULT_MODEL = ANIMATIC
 
 
 def get(key: str) -> VideoModel | None:
+    """The model of this key, or None (a key from input: check it)."""
     return MODELS.get(key)
+
+
+def require(key: str) -> VideoModel:
+    """The model of this key where one must exist (a stored take's or shot's, already
+    validated); an unknown key is a bug, and says which."""
+    model = MODELS.get(key)
+    if model is None:
+        raise LookupError(f"No video model {key!r} in the catalog.")
+    return model
 
 
 def offered_models() -> list[VideoModel]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -88,7 +89,7 @@ def create_takes(request: TakeRequest) -> list[Render]:
             ) from None
         return existing
     for render in renders:
-        transaction.on_commit(lambda pk=render.pk: queue.enqueue("submit", pk))
+        transaction.on_commit(partial(queue.enqueue, "submit", render.pk))
     transaction.on_commit(queue.kick_sweep)
     return renders
 
@@ -131,6 +132,11 @@ def _make(request: TakeRequest, per_take) -> list[Render]:
     return renders
 
 
+def _job_of(take: Render | None) -> str:
+    """The provider's id of a take's video (what a remix names), or "" for none."""
+    return (take.provider_output_id or take.provider_job_id) if take is not None else ""
+
+
 def spec_for(render: Render, webhook_url: str = "") -> JobSpec:
     """What to ask the provider for, from the take's frozen row."""
     width, height = catalog.parse_size(render.size)
@@ -146,11 +152,7 @@ def spec_for(render: Render, webhook_url: str = "") -> JobSpec:
         audio=render.audio,
         reference_image_key=render.reference_image_key,
         last_frame_key=render.last_frame_key,
-        remix_of_job_id=(
-            (render.remix_of.provider_output_id or render.remix_of.provider_job_id)
-            if render.remix_of_id
-            else ""
-        ),
+        remix_of_job_id=_job_of(render.remix_of),
         title=render.title,
         structure=render.prompt_json,
         created_after=render.submitted_at,

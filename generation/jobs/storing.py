@@ -163,7 +163,7 @@ def _store(render: Render) -> None:
         return
     try:
         provider.cleanup(render.provider_job_id)
-    except Exception:  # noqa: BLE001 - the take is stored; provider-side cleanup is optional
+    except Exception:
         logger.warning("provider cleanup for take %s failed", render.pk, exc_info=True)
 
 

@@ -121,7 +121,7 @@ def _stored_image_size(key: str) -> tuple[int, int] | None:
     try:
         with default_storage.open(key, "rb") as handle, Image.open(handle) as image:
             return image.size
-    except Exception:  # noqa: BLE001 - a missing or unreadable image is reported by the caller
+    except Exception:
         return None
 
 

@@ -20,7 +20,7 @@ from generation.jobs.polling import poll
 from generation.jobs.storing import store
 from generation.jobs.submitting import reconcile, submit
 from generation.jobs.transitions import S, advance, note
-from generation.models import EventKind, Render
+from generation.models import EventKind, Render, RenderStatus
 from generation.providers import ProviderError, get_provider
 
 logger = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ def _claim(now, limits: dict[str, threading.Semaphore], seen: set[int], batch: i
 def _handle(pk: int, status: str, gate: threading.Semaphore) -> None:
     with gate:  # this provider's requests in flight stay within its limit
         try:
-            HANDLERS[status](pk)
+            HANDLERS[RenderStatus(status)](pk)
         except Exception:
             logger.exception("handling take %s (%s) failed; it stays due", pk, status)
 

@@ -230,6 +230,7 @@ def render(spec: dict, out: Path, on_progress) -> None:
         process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
+        assert process.stdout is not None and process.stderr is not None  # both piped
         try:
             for line in process.stdout:
                 if line.startswith("out_time_us="):

@@ -42,7 +42,7 @@ def make_cut(pieces: list[Piece], key: str, width: int, height: int, fps: int = 
                 path = copy.path.rename(work / f"piece-{i:03d}.mp4")
             else:
                 path = work / f"piece-{i:03d}.mp4"
-                spec = {**piece.animatic, "width": width, "height": height}
+                spec = {**(piece.animatic or {}), "width": width, "height": height}
                 animatic.render(spec, path, lambda percent: None)
             clips.append(media.Clip(path, piece.seconds, piece.has_audio))
         joined = media.concat(clips, work / "cut.mp4", width, height, fps)

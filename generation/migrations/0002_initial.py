@@ -5,35 +5,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('generation', '0001_initial'),
-        ('studio', '0001_initial'),
+        ("generation", "0001_initial"),
+        ("studio", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='render',
-            name='shot',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='renders', to='studio.shot'),
+            model_name="render",
+            name="shot",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="renders",
+                to="studio.shot",
+            ),
         ),
         migrations.AddField(
-            model_name='renderevent',
-            name='render',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='generation.render'),
+            model_name="renderevent",
+            name="render",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="generation.render",
+            ),
         ),
         migrations.AddIndex(
-            model_name='render',
-            index=models.Index(fields=['status', 'next_poll_at'], name='render_due_idx'),
+            model_name="render",
+            index=models.Index(fields=["status", "next_poll_at"], name="render_due_idx"),
         ),
         migrations.AddConstraint(
-            model_name='render',
-            constraint=models.UniqueConstraint(fields=('shot', 'take'), name='one_take_number_per_shot'),
+            model_name="render",
+            constraint=models.UniqueConstraint(
+                fields=("shot", "take"), name="one_take_number_per_shot"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='render',
-            constraint=models.UniqueConstraint(fields=('batch_key', 'variation'), name='one_take_per_batch_variation'),
+            model_name="render",
+            constraint=models.UniqueConstraint(
+                fields=("batch_key", "variation"), name="one_take_per_batch_variation"
+            ),
         ),
     ]

@@ -5,45 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0002_initial'),
+        ("generation", "0002_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnimaticJob',
+            name="AnimaticJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('job_id', models.CharField(max_length=64, unique=True)),
-                ('status', models.CharField(default='queued', max_length=16)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('spec', models.JSONField(default=dict)),
-                ('output_key', models.CharField(blank=True, max_length=500)),
-                ('error', models.TextField(blank=True)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("job_id", models.CharField(max_length=64, unique=True)),
+                ("status", models.CharField(default="queued", max_length=16)),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                ("spec", models.JSONField(default=dict)),
+                ("output_key", models.CharField(blank=True, max_length=500)),
+                ("error", models.TextField(blank=True)),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.AddField(
-            model_name='render',
-            name='audio',
+            model_name="render",
+            name="audio",
             field=models.BooleanField(default=True),
         ),
         migrations.AddField(
-            model_name='render',
-            name='cancel_requested_at',
+            model_name="render",
+            name="cancel_requested_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='render',
-            name='polls',
+            model_name="render",
+            name="polls",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='render',
-            name='prompt_json',
+            model_name="render",
+            name="prompt_json",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

@@ -5,32 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0003_pipeline'),
+        ("generation", "0003_pipeline"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='render',
-            name='provider_output_id',
+            model_name="render",
+            name="provider_output_id",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='render',
-            name='webhook_token_hash',
+            model_name="render",
+            name="webhook_token_hash",
             field=models.CharField(blank=True, db_index=True, max_length=64),
         ),
         migrations.CreateModel(
-            name='WebhookDelivery',
+            name="WebhookDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(max_length=32)),
-                ('delivery_id', models.CharField(max_length=200)),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("provider", models.CharField(max_length=32)),
+                ("delivery_id", models.CharField(max_length=200)),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('provider', 'delivery_id'), name='one_delivery')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("provider", "delivery_id"), name="one_delivery")
+                ],
             },
         ),
     ]

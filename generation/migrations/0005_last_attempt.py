@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0004_providers'),
+        ("generation", "0004_providers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='render',
-            name='last_attempt_at',
+            model_name="render",
+            name="last_attempt_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -5,24 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0005_last_attempt'),
-        ('studio', '0003_review'),
+        ("generation", "0005_last_attempt"),
+        ("studio", "0003_review"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='render',
-            name='one_take_per_batch_variation',
+            model_name="render",
+            name="one_take_per_batch_variation",
         ),
         migrations.AddConstraint(
-            model_name='render',
-            constraint=models.UniqueConstraint(fields=('shot', 'batch_key', 'variation'), name='one_take_per_shot_batch_variation'),
+            model_name="render",
+            constraint=models.UniqueConstraint(
+                fields=("shot", "batch_key", "variation"), name="one_take_per_shot_batch_variation"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='render',
-            constraint=models.UniqueConstraint(condition=models.Q(('provider_job_id', ''), _negated=True), fields=('provider', 'provider_job_id'), name='one_take_per_provider_job'),
+            model_name="render",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("provider_job_id", ""), _negated=True),
+                fields=("provider", "provider_job_id"),
+                name="one_take_per_provider_job",
+            ),
         ),
     ]

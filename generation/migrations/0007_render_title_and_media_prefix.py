@@ -15,21 +15,20 @@ def fill_from_shots(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0006_batch_key_per_shot_and_one_take_per_job'),
-        ('studio', '0005_invitation'),
+        ("generation", "0006_batch_key_per_shot_and_one_take_per_job"),
+        ("studio", "0005_invitation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='render',
-            name='media_prefix',
+            model_name="render",
+            name="media_prefix",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='render',
-            name='title',
+            model_name="render",
+            name="title",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.RunPython(fill_from_shots, migrations.RunPython.noop),

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0007_render_title_and_media_prefix'),
+        ("generation", "0007_render_title_and_media_prefix"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='render',
-            name='last_frame_key',
+            model_name="render",
+            name="last_frame_key",
             field=models.CharField(blank=True, max_length=500),
         ),
     ]

@@ -5,21 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0008_render_last_frame'),
-        ('studio', '0008_shot_deleted_at'),
+        ("generation", "0008_render_last_frame"),
+        ("studio", "0008_shot_deleted_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='render',
-            name='cost_rejected',
+            model_name="render",
+            name="cost_rejected",
             field=models.CharField(blank=True, max_length=40),
         ),
         migrations.AlterField(
-            model_name='render',
-            name='shot',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='renders', to='studio.shot'),
+            model_name="render",
+            name="shot",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="renders",
+                to="studio.shot",
+            ),
         ),
     ]

@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0009_takes_outlive_shots_and_cost_rejected'),
+        ("generation", "0009_takes_outlive_shots_and_cost_rejected"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='renderevent',
-            name='kind',
-            field=models.CharField(choices=[('transition', 'State changed'), ('created', 'Take created'), ('retry', 'Provider refused; sent again'), ('poll_retry', 'A status check failed'), ('reconcile_retry', 'Checking with the provider failed'), ('reconcile_owned', 'Provider jobs found while reconciling'), ('reconcile_wait', 'Waiting before reconciling'), ('store_retry', 'Storing failed; trying again'), ('extra_missing', 'A poster or sprite was missing'), ('cancel_requested', 'Cancel requested'), ('cancel_error', 'Cancel failed at the provider'), ('reaped', 'Picked up again'), ('hero', 'Chosen as the hero')], default='transition', max_length=32),
+            model_name="renderevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("transition", "State changed"),
+                    ("created", "Take created"),
+                    ("retry", "Provider refused; sent again"),
+                    ("poll_retry", "A status check failed"),
+                    ("reconcile_retry", "Checking with the provider failed"),
+                    ("reconcile_owned", "Provider jobs found while reconciling"),
+                    ("reconcile_wait", "Waiting before reconciling"),
+                    ("store_retry", "Storing failed; trying again"),
+                    ("extra_missing", "A poster or sprite was missing"),
+                    ("cancel_requested", "Cancel requested"),
+                    ("cancel_error", "Cancel failed at the provider"),
+                    ("reaped", "Picked up again"),
+                    ("hero", "Chosen as the hero"),
+                ],
+                default="transition",
+                max_length=32,
+            ),
         ),
     ]

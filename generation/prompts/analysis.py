@@ -47,7 +47,7 @@ def analyse(
     image_size: tuple[int, int] | None = None,
     variations: int = 1,
 ) -> Analysis:
-    model = catalog.get(model_key) or catalog.get(catalog.DEFAULT_MODEL)
+    model = catalog.get(model_key) or catalog.require(catalog.DEFAULT_MODEL)
     compiled = compile_prompt(prompt, model, brand)
     route = model.preferred_route() or model.routes[0]
     problems = [

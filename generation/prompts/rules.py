@@ -279,7 +279,7 @@ def copyrighted_music(c: Context) -> list[Lint]:
 
 
 def banned_words(c: Context) -> list[Lint]:
-    found = []
+    found: list[Lint] = []
     for word in c.brand.banned_words:
         pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.I)
         where = [name for name, text in c.texts.items() if pattern.search(text)]

@@ -180,7 +180,7 @@ class OpenAIProvider(Provider):
             "expired": "expired",
             "cancelled": "cancelled",
             "canceled": "cancelled",
-        }.get(video.get("status"), "in_progress")
+        }.get(str(video.get("status")), "in_progress")
         error = None
         if state == "failed":
             err = video.get("error") or {}
@@ -221,7 +221,7 @@ class OpenAIProvider(Provider):
 
     def submit(self, spec: JobSpec) -> JobStatus:
         # Always multipart/form-data (the contract), with or without a reference image.
-        parts = [
+        parts: list[tuple[str, tuple[str | None, str | bytes] | tuple[str, bytes, str]]] = [
             ("prompt", (None, spec.prompt)),
             ("model", (None, spec.model_id)),
             ("seconds", (None, str(spec.seconds))),
@@ -256,7 +256,7 @@ class OpenAIProvider(Provider):
         try:
             with self._client() as client:
                 for _page in range(20):
-                    params = {"limit": 100, "order": "desc"}
+                    params: dict[str, str | int] = {"limit": 100, "order": "desc"}
                     if after:
                         params["after"] = after
                     response = client.get("/videos", params=params)

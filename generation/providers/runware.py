@@ -211,7 +211,8 @@ class RunwareProvider(Provider):
         # Two shapes carry a task's failure: the `errors` array's items (code and message at
         # the top) and a failed result item (the SDK's `{"status": "error", "error": {code,
         # message}}`). Both are read, so the real reason reaches the marketer.
-        nested = error.get("error") if isinstance(error.get("error"), dict) else {}
+        inner = error.get("error")
+        nested: dict = inner if isinstance(inner, dict) else {}
         code = str(nested.get("code") or error.get("code") or "error")
         message = str(
             nested.get("message") or error.get("message") or "Runware refused the request."
@@ -243,7 +244,7 @@ class RunwareProvider(Provider):
 
     def _status(self, item: dict) -> JobStatus:
         state = {"processing": "in_progress", "success": "completed", "error": "failed"}.get(
-            item.get("status"), "in_progress"
+            str(item.get("status")), "in_progress"
         )
         if isinstance(item.get("error"), dict):
             state = "failed"

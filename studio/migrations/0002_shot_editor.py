@@ -7,68 +7,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('studio', '0001_initial'),
+        ("studio", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='shot',
-            name='reference_fit',
+            model_name="shot",
+            name="reference_fit",
             field=models.CharField(blank=True, max_length=8),
         ),
         migrations.AddField(
-            model_name='shot',
-            name='reference_image_size',
+            model_name="shot",
+            name="reference_image_size",
             field=models.CharField(blank=True, max_length=16),
         ),
         migrations.AddField(
-            model_name='shot',
-            name='reference_original',
+            model_name="shot",
+            name="reference_original",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name='shot',
-            name='reference_original_size',
+            model_name="shot",
+            name="reference_original_size",
             field=models.CharField(blank=True, max_length=16),
         ),
         migrations.CreateModel(
-            name='PromptTemplate',
+            name="PromptTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('prompt', models.JSONField(default=dict)),
-                ('model_key', models.CharField(max_length=64)),
-                ('size', models.CharField(max_length=16)),
-                ('seconds', models.PositiveSmallIntegerField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prompt_templates', to='studio.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("prompt", models.JSONField(default=dict)),
+                ("model_key", models.CharField(max_length=64)),
+                ("size", models.CharField(max_length=16)),
+                ("seconds", models.PositiveSmallIntegerField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prompt_templates",
+                        to="studio.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PromptVersion',
+            name="PromptVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('prompt', models.JSONField(default=dict)),
-                ('compiled_text', models.TextField(blank=True)),
-                ('model_key', models.CharField(max_length=64)),
-                ('size', models.CharField(max_length=16)),
-                ('seconds', models.PositiveSmallIntegerField()),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('shot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='studio.shot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("prompt", models.JSONField(default=dict)),
+                ("compiled_text", models.TextField(blank=True)),
+                ("model_key", models.CharField(max_length=64)),
+                ("size", models.CharField(max_length=16)),
+                ("seconds", models.PositiveSmallIntegerField()),
+                ("note", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "shot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="studio.shot",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-number'],
-                'constraints': [models.UniqueConstraint(fields=('shot', 'number'), name='one_version_number_per_shot')],
+                "ordering": ["-number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("shot", "number"), name="one_version_number_per_shot"
+                    )
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('studio', '0003_review'),
+        ("studio", "0003_review"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='visible_to_guests',
+            model_name="comment",
+            name="visible_to_guests",
             field=models.BooleanField(default=False),
         ),
     ]

@@ -4,20 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('studio', '0005_invitation'),
+        ("studio", "0005_invitation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='status_follows_work',
+            model_name="campaign",
+            name="status_follows_work",
             field=models.BooleanField(default=True),
         ),
         migrations.AlterField(
-            model_name='campaign',
-            name='status',
-            field=models.CharField(choices=[('planning', 'Planning'), ('in_production', 'In production'), ('in_review', 'In review'), ('approved', 'Approved'), ('delivered', 'Delivered'), ('archived', 'Archived')], default='planning', max_length=20),
+            model_name="campaign",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("planning", "Planning"),
+                    ("in_production", "In production"),
+                    ("in_review", "In review"),
+                    ("approved", "Approved"),
+                    ("delivered", "Delivered"),
+                    ("archived", "Archived"),
+                ],
+                default="planning",
+                max_length=20,
+            ),
         ),
     ]

@@ -5,7 +5,6 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-
 NAMES = {"16:9": "YouTube", "9:16": "Reels", "1:1": "Square", "4:5": "Feed", "7:4": "Wide"}
 
 
@@ -22,121 +21,265 @@ def formats_from_target_formats(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0008_render_last_frame'),
-        ('studio', '0006_campaign_status_follows_work'),
+        ("generation", "0008_render_last_frame"),
+        ("studio", "0006_campaign_status_follows_work"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sharelink',
-            name='allow_download',
+            model_name="sharelink",
+            name="allow_download",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='shot',
-            name='last_frame_image',
+            model_name="shot",
+            name="last_frame_image",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name='shot',
-            name='last_frame_size',
+            model_name="shot",
+            name="last_frame_size",
             field=models.CharField(blank=True, max_length=16),
         ),
         migrations.AddField(
-            model_name='shot',
-            name='last_frame_source',
+            model_name="shot",
+            name="last_frame_source",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='shot',
-            name='reference_source',
+            model_name="shot",
+            name="reference_source",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.CreateModel(
-            name='Asset',
+            name="Asset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('product', 'Product'), ('character', 'Character'), ('logo', 'Logo'), ('location', 'Location')], default='product', max_length=16)),
-                ('image_key', models.CharField(max_length=500)),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assets', to='studio.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("product", "Product"),
+                            ("character", "Character"),
+                            ("logo", "Logo"),
+                            ("location", "Location"),
+                        ],
+                        default="product",
+                        max_length=16,
+                    ),
+                ),
+                ("image_key", models.CharField(max_length=500)),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assets",
+                        to="studio.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'name', 'pk'],
+                "ordering": ["kind", "name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Format',
+            name="Format",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60)),
-                ('aspect', models.CharField(choices=[('16:9', '16:9 landscape'), ('9:16', '9:16 vertical'), ('1:1', '1:1 square'), ('4:5', '4:5 feed'), ('7:4', '7:4 wide')], max_length=8)),
-                ('position', models.PositiveSmallIntegerField(default=1)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='formats', to='studio.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60)),
+                (
+                    "aspect",
+                    models.CharField(
+                        choices=[
+                            ("16:9", "16:9 landscape"),
+                            ("9:16", "9:16 vertical"),
+                            ("1:1", "1:1 square"),
+                            ("4:5", "4:5 feed"),
+                            ("7:4", "7:4 wide"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="formats",
+                        to="studio.campaign",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Deliverable',
+            name="Deliverable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('chosen_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('chosen_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('hero', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='generation.render')),
-                ('shot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliverables', to='studio.shot')),
-                ('format', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliverables', to='studio.format')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("chosen_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "chosen_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "hero",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="generation.render",
+                    ),
+                ),
+                (
+                    "shot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliverables",
+                        to="studio.shot",
+                    ),
+                ),
+                (
+                    "format",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliverables",
+                        to="studio.format",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Cut',
+            name="Cut",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('rough', 'Rough cut'), ('storyboard', 'Storyboard animatic')], default='rough', max_length=16)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('rendering', 'Rendering'), ('completed', 'Ready'), ('failed', 'Failed')], default='queued', max_length=16)),
-                ('sources', models.JSONField(default=list)),
-                ('missing', models.JSONField(default=list)),
-                ('signature', models.CharField(max_length=64)),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('fps', models.PositiveSmallIntegerField(default=24)),
-                ('video_key', models.CharField(blank=True, max_length=500)),
-                ('thumbnail_key', models.CharField(blank=True, max_length=500)),
-                ('duration_ms', models.PositiveIntegerField(blank=True, null=True)),
-                ('bytes', models.BigIntegerField(blank=True, null=True)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('error', models.TextField(blank=True)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cuts', to='studio.campaign')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('format', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='cuts', to='studio.format')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("rough", "Rough cut"), ("storyboard", "Storyboard animatic")],
+                        default="rough",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("rendering", "Rendering"),
+                            ("completed", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                ("sources", models.JSONField(default=list)),
+                ("missing", models.JSONField(default=list)),
+                ("signature", models.CharField(max_length=64)),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("fps", models.PositiveSmallIntegerField(default=24)),
+                ("video_key", models.CharField(blank=True, max_length=500)),
+                ("thumbnail_key", models.CharField(blank=True, max_length=500)),
+                ("duration_ms", models.PositiveIntegerField(blank=True, null=True)),
+                ("bytes", models.BigIntegerField(blank=True, null=True)),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("error", models.TextField(blank=True)),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cuts",
+                        to="studio.campaign",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "format",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cuts",
+                        to="studio.format",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='format',
-            constraint=models.UniqueConstraint(fields=('campaign', 'name'), name='one_format_name_per_campaign'),
+            model_name="format",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "name"), name="one_format_name_per_campaign"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deliverable',
-            constraint=models.UniqueConstraint(fields=('shot', 'format'), name='one_hero_per_cell'),
+            model_name="deliverable",
+            constraint=models.UniqueConstraint(fields=("shot", "format"), name="one_hero_per_cell"),
         ),
         migrations.RunPython(formats_from_target_formats, migrations.RunPython.noop),
         migrations.RemoveField(
-            model_name='campaign',
-            name='target_formats',
+            model_name="campaign",
+            name="target_formats",
         ),
     ]

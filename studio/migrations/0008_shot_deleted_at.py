@@ -5,26 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('studio', '0007_production'),
+        ("studio", "0007_production"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='shot',
-            options={'base_manager_name': 'with_deleted', 'default_manager_name': 'objects', 'ordering': ['position', 'pk']},
+            name="shot",
+            options={
+                "base_manager_name": "with_deleted",
+                "default_manager_name": "objects",
+                "ordering": ["position", "pk"],
+            },
         ),
         migrations.AlterModelManagers(
-            name='shot',
+            name="shot",
             managers=[
-                ('with_deleted', django.db.models.manager.Manager()),
-                ('objects', django.db.models.manager.Manager()),
+                ("with_deleted", django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddField(
-            model_name='shot',
-            name='deleted_at',
+            model_name="shot",
+            name="deleted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

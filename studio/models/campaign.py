@@ -88,6 +88,8 @@ class CampaignQuerySet(models.QuerySet):
 
 
 class Campaign(models.Model):
+    # The viewer's role, set on the row by the studio's access rules when they fetch it.
+    my_role: str
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="campaigns")
     name = models.CharField(max_length=160)
     brief = models.TextField(blank=True)
@@ -108,7 +110,7 @@ class Campaign(models.Model):
     )
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(
-        max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.PLANNING
+        max_length=20, choices=CampaignStatus, default=CampaignStatus.PLANNING
     )
     # The status follows the work (planning → in production → in review → approved) until an
     # owner sets it by hand.
@@ -164,7 +166,9 @@ class Campaign(models.Model):
         """The size a new shot on this model should have: the first of the campaign's target
         formats the model makes (None when it makes none of them)."""
         model = catalog.get(model_key)
-        for aspect in self.target_formats or [] if model else []:
+        if model is None:
+            return None
+        for aspect in self.target_formats or []:
             size = next((s for s in model.sizes if catalog.matches_aspect(s, aspect)), None)
             if size:
                 return size

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -19,6 +20,24 @@ LAST_FRAME_FIELDS = ["last_frame_image", "last_frame_size", "last_frame_source"]
 
 class FramesMixin:
     """Mixed into Shot (which owns the fields and `storage_prefix`)."""
+
+    if TYPE_CHECKING:  # what the mixin reads of the Shot it is mixed into
+        size: str
+        reference_original: str
+        reference_image: str
+        reference_original_size: str
+        reference_image_size: str
+        reference_fit: str
+        reference_source: str
+        last_frame_image: str
+        last_frame_size: str
+        last_frame_source: str
+
+        def storage_prefix(self) -> str: ...
+        @property
+        def reference_dimensions(self) -> tuple[int, int] | None: ...
+        def fit_reference(self, mode: str, size: tuple[int, int]) -> None: ...
+        def save(self, *args: Any, **kwargs: Any) -> None: ...
 
     def set_first_frame(self, data: bytes, size: tuple[int, int], source: str) -> None:
         """Use an image (already checked) as the first frame: kept as the original and fitted

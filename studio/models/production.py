@@ -113,9 +113,12 @@ class Asset(models.Model):
     """A reusable image of the workspace (a product, a character, a logo) that shots attach as
     their first or last frame."""
 
+    # The viewer's role, set on the row by the studio's access rules when they fetch it.
+    my_role: str
+
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="assets")
     name = models.CharField(max_length=120)
-    kind = models.CharField(max_length=16, choices=AssetKind.choices, default=AssetKind.PRODUCT)
+    kind = models.CharField(max_length=16, choices=AssetKind, default=AssetKind.PRODUCT)
     image_key = models.CharField(max_length=500)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
@@ -157,8 +160,8 @@ class Cut(models.Model):
     format = models.ForeignKey(
         Format, null=True, blank=True, on_delete=models.CASCADE, related_name="cuts"
     )
-    kind = models.CharField(max_length=16, choices=CutKind.choices, default=CutKind.ROUGH)
-    status = models.CharField(max_length=16, choices=CutStatus.choices, default=CutStatus.QUEUED)
+    kind = models.CharField(max_length=16, choices=CutKind, default=CutKind.ROUGH)
+    status = models.CharField(max_length=16, choices=CutStatus, default=CutStatus.QUEUED)
     # [{"shot": id, "number": n, "title": …, "take": render id or None, "take_number": k,
     #   "seconds": s}] in order; shots with nothing to show are listed in `missing`.
     sources = models.JSONField(default=list)
@@ -185,7 +188,7 @@ class Cut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.campaign}" + (
-            f" ({self.format.name})" if self.format_id else ""
+            f" ({self.format.name})" if self.format else ""
         )
 
     @property

@@ -5,6 +5,7 @@ module imports this one."""
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,9 @@ from django.utils import timezone
 
 from generation import catalog, prompts
 from studio.models.team import Workspace
+
+if TYPE_CHECKING:  # versions and templates are of a Shot, which imports this module
+    from studio.models.shot import Shot
 
 
 class PromptVersion(models.Model):
@@ -40,8 +44,8 @@ class PromptVersion(models.Model):
         return f"v{self.number} of {self.shot}"
 
     def diff(
-        self, shot: models.Model
-    ) -> tuple[list[tuple[str, str]], list[tuple[str, object, object]]]:
+        self, shot: Shot
+    ) -> tuple[list[tuple[str, str]], list[tuple[str, str | int, str | int]]]:
         """This version against the shot as it is now: the compiled text line by line
         (removed / added / same) and the settings that changed."""
         kinds = {"-": "removed", "+": "added", " ": "same"}
@@ -63,7 +67,7 @@ class PromptVersion(models.Model):
         ]
         return lines, settings_changes
 
-    def same_as(self, shot: models.Model) -> bool:
+    def same_as(self, shot: Shot) -> bool:
         return (self.prompt, self.model_key, self.size, self.seconds) == (
             shot.prompt,
             shot.model_key,
@@ -95,7 +99,7 @@ class PromptTemplate(models.Model):
         return self.name
 
     @classmethod
-    def save_from(cls, shot: models.Model, name: str, user) -> PromptTemplate:
+    def save_from(cls, shot: Shot, name: str, user) -> PromptTemplate:
         return cls.objects.create(
             workspace_id=shot.campaign.workspace_id,
             name=name,

@@ -17,6 +17,11 @@ from studio.models.shot import Shot
 
 
 class Comment(models.Model):
+    # Set when a thread is shown (review.comments.thread) or a guest page names the author.
+    thread_replies: list[Comment]
+    display_name: str
+    # The viewer's role, set on the row by the studio's access rules when they fetch it.
+    my_role: str
     render = models.ForeignKey(
         "generation.Render", on_delete=models.CASCADE, related_name="comments"
     )
@@ -46,7 +51,7 @@ class Comment(models.Model):
 
     @property
     def who(self) -> str:
-        if self.author_id:
+        if self.author is not None:
             return self.author.get_full_name() or self.author.get_username()
         return f"{self.guest_name} (guest)"
 
@@ -84,7 +89,7 @@ class Decision(models.Model):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="decisions"
     )
-    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    verdict = models.CharField(max_length=20, choices=Verdict)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -32,6 +32,8 @@ class LiveShots(models.Manager):
 
 
 class Shot(FramesMixin, models.Model):
+    # The viewer's role, set on the row by the studio's access rules when they fetch it.
+    my_role: str
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="shots")
     position = models.PositiveIntegerField(default=1)
     title = models.CharField(max_length=160)
@@ -121,7 +123,7 @@ class Shot(FramesMixin, models.Model):
 
     def compiled_prompt(self) -> str:
         """The text the saved prompt compiles to for its model and campaign."""
-        model = catalog.get(self.model_key) or catalog.get(catalog.DEFAULT_MODEL)
+        model = catalog.get(self.model_key) or catalog.require(catalog.DEFAULT_MODEL)
         return prompts.compile_prompt(self.prompt, model, self.campaign.brand_kit()).text
 
     def replace_prompt(

@@ -20,6 +20,8 @@ class Role(models.TextChoices):
 
 
 class Workspace(models.Model):
+    # The viewer's role, set on the row by the studio's access rules when they fetch it.
+    my_role: str
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -46,7 +48,7 @@ class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    role = models.CharField(max_length=16, choices=Role, default=Role.VIEWER)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -101,7 +103,7 @@ class Invitation(models.Model):
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.EDITOR)
+    role = models.CharField(max_length=16, choices=Role, default=Role.EDITOR)
     nonce = models.CharField(max_length=64)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -213,7 +213,7 @@ class PlannedTake:
         if not self.exact:
             wanted = ", ".join(f.aspect for f in self.formats)
             notes.append(
-                f"{catalog.get(self.shot.model_key).label} makes no {wanted}; "
+                f"{catalog.require(self.shot.model_key).label} makes no {wanted}; "
                 f"nearest is {catalog.size_label(self.size)}"
             )
         if self.seconds != self.shot.seconds:
@@ -238,7 +238,8 @@ class Plan:
     @property
     def total(self) -> Decimal | None:
         costs = [p.cost for p in self.ready]
-        return None if any(c is None for c in costs) else sum(costs, Decimal("0"))
+        known = [c for c in costs if c is not None]
+        return None if len(known) < len(costs) else sum(known, Decimal("0"))
 
     @property
     def signature(self) -> str:
@@ -292,7 +293,7 @@ def plan_missing(campaign: Campaign, the_grid: Grid | None = None) -> Plan:
 
 
 def _planned(shot: Shot, fmt: Format, size: str, exact: bool) -> PlannedTake:
-    model = catalog.get(shot.model_key)
+    model = catalog.require(shot.model_key)
     allowed = model.durations_for(size)
     seconds = (
         shot.seconds

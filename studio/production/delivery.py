@@ -77,7 +77,7 @@ def package(campaign: Campaign) -> Package:
     for index, fmt in enumerate(the_grid.formats):
         for number, (shot, cells) in enumerate(the_grid.rows, start=1):
             cell = cells[index]
-            if cell.status != CellStatus.APPROVED:
+            if cell.status != CellStatus.APPROVED or cell.hero is None:
                 missing.append((fmt.name, number, shot.title))
                 continue
             name = f"{number:02d}-{slugify(shot.title) or 'shot'}-take{cell.hero.take}.mp4"

@@ -57,7 +57,7 @@ def board(campaign: Campaign) -> Board:
         poster = shot.representative_take(posters)
         seconds = (poster.duration_ms / 1000) if poster and poster.duration_ms else shot.seconds
         cards.append(Card(shot, poster, seconds))
-    latest = {}
+    latest: dict[tuple[str, int | None], Cut] = {}
     for cut in Cut.objects.filter(campaign=campaign).select_related("format"):
         latest.setdefault((cut.kind, cut.format_id), cut)  # newest first
     runs = []
@@ -93,9 +93,10 @@ def reorder(campaign: Campaign, ids: list[int | None]) -> bool:
     with transaction.atomic():
         Campaign.lock(campaign.pk)
         current = list(Shot.objects.filter(campaign=campaign).values_list("pk", flat=True))
-        if len(ids) != len(current) or set(ids) != set(current):
+        named = [pk for pk in ids if pk is not None]
+        if len(named) != len(ids) or len(named) != len(current) or set(named) != set(current):
             return False
-        for position, pk in enumerate(ids, start=1):
+        for position, pk in enumerate(named, start=1):
             Shot.objects.filter(pk=pk, campaign=campaign).update(position=position)
         if Cut.objects.filter(campaign=campaign).exists():
             transaction.on_commit(

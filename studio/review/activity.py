@@ -4,6 +4,7 @@ comments; decisions; hero changes. Newest first, in three queries."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +20,7 @@ def _in(detail: dict) -> str:
 
 
 # What went wrong on the way, and what the studio did about it (RenderEvent kinds).
-TROUBLE = {
+TROUBLE: dict[str, Callable[[dict], str]] = {
     EventKind.RETRY: lambda d: f"the provider refused it ({d.get('code', 'error')}){_in(d)}",
     EventKind.POLL_RETRY: lambda d: f"a status check failed ({d.get('code', 'error')}){_in(d)}",
     EventKind.RECONCILE_RETRY: lambda d: (
@@ -30,7 +31,7 @@ TROUBLE = {
 }
 
 
-def RECONCILING(detail: dict) -> str:  # noqa: N802 - read as the TROUBLE entries are
+def RECONCILING(detail: dict) -> str:
     return (
         f"the provider's answer was lost ({detail.get('reason', 'unknown')}); "
         "checking with the provider before sending anything again"

@@ -26,7 +26,8 @@ def decide(take: Render, reviewer, verdict: str, note: str = "") -> Decision:
     decision = Decision.objects.create(
         render=take, reviewer=reviewer, verdict=verdict, note=note.strip()[:2000]
     )
-    if take.created_by_id and take.created_by_id != reviewer.pk and take.created_by.email:
+    author = take.created_by
+    if author is not None and author.pk != reviewer.pk and author.email:
         notifications.enqueue("notify_decision", decision.pk)
     refresh_status(take.shot.campaign_id)
     return decision

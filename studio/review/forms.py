@@ -29,4 +29,6 @@ class ShareLinkForm(forms.Form):
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["shot"].queryset = campaign.shots.all()
+        shots = self.fields["shot"]
+        assert isinstance(shots, forms.ModelChoiceField)
+        shots.queryset = campaign.shots.all()

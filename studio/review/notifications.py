@@ -22,7 +22,7 @@ def comment_recipients(comment: Comment) -> list:
     """Who hears of a comment by e-mail. A member's @mentions reach the members named; a
     guest mentions nobody: their comment makes one notification, to the link's owner."""
     if comment.author_id is None:
-        owner = comment.share_link.created_by if comment.share_link_id else None
+        owner = comment.share_link.created_by if comment.share_link else None
         return [owner] if owner is not None and owner.is_active and owner.email else []
     workspace_id = comment.render.shot.campaign.workspace_id
     return [
@@ -88,6 +88,8 @@ def send_invitation(invitation) -> None:
 
 def notify_decision(decision: Decision) -> None:
     take = decision.render
+    if take.created_by is None:
+        return
     verdict = "approved" if decision.verdict == Verdict.APPROVED else "asked for changes to"
     send_mail(
         _subject(

@@ -59,7 +59,9 @@ def continue_from_previous(shot: Shot) -> Render:
         raise ContinuityError("This is the first shot: there is no previous shot to continue.")
     take = _source_take(previous)
     data = _frame_of(take, last=True)
-    size = (take.width, take.height) if take.width else catalog.parse_size(take.size)
+    size = (
+        (take.width, take.height) if take.width and take.height else catalog.parse_size(take.size)
+    )
     shot.set_first_frame(
         data, size, f"Last frame of shot {previous.position} “{previous.title}”, take {take.take}"
     )

@@ -134,14 +134,16 @@ class ShotEditorForm(forms.Form):
         if not args and "data" not in kwargs:
             kwargs.setdefault("initial", self.initial_for(shot))
         super().__init__(*args, **kwargs)
-        self.fields["model_key"].choices = _model_choices()
+        _choices(self.fields["model_key"]).choices = _model_choices()
         model_key = self.data.get("model_key") if self.is_bound else shot.model_key
-        model = catalog.get(model_key) or catalog.get(catalog.DEFAULT_MODEL)
+        model = catalog.get(model_key or "") or catalog.require(catalog.DEFAULT_MODEL)
         self.model = model
         size = self.data.get("size") if self.is_bound else shot.size
-        self.fields["size"].choices = [(s, catalog.size_label(s)) for s in model.sizes]
+        _choices(self.fields["size"]).choices = [(s, catalog.size_label(s)) for s in model.sizes]
         sizes = model.sizes if size not in model.sizes else (size,)
-        self.fields["seconds"].choices = [(d, f"{d} s") for d in model.durations_for(sizes[0])]
+        _choices(self.fields["seconds"]).choices = [
+            (d, f"{d} s") for d in model.durations_for(sizes[0])
+        ]
         self.segments = SegmentFormSet(
             self.data if self.is_bound else None,
             prefix=SEGMENT_PREFIX,
@@ -152,7 +154,7 @@ class ShotEditorForm(forms.Form):
     def for_model(cls, shot: Shot, model_key: str, size: str, seconds: str) -> ShotEditorForm:
         """The editor's model-and-format fields for another model: its sizes and lengths, the
         size and length kept where the model has them, else the nearest."""
-        model = catalog.get(model_key) or catalog.get(shot.model_key)
+        model = catalog.get(model_key) or catalog.require(shot.model_key)
         if size not in model.sizes:
             size = shot.size if shot.size in model.sizes else model.sizes[0]
         durations = model.durations_for(size)
@@ -167,8 +169,8 @@ class ShotEditorForm(forms.Form):
             },
         )
         form.model = model
-        form.fields["size"].choices = [(s, catalog.size_label(s)) for s in model.sizes]
-        form.fields["seconds"].choices = [(d, f"{d} s") for d in durations]
+        _choices(form.fields["size"]).choices = [(s, catalog.size_label(s)) for s in model.sizes]
+        _choices(form.fields["seconds"]).choices = [(d, f"{d} s") for d in durations]
         return form
 
     @staticmethod
@@ -204,7 +206,7 @@ class ShotEditorForm(forms.Form):
         return valid and segments_valid
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         dialogue, bad = parse_dialogue(data.get("audio_dialogue", ""))
         if bad:
             self.add_error(
@@ -265,7 +267,7 @@ class ShotEditorForm(forms.Form):
 
 def parse_dialogue(text: str) -> tuple[list[dict], str]:
     """ "Mia (excited): It's here!" lines -> [{speaker, emotion, line}]; returns a bad line."""
-    lines = []
+    lines: list[dict] = []
     for raw in (text or "").splitlines():
         raw = raw.strip()
         if not raw:
@@ -340,3 +342,9 @@ def read_segments(data) -> list[dict]:
             }
         )
     return segments
+
+
+def _choices(field: forms.Field) -> forms.ChoiceField:
+    """A choice field of the form, typed as one (its choices are set per model or status)."""
+    assert isinstance(field, forms.ChoiceField)
+    return field

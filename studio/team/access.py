@@ -6,12 +6,26 @@ exists. A member whose role may read but not do the action gets 403.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest
 
 from generation.models import Render
 from studio.models import Asset, Campaign, Comment, Membership, Role, ShareLink, Shot, Workspace
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    class AuthedRequest(HttpRequest):
+        """A request behind login_required: its user is a User, never anonymous."""
+
+        user: User
+        _current_membership: Membership | None
+        _memberships: list[Membership]
+else:
+    AuthedRequest = HttpRequest
 
 RANK = {Role.VIEWER: 1, Role.REVIEWER: 2, Role.EDITOR: 3, Role.OWNER: 4}
 
@@ -51,7 +65,7 @@ def require(role: str | None, action: str) -> None:
         raise PermissionDenied(f"Your role may not {action.replace('_', ' ')}.")
 
 
-def require_staff(request: HttpRequest) -> None:
+def require_staff(request: AuthedRequest) -> None:
     """The studio's operators (staff accounts) only; for anyone else the page does not exist."""
     if not (request.user.is_active and request.user.is_staff):
         raise Http404
@@ -63,7 +77,7 @@ def memberships_for(user) -> list[Membership]:
     return list(Membership.objects.filter(user=user).select_related("workspace"))
 
 
-def current_membership(request: HttpRequest) -> Membership | None:
+def current_membership(request: AuthedRequest) -> Membership | None:
     """The workspace the user is working in: the one chosen with the switcher, else the first."""
     if hasattr(request, "_current_membership"):
         return request._current_membership
@@ -77,88 +91,76 @@ def current_membership(request: HttpRequest) -> Membership | None:
     return current
 
 
-def get_workspace_for_user(request: HttpRequest, slug: str, action: str = "view") -> Workspace:
-    workspace = (
-        Workspace.objects.filter(slug=slug, memberships__user=request.user)
-        .annotate(my_role=F("memberships__role"))
-        .first()
-    )
-    require(workspace.my_role if workspace else None, action)
-    return workspace
+def _with_role(queryset: QuerySet[Any], path: str) -> QuerySet[Any]:
+    """The rows with the viewer's role in their workspace as `my_role` (the membership that
+    the filter on the viewer joined)."""
+    return queryset.annotate(my_role=F(path))
 
 
-def get_campaign_for_user(request: HttpRequest, campaign_id: int, action: str = "view") -> Campaign:
-    campaign = (
-        Campaign.objects.filter(pk=campaign_id, workspace__memberships__user=request.user)
-        .select_related("workspace")
-        .annotate(my_role=F("workspace__memberships__role"))
-        .first()
-    )
-    require(campaign.my_role if campaign else None, action)
-    return campaign
+def _allowed(found: Any, action: str) -> Any:
+    """The row fetched with the viewer's role (`my_role`), if that role may do `action`: 404
+    when nothing was found (an outsider), 403 for a role that may not."""
+    require(found.my_role if found is not None else None, action)
+    return found
+
+
+def get_workspace_for_user(request: AuthedRequest, slug: str, action: str = "view") -> Workspace:
+    workspace = Workspace.objects.filter(slug=slug, memberships__user=request.user)
+    return _allowed(_with_role(workspace, "memberships__role").first(), action)
+
+
+def get_campaign_for_user(
+    request: AuthedRequest, campaign_id: int, action: str = "view"
+) -> Campaign:
+    campaign = Campaign.objects.filter(
+        pk=campaign_id, workspace__memberships__user=request.user
+    ).select_related("workspace")
+    return _allowed(_with_role(campaign, "workspace__memberships__role").first(), action)
 
 
 def get_shot_for_user(
-    request: HttpRequest, campaign_id: int, shot_id: int, action: str = "view"
+    request: AuthedRequest, campaign_id: int, shot_id: int, action: str = "view"
 ) -> Shot:
-    shot = (
-        Shot.objects.filter(
-            pk=shot_id,
-            campaign_id=campaign_id,
-            campaign__workspace__memberships__user=request.user,
-        )
-        .select_related("campaign__workspace")
-        .annotate(my_role=F("campaign__workspace__memberships__role"))
-        .first()
+    shot = Shot.objects.filter(
+        pk=shot_id,
+        campaign_id=campaign_id,
+        campaign__workspace__memberships__user=request.user,
+    ).select_related("campaign__workspace")
+    return _allowed(_with_role(shot, "campaign__workspace__memberships__role").first(), action)
+
+
+def get_take_for_user(request: AuthedRequest, render_id: int, action: str = "view") -> Render:
+    take = Render.objects.filter(
+        pk=render_id,
+        shot__campaign__workspace__memberships__user=request.user,
+        shot__deleted_at__isnull=True,
+    ).select_related("shot__campaign__workspace")
+    return _allowed(
+        _with_role(take, "shot__campaign__workspace__memberships__role").first(), action
     )
-    require(shot.my_role if shot else None, action)
-    return shot
 
 
-def get_take_for_user(request: HttpRequest, render_id: int, action: str = "view") -> Render:
-    take = (
-        Render.objects.filter(
-            pk=render_id,
-            shot__campaign__workspace__memberships__user=request.user,
-            shot__deleted_at__isnull=True,
-        )
-        .select_related("shot__campaign__workspace")
-        .annotate(my_role=F("shot__campaign__workspace__memberships__role"))
-        .first()
+def get_comment_for_user(request: AuthedRequest, comment_id: int, action: str) -> Comment:
+    comment = Comment.objects.filter(
+        pk=comment_id,
+        render__shot__campaign__workspace__memberships__user=request.user,
+        render__shot__deleted_at__isnull=True,
+    ).select_related("render")
+    return _allowed(
+        _with_role(comment, "render__shot__campaign__workspace__memberships__role").first(), action
     )
-    require(take.my_role if take else None, action)
-    return take
 
 
-def get_comment_for_user(request: HttpRequest, comment_id: int, action: str) -> Comment:
-    comment = (
-        Comment.objects.filter(
-            pk=comment_id,
-            render__shot__campaign__workspace__memberships__user=request.user,
-            render__shot__deleted_at__isnull=True,
-        )
-        .select_related("render")
-        .annotate(my_role=F("render__shot__campaign__workspace__memberships__role"))
-        .first()
-    )
-    require(comment.my_role if comment else None, action)
-    return comment
+def get_asset_for_user(request: AuthedRequest, asset_id: int, action: str = "view") -> Asset:
+    asset = Asset.objects.filter(pk=asset_id, workspace__memberships__user=request.user)
+    return _allowed(_with_role(asset, "workspace__memberships__role").first(), action)
 
 
-def get_asset_for_user(request: HttpRequest, asset_id: int, action: str = "view") -> Asset:
-    asset = (
-        Asset.objects.filter(pk=asset_id, workspace__memberships__user=request.user)
-        .annotate(my_role=F("workspace__memberships__role"))
-        .first()
-    )
-    require(asset.my_role if asset else None, action)
-    return asset
-
-
-def get_current_membership_for(request: HttpRequest, action: str) -> Membership:
+def get_current_membership_for(request: AuthedRequest, action: str) -> Membership:
     """The user's membership in the workspace they work in, if its role may do `action`."""
     membership = current_membership(request)
     require(membership.role if membership else None, action)
+    assert membership is not None  # require() refused a missing one
     return membership
 
 

@@ -29,7 +29,7 @@ class InviteForm(forms.Form):
 class SignupForm(UserCreationForm):
     """An account for a person who accepts an invitation; the e-mail is the invited one."""
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]  # django-stubs lacks it
         model = get_user_model()
         fields = ["username"]
 

@@ -20,7 +20,7 @@ from django_ratelimit.core import get_usage, is_ratelimited
 def client_ip(request) -> str:
     """The client's address. Behind the TLS proxy of a production setup, the proxy appends the
     real client to X-Forwarded-For; its last entry is the one the proxy vouches for."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = request.headers.get("x-forwarded-for", "")
     if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "unknown")

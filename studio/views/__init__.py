@@ -1,12 +1,26 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from studio.team.access import AuthedRequest
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    class AuthedHtmxRequest(AuthedRequest):
+        """What every studio view receives: a signed-in user's request, read by django-htmx."""
+
+        htmx: HtmxDetails
+else:
+    AuthedHtmxRequest = AuthedRequest
+
 
 def render_page(
-    request: HttpRequest, template: str, context: dict, partial: str | None = None, status=200
+    request: AuthedHtmxRequest, template: str, context: dict, partial: str | None = None, status=200
 ) -> HttpResponse:
     """The whole page, or only its named partial when htmx asked for it."""
     name = f"{template}#{partial}" if partial and request.htmx else template

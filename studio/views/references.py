@@ -63,7 +63,9 @@ def reference_upload(request, campaign_id: int, shot_id: int):
     form = ReferenceImageForm(request.POST, request.FILES)
     if not form.is_valid():
         if not request.htmx:
-            messages.error(request, " ".join(form.errors.get("image", ["Upload failed."])))
+            messages.error(
+                request, " ".join(str(e) for e in form.errors.get("image", ["Upload failed."]))
+            )
         return _reference_response(request, shot, form, status=422)
     shot.set_reference(form.cleaned_data["image"], form.info)
     return _reference_response(request, shot)
@@ -106,7 +108,7 @@ def frames_from(request, campaign_id: int, shot_id: int, source: str):
             continuity.bridge(shot)
         elif source == "asset":
             asset = Asset.objects.filter(
-                pk=parse_id(request.POST.get("asset")), workspace_id=shot.campaign.workspace_id
+                pk=parse_id(request.POST.get("asset")) or 0, workspace_id=shot.campaign.workspace_id
             ).first()
             if asset is None:
                 raise continuity.ContinuityError("Choose one of the workspace's assets.")

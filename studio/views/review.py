@@ -145,9 +145,9 @@ def take_hero(request, render_id: int):
 @require_GET
 def compare(request):
     ids = [parse_id(request.GET.get("a")), parse_id(request.GET.get("b"))]
-    if None in ids:
+    takes = [get_take_for_user(request, pk, "view") for pk in ids if pk is not None]
+    if len(takes) != 2:
         raise Http404
-    takes = [get_take_for_user(request, pk, "view") for pk in ids]
     shot = takes[0].shot
     # The picker: the finished takes of the first take's shot, by their posters.
     choices = shot.takes_newest_first().filter(status="completed")

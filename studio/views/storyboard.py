@@ -73,10 +73,10 @@ def cut_media(request, campaign_id: int, cut_id: int, variant: str):
     campaign = get_campaign_for_user(request, campaign_id, "view")
     cut = Cut.objects.filter(pk=cut_id, campaign=campaign).select_related("format").first()
     key = {"video": cut.video_key, "thumbnail": cut.thumbnail_key}.get(variant) if cut else ""
-    if not key:
+    if cut is None or not key:
         raise Http404
     name = ""
     if request.GET.get("download") == "1" and variant == "video":
-        part = cut.format.name if cut.format_id else "storyboard"
+        part = cut.format.name if cut.format else "storyboard"
         name = f"{slugify(campaign.name)}-{slugify(part)}-cut-{cut.pk}.mp4"
     return storage.serve(request, key, download_as=name)

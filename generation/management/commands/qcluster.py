@@ -47,13 +47,16 @@ class Command(ClusterCommand):
             cluster.stop()
 
 
+_QUIET_STARTS: set = set()  # the sentinel start already patched (the command may run twice)
+
+
 def _sentinel_stops_only_when_told() -> None:
     """django-q2's sentinel dies at once on SIGTERM, orphaning its workers while the cluster's
     main process waits (a signal to the whole group left it hung over 40 s). The sentinel and
     the workers it forks ignore SIGTERM instead: the main process stops them through the
     cluster's stop event, the way django-q2 stops gracefully."""
     start = q_cluster.Sentinel.start
-    if getattr(start, "reelroom", False):
+    if start in _QUIET_STARTS:
         return
 
     def quiet_start(self):
@@ -61,7 +64,7 @@ def _sentinel_stops_only_when_told() -> None:
         queue.watch_cluster_stop(self.stop_event)  # inherited by the workers it forks
         start(self)
 
-    quiet_start.reelroom = True
+    _QUIET_STARTS.add(quiet_start)
     q_cluster.Sentinel.start = quiet_start
 
 

@@ -88,7 +88,7 @@ def create_demo_campaign(workspace, user) -> Campaign:
     Format.objects.create(campaign=campaign, name="Reels", aspect="9:16", position=1)
     Format.objects.create(campaign=campaign, name="YouTube", aspect="16:9", position=2)
 
-    animatic = catalog.get(catalog.DEFAULT_MODEL)
+    animatic = catalog.require(catalog.DEFAULT_MODEL)
     for position, (title, key) in enumerate(DEMO_SHOTS, start=1):
         seed = SEED_TEMPLATES[key]
         shot = Shot.objects.create(
