@@ -1,12 +1,14 @@
+"""What the studio hears from generation (its signals run generation → studio only; the
+studio calls itself directly): a take deleted, a take requested or finished."""
+
 from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
-from django_q.tasks import async_task
 
 from generation import storage
 from generation.models import FINISHED, EventKind, Render, RenderStatus
-from studio.models import Cut, Shot
+from studio.models import Shot
 from studio.review import states
 
 
@@ -26,25 +28,6 @@ def delete_unused_reference(sender, instance, **kwargs) -> None:
 
 def _campaign_of(render_id: int) -> int | None:
     return Render.objects.filter(pk=render_id).values_list("shot__campaign_id", flat=True).first()
-
-
-def _recut(render_id: int) -> None:
-    """The campaign's cuts are made again from what it holds now, in the queue."""
-    campaign_id = _campaign_of(render_id)
-    if campaign_id and Cut.objects.filter(campaign_id=campaign_id).exists():
-        transaction.on_commit(lambda: async_task("studio.tasks.recut", campaign_id, group="cuts"))
-
-
-def recut_after_hero(sender, instance, created, **kwargs) -> None:
-    """A hero was chosen (a "hero" RenderEvent)."""
-    if created and instance.kind == EventKind.HERO:
-        _recut(instance.render_id)
-
-
-def recut_after_decision(sender, instance, created, **kwargs) -> None:
-    """A decision may change which take a cell delivers (the newest approved one)."""
-    if created:
-        _recut(instance.render_id)
 
 
 def follow_the_work(sender, instance, created, **kwargs) -> None:

@@ -63,3 +63,32 @@ def test_generation_never_names_the_studio():
         )
     ]
     assert offenders == []
+
+
+def test_a_providers_identity_lives_in_one_place():
+    from generation import catalog
+    from generation.providers import REGISTRY
+
+    assert set(REGISTRY) == set(catalog.PROVIDER_LABELS)
+    for name, provider in REGISTRY.items():
+        assert provider.name == name and provider.label == catalog.PROVIDER_LABELS[name]
+    routed = {route.provider for model in catalog.MODELS.values() for route in model.routes}
+    assert routed <= set(REGISTRY)
+
+
+def test_the_studios_signals_listen_only_to_the_engine():
+    """Signals run generation → studio; the studio calls itself directly (a decision or a hero
+    choice recuts through studio.queue, not through a signal on its own tables)."""
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    from studio import signals
+
+    heard = {
+        (signal is post_save, model._meta.label)
+        for signal in (post_save, post_delete)
+        for model in apps.get_models()
+        for receiver in signal._live_receivers(model)[0]
+        if getattr(receiver, "__module__", "") == signals.__name__
+    }
+    assert heard == {(False, "generation.Render"), (True, "generation.RenderEvent")}

@@ -13,6 +13,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from generation import media, storage
 from generation.models import RenderStatus
+from studio import queue
 from studio.models import Asset, Cut, CutStatus, Decision
 from studio.production import cuts
 from studio.review import decisions
@@ -252,3 +253,20 @@ def test_a_cut_whose_take_is_gone_fails_with_the_reason(
 def test_set_last_frame_fits_the_image_to_the_shot(shot):
     shot.set_last_frame(image_bytes((1000, 1000)), "test")
     assert shot.last_frame_dimensions == (1280, 720)
+
+
+def test_a_decision_on_a_campaign_with_cuts_asks_for_them_again(
+    ed, rita, campaign, shot, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Called directly (no signal on the studio's own Decision table): the newest approved
+    take may be the one a cell delivers now."""
+    queued = []
+    monkeypatch.setattr(queue, "async_task", lambda *args, **kw: queued.append((args, kw)))
+    take = _finished_take(shot, ed, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.decide(take, rita, "approved")
+    assert not [a for a, _ in queued if a[0] == "studio.tasks.recut"]  # no cut yet: nothing
+    Cut.objects.create(campaign=campaign, signature="s", width=1280, height=720)
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.decide(take, rita, "changes_requested")
+    assert (("studio.tasks.recut", campaign.pk), {"group": "cuts"}) in queued

@@ -14,6 +14,7 @@ OPENAI = "openai"
 RUNWARE = "runware"
 ANIMATIC = "animatic"
 
+# A provider's identity, once: its name (the registry's key, a route's provider) and its label.
 PROVIDER_LABELS = {
     OPENAI: "OpenAI-compatible Videos API",
     RUNWARE: "Runware",

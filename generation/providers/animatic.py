@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from generation import queue
+from generation import catalog, queue
 from generation.media import ffmpeg
 from generation.media.animatic import Cancelled, render
 from generation.models import AnimaticJob
@@ -32,8 +32,8 @@ CHUNK = 1024 * 1024
 
 
 class AnimaticProvider(Provider):
-    name = "animatic"
-    label = "Animatic (built in)"
+    name = catalog.ANIMATIC
+    label = catalog.PROVIDER_LABELS[catalog.ANIMATIC]
     first_poll = 1.0
     backoff = 1.3
     max_poll = 3.0

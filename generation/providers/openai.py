@@ -20,6 +20,7 @@ import httpx
 from django.conf import settings
 from django.core.files.storage import default_storage
 
+from generation import catalog
 from generation.providers.base import (
     JobSpec,
     JobStatus,
@@ -66,8 +67,8 @@ def _timestamp(value) -> datetime | None:
 
 
 class OpenAIProvider(Provider):
-    name = "openai"
-    label = "OpenAI-compatible Videos API"
+    name = catalog.OPENAI
+    label = catalog.PROVIDER_LABELS[catalog.OPENAI]
     first_poll = 10.0
     backoff = 1.5
     max_poll = 60.0

@@ -96,8 +96,8 @@ def build_task(spec: JobSpec) -> dict:
 
 
 class RunwareProvider(Provider):
-    name = "runware"
-    label = "Runware"
+    name = catalog.RUNWARE
+    label = catalog.PROVIDER_LABELS[catalog.RUNWARE]
     first_poll = 5.0
     backoff = 1.5
     max_poll = 30.0

@@ -15,11 +15,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django_q.tasks import async_task
 
 from generation import catalog, media
 from generation.media import cutting
 from generation.models import Render
+from studio import queue
 from studio.models import Campaign, Cut, CutKind, CutStatus, Format
 from studio.production.deliverables import grid
 
@@ -117,7 +117,7 @@ def request_cut(campaign: Campaign, fmt: Format | None, user=None) -> Cut | None
             campaign=campaign, format=fmt, kind=kind, sources=sources, missing=missing,
             signature=signature, width=width, height=height, created_by=user,
         )  # fmt: skip
-        transaction.on_commit(lambda: async_task("studio.tasks.render_cut", cut.pk, group="cuts"))
+        queue.enqueue("render_cut", cut.pk, group="cuts")
     return cut
 
 

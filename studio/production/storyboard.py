@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django_q.tasks import async_task
 
+from studio import queue
 from studio.models import Campaign, Cut, Format, Shot
 from studio.production.deliverables import Cell, grid
 
@@ -98,8 +98,5 @@ def reorder(campaign: Campaign, ids: list[int | None]) -> bool:
             return False
         for position, pk in enumerate(named, start=1):
             Shot.objects.filter(pk=pk, campaign=campaign).update(position=position)
-        if Cut.objects.filter(campaign=campaign).exists():
-            transaction.on_commit(
-                lambda: async_task("studio.tasks.recut", campaign.pk, group="cuts")
-            )
+        queue.recut_later(campaign.pk)
     return True

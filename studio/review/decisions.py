@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from generation.models import EventKind, Render, RenderEvent, RenderStatus
+from studio import queue
 from studio.models import (
     Decision,
     Deliverable,
@@ -30,6 +31,7 @@ def decide(take: Render, reviewer, verdict: str, note: str = "") -> Decision:
     if author is not None and author.pk != reviewer.pk and author.email:
         notifications.enqueue("notify_decision", decision.pk)
     refresh_status(take.shot.campaign_id)
+    queue.recut_later(take.shot.campaign_id)  # the newest approved take may be delivered now
     return decision
 
 
@@ -56,3 +58,4 @@ def choose_hero(take: Render, user=None) -> None:
             detail={"by": user.get_username() if user else ""},
         )
     refresh_status(take.shot.campaign_id)
+    queue.recut_later(take.shot.campaign_id)

@@ -8,10 +8,9 @@ import re
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
-from django_q.tasks import async_task
 
+from studio import queue
 from studio.models import Comment, Decision, Membership, Verdict
 
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
@@ -45,7 +44,7 @@ def mentioned_members(workspace_id: int, body: str):
 
 def enqueue(name: str, pk: int) -> None:
     """Mail goes through the queue: a slow or failing mail server never holds up a page."""
-    transaction.on_commit(lambda: async_task(f"studio.tasks.{name}", pk, group="mail"))
+    queue.enqueue(name, pk, group="mail")
 
 
 def link(path: str) -> str:
