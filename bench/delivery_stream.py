@@ -69,7 +69,7 @@ client = Client(HTTP_HOST="127.0.0.1")
 client.force_login(user)
 before = reset_peak()
 start = time.perf_counter()
-response = client.get(reverse("package_download", args=[campaign.pk]))
+response = client.get(reverse("studio:package_download", args=[campaign.pk]))
 streamed = 0
 for chunk in response.streaming_content:
     streamed += len(chunk)

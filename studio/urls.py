@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, register_converter
+from django.urls import URLPattern, URLResolver, include, path, register_converter
 
 from studio.views import (
     assets,
@@ -39,7 +39,7 @@ class IdConverter:
 
 register_converter(IdConverter, "id")
 
-shot_patterns = [
+shot_urls: list[URLPattern | URLResolver] = [
     path("", editor.shot_detail, name="shot_detail"),
     path("edit/", shots.shot_edit, name="shot_edit"),
     path("delete/", shots.shot_delete, name="shot_delete"),
@@ -63,7 +63,7 @@ shot_patterns = [
     path("takes/poll/", takes.takes_poll, name="takes_poll"),
 ]
 
-member_patterns = [
+member_urls: list[URLPattern | URLResolver] = [
     path("", members.member_list, name="member_list"),
     path("add/", members.member_add, name="member_add"),
     path("<id:membership_id>/role/", members.member_role, name="member_role"),
@@ -75,8 +75,93 @@ member_patterns = [
     ),
 ]
 
-urlpatterns = [
+# A campaign's pages: /c/<campaign_id>/…
+campaign_urls: list[URLPattern | URLResolver] = [
+    path("", campaigns.campaign_board, name="campaign_board"),
+    path("edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("archive/", campaigns.campaign_archive, name="campaign_archive"),
+    path("shots/new/", shots.shot_create, name="shot_create"),
+    path("grid/", deliverables.grid_page, name="deliverables"),
+    path("grid/missing/", deliverables.missing, name="deliverables_missing"),
+    path("formats/add/", deliverables.format_add, name="format_add"),
+    path(
+        "formats/<id:format_id>/remove/",
+        deliverables.format_remove,
+        name="format_remove",
+    ),
+    path("storyboard/", storyboard.storyboard_page, name="storyboard"),
+    path(
+        "storyboard/order/",
+        storyboard.storyboard_order,
+        name="storyboard_order",
+    ),
+    path("cuts/", storyboard.cut_request, name="cut_request"),
+    path(
+        "cuts/<id:cut_id>/<str:variant>/",
+        storyboard.cut_media,
+        name="cut_media",
+    ),
+    path("deliver/", deliver.deliver_page, name="deliver"),
+    path("deliver/package.zip", deliver.package_download, name="package_download"),
+    path("spend/", spend.campaign_spend, name="campaign_spend"),
+    path("shots/<id:shot_id>/", include(shot_urls)),
+    path("activity/", review.campaign_activity, name="campaign_activity"),
+    path("share/", share.share_links, name="share_links"),
+    path("share/<id:link_id>/revoke/", share.share_revoke, name="share_revoke"),
+]
+
+# A take's pages: /takes/<render_id>/…
+take_urls: list[URLPattern | URLResolver] = [
+    path("", review.take_page, name="take_page"),
+    path("comments/", review.comment_add, name="comment_add"),
+    path("decide/", review.take_decide, name="take_decide"),
+    path("hero/", review.take_hero, name="take_hero"),
+    path("cancel/", takes.take_cancel, name="take_cancel"),
+    path("remix/", takes.take_remix, name="take_remix"),
+    path("media/<str:variant>/", takes.take_media, name="take_media"),
+]
+
+# What a guest link opens: /s/<token>/… (no login; the link is the key)
+share_urls: list[URLPattern | URLResolver] = [
+    path("", share.guest_entry, name="guest_entry"),
+    path("takes/<id:render_id>/", share.guest_take, name="guest_take"),
+    path("package.zip", deliver.guest_package, name="guest_package"),
+    path(
+        "takes/<id:render_id>/media/<str:variant>/",
+        share.guest_media,
+        name="guest_media",
+    ),
+]
+
+# A workspace's pages: /w/<slug>/…
+workspace_urls: list[URLPattern | URLResolver] = [
+    path("members/", include(member_urls)),
+    path("spend/", spend.workspace_spend, name="workspace_spend"),
+    path("assets/", assets.asset_library, name="asset_library"),
+]
+
+# The studio's pages, named under the `studio` namespace: {% url 'studio:campaign_board' … %}.
+studio_urls: list[URLPattern | URLResolver] = [
     path("", campaigns.dashboard, name="dashboard"),
+    path("workspaces/switch/", members.workspace_switch, name="workspace_switch"),
+    path("invite/<str:token>/", members.invitation_accept, name="invitation_accept"),
+    path("c/new/", campaigns.campaign_create, name="campaign_create"),
+    path("assets/<id:asset_id>/image/", assets.asset_image, name="asset_image"),
+    path("assets/<id:asset_id>/delete/", assets.asset_delete, name="asset_delete"),
+    path("comments/<id:comment_id>/resolve/", review.comment_resolve, name="comment_resolve"),
+    path("compare/", review.compare, name="compare"),
+    path("review/", review.review_queue, name="review_queue"),
+    path("models/", catalog.catalog_page, name="model_catalog"),
+    path("providers/", providers.provider_list, name="provider_list"),
+    path("providers/<str:name>/test/", providers.provider_test, name="provider_test"),
+    path("c/<id:campaign_id>/", include(campaign_urls)),
+    path("takes/<id:render_id>/", include(take_urls)),
+    path("s/<str:token>/", include(share_urls)),
+    path("w/<slug:slug>/", include(workspace_urls)),
+]
+
+# Outside the namespace: health, the providers' webhooks, signing in and out, the admin.
+urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("hooks/openai", hooks.openai_hook, name="hook_openai"),
     path("hooks/runware/<str:token>", hooks.runware_hook, name="hook_runware"),
@@ -88,67 +173,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("workspaces/switch/", members.workspace_switch, name="workspace_switch"),
-    path("invite/<str:token>/", members.invitation_accept, name="invitation_accept"),
-    path("w/<slug:slug>/members/", include(member_patterns)),
-    path("c/new/", campaigns.campaign_create, name="campaign_create"),
-    path("c/<id:campaign_id>/", campaigns.campaign_board, name="campaign_board"),
-    path("c/<id:campaign_id>/edit/", campaigns.campaign_edit, name="campaign_edit"),
-    path("c/<id:campaign_id>/archive/", campaigns.campaign_archive, name="campaign_archive"),
-    path("c/<id:campaign_id>/shots/new/", shots.shot_create, name="shot_create"),
-    path("c/<id:campaign_id>/grid/", deliverables.grid_page, name="deliverables"),
-    path("c/<id:campaign_id>/grid/missing/", deliverables.missing, name="deliverables_missing"),
-    path("c/<id:campaign_id>/formats/add/", deliverables.format_add, name="format_add"),
-    path(
-        "c/<id:campaign_id>/formats/<id:format_id>/remove/",
-        deliverables.format_remove,
-        name="format_remove",
-    ),
-    path("c/<id:campaign_id>/storyboard/", storyboard.storyboard_page, name="storyboard"),
-    path(
-        "c/<id:campaign_id>/storyboard/order/",
-        storyboard.storyboard_order,
-        name="storyboard_order",
-    ),
-    path("c/<id:campaign_id>/cuts/", storyboard.cut_request, name="cut_request"),
-    path(
-        "c/<id:campaign_id>/cuts/<id:cut_id>/<str:variant>/",
-        storyboard.cut_media,
-        name="cut_media",
-    ),
-    path("c/<id:campaign_id>/deliver/", deliver.deliver_page, name="deliver"),
-    path(
-        "c/<id:campaign_id>/deliver/package.zip", deliver.package_download, name="package_download"
-    ),
-    path("c/<id:campaign_id>/spend/", spend.campaign_spend, name="campaign_spend"),
-    path("w/<slug:slug>/spend/", spend.workspace_spend, name="workspace_spend"),
-    path("w/<slug:slug>/assets/", assets.asset_library, name="asset_library"),
-    path("assets/<id:asset_id>/image/", assets.asset_image, name="asset_image"),
-    path("assets/<id:asset_id>/delete/", assets.asset_delete, name="asset_delete"),
-    path("c/<id:campaign_id>/shots/<id:shot_id>/", include(shot_patterns)),
-    path("takes/<id:render_id>/", review.take_page, name="take_page"),
-    path("takes/<id:render_id>/comments/", review.comment_add, name="comment_add"),
-    path("takes/<id:render_id>/decide/", review.take_decide, name="take_decide"),
-    path("takes/<id:render_id>/hero/", review.take_hero, name="take_hero"),
-    path("comments/<id:comment_id>/resolve/", review.comment_resolve, name="comment_resolve"),
-    path("compare/", review.compare, name="compare"),
-    path("review/", review.review_queue, name="review_queue"),
-    path("c/<id:campaign_id>/activity/", review.campaign_activity, name="campaign_activity"),
-    path("c/<id:campaign_id>/share/", share.share_links, name="share_links"),
-    path("c/<id:campaign_id>/share/<id:link_id>/revoke/", share.share_revoke, name="share_revoke"),
-    path("s/<str:token>/", share.guest_entry, name="guest_entry"),
-    path("s/<str:token>/takes/<id:render_id>/", share.guest_take, name="guest_take"),
-    path("s/<str:token>/package.zip", deliver.guest_package, name="guest_package"),
-    path(
-        "s/<str:token>/takes/<id:render_id>/media/<str:variant>/",
-        share.guest_media,
-        name="guest_media",
-    ),
-    path("takes/<id:render_id>/cancel/", takes.take_cancel, name="take_cancel"),
-    path("takes/<id:render_id>/remix/", takes.take_remix, name="take_remix"),
-    path("models/", catalog.catalog_page, name="model_catalog"),
-    path("providers/", providers.provider_list, name="provider_list"),
-    path("providers/<str:name>/test/", providers.provider_test, name="provider_test"),
-    path("takes/<id:render_id>/media/<str:variant>/", takes.take_media, name="take_media"),
     path("admin/", admin.site.urls),
+    path("", include((studio_urls, "studio"))),
 ]

@@ -58,211 +58,258 @@ def membership_kwargs(ctx):
 
 
 ENDPOINTS = [
-    Endpoint("campaign_board", "get", "view", campaign_kwargs),
-    Endpoint("campaign_edit", "get", "edit_campaign", campaign_kwargs),
+    Endpoint("studio:campaign_board", "get", "view", campaign_kwargs),
+    Endpoint("studio:campaign_edit", "get", "edit_campaign", campaign_kwargs),
     Endpoint(
-        "campaign_edit",
+        "studio:campaign_edit",
         "post",
         "edit_campaign",
         campaign_kwargs,
         data=lambda ctx: {"name": "Renamed", "status": "planning"},
     ),
-    Endpoint("campaign_archive", "post", "archive_campaign", campaign_kwargs),
+    Endpoint("studio:campaign_archive", "post", "archive_campaign", campaign_kwargs),
     Endpoint(
-        "shot_create", "post", "edit_shot", campaign_kwargs, data=lambda ctx: {"title": "New"}
+        "studio:shot_create",
+        "post",
+        "edit_shot",
+        campaign_kwargs,
+        data=lambda ctx: {"title": "New"},
     ),
-    Endpoint("shot_detail", "get", "view", shot_kwargs),
-    Endpoint("shot_edit", "get", "edit_shot", shot_kwargs),
-    Endpoint("shot_edit", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"title": "Edited"}),
-    Endpoint("shot_delete", "post", "edit_shot", shot_kwargs),
-    Endpoint("shot_move", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"direction": "up"}),
-    Endpoint("shot_save", "post", "edit_shot", shot_kwargs, data=lambda ctx: editor_data()),
-    Endpoint("shot_preview", "post", "edit_shot", shot_kwargs, data=lambda ctx: editor_data()),
+    Endpoint("studio:shot_detail", "get", "view", shot_kwargs),
+    Endpoint("studio:shot_edit", "get", "edit_shot", shot_kwargs),
     Endpoint(
-        "shot_options", "get", "edit_shot", shot_kwargs, data=lambda ctx: {"model_key": "animatic"}
+        "studio:shot_edit", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"title": "Edited"}
+    ),
+    Endpoint("studio:shot_delete", "post", "edit_shot", shot_kwargs),
+    Endpoint(
+        "studio:shot_move", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"direction": "up"}
+    ),
+    Endpoint("studio:shot_save", "post", "edit_shot", shot_kwargs, data=lambda ctx: editor_data()),
+    Endpoint(
+        "studio:shot_preview", "post", "edit_shot", shot_kwargs, data=lambda ctx: editor_data()
     ),
     Endpoint(
-        "shot_timeline",
+        "studio:shot_options",
+        "get",
+        "edit_shot",
+        shot_kwargs,
+        data=lambda ctx: {"model_key": "animatic"},
+    ),
+    Endpoint(
+        "studio:shot_timeline",
         "post",
         "edit_shot",
         shot_kwargs,
         data=lambda ctx: {**editor_data(), "op": "add"},
     ),
     Endpoint(
-        "reference_upload", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"image": upload()}
+        "studio:reference_upload",
+        "post",
+        "edit_shot",
+        shot_kwargs,
+        data=lambda ctx: {"image": upload()},
     ),
     Endpoint(
-        "reference_fit",
+        "studio:reference_fit",
         "post",
         "edit_shot",
         shot_kwargs,
         data=lambda ctx: {"mode": "crop", "size": "1280x720"},
     ),
-    Endpoint("reference_remove", "post", "edit_shot", shot_kwargs),
-    Endpoint("reference_card", "get", "edit_shot", shot_kwargs, data=lambda ctx: {"size": "1x1"}),
+    Endpoint("studio:reference_remove", "post", "edit_shot", shot_kwargs),
     Endpoint(
-        "reference_file", "get", "view", lambda ctx: {**shot_kwargs(ctx), "which": "original"}
+        "studio:reference_card", "get", "edit_shot", shot_kwargs, data=lambda ctx: {"size": "1x1"}
     ),
-    Endpoint("version_list", "get", "view", shot_kwargs),
-    Endpoint("version_compare", "get", "view", lambda ctx: {**shot_kwargs(ctx), "number": 1}),
-    Endpoint("version_restore", "post", "edit_shot", lambda ctx: {**shot_kwargs(ctx), "number": 1}),
     Endpoint(
-        "template_apply",
+        "studio:reference_file",
+        "get",
+        "view",
+        lambda ctx: {**shot_kwargs(ctx), "which": "original"},
+    ),
+    Endpoint("studio:version_list", "get", "view", shot_kwargs),
+    Endpoint(
+        "studio:version_compare", "get", "view", lambda ctx: {**shot_kwargs(ctx), "number": 1}
+    ),
+    Endpoint(
+        "studio:version_restore", "post", "edit_shot", lambda ctx: {**shot_kwargs(ctx), "number": 1}
+    ),
+    Endpoint(
+        "studio:template_apply",
         "post",
         "edit_shot",
         shot_kwargs,
         data=lambda ctx: {"template": "seed:continuity-test"},
     ),
-    Endpoint("template_save", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"name": "Mine"}),
-    Endpoint("shot_generate", "post", "generate", shot_kwargs, data=lambda ctx: editor_data()),
     Endpoint(
-        "takes_poll", "get", "view", shot_kwargs, data=lambda ctx: {"ids": str(ctx["take"].pk)}
+        "studio:template_save", "post", "edit_shot", shot_kwargs, data=lambda ctx: {"name": "Mine"}
     ),
-    Endpoint("take_cancel", "post", "generate", lambda ctx: {"render_id": ctx["take"].pk}),
     Endpoint(
-        "take_remix",
+        "studio:shot_generate", "post", "generate", shot_kwargs, data=lambda ctx: editor_data()
+    ),
+    Endpoint(
+        "studio:takes_poll",
+        "get",
+        "view",
+        shot_kwargs,
+        data=lambda ctx: {"ids": str(ctx["take"].pk)},
+    ),
+    Endpoint("studio:take_cancel", "post", "generate", lambda ctx: {"render_id": ctx["take"].pk}),
+    Endpoint(
+        "studio:take_remix",
         "post",
         "generate",
         lambda ctx: {"render_id": ctx["take"].pk},
         data=lambda ctx: {"prompt": "At dusk."},
     ),
     Endpoint(
-        "compare",
+        "studio:compare",
         "get",
         "view",
         lambda ctx: {},
         data=lambda ctx: {"a": ctx["take"].pk, "b": ctx["take"].pk},
     ),
     Endpoint(
-        "take_media", "get", "view", lambda ctx: {"render_id": ctx["take"].pk, "variant": "video"}
+        "studio:take_media",
+        "get",
+        "view",
+        lambda ctx: {"render_id": ctx["take"].pk, "variant": "video"},
     ),
-    Endpoint("take_page", "get", "view", lambda ctx: {"render_id": ctx["take"].pk}),
+    Endpoint("studio:take_page", "get", "view", lambda ctx: {"render_id": ctx["take"].pk}),
     Endpoint(
-        "comment_add",
+        "studio:comment_add",
         "post",
         "comment",
         lambda ctx: {"render_id": ctx["take"].pk},
         data=lambda ctx: {"body": "Nice pour", "timecode": "00:01.5"},
     ),
     Endpoint(
-        "comment_resolve",
+        "studio:comment_resolve",
         "post",
         "comment",
         lambda ctx: {"comment_id": ctx["comment"].pk},
         data=lambda ctx: {"resolved": "1"},
     ),
     Endpoint(
-        "take_decide",
+        "studio:take_decide",
         "post",
         "decide",
         lambda ctx: {"render_id": ctx["take"].pk},
         data=lambda ctx: {"verdict": "approved"},
     ),
-    Endpoint("take_hero", "post", "choose_hero", lambda ctx: {"render_id": ctx["take"].pk}),
-    Endpoint("campaign_activity", "get", "view", campaign_kwargs),
-    Endpoint("share_links", "get", "share", campaign_kwargs),
+    Endpoint("studio:take_hero", "post", "choose_hero", lambda ctx: {"render_id": ctx["take"].pk}),
+    Endpoint("studio:campaign_activity", "get", "view", campaign_kwargs),
+    Endpoint("studio:share_links", "get", "share", campaign_kwargs),
     Endpoint(
-        "share_links",
+        "studio:share_links",
         "post",
         "share",
         campaign_kwargs,
         data=lambda ctx: {"days": "7", "allow_comments": "on"},
     ),
     Endpoint(
-        "share_revoke",
+        "studio:share_revoke",
         "post",
         "share",
         lambda ctx: {**campaign_kwargs(ctx), "link_id": ctx["link"].pk},
     ),
-    Endpoint("deliverables", "get", "view", campaign_kwargs),
-    Endpoint("deliverables_missing", "get", "generate", campaign_kwargs),
+    Endpoint("studio:deliverables", "get", "view", campaign_kwargs),
+    Endpoint("studio:deliverables_missing", "get", "generate", campaign_kwargs),
     Endpoint(
-        "deliverables_missing",
+        "studio:deliverables_missing",
         "post",
         "generate",
         campaign_kwargs,
         data=lambda ctx: {"batch_key": "not-a-uuid"},
     ),
     Endpoint(
-        "format_add",
+        "studio:format_add",
         "post",
         "edit_campaign",
         campaign_kwargs,
         data=lambda ctx: {"name": "Reels", "aspect": "9:16"},
     ),
     Endpoint(
-        "format_remove",
+        "studio:format_remove",
         "post",
         "edit_campaign",
         lambda ctx: {**campaign_kwargs(ctx), "format_id": ctx["format"].pk},
     ),
-    Endpoint("storyboard", "get", "view", campaign_kwargs),
+    Endpoint("studio:storyboard", "get", "view", campaign_kwargs),
     Endpoint(
-        "storyboard_order",
+        "studio:storyboard_order",
         "post",
         "edit_shot",
         campaign_kwargs,
         data=lambda ctx: {"shot": [s.pk for s in ctx["campaign"].shots.all()]},
     ),
     Endpoint(
-        "cut_request",
+        "studio:cut_request",
         "post",
         "generate",
         campaign_kwargs,
         data=lambda ctx: {"format": ctx["format"].pk},
     ),
     Endpoint(
-        "cut_media",
+        "studio:cut_media",
         "get",
         "view",
         lambda ctx: {**campaign_kwargs(ctx), "cut_id": ctx["cut"].pk, "variant": "video"},
     ),
-    Endpoint("deliver", "get", "view", campaign_kwargs),
-    Endpoint("package_download", "get", "view", campaign_kwargs),
-    Endpoint("campaign_spend", "get", "view_spend", campaign_kwargs),
-    Endpoint("workspace_spend", "get", "view_spend", workspace_kwargs),
-    Endpoint("asset_library", "get", "view", workspace_kwargs),
+    Endpoint("studio:deliver", "get", "view", campaign_kwargs),
+    Endpoint("studio:package_download", "get", "view", campaign_kwargs),
+    Endpoint("studio:campaign_spend", "get", "view_spend", campaign_kwargs),
+    Endpoint("studio:workspace_spend", "get", "view_spend", workspace_kwargs),
+    Endpoint("studio:asset_library", "get", "view", workspace_kwargs),
     Endpoint(
-        "asset_library",
+        "studio:asset_library",
         "post",
         "manage_assets",
         workspace_kwargs,
         data=lambda ctx: {"name": "Bottle", "kind": "product", "image": upload()},
     ),
-    Endpoint("asset_image", "get", "view", lambda ctx: {"asset_id": ctx["asset"].pk}),
-    Endpoint("asset_delete", "post", "manage_assets", lambda ctx: {"asset_id": ctx["asset"].pk}),
+    Endpoint("studio:asset_image", "get", "view", lambda ctx: {"asset_id": ctx["asset"].pk}),
     Endpoint(
-        "frames_from",
+        "studio:asset_delete", "post", "manage_assets", lambda ctx: {"asset_id": ctx["asset"].pk}
+    ),
+    Endpoint(
+        "studio:frames_from",
         "post",
         "edit_shot",
         lambda ctx: {**shot_kwargs(ctx), "source": "clear-last"},
     ),
-    Endpoint("member_list", "get", "view", workspace_kwargs),
+    Endpoint("studio:member_list", "get", "view", workspace_kwargs),
     Endpoint(
-        "member_add",
+        "studio:member_add",
         "post",
         "manage_members",
         workspace_kwargs,
         data=lambda ctx: {"email": "newcomer@example.com", "role": "viewer"},
     ),
     Endpoint(
-        "member_role",
+        "studio:member_role",
         "post",
         "manage_members",
         membership_kwargs,
         data=lambda ctx: {"role": "reviewer"},
     ),
-    Endpoint("member_remove", "post", "manage_members", membership_kwargs),
+    Endpoint("studio:member_remove", "post", "manage_members", membership_kwargs),
     Endpoint(
-        "invitation_cancel",
+        "studio:invitation_cancel",
         "post",
         "manage_members",
         lambda ctx: {"slug": ctx["workspace"].slug, "invitation_id": ctx["invitation"].pk},
     ),
 ]
 GET_AND_POST = {
-    "campaign_edit", "shot_edit", "share_links", "deliverables_missing", "asset_library",
-}  # fmt: skip
+    f"studio:{name}"
+    for name in (
+        "campaign_edit",
+        "shot_edit",
+        "share_links",
+        "deliverables_missing",
+        "asset_library",
+    )
+}
 POST_ONLY = sorted({e.name for e in ENDPOINTS if e.method == "post"} - GET_AND_POST)
 READ_ONLY = sorted({e.name for e in ENDPOINTS if e.method == "get"} - GET_AND_POST)
 
@@ -295,17 +342,19 @@ def guest_kwargs(ctx, persona):
 
 
 SPECIAL = [
-    Special("dashboard", "get", lambda ctx, p: {}, MEMBERS_ONLY, why="each sees their own"),
-    Special("review_queue", "get", lambda ctx, p: {}, MEMBERS_ONLY, why="each sees their own"),
+    Special("studio:dashboard", "get", lambda ctx, p: {}, MEMBERS_ONLY, why="each sees their own"),
     Special(
-        "campaign_create",
+        "studio:review_queue", "get", lambda ctx, p: {}, MEMBERS_ONLY, why="each sees their own"
+    ),
+    Special(
+        "studio:campaign_create",
         "get",
         lambda ctx, p: {},
         _everyone("ok", anonymous="login", guest="login", reviewer=403, viewer=403, staff=404),
         why="in the user's current workspace; editors and owners",
     ),
     Special(
-        "workspace_switch",
+        "studio:workspace_switch",
         "post",
         lambda ctx, p: {},
         _everyone("ok", anonymous="login", guest="login", outsider=404, staff=404),
@@ -313,56 +362,56 @@ SPECIAL = [
         why="only to a workspace one belongs to",
     ),
     Special(
-        "model_catalog",
+        "studio:model_catalog",
         "get",
         lambda ctx, p: {},
         _everyone("ok", anonymous="login", guest="login"),
         why="the catalog of models: no workspace's data",
     ),
     Special(
-        "provider_list",
+        "studio:provider_list",
         "get",
         lambda ctx, p: {},
         _everyone(404, anonymous="login", guest="login", staff="ok"),
         why="keys' presence and paid test calls: operators only",
     ),
     Special(
-        "provider_test",
+        "studio:provider_test",
         "post",
         lambda ctx, p: {"name": "animatic"},
         _everyone(404, anonymous="login", guest="login", staff="ok"),
         why="operators only",
     ),
     Special(
-        "guest_entry",
+        "studio:guest_entry",
         "get",
         guest_kwargs,
         GUEST_LINK,
         why="the link is the key; without it, 404",
     ),
     Special(
-        "guest_take",
+        "studio:guest_take",
         "get",
         lambda ctx, p: {**guest_kwargs(ctx, p), "render_id": ctx["take"].pk},
         GUEST_LINK,
         why="takes in the link's scope only",
     ),
     Special(
-        "guest_media",
+        "studio:guest_media",
         "get",
         lambda ctx, p: {**guest_kwargs(ctx, p), "render_id": ctx["take"].pk, "variant": "video"},
         GUEST_LINK,
         why="media of takes in the link's scope only",
     ),
     Special(
-        "guest_package",
+        "studio:guest_package",
         "get",
         guest_kwargs,
         GUEST_LINK,
         why="only a campaign link that allows downloads; the approved takes + manifest",
     ),
     Special(
-        "invitation_accept",
+        "studio:invitation_accept",
         "get",
         lambda ctx, p: {"token": ctx["invitation"].token if p != "anonymous" else "1-forged"},
         _everyone("ok", anonymous=404),

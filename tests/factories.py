@@ -63,7 +63,9 @@ def generate(client, shot, capture, **overrides):
     A fresh batch key unless one is given."""
     data = editor_data(**{"batch_key": str(uuid.uuid4()), **overrides})
     with capture(execute=True):
-        response = client.post(reverse("shot_generate", args=[shot.campaign_id, shot.pk]), data)
+        response = client.post(
+            reverse("studio:shot_generate", args=[shot.campaign_id, shot.pk]), data
+        )
     return response, data
 
 
@@ -100,9 +102,9 @@ def completed_take(shot, user, capture, **shot_fields):
 
 def guest(token, *parts):
     return (
-        reverse("guest_take", args=[token, *parts])
+        reverse("studio:guest_take", args=[token, *parts])
         if parts
-        else reverse("guest_entry", args=[token])
+        else reverse("studio:guest_entry", args=[token])
     )
 
 

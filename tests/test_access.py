@@ -100,17 +100,17 @@ def test_campaign_create_needs_an_editor(client, team):
     for role, status in [("owner", 302), ("editor", 302), ("reviewer", 403), ("viewer", 403)]:
         client.force_login(team[role])
         response = client.post(
-            reverse("campaign_create"), {"name": f"By {role}", "status": "planning"}
+            reverse("studio:campaign_create"), {"name": f"By {role}", "status": "planning"}
         )
         assert response.status_code == status, role
 
 
 def test_campaign_create_get_and_405(client, team):
     client.force_login(team["editor"])
-    assert client.get(reverse("campaign_create")).status_code == 200
-    assert client.put(reverse("campaign_create")).status_code == 405
+    assert client.get(reverse("studio:campaign_create")).status_code == 200
+    assert client.put(reverse("studio:campaign_create")).status_code == 405
     client.force_login(team["viewer"])
-    assert client.get(reverse("campaign_create")).status_code == 403
+    assert client.get(reverse("studio:campaign_create")).status_code == 403
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ def test_login_and_logout(client, alice):
     page = client.get(reverse("login"))
     assert page.status_code == 200 and 'name="password"' in page.content.decode()
     response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
-    assert client.get(reverse("dashboard")).status_code == 200
+    assert response.status_code == 302 and response["Location"] == reverse("studio:dashboard")
+    assert client.get(reverse("studio:dashboard")).status_code == 200
     assert client.get(reverse("logout")).status_code == 405
     client.post(reverse("logout"))
-    assert client.get(reverse("dashboard")).status_code == 302
+    assert client.get(reverse("studio:dashboard")).status_code == 302
 
 
 def test_a_wrong_password_keeps_the_username(client, alice):
@@ -25,5 +25,5 @@ def test_a_wrong_password_keeps_the_username(client, alice):
 
 
 def test_the_dashboard_needs_login(client, db):
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("studio:dashboard"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

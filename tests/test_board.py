@@ -17,7 +17,7 @@ def test_it_shows_shots_in_order(client, alice, campaign):
     make_shot(campaign, title="Opening")
     make_shot(campaign, title="Closing")
     client.force_login(alice)
-    response = client.get(reverse("campaign_board", args=[campaign.pk]))
+    response = client.get(reverse("studio:campaign_board", args=[campaign.pk]))
     html = response.content.decode()
     assert response.status_code == 200
     assert html.index("Opening") < html.index("Closing")
@@ -26,7 +26,7 @@ def test_it_shows_shots_in_order(client, alice, campaign):
 def test_it_adds_a_shot_inline(client, ed, campaign):
     client.force_login(ed)
     response = client.post(
-        reverse("shot_create", args=[campaign.pk]),
+        reverse("studio:shot_create", args=[campaign.pk]),
         {"title": "Steam rising", "scene": "Macro of steam over a cup"},
         **HTMX,
     )
@@ -44,7 +44,9 @@ def test_it_adds_a_shot_inline(client, ed, campaign):
 def test_an_invalid_shot_keeps_the_input_and_says_why(client, ed, campaign):
     client.force_login(ed)
     response = client.post(
-        reverse("shot_create", args=[campaign.pk]), {"title": "", "scene": "Kept scene"}, **HTMX
+        reverse("studio:shot_create", args=[campaign.pk]),
+        {"title": "", "scene": "Kept scene"},
+        **HTMX,
     )
     html = response.content.decode()
     assert response.status_code == 422
@@ -55,14 +57,14 @@ def test_an_invalid_shot_keeps_the_input_and_says_why(client, ed, campaign):
 
 def test_without_htmx_it_redirects_back_to_the_board(client, ed, campaign):
     client.force_login(ed)
-    response = client.post(reverse("shot_create", args=[campaign.pk]), {"title": "Plain"})
+    response = client.post(reverse("studio:shot_create", args=[campaign.pk]), {"title": "Plain"})
     assert response.status_code == 302
     assert response["Location"] == campaign.get_absolute_url()
 
 
 def test_it_edits_a_shot_inline(client, ed, shot):
     client.force_login(ed)
-    url = reverse("shot_edit", args=[shot.campaign_id, shot.pk])
+    url = reverse("studio:shot_edit", args=[shot.campaign_id, shot.pk])
     form = client.get(url, **HTMX)
     assert form.status_code == 200
     assert 'name="title"' in form.content.decode()
@@ -76,7 +78,7 @@ def test_it_edits_a_shot_inline(client, ed, shot):
 def test_it_deletes_a_shot_and_renumbers(client, ed, campaign):
     first, second, third = (make_shot(campaign, title=t) for t in ("A", "B", "C"))
     client.force_login(ed)
-    response = client.post(reverse("shot_delete", args=[campaign.pk, second.pk]), **HTMX)
+    response = client.post(reverse("studio:shot_delete", args=[campaign.pk, second.pk]), **HTMX)
     assert response.status_code == 200
     assert not Shot.objects.filter(pk=second.pk).exists()
     assert list(campaign.shots.values_list("title", "position")) == [("A", 1), ("C", 2)]
@@ -95,7 +97,9 @@ def test_it_reorders_shots(client, ed, campaign, moved, direction, expected):
     shots = {t: make_shot(campaign, title=t) for t in ("A", "B", "C")}
     client.force_login(ed)
     response = client.post(
-        reverse("shot_move", args=[campaign.pk, shots[moved].pk]), {"direction": direction}, **HTMX
+        reverse("studio:shot_move", args=[campaign.pk, shots[moved].pk]),
+        {"direction": direction},
+        **HTMX,
     )
     assert response.status_code == 200
     assert titles(campaign) == expected
@@ -108,7 +112,7 @@ def test_it_reorders_shots(client, ed, campaign, moved, direction, expected):
 def test_a_bad_direction_is_refused(client, ed, shot):
     client.force_login(ed)
     response = client.post(
-        reverse("shot_move", args=[shot.campaign_id, shot.pk]), {"direction": "sideways"}
+        reverse("studio:shot_move", args=[shot.campaign_id, shot.pk]), {"direction": "sideways"}
     )
     assert response.status_code == 400
 
@@ -116,13 +120,13 @@ def test_a_bad_direction_is_refused(client, ed, shot):
 def test_a_shot_of_another_campaign_is_not_found(client, ed, workspace, shot):
     other = make_campaign(workspace, name="Other")
     client.force_login(ed)
-    response = client.get(reverse("shot_detail", args=[other.pk, shot.pk]))
+    response = client.get(reverse("studio:shot_detail", args=[other.pk, shot.pk]))
     assert response.status_code == 404
 
 
 def test_viewers_see_no_edit_controls(client, vic, shot):
     client.force_login(vic)
-    html = client.get(reverse("campaign_board", args=[shot.campaign_id])).content.decode()
+    html = client.get(reverse("studio:campaign_board", args=[shot.campaign_id])).content.decode()
     assert "Add a shot" not in html
     assert "Move" not in html
 
@@ -130,7 +134,7 @@ def test_viewers_see_no_edit_controls(client, vic, shot):
 def test_shot_titles_are_escaped(client, alice, campaign):
     make_shot(campaign, title='<script>alert("x")</script>')
     client.force_login(alice)
-    html = client.get(reverse("campaign_board", args=[campaign.pk])).content.decode()
+    html = client.get(reverse("studio:campaign_board", args=[campaign.pk])).content.decode()
     assert '<script>alert("x")</script>' not in html
     assert "&lt;script&gt;" in html
 
@@ -156,7 +160,7 @@ def test_board_query_count_is_constant(
         )
         Decision.objects.create(render=take, reviewer=rita, verdict="approved")
     client.force_login(alice)
-    url = reverse("campaign_board", args=[campaign.pk])
+    url = reverse("studio:campaign_board", args=[campaign.pk])
     # session, user, campaign with role, memberships for the switcher, shots, takes, decisions
     with django_assert_num_queries(7):
         response = client.get(url)

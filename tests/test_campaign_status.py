@@ -27,10 +27,10 @@ def test_the_status_follows_the_work(
     assert status(campaign) == CampaignStatus.IN_REVIEW
     client.force_login(rita)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("take_decide", args=[take.pk]), {"verdict": "approved"})
+        client.post(reverse("studio:take_decide", args=[take.pk]), {"verdict": "approved"})
     assert status(campaign) == CampaignStatus.IN_REVIEW  # approved, but no hero yet
     client.force_login(ed)
-    client.post(reverse("take_hero", args=[take.pk]))
+    client.post(reverse("studio:take_hero", args=[take.pk]))
     assert status(campaign) == CampaignStatus.APPROVED
     # A new shot without takes: the work is no longer all approved.
     other = make_shot(campaign, title="Logo", prompt={"scene": "The logo on black."})
@@ -46,7 +46,7 @@ def test_an_owner_can_set_the_status_by_hand_and_it_stays(
 ):
     client.force_login(alice)
     client.post(
-        reverse("campaign_edit", args=[campaign.pk]),
+        reverse("studio:campaign_edit", args=[campaign.pk]),
         {"name": campaign.name, "status": "delivered"},  # the box unticked: by hand
     )
     assert status(campaign) == CampaignStatus.DELIVERED
@@ -58,7 +58,7 @@ def test_an_owner_can_set_the_status_by_hand_and_it_stays(
 def test_an_editor_cannot_override_the_status(client, ed, campaign):
     client.force_login(ed)
     client.post(
-        reverse("campaign_edit", args=[campaign.pk]),
+        reverse("studio:campaign_edit", args=[campaign.pk]),
         {"name": "Renamed", "status": "delivered"},
     )
     campaign.refresh_from_db()

@@ -173,7 +173,7 @@ def test_the_openai_snapshots_are_offered_through_a_gateway(settings):
 
 def test_the_catalog_page_shows_every_model_with_its_source_and_date(client, ed):
     client.force_login(ed)
-    page = client.get(reverse("model_catalog")).content.decode()
+    page = client.get(reverse("studio:model_catalog")).content.decode()
     for model in catalog.MODELS.values():
         assert f'id="model-{model.key}"' in page
         assert model.last_checked.isoformat() in page

@@ -54,7 +54,7 @@ def test_continue_from_the_previous_shot_uses_its_exact_last_frame(
     choose_hero(take, ed)
     client.force_login(ed)
     response = client.post(
-        reverse("frames_from", args=[campaign.pk, second.pk, "continue"]),
+        reverse("studio:frames_from", args=[campaign.pk, second.pk, "continue"]),
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
@@ -76,7 +76,7 @@ def test_continue_from_the_previous_shot_uses_its_exact_last_frame(
 def test_the_first_shot_has_nothing_to_continue_and_says_so(client, ed, campaign, shot):
     client.force_login(ed)
     response = client.post(
-        reverse("frames_from", args=[campaign.pk, shot.pk, "continue"]),
+        reverse("studio:frames_from", args=[campaign.pk, shot.pk, "continue"]),
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 422
@@ -93,7 +93,8 @@ def test_bridge_takes_the_next_shots_first_frame_as_the_last(
     end = _finished_take(c, ed, django_capture_on_commit_callbacks)
     client.force_login(ed)
     response = client.post(
-        reverse("frames_from", args=[campaign.pk, b.pk, "bridge"]), headers={"HX-Request": "true"}
+        reverse("studio:frames_from", args=[campaign.pk, b.pk, "bridge"]),
+        headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
     b.refresh_from_db()
@@ -113,7 +114,7 @@ def test_brand_assets_are_checked_by_content_and_attach_as_frames(
     client, ed, vic, workspace, campaign, shot
 ):
     client.force_login(ed)
-    url = reverse("asset_library", args=[workspace.slug])
+    url = reverse("studio:asset_library", args=[workspace.slug])
     fake = upload(name="bottle.png", data=b"MZ this is not an image")
     refused = client.post(url, {"name": "Bottle", "kind": "product", "image": fake})
     assert refused.status_code == 422
@@ -128,7 +129,7 @@ def test_brand_assets_are_checked_by_content_and_attach_as_frames(
     asset = Asset.objects.get()
     assert (asset.width, asset.height) == (800, 800) and len(asset.sha256) == 64
     response = client.post(
-        reverse("frames_from", args=[campaign.pk, shot.pk, "asset"]),
+        reverse("studio:frames_from", args=[campaign.pk, shot.pk, "asset"]),
         {"asset": asset.pk, "which": "first"},
         headers={"HX-Request": "true"},
     )
@@ -137,7 +138,7 @@ def test_brand_assets_are_checked_by_content_and_attach_as_frames(
     assert shot.reference_dimensions == (1280, 720)  # fitted to the shot
     assert shot.original_dimensions == (800, 800)
     # Deleting the asset leaves the shot's own copy.
-    client.post(reverse("asset_delete", args=[asset.pk]))
+    client.post(reverse("studio:asset_delete", args=[asset.pk]))
     assert default_storage.exists(shot.reference_image)
     client.force_login(vic)
     assert client.post(url, {"name": "X", "kind": "logo", "image": upload()}).status_code == 403
@@ -150,7 +151,7 @@ def test_an_asset_of_another_workspace_cannot_be_attached(client, ed, campaign, 
     )  # fmt: skip
     client.force_login(ed)
     response = client.post(
-        reverse("frames_from", args=[campaign.pk, shot.pk, "asset"]),
+        reverse("studio:frames_from", args=[campaign.pk, shot.pk, "asset"]),
         {"asset": other.pk, "which": "first"},
         headers={"HX-Request": "true"},
     )
@@ -174,7 +175,7 @@ def test_a_rough_cut_joins_the_heroes_and_lists_what_is_missing(
         Decision.objects.create(render=take, reviewer=rita, verdict="approved")
     client.force_login(ed)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("cut_request", args=[campaign.pk]), {"format": fmt.pk})
+        client.post(reverse("studio:cut_request", args=[campaign.pk]), {"format": fmt.pk})
     cut = Cut.objects.get()
     assert cut.status == CutStatus.COMPLETED, cut.error
     assert [s["title"] for s in cut.sources] == ["One", "Three"]
@@ -183,11 +184,11 @@ def test_a_rough_cut_joins_the_heroes_and_lists_what_is_missing(
     info = media.probe(copy.path)
     copy.path.unlink()
     assert abs(info.duration_ms - 10_000) <= 100 and (info.width, info.height) == (1280, 720)
-    page = client.get(reverse("storyboard", args=[campaign.pk])).content.decode()
+    page = client.get(reverse("studio:storyboard", args=[campaign.pk])).content.decode()
     assert "Missing (no hero in this format): 2. Two" in page
-    assert reverse("cut_media", args=[campaign.pk, cut.pk, "video"]) in page
+    assert reverse("studio:cut_media", args=[campaign.pk, cut.pk, "video"]) in page
     download = client.get(
-        reverse("cut_media", args=[campaign.pk, cut.pk, "video"]), {"download": "1"}
+        reverse("studio:cut_media", args=[campaign.pk, cut.pk, "video"]), {"download": "1"}
     )
     assert download["Content-Disposition"].startswith("attachment;")
     # Asking again for the same heroes finds the same cut; a new hero makes a new one.
@@ -208,7 +209,7 @@ def test_the_storyboard_animatic_renders_shots_without_takes(
     _finished_take(one, ed, django_capture_on_commit_callbacks)
     client.force_login(ed)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("cut_request", args=[campaign.pk]))
+        client.post(reverse("studio:cut_request", args=[campaign.pk]))
     cut = Cut.objects.get()
     assert cut.status == CutStatus.COMPLETED, cut.error
     assert [s["take"] is None for s in cut.sources] == [False, True]

@@ -36,7 +36,7 @@ def test_it_lists_campaigns_with_their_figures(client, alice, rita, workspace):
     make_take(shot, 5, RenderStatus.FAILED, billed=False, cost_estimate=Decimal("9"))
 
     client.force_login(alice)
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("studio:dashboard"))
     row = response.context["campaigns"][0]
     assert (row.shot_count, row.takes_in_flight, row.takes_awaiting_review) == (2, 2, 1)
     assert row.spend == Decimal("2.00")
@@ -49,7 +49,7 @@ def test_it_shows_only_the_current_workspace(client, alice, charlie, workspace, 
     make_campaign(workspace, name="Ours")
     make_campaign(other_workspace, name="Theirs")
     client.force_login(charlie)
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("studio:dashboard")).content.decode()
     assert "Theirs" in html and "Ours" not in html
 
 
@@ -57,8 +57,8 @@ def test_archived_campaigns_move_to_their_own_list(client, alice, workspace):
     make_campaign(workspace, name="Old one", status=CampaignStatus.ARCHIVED)
     make_campaign(workspace, name="Live one")
     client.force_login(alice)
-    active = client.get(reverse("dashboard")).content.decode()
-    archived = client.get(reverse("dashboard") + "?archived=1").content.decode()
+    active = client.get(reverse("studio:dashboard")).content.decode()
+    archived = client.get(reverse("studio:dashboard") + "?archived=1").content.decode()
     assert "Live one" in active and "Old one" not in active
     assert "Old one" in archived and "Live one" not in archived
 
@@ -67,7 +67,7 @@ def test_a_user_without_workspace_is_told_what_to_do(client, db):
     from tests.conftest import make_user
 
     client.force_login(make_user("loner"))
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("studio:dashboard"))
     assert "not in a workspace yet" in response.content.decode()
 
 
@@ -81,14 +81,14 @@ def test_dashboard_query_count_is_constant(
     client.force_login(alice)
     # session, user, memberships, campaigns with every figure
     with django_assert_num_queries(4):
-        response = client.get(reverse("dashboard"))
+        response = client.get(reverse("studio:dashboard"))
     assert len(response.context["campaigns"]) == count
 
 
 def test_campaign_crud(client, alice, ed, workspace):
     client.force_login(ed)
     response = client.post(
-        reverse("campaign_create"),
+        reverse("studio:campaign_create"),
         {
             "name": "Summer",
             "status": "planning",
@@ -105,17 +105,17 @@ def test_campaign_crud(client, alice, ed, workspace):
 
     client.force_login(alice)
     response = client.post(
-        reverse("campaign_edit", args=[campaign.pk]),
+        reverse("studio:campaign_edit", args=[campaign.pk]),
         {"name": "Summer 2027", "status": "in_production", "budget": "120.50"},
     )
     assert response.status_code == 302
     campaign.refresh_from_db()
     assert (campaign.name, campaign.budget) == ("Summer 2027", Decimal("120.50"))
 
-    response = client.post(reverse("campaign_archive", args=[campaign.pk]))
+    response = client.post(reverse("studio:campaign_archive", args=[campaign.pk]))
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.ARCHIVED
-    client.post(reverse("campaign_archive", args=[campaign.pk]))
+    client.post(reverse("studio:campaign_archive", args=[campaign.pk]))
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.PLANNING
 
@@ -123,7 +123,7 @@ def test_campaign_crud(client, alice, ed, workspace):
 def test_an_invalid_campaign_keeps_the_input(client, alice):
     client.force_login(alice)
     response = client.post(
-        reverse("campaign_create"),
+        reverse("studio:campaign_create"),
         {"name": "", "brief": "Keep this brief", "status": "planning", "budget": "-5"},
     )
     html = response.content.decode()

@@ -34,7 +34,7 @@ def test_camera_and_style_alone_are_nothing_to_depict():
 
 def test_save_and_generate_refuses_an_empty_prompt_and_keeps_the_form(client, ed, shot):
     client.force_login(ed)
-    url = reverse("shot_generate", args=[shot.campaign_id, shot.pk])
+    url = reverse("studio:shot_generate", args=[shot.campaign_id, shot.pk])
     response = client.post(url, editor_data(**EMPTY, camera_movement="slow dolly"))
     assert response.status_code == 422
     html = response.content.decode()
@@ -54,7 +54,7 @@ def test_a_new_shot_takes_the_campaigns_first_format(client, ed, campaign):
     set_aspects(campaign, ["9:16", "16:9"])
     campaign.save()
     client.force_login(ed)
-    client.post(reverse("shot_create", args=[campaign.pk]), {"title": "Vertical"})
+    client.post(reverse("studio:shot_create", args=[campaign.pk]), {"title": "Vertical"})
     shot = campaign.shots.get(title="Vertical")
     assert (
         catalog.matches_aspect(shot.size, "9:16") and shot.size in catalog.get(shot.model_key).sizes
@@ -72,7 +72,7 @@ def test_the_editor_warns_when_a_shot_fits_none_of_the_formats(client, ed, campa
     page = client.get(shot.get_absolute_url()).content.decode()
     assert "This shot is 16:9, but the campaign is made for 9:16" in page
     options = client.get(
-        reverse("shot_options", args=[campaign.pk, shot.pk]),
+        reverse("studio:shot_options", args=[campaign.pk, shot.pk]),
         {"model_key": "animatic", "size": "720x1280", "seconds": "4"},
     ).content.decode()
     assert "format-warning" not in options  # choosing a vertical size clears it
@@ -80,7 +80,7 @@ def test_the_editor_warns_when_a_shot_fits_none_of_the_formats(client, ed, campa
 
 def test_a_campaign_without_formats_keeps_the_models_default(client, ed, campaign):
     client.force_login(ed)
-    client.post(reverse("shot_create", args=[campaign.pk]), {"title": "Plain"})
+    client.post(reverse("studio:shot_create", args=[campaign.pk]), {"title": "Plain"})
     assert campaign.shots.get(title="Plain").size == "1280x720"
 
 

@@ -28,9 +28,9 @@ def test_the_package_holds_the_approved_heroes_with_manifests_that_verify(
 ):
     approved, waiting = delivered_campaign(campaign, rita)
     client.force_login(vic)
-    page = client.get(reverse("deliver", args=[campaign.pk])).content.decode()
+    page = client.get(reverse("studio:deliver", args=[campaign.pk])).content.decode()
     assert "Download ZIP (3 files" in page and "Reels: 2. The sip!" in page
-    response = client.get(reverse("package_download", args=[campaign.pk]))
+    response = client.get(reverse("studio:package_download", args=[campaign.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert response.streaming  # never built whole
     archive = zip_of(response)
@@ -69,7 +69,7 @@ def test_csv_cells_never_become_spreadsheet_formulas(client, vic, rita, workspac
     take = stored_take(shot, 1, "1280x720", b"x" * 10)
     Decision.objects.create(render=take, reviewer=rita, verdict="approved")
     client.force_login(vic)
-    archive = zip_of(client.get(reverse("package_download", args=[campaign.pk])))
+    archive = zip_of(client.get(reverse("studio:package_download", args=[campaign.pk])))
     manifest = next(n for n in archive.namelist() if n.endswith(".csv"))
     (row,) = csv.DictReader(io.StringIO(archive.read(manifest).decode()))
     assert row["shot"].startswith("'=")
@@ -79,24 +79,24 @@ def test_a_guest_downloads_the_package_only_when_the_link_allows(client, rita, c
     delivered_campaign(campaign, rita)
     _plain, plain_token = ShareLink.create(campaign=campaign, days=3)
     _allowed, token = ShareLink.create(campaign=campaign, days=3, allow_download=True)
-    assert client.get(reverse("guest_package", args=[plain_token])).status_code == 404
-    entry = client.get(reverse("guest_entry", args=[token])).content.decode()
-    assert reverse("guest_package", args=[token]) in entry
-    archive = zip_of(client.get(reverse("guest_package", args=[token])))
+    assert client.get(reverse("studio:guest_package", args=[plain_token])).status_code == 404
+    entry = client.get(reverse("studio:guest_entry", args=[token])).content.decode()
+    assert reverse("studio:guest_package", args=[token]) in entry
+    archive = zip_of(client.get(reverse("studio:guest_package", args=[token])))
     assert len([n for n in archive.namelist() if n.endswith(".mp4")]) == 3
     _locked, locked_token = ShareLink.create(
         campaign=campaign, days=3, allow_download=True, password="pour-over"
     )
-    assert client.get(reverse("guest_package", args=[locked_token])).status_code == 404
+    assert client.get(reverse("studio:guest_package", args=[locked_token])).status_code == 404
 
 
 def test_nothing_approved_means_no_package(client, vic, campaign):
     add_format(campaign, "YouTube", "16:9")
     client.force_login(vic)
-    assert client.get(reverse("package_download", args=[campaign.pk])).status_code == 404
+    assert client.get(reverse("studio:package_download", args=[campaign.pk])).status_code == 404
     assert (
         "Nothing is approved yet"
-        in client.get(reverse("deliver", args=[campaign.pk])).content.decode()
+        in client.get(reverse("studio:deliver", args=[campaign.pk])).content.decode()
     )
 
 
@@ -141,7 +141,7 @@ def test_the_spend_page_equals_the_settled_costs_in_the_database(client, ed, ali
     )
     assert settled == Decimal("0.5123") + Decimal("0.4000") + Decimal("1.1000")
     client.force_login(ed)
-    page = client.get(reverse("campaign_spend", args=[campaign.pk])).content.decode()
+    page = client.get(reverse("studio:campaign_spend", args=[campaign.pk])).content.decode()
     assert _figure(page, "settled") == "$2.01"
     assert _figure(page, "reserved") == "$0.70"
     assert _figure(page, "unknown") == "$0.80"
@@ -153,7 +153,7 @@ def test_the_spend_page_equals_the_settled_costs_in_the_database(client, ed, ali
     assert shown == settled
     assert "<svg" in page and "bar-settled" in page
     workspace_page = client.get(
-        reverse("workspace_spend", args=[campaign.workspace.slug])
+        reverse("studio:workspace_spend", args=[campaign.workspace.slug])
     ).content.decode()
     assert _figure(workspace_page, "settled") == "$2.01"
     assert campaign.name in workspace_page
@@ -162,7 +162,7 @@ def test_the_spend_page_equals_the_settled_costs_in_the_database(client, ed, ali
 def test_the_spend_csv_has_one_line_per_take(client, ed, alice, rita, campaign):
     takes = _seed_spend(campaign, ed, alice, rita)
     client.force_login(ed)
-    response = client.get(reverse("campaign_spend", args=[campaign.pk]), {"format": "csv"})
+    response = client.get(reverse("studio:campaign_spend", args=[campaign.pk]), {"format": "csv"})
     assert response["Content-Type"] == "text/csv"
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == len(takes)
@@ -178,7 +178,7 @@ def test_the_spend_page_costs_the_same_queries_whatever_the_takes(
 ):
     _seed_spend(campaign, ed, alice, rita)
     client.force_login(ed)
-    url = reverse("campaign_spend", args=[campaign.pk])
+    url = reverse("studio:campaign_spend", args=[campaign.pk])
     client.get(url)
     with django_assert_num_queries(11) as few:
         client.get(url)
@@ -190,4 +190,4 @@ def test_the_spend_page_costs_the_same_queries_whatever_the_takes(
 def test_reviewers_and_viewers_do_not_see_spend(client, rita, vic, campaign):
     for user in (rita, vic):
         client.force_login(user)
-        assert client.get(reverse("campaign_spend", args=[campaign.pk])).status_code == 403
+        assert client.get(reverse("studio:campaign_spend", args=[campaign.pk])).status_code == 403

@@ -46,7 +46,7 @@ def segments_in(html: str) -> list[dict]:
 
 
 def url(name, shot, *args):
-    return reverse(name, args=[shot.campaign_id, shot.pk, *args])
+    return reverse(f"studio:{name}", args=[shot.campaign_id, shot.pk, *args])
 
 
 def timeline_data(segments, **overrides):

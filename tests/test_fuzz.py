@@ -233,7 +233,7 @@ def test_public_and_personal_urls_take_any_input(client, ctx, row):
 
 @pytest.fixture
 def guest_take_url(ctx):
-    return reverse("guest_take", args=[ctx["token"], ctx["take"].pk])
+    return reverse("studio:guest_take", args=[ctx["token"], ctx["take"].pk])
 
 
 def test_guest_comments_take_any_input(client, ctx, guest_take_url):
@@ -257,7 +257,7 @@ def test_guest_comments_take_any_input(client, ctx, guest_take_url):
 
 def test_reference_uploads_take_any_bytes(client, ctx):
     client.force_login(ctx["team"]["editor"])
-    url = reverse("reference_upload", args=[ctx["campaign"].pk, ctx["shot"].pk])
+    url = reverse("studio:reference_upload", args=[ctx["campaign"].pk, ctx["shot"].pk])
 
     @FUZZ
     @given(

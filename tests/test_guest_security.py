@@ -77,9 +77,11 @@ def test_guests_see_only_comments_marked_for_them_and_members_by_role(
 ):
     take = make_take(shot)
     client.force_login(ed)
-    client.post(reverse("comment_add", args=[take.pk]), {"body": "Internal: budget is tight"})
     client.post(
-        reverse("comment_add", args=[take.pk]),
+        reverse("studio:comment_add", args=[take.pk]), {"body": "Internal: budget is tight"}
+    )
+    client.post(
+        reverse("studio:comment_add", args=[take.pk]),
         {"body": "For the client: here is the new pour", "visible_to_guests": "on"},
     )
     internal, public = Comment.objects.order_by("pk")
@@ -89,7 +91,7 @@ def test_guests_see_only_comments_marked_for_them_and_members_by_role(
     assert "For the client" in html and "Internal: budget" not in html
     assert "<strong>Team (editor)</strong>" in html and "<strong>ed</strong>" not in html
     # Members see both, and which one the client sees.
-    page = client.get(reverse("take_page", args=[take.pk])).content.decode()
+    page = client.get(reverse("studio:take_page", args=[take.pk])).content.decode()
     assert "Internal: budget" in page and "visible to guests" in page
 
 
@@ -140,7 +142,9 @@ def test_mail_is_queued_not_sent_in_the_request(
     take = make_take(shot, user=ed)
     client.force_login(rita)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("comment_add", args=[take.pk]), {"body": "See this @ed"})
+        response = client.post(
+            reverse("studio:comment_add", args=[take.pk]), {"body": "See this @ed"}
+        )
     assert response.status_code == 302
     assert mail.outbox == []  # nothing sent while the page was answered
     assert OrmQ.objects.count() == 1
@@ -170,7 +174,7 @@ def test_a_hanging_mail_server_never_slows_a_page(
     take = make_take(shot, user=ed)
     client.force_login(rita)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("comment_add", args=[take.pk]), {"body": "Hello @ed"})
+        response = client.post(reverse("studio:comment_add", args=[take.pk]), {"body": "Hello @ed"})
     assert response.status_code == 302 and Comment.objects.count() == 1
     assert not accepted  # the request never touched the mail server
     from studio import tasks

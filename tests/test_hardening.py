@@ -62,7 +62,7 @@ def test_the_admin_lists_access_attempts_for_unlocking(client, db):
 def test_next_never_leaves_the_site(client, ed, shot, target):
     take = make_take(shot)
     client.force_login(ed)
-    response = client.post(reverse("take_hero", args=[take.pk]), {"next": target})
+    response = client.post(reverse("studio:take_hero", args=[take.pk]), {"next": target})
     assert response.status_code == 302
     assert response["Location"] == f"/takes/{take.pk}/"
 
@@ -70,7 +70,9 @@ def test_next_never_leaves_the_site(client, ed, shot, target):
 def test_next_on_the_site_is_followed(client, ed, shot):
     take = make_take(shot)
     client.force_login(ed)
-    response = client.post(reverse("take_hero", args=[take.pk]), {"next": shot.get_absolute_url()})
+    response = client.post(
+        reverse("studio:take_hero", args=[take.pk]), {"next": shot.get_absolute_url()}
+    )
     assert response["Location"] == shot.get_absolute_url()
 
 
@@ -81,15 +83,15 @@ def test_an_editor_cannot_unarchive_through_the_edit_form(client, ed, alice, cam
     campaign.archive()
     client.force_login(ed)
     response = client.post(
-        reverse("campaign_edit", args=[campaign.pk]), {"name": "Back!", "status": "planning"}
+        reverse("studio:campaign_edit", args=[campaign.pk]), {"name": "Back!", "status": "planning"}
     )
     assert response.status_code == 302
     campaign.refresh_from_db()
     assert campaign.name == "Back!" and campaign.status == CampaignStatus.ARCHIVED
     # The owner's verb does it.
-    assert client.post(reverse("campaign_archive", args=[campaign.pk])).status_code == 403
+    assert client.post(reverse("studio:campaign_archive", args=[campaign.pk])).status_code == 403
     client.force_login(alice)
-    client.post(reverse("campaign_archive", args=[campaign.pk]))
+    client.post(reverse("studio:campaign_archive", args=[campaign.pk]))
     campaign.refresh_from_db()
     assert campaign.status != CampaignStatus.ARCHIVED
 
@@ -97,7 +99,7 @@ def test_an_editor_cannot_unarchive_through_the_edit_form(client, ed, alice, cam
 def test_an_editor_cannot_archive_through_the_edit_form(client, ed, campaign):
     client.force_login(ed)
     response = client.post(
-        reverse("campaign_edit", args=[campaign.pk]), {"name": "X", "status": "archived"}
+        reverse("studio:campaign_edit", args=[campaign.pk]), {"name": "X", "status": "archived"}
     )
     assert response.status_code == 302  # the status is the owner's to set: ignored
     campaign.refresh_from_db()
@@ -114,7 +116,7 @@ def test_strange_timecodes_are_a_form_error(client, rita, shot, timecode):
     take = make_take(shot)
     client.force_login(rita)
     response = client.post(
-        reverse("comment_add", args=[take.pk]), {"body": "here", "timecode": timecode}
+        reverse("studio:comment_add", args=[take.pk]), {"body": "here", "timecode": timecode}
     )
     assert response.status_code == 422
     assert "Write the timecode as seconds" in response.content.decode()
@@ -143,7 +145,9 @@ def scoped_link(campaign, shot):
 def test_a_bad_parent_is_not_found(client, rita, shot, parent):
     take = make_take(shot)
     client.force_login(rita)
-    response = client.post(reverse("comment_add", args=[take.pk]), {"body": "x", "parent": parent})
+    response = client.post(
+        reverse("studio:comment_add", args=[take.pk]), {"body": "x", "parent": parent}
+    )
     assert response.status_code == 404
 
 
@@ -175,12 +179,12 @@ def test_huge_numbers_are_not_found_not_a_crash(client, vic, shot, path):
 
 def test_huge_poll_ids_are_ignored(client, vic, shot):
     client.force_login(vic)
-    url = reverse("takes_poll", args=[shot.campaign_id, shot.pk])
+    url = reverse("studio:takes_poll", args=[shot.campaign_id, shot.pk])
     assert client.get(url, {"ids": "99999999999999999999999,1"}).status_code == 200
 
 
 def test_guest_media_declares_its_methods(scoped_link):
     token, take = scoped_link
-    url = reverse("guest_media", args=[token, take.pk, "video"])
+    url = reverse("studio:guest_media", args=[token, take.pk, "video"])
     assert Client().post(url).status_code == 405
     assert Client().get(url).status_code == 200

@@ -12,7 +12,7 @@ from tests.conftest import make_user
 
 
 def members_url(workspace):
-    return reverse("member_list", args=[workspace.slug])
+    return reverse("studio:member_list", args=[workspace.slug])
 
 
 def test_it_lists_members(client, team, workspace):
@@ -26,7 +26,7 @@ def test_it_lists_members(client, team, workspace):
 def invite(client, workspace, email, role, capture):
     with capture(execute=True):
         return client.post(
-            reverse("member_add", args=[workspace.slug]), {"email": email, "role": role}
+            reverse("studio:member_add", args=[workspace.slug]), {"email": email, "role": role}
         )
 
 
@@ -79,7 +79,7 @@ def test_a_newcomer_makes_an_account_from_the_invitation(
     assert response.status_code == 302
     membership = Membership.objects.get(user__username="newbie")
     assert membership.role == Role.REVIEWER and membership.user.email == "newbie@example.com"
-    assert client.get(reverse("dashboard")).status_code == 200  # logged in
+    assert client.get(reverse("studio:dashboard")).status_code == 200  # logged in
 
 
 def test_expired_cancelled_and_forged_invitations_are_not_found(
@@ -96,13 +96,13 @@ def test_expired_cancelled_and_forged_invitations_are_not_found(
     assert client.get(url).status_code == 404
     invite(client, workspace, "gone@example.com", "viewer", django_capture_on_commit_callbacks)
     second = Invitation.objects.get(email="gone@example.com")
-    client.post(reverse("invitation_cancel", args=[workspace.slug, second.pk]))
+    client.post(reverse("studio:invitation_cancel", args=[workspace.slug, second.pk]))
     assert client.get(accept_url(mail.outbox[-1])).status_code == 404
 
 
 def test_inviting_a_member_or_a_bad_address_says_why(client, alice, ed, workspace):
     client.force_login(alice)
-    url = reverse("member_add", args=[workspace.slug])
+    url = reverse("studio:member_add", args=[workspace.slug])
     response = client.post(url, {"email": "not an address", "role": "editor"})
     assert response.status_code == 422 and 'value="not an address"' in response.content.decode()
     response = client.post(url, {"email": "ed@example.com", "role": "editor"})
@@ -113,7 +113,9 @@ def test_inviting_a_member_or_a_bad_address_says_why(client, alice, ed, workspac
 def test_owner_changes_a_role(client, alice, ed, workspace):
     membership = Membership.objects.get(user=ed)
     client.force_login(alice)
-    client.post(reverse("member_role", args=[workspace.slug, membership.pk]), {"role": "viewer"})
+    client.post(
+        reverse("studio:member_role", args=[workspace.slug, membership.pk]), {"role": "viewer"}
+    )
     membership.refresh_from_db()
     assert membership.role == Role.VIEWER
 
@@ -122,10 +124,14 @@ def test_the_last_owner_cannot_be_demoted_or_removed(client, alice, ed, workspac
     own = Membership.objects.get(user=alice)
     client.force_login(alice)
     response = client.post(
-        reverse("member_role", args=[workspace.slug, own.pk]), {"role": "editor"}, follow=True
+        reverse("studio:member_role", args=[workspace.slug, own.pk]),
+        {"role": "editor"},
+        follow=True,
     )
     assert "at least one owner" in response.content.decode()
-    response = client.post(reverse("member_remove", args=[workspace.slug, own.pk]), follow=True)
+    response = client.post(
+        reverse("studio:member_remove", args=[workspace.slug, own.pk]), follow=True
+    )
     assert "last owner cannot be removed" in response.content.decode()
     own.refresh_from_db()
     assert own.role == Role.OWNER
@@ -135,7 +141,7 @@ def test_an_owner_can_step_down_once_another_owner_exists(client, alice, ed, wor
     Membership.objects.filter(user=ed).update(role=Role.OWNER)
     own = Membership.objects.get(user=alice)
     client.force_login(alice)
-    client.post(reverse("member_role", args=[workspace.slug, own.pk]), {"role": "editor"})
+    client.post(reverse("studio:member_role", args=[workspace.slug, own.pk]), {"role": "editor"})
     own.refresh_from_db()
     assert own.role == Role.EDITOR
 
@@ -143,14 +149,14 @@ def test_an_owner_can_step_down_once_another_owner_exists(client, alice, ed, wor
 def test_owner_removes_a_member(client, alice, rita, workspace):
     membership = Membership.objects.get(user=rita)
     client.force_login(alice)
-    client.post(reverse("member_remove", args=[workspace.slug, membership.pk]))
+    client.post(reverse("studio:member_remove", args=[workspace.slug, membership.pk]))
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
 def test_a_membership_of_another_workspace_is_not_found(client, alice, charlie, workspace):
     foreign = Membership.objects.get(user=charlie)
     client.force_login(alice)
-    response = client.post(reverse("member_remove", args=[workspace.slug, foreign.pk]))
+    response = client.post(reverse("studio:member_remove", args=[workspace.slug, foreign.pk]))
     assert response.status_code == 404
     assert Membership.objects.filter(pk=foreign.pk).exists()
 
@@ -162,20 +168,20 @@ def test_the_switcher_changes_the_current_workspace(client, alice, workspace, ot
     make_campaign(workspace, name="In first")
     make_campaign(other_workspace, name="In second")
     client.force_login(alice)
-    first = client.get(reverse("dashboard")).content.decode()
+    first = client.get(reverse("studio:dashboard")).content.decode()
     assert 'id="workspace-switch"' in first
     shown_first = "In first" in first
     client.post(
-        reverse("workspace_switch"),
+        reverse("studio:workspace_switch"),
         {"workspace": other_workspace.pk if shown_first else workspace.pk},
     )
-    second = client.get(reverse("dashboard")).content.decode()
+    second = client.get(reverse("studio:dashboard")).content.decode()
     assert ("In first" in second) != shown_first
 
 
 def test_the_switcher_hides_foreign_workspaces(client, alice, other_workspace):
     client.force_login(alice)
-    response = client.post(reverse("workspace_switch"), {"workspace": other_workspace.pk})
+    response = client.post(reverse("studio:workspace_switch"), {"workspace": other_workspace.pk})
     assert response.status_code == 404
-    assert client.post(reverse("workspace_switch"), {"workspace": "x"}).status_code == 404
-    assert client.get(reverse("workspace_switch")).status_code == 405
+    assert client.post(reverse("studio:workspace_switch"), {"workspace": "x"}).status_code == 404
+    assert client.get(reverse("studio:workspace_switch")).status_code == 405

@@ -76,7 +76,9 @@ def test_deleting_a_shot_keeps_its_takes_on_the_books_and_cancels_the_one_in_fli
 
     client.force_login(ed)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("shot_delete", args=[campaign.pk, shot.pk]), follow=True)
+        response = client.post(
+            reverse("studio:shot_delete", args=[campaign.pk, shot.pk]), follow=True
+        )
     page = response.content.decode()
     assert "deleted" in page and "kept on the campaign" in page and "cancelled" in page
     assert not Shot.objects.filter(pk=shot.pk).exists()  # gone from every page
@@ -89,14 +91,14 @@ def test_deleting_a_shot_keeps_its_takes_on_the_books_and_cancels_the_one_in_fli
     assert rendering.status == S.CANCELLED and rendering.billed is None
     assert budget.committed(campaign.pk) == before
 
-    spend = client.get(reverse("campaign_spend", args=[campaign.pk])).content.decode()
+    spend = client.get(reverse("studio:campaign_spend", args=[campaign.pk])).content.decode()
     assert _figure(spend, "settled") == f"${done.cost_actual:.2f}"
     assert "2 takes of deleted shots" in spend
-    rows = _csv(client, reverse("campaign_spend", args=[campaign.pk]))
+    rows = _csv(client, reverse("studio:campaign_spend", args=[campaign.pk]))
     assert [r["shot_deleted"] for r in rows] == ["yes", "yes"]
     assert sum(Decimal(r["counted"]) for r in rows) == before
-    assert client.get(reverse("take_page", args=[done.pk])).status_code == 404
-    board = client.get(reverse("campaign_board", args=[campaign.pk])).content.decode()
+    assert client.get(reverse("studio:take_page", args=[done.pk])).status_code == 404
+    board = client.get(reverse("studio:campaign_board", args=[campaign.pk])).content.decode()
     assert "Slow ice pour" not in board
 
 
@@ -109,10 +111,10 @@ def test_the_deleted_shots_budget_cannot_be_spent_again(
     take = make_take(first, ed, django_capture_on_commit_callbacks)
     settle(django_capture_on_commit_callbacks, [take])
     client.force_login(ed)
-    client.post(reverse("shot_delete", args=[campaign.pk, first.pk]))
+    client.post(reverse("studio:shot_delete", args=[campaign.pk, first.pk]))
     second = _veo(make_shot(campaign, title="Second"))
     response = client.post(
-        reverse("shot_generate", args=[campaign.pk, second.pk]), _editor_data(second)
+        reverse("studio:shot_generate", args=[campaign.pk, second.pk]), _editor_data(second)
     )
     assert response.status_code == 422 and "budget" in response.content.decode()
     assert Render.objects.count() == 1
@@ -150,23 +152,23 @@ def test_generate_cancel_generate_again_cannot_walk_past_the_budget(
     shot = _veo(make_shot(campaign))
     runware_fake.faults.polls_to_finish = 10_000
     client.force_login(ed)
-    url = reverse("shot_generate", args=[campaign.pk, shot.pk])
+    url = reverse("studio:shot_generate", args=[campaign.pk, shot.pk])
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, _editor_data(shot)).status_code == 302
     (take,) = Render.objects.all()
     assert take.status == S.IN_PROGRESS
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("take_cancel", args=[take.pk]))
+        client.post(reverse("studio:take_cancel", args=[take.pk]))
     take.refresh_from_db()
     assert take.status == S.CANCELLED and take.billed is None
     with django_capture_on_commit_callbacks(execute=True):
         again = client.post(url, _editor_data(shot))
     assert again.status_code == 422 and "budget" in again.content.decode()
     assert Render.objects.count() == 1
-    spend = client.get(reverse("campaign_spend", args=[campaign.pk])).content.decode()
+    spend = client.get(reverse("studio:campaign_spend", args=[campaign.pk])).content.decode()
     assert _figure(spend, "unknown") == f"${take.cost_estimate:.2f}"
     assert f"{take.cost_estimate:.2f}" in re.search(r'data-figure="budget">([^<]*)<', spend)[1]
-    (row,) = _csv(client, reverse("campaign_spend", args=[campaign.pk]))
+    (row,) = _csv(client, reverse("studio:campaign_spend", args=[campaign.pk]))
     assert row["billed"] == "unknown" and Decimal(row["counted"]) == take.cost_estimate
     assert Decimal(row["settled"]) == 0
 
@@ -205,11 +207,11 @@ def test_a_reported_cost_that_cannot_be_right_falls_back_to_the_estimate(
     assert take.cost_actual == take.cost_estimate and take.cost_rejected
     assert take.events.filter(detail__cost_rejected=take.cost_rejected).exists()
     client.force_login(ed)
-    page = client.get(reverse("take_page", args=[take.pk])).content.decode()
+    page = client.get(reverse("studio:take_page", args=[take.pk])).content.decode()
     assert "data-cost-rejected" in page and "recorded at its estimate" in page
-    spend = client.get(reverse("campaign_spend", args=[shot.campaign_id])).content.decode()
+    spend = client.get(reverse("studio:campaign_spend", args=[shot.campaign_id])).content.decode()
     assert _figure(spend, "settled") == f"${take.cost_estimate:.2f}"
-    (row,) = _csv(client, reverse("campaign_spend", args=[shot.campaign_id]))
+    (row,) = _csv(client, reverse("studio:campaign_spend", args=[shot.campaign_id]))
     assert row["cost_rejected"] and Decimal(row["settled"]) == take.cost_estimate
 
 
@@ -231,7 +233,7 @@ def test_generate_missing_queues_only_the_plan_the_person_confirmed(
     add_format(campaign, "YouTube", "16:9")
     make_shot(campaign, title="One", prompt={"scene": "A cup on a table."})
     client.force_login(ed)
-    url = reverse("deliverables_missing", args=[campaign.pk])
+    url = reverse("studio:deliverables_missing", args=[campaign.pk])
     seen = client.get(url).content.decode()
     signature = re.search(r'name="signature" value="([0-9a-f]+)"', seen).group(1)
     assert signature == plan_missing(campaign).signature
@@ -265,7 +267,7 @@ def test_a_plan_whose_budget_moved_is_shown_again(
     campaign.save()
     client.force_login(ed)
     response = client.post(
-        reverse("deliverables_missing", args=[campaign.pk]),
+        reverse("studio:deliverables_missing", args=[campaign.pk]),
         {"batch_key": str(uuid.uuid4()), "signature": plan.signature},
     )
     assert response.status_code == 409 and not Render.objects.exists()

@@ -152,7 +152,7 @@ def test_cancel_while_queued(client, ed, shot, django_capture_on_commit_callback
     with django_capture_on_commit_callbacks(execute=False):
         (take,) = editing.request_takes(shot, ed)
     client.force_login(ed)
-    response = client.post(reverse("take_cancel", args=[take.pk]), HTTP_HX_REQUEST="true")
+    response = client.post(reverse("studio:take_cancel", args=[take.pk]), HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "Cancelled." in response.content.decode()
     take.refresh_from_db()
     assert (take.status, take.billed) == (S.CANCELLED, False)
@@ -170,7 +170,7 @@ def test_cancel_while_rendering(client, ed, shot, django_capture_on_commit_callb
     assert take.status == S.IN_PROGRESS
     client.force_login(ed)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("take_cancel", args=[take.pk]))
+        client.post(reverse("studio:take_cancel", args=[take.pk]))
     take.refresh_from_db()
     assert (take.status, take.billed) == (S.CANCELLED, False)
     job = AnimaticJob.objects.get(job_id=str(take.idempotency_key))
@@ -227,7 +227,7 @@ def test_the_poll_refreshes_only_cards_in_flight_and_stops(
     client.force_login(ed)
     page = client.get(shot.get_absolute_url()).content.decode()
     assert f"ids={second.pk},{first.pk}" in page and 'hx-trigger="every 2s"' in page
-    url = reverse("takes_poll", args=[shot.campaign_id, shot.pk])
+    url = reverse("studio:takes_poll", args=[shot.campaign_id, shot.pk])
     response = client.get(url, {"ids": f"{first.pk},{second.pk}"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.count('hx-swap-oob="true"') == 2 and "every 2s" in html
@@ -246,7 +246,7 @@ def test_the_poll_uses_constant_queries(
     with django_capture_on_commit_callbacks(execute=False):
         takes = [editing.request_takes(shot, ed)[0] for _ in range(count)]
     client.force_login(ed)
-    url = reverse("takes_poll", args=[shot.campaign_id, shot.pk])
+    url = reverse("studio:takes_poll", args=[shot.campaign_id, shot.pk])
     ids = ",".join(str(t.pk) for t in takes)
     # session, user, shot with role, memberships (for the page chrome), takes
     with django_assert_num_queries(5):
@@ -261,7 +261,7 @@ def test_local_media_answers_range_requests(
         (take,) = editing.request_takes(shot, ed)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     client.force_login(vic)
-    url = reverse("take_media", args=[take.pk, "video"])
+    url = reverse("studio:take_media", args=[take.pk, "video"])
     whole = client.get(url)
     assert whole.status_code == 200 and int(whole["Content-Length"]) == take.bytes
     part = client.get(url, HTTP_RANGE="bytes=100-199")
@@ -328,7 +328,7 @@ def test_a_take_keeps_the_reference_image_it_was_sent_with(
     shot.set_reference(second, check_image(second))  # the shot moves on...
     assert default_storage.exists(sent)  # ...the take keeps what it was made from
     client.force_login(ed)
-    response = client.get(reverse("take_media", args=[take.pk, "reference"]))
+    response = client.get(reverse("studio:take_media", args=[take.pk, "reference"]))
     assert response.status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         take.delete()

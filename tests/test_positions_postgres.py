@@ -35,16 +35,16 @@ def person(n):
         for step in range(6):
             if n % 3 == 0:
                 response = client.post(
-                    reverse("shot_create", args=[campaign.pk]), {"title": f"New {n}-{step}"}
+                    reverse("studio:shot_create", args=[campaign.pk]), {"title": f"New {n}-{step}"}
                 )
             else:
                 shots = list(Shot.objects.filter(campaign=campaign).values_list("pk", flat=True))
                 pk = rng.choice(shots)
                 if n % 4 == 1 and step == 3:
-                    response = client.post(reverse("shot_delete", args=[campaign.pk, pk]))
+                    response = client.post(reverse("studio:shot_delete", args=[campaign.pk, pk]))
                 else:
                     response = client.post(
-                        reverse("shot_move", args=[campaign.pk, pk]),
+                        reverse("studio:shot_move", args=[campaign.pk, pk]),
                         {"direction": rng.choice(["up", "down"])},
                     )
             codes.append(response.status_code)

@@ -39,7 +39,7 @@ def test_a_server_error_is_a_designed_page(settings, db):
 def test_a_forbidden_action_says_why(client, vic, campaign, settings):
     settings.DEBUG = False
     client.force_login(vic)
-    response = client.get(reverse("campaign_edit", args=[campaign.pk]))
+    response = client.get(reverse("studio:campaign_edit", args=[campaign.pk]))
     assert (
         response.status_code == 403
         and "Your role may not edit campaign" in response.content.decode()

@@ -40,7 +40,7 @@ def _shots(campaign, n):
 def test_the_campaign_form_declares_formats_by_aspect_with_names(client, ed, workspace):
     client.force_login(ed)
     response = client.post(
-        reverse("campaign_create"),
+        reverse("studio:campaign_create"),
         {"name": "Launch", "status": "planning", "target_formats": ["9:16", "16:9"]},
     )
     assert response.status_code == 302
@@ -50,7 +50,7 @@ def test_the_campaign_form_declares_formats_by_aspect_with_names(client, ed, wor
 
 def test_a_named_format_is_added_and_a_duplicate_keeps_the_input(client, ed, campaign):
     client.force_login(ed)
-    url = reverse("format_add", args=[campaign.pk])
+    url = reverse("studio:format_add", args=[campaign.pk])
     assert client.post(url, {"name": "TikTok", "aspect": "9:16"}).status_code == 302
     again = client.post(url, {"name": "tiktok", "aspect": "1:1"})
     assert again.status_code == 422
@@ -66,7 +66,7 @@ def test_the_grid_costs_the_same_queries_whatever_its_size(
 ):
     _formats(campaign, ("Reels", "9:16"), ("YouTube", "16:9"))
     client.force_login(ed)
-    url = reverse("deliverables", args=[campaign.pk])
+    url = reverse("studio:deliverables", args=[campaign.pk])
     _shots(campaign, 2)
     client.get(url)  # warm the session and permission caches
     with django_assert_num_queries(9) as small:
@@ -95,12 +95,12 @@ def test_nearest_size_is_shown_before_anything_is_sent_and_used(
     size, exact = Format.objects.get().size_for("animatic")
     assert not exact and catalog.parse_size(size) == (832, 1088)  # the shape nearest 4:5
     client.force_login(ed)
-    plan = client.get(reverse("deliverables_missing", args=[campaign.pk])).content.decode()
+    plan = client.get(reverse("studio:deliverables_missing", args=[campaign.pk])).content.decode()
     assert "nearest" in plan and "832×1088" in plan and "Estimated total" in plan
     assert not Render.objects.exists()  # looking sends nothing
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("deliverables_missing", args=[campaign.pk]),
+            reverse("studio:deliverables_missing", args=[campaign.pk]),
             {"batch_key": str(uuid.uuid4()), "signature": _signature(plan)},
         )
     (take,) = settle(django_capture_on_commit_callbacks)
@@ -115,7 +115,7 @@ def test_generate_missing_fills_the_grid_once_and_approval_names_the_approver(
     _formats(campaign, ("Reels", "9:16"), ("YouTube", "16:9"), ("Shorts", "9:16"))
     shots = _shots(campaign, 2)
     client.force_login(ed)
-    url = reverse("deliverables_missing", args=[campaign.pk])
+    url = reverse("studio:deliverables_missing", args=[campaign.pk])
     key = str(uuid.uuid4())
     form = {"batch_key": key, "signature": _signature(client.get(url).content.decode())}
     with django_capture_on_commit_callbacks(execute=True):
@@ -137,7 +137,7 @@ def test_generate_missing_fills_the_grid_once_and_approval_names_the_approver(
     assert first_row["Reels"].status == first_row["Shorts"].status == "approved"
     assert first_row["Reels"].approver == "rita"
     assert first_row["YouTube"].status == "in_review"
-    page = client.get(reverse("deliverables", args=[campaign.pk])).content.decode()
+    page = client.get(reverse("studio:deliverables", args=[campaign.pk])).content.decode()
     assert "approved by rita" in page
 
 
@@ -145,7 +145,7 @@ def test_the_grid_polls_only_while_takes_are_in_flight(client, ed, campaign):
     _formats(campaign, ("YouTube", "16:9"))
     shot = _shots(campaign, 1)[0]
     client.force_login(ed)
-    url = reverse("deliverables", args=[campaign.pk])
+    url = reverse("studio:deliverables", args=[campaign.pk])
     assert 'hx-trigger="every 2s"' not in client.get(url).content.decode()
     Render.objects.create(
         shot=shot, take=1, model_key="animatic", provider="animatic", size="1280x720",
@@ -190,13 +190,13 @@ def test_moving_a_shot_to_another_model_says_what_changes_then_does_it(
     shot.set_last_frame(image_bytes((1792, 1024)), "test")
     client.force_login(ed)
     options = client.get(
-        reverse("shot_options", args=[campaign.pk, shot.pk]),
+        reverse("studio:shot_options", args=[campaign.pk, shot.pk]),
         {"model_key": "sora-2-pro", "size": "1792x1024", "seconds": "12"},
     ).content.decode()
     # Sora 2 Pro makes this size and length; it takes no last frame.
     assert "Sora 2 Pro takes none" in options and "→" not in options
     options = client.get(
-        reverse("shot_options", args=[campaign.pk, shot.pk]),
+        reverse("studio:shot_options", args=[campaign.pk, shot.pk]),
         {"model_key": "veo-3.1-fast", "size": "1792x1024", "seconds": "12"},
     ).content.decode()
     assert 'id="model-changes"' in options
@@ -233,7 +233,7 @@ def test_moving_to_a_model_without_a_last_frame_drops_it(ed, campaign, settings)
 def test_the_storyboard_reorders_by_drag_and_by_buttons(client, ed, vic, campaign):
     a, b, c = _shots(campaign, 3)
     client.force_login(ed)
-    url = reverse("storyboard_order", args=[campaign.pk])
+    url = reverse("studio:storyboard_order", args=[campaign.pk])
     response = client.post(url, {"shot": [c.pk, a.pk, b.pk]}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert list(campaign.shots.values_list("pk", flat=True)) == [c.pk, a.pk, b.pk]
@@ -256,7 +256,7 @@ def test_the_storyboard_shows_running_time_per_format(client, ed, campaign):
         seconds=4, duration_ms=4500, prompt_text="x", status=S.COMPLETED, thumbnail_key="p.jpg",
     )  # fmt: skip
     client.force_login(ed)
-    page = client.get(reverse("storyboard", args=[campaign.pk])).content.decode()
+    page = client.get(reverse("studio:storyboard", args=[campaign.pk])).content.decode()
     assert "Running time 0:08" in page  # 4.5 s hero + 4 s planned, rounded
     assert "1 of 2 shots have a hero" not in page  # not approved or chosen: no hero yet
     assert "0 of 2 shots have a hero" in page
@@ -265,6 +265,6 @@ def test_the_storyboard_shows_running_time_per_format(client, ed, campaign):
 @pytest.mark.parametrize("role", ["reviewer", "viewer"])
 def test_only_editors_generate_missing_formats(client, team, campaign, role):
     client.force_login(team[role])
-    url = reverse("deliverables_missing", args=[campaign.pk])
+    url = reverse("studio:deliverables_missing", args=[campaign.pk])
     assert client.post(url, {"batch_key": str(uuid.uuid4())}).status_code == 403
     assert not Render.objects.exists()

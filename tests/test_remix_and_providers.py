@@ -15,7 +15,7 @@ S = RenderStatus
 def remix(client, take, prompt, capture, batch=None):
     with capture(execute=True):
         return client.post(
-            reverse("take_remix", args=[take.pk]),
+            reverse("studio:take_remix", args=[take.pk]),
             {"prompt": prompt, "batch_key": batch or str(uuid.uuid4())},
         )
 
@@ -34,7 +34,7 @@ def test_an_openai_remix_is_a_new_take_of_the_same_video(
     )
     client.force_login(ed)
     page = client.get(shot.get_absolute_url()).content.decode()
-    assert f'action="{reverse("take_remix", args=[original.pk])}"' in page
+    assert f'action="{reverse("studio:take_remix", args=[original.pk])}"' in page
     batch = str(uuid.uuid4())
     for _ in range(2):  # re-sent form: one remix
         response = remix(
@@ -152,7 +152,7 @@ def test_the_providers_page_shows_configuration_but_never_keys(
     client, operator, openai_fake, runware_fake
 ):
     client.force_login(operator)
-    html = client.get(reverse("provider_list")).content.decode()
+    html = client.get(reverse("studio:provider_list")).content.decode()
     assert html.count("configured</span>") == 3
     assert openai_fake.url in html and runware_fake.url in html
     from tests.fakes.openai_fake import API_KEY as OPENAI_KEY
@@ -166,7 +166,7 @@ def test_test_connection_reports_in_words(client, operator, openai_fake, runware
 
     def test(name):
         return client.post(
-            reverse("provider_test", args=[name]), HTTP_HX_REQUEST="true"
+            reverse("studio:provider_test", args=[name]), HTTP_HX_REQUEST="true"
         ).content.decode()
 
     assert "the key was accepted and /videos answered" in test("openai")
@@ -178,7 +178,7 @@ def test_test_connection_reports_in_words(client, operator, openai_fake, runware
     assert "refused the API key" in test("runware")
     settings.OPENAI_BASE_URL = "http://127.0.0.1:9/v1"
     assert "Could not reach 127.0.0.1" in test("openai")
-    assert client.post(reverse("provider_test", args=["nope"])).status_code == 404
+    assert client.post(reverse("studio:provider_test", args=["nope"])).status_code == 404
 
 
 def test_only_staff_see_providers(client, team, operator):
@@ -186,10 +186,10 @@ def test_only_staff_see_providers(client, team, operator):
     but staff the page does not exist."""
     for role in ("owner", "editor", "reviewer", "viewer", "outsider"):
         client.force_login(team[role])
-        assert client.get(reverse("provider_list")).status_code == 404
-        assert client.post(reverse("provider_test", args=["animatic"])).status_code == 404
-        assert "Providers</a>" not in client.get(reverse("dashboard")).content.decode()
+        assert client.get(reverse("studio:provider_list")).status_code == 404
+        assert client.post(reverse("studio:provider_test", args=["animatic"])).status_code == 404
+        assert "Providers</a>" not in client.get(reverse("studio:dashboard")).content.decode()
     client.force_login(operator)
-    assert client.get(reverse("provider_list")).status_code == 200
-    assert client.post(reverse("provider_test", args=["animatic"])).status_code == 200
-    assert client.get(reverse("provider_test", args=["animatic"])).status_code == 405
+    assert client.get(reverse("studio:provider_list")).status_code == 200
+    assert client.post(reverse("studio:provider_test", args=["animatic"])).status_code == 200
+    assert client.get(reverse("studio:provider_test", args=["animatic"])).status_code == 405

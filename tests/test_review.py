@@ -23,7 +23,7 @@ def test_the_take_page_shows_facts_prompt_events_and_player(client, vic, shot):
     take = make_take(shot, prompt_text=XSS)
     RenderEvent.objects.create(render=take, from_status="storing", to_status="completed")
     client.force_login(vic)
-    html = client.get(reverse("take_page", args=[take.pk])).content.decode()
+    html = client.get(reverse("studio:take_page", args=[take.pk])).content.decode()
     assert f'src="/takes/{take.pk}/media/video/"' in html and "data-step" in html
     assert "storing → completed" in html
     assert XSS not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
@@ -35,7 +35,7 @@ def test_comments_with_replies_timecodes_resolve_and_mentions(
 ):
     take = make_take(shot, user=ed)
     client.force_login(rita)
-    url = reverse("comment_add", args=[take.pk])
+    url = reverse("studio:comment_add", args=[take.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url,
@@ -53,10 +53,10 @@ def test_comments_with_replies_timecodes_resolve_and_mentions(
     client.post(url, {"body": "Agreed", "parent": comment.pk})
     reply = Comment.objects.get(parent=comment)
     assert reply.render == take
-    client.post(reverse("comment_resolve", args=[comment.pk]), {"resolved": "1"})
+    client.post(reverse("studio:comment_resolve", args=[comment.pk]), {"resolved": "1"})
     comment.refresh_from_db()
     assert comment.resolved_at is not None
-    client.post(reverse("comment_resolve", args=[comment.pk]), {"resolved": "0"})
+    client.post(reverse("studio:comment_resolve", args=[comment.pk]), {"resolved": "0"})
     comment.refresh_from_db()
     assert comment.resolved_at is None
 
@@ -72,7 +72,9 @@ def test_comments_with_replies_timecodes_resolve_and_mentions(
 def test_a_bad_comment_keeps_the_text_and_says_why(client, rita, shot, data, message):
     take = make_take(shot)
     client.force_login(rita)
-    response = client.post(reverse("comment_add", args=[take.pk]), data, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("studio:comment_add", args=[take.pk]), data, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 422
     assert message in response.content.decode()
     assert not Comment.objects.exists()
@@ -81,8 +83,8 @@ def test_a_bad_comment_keeps_the_text_and_says_why(client, rita, shot, data, mes
 def test_comment_text_is_inert(client, rita, shot):
     take = make_take(shot)
     client.force_login(rita)
-    client.post(reverse("comment_add", args=[take.pk]), {"body": XSS})
-    html = client.get(reverse("take_page", args=[take.pk])).content.decode()
+    client.post(reverse("studio:comment_add", args=[take.pk]), {"body": XSS})
+    html = client.get(reverse("studio:take_page", args=[take.pk])).content.decode()
     assert XSS not in html and 'onerror="alert(1)"' not in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
 
@@ -94,17 +96,17 @@ def test_decisions_newest_per_reviewer_counts(
     client.force_login(rita)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("take_decide", args=[take.pk]),
+            reverse("studio:take_decide", args=[take.pk]),
             {"verdict": "changes_requested", "note": "Warmer light"},
         )
     assert campaign_states(shot.campaign, [shot])[shot.pk].status == "changes_requested"
     assert "asked for changes" in mail.outbox[-1].subject and mail.outbox[-1].to == [
         "ed@example.com"
     ]
-    client.post(reverse("take_decide", args=[take.pk]), {"verdict": "approved"})
+    client.post(reverse("studio:take_decide", args=[take.pk]), {"verdict": "approved"})
     assert campaign_states(shot.campaign, [shot])[shot.pk].status == "approved"
     client.force_login(alice)
-    client.post(reverse("take_decide", args=[take.pk]), {"verdict": "changes_requested"})
+    client.post(reverse("studio:take_decide", args=[take.pk]), {"verdict": "changes_requested"})
     assert campaign_states(shot.campaign, [shot])[shot.pk].status == "changes_requested"
     assert Decision.objects.count() == 3
 
@@ -113,7 +115,7 @@ def test_a_take_in_flight_cannot_be_decided(client, rita, shot):
     take = make_take(shot, status=S.IN_PROGRESS)
     client.force_login(rita)
     response = client.post(
-        reverse("take_decide", args=[take.pk]), {"verdict": "approved"}, follow=True
+        reverse("studio:take_decide", args=[take.pk]), {"verdict": "approved"}, follow=True
     )
     assert "Only a finished take" in response.content.decode()
     assert not Decision.objects.exists()
@@ -148,9 +150,9 @@ def test_shot_status_follows_from_its_takes(rita, campaign):
 def test_editors_choose_the_hero_take(client, ed, rita, shot):
     take = make_take(shot)
     client.force_login(rita)
-    assert client.post(reverse("take_hero", args=[take.pk])).status_code == 403
+    assert client.post(reverse("studio:take_hero", args=[take.pk])).status_code == 403
     client.force_login(ed)
-    client.post(reverse("take_hero", args=[take.pk]))
+    client.post(reverse("studio:take_hero", args=[take.pk]))
     shot.refresh_from_db()
     assert shot.hero_take == take
 
@@ -158,10 +160,10 @@ def test_editors_choose_the_hero_take(client, ed, rita, shot):
 def test_compare_shows_two_synced_players(client, vic, shot, charlie, other_workspace):
     a, b = make_take(shot), make_take(shot, take=2)
     client.force_login(vic)
-    html = client.get(reverse("compare"), {"a": a.pk, "b": b.pk}).content.decode()
+    html = client.get(reverse("studio:compare"), {"a": a.pk, "b": b.pk}).content.decode()
     assert html.count("data-sync") == 2
     foreign = make_take(make_shot(make_campaign(other_workspace)), take=1)
-    assert client.get(reverse("compare"), {"a": a.pk, "b": foreign.pk}).status_code == 404
+    assert client.get(reverse("studio:compare"), {"a": a.pk, "b": foreign.pk}).status_code == 404
 
 
 def test_the_review_queue_lists_what_waits_for_me(client, rita, vic, workspace, shot):
@@ -170,13 +172,13 @@ def test_the_review_queue_lists_what_waits_for_me(client, rita, vic, workspace, 
     make_take(shot, take=3, status=S.IN_PROGRESS)
     Decision.objects.create(render=mine_done, reviewer=rita, verdict=Verdict.APPROVED)
     client.force_login(rita)
-    html = client.get(reverse("review_queue")).content.decode()
+    html = client.get(reverse("studio:review_queue")).content.decode()
     assert f"/takes/{waiting.pk}/" in html and f"/takes/{elsewhere.pk}/" in html
     assert f"/takes/{mine_done.pk}/" not in html
-    filtered = client.get(reverse("review_queue"), {"campaign": shot.campaign_id})
+    filtered = client.get(reverse("studio:review_queue"), {"campaign": shot.campaign_id})
     assert f"/takes/{elsewhere.pk}/" not in filtered.content.decode()
     client.force_login(vic)  # a viewer decides nothing, so nothing waits for them
-    assert "Nothing is waiting" in client.get(reverse("review_queue")).content.decode()
+    assert "Nothing is waiting" in client.get(reverse("studio:review_queue")).content.decode()
 
 
 @pytest.mark.parametrize("count", [1, 50])
@@ -188,7 +190,7 @@ def test_review_queue_query_count_is_constant(
     client.force_login(rita)
     # session, user, memberships (chrome), queue and its count (pages), campaigns for the filter
     with django_assert_num_queries(6):
-        response = client.get(reverse("review_queue"))
+        response = client.get(reverse("studio:review_queue"))
     assert response.content.decode().count("/media/") == 0
     assert response.content.decode().count('href="/takes/') == count
 
@@ -198,10 +200,10 @@ def test_the_review_queue_comes_a_page_at_a_time(client, rita, campaign):
 
     takes = [make_take(make_shot(campaign, title=f"S{i}")) for i in range(QUEUE_PAGE + 3)]
     client.force_login(rita)
-    first = client.get(reverse("review_queue")).content.decode()
+    first = client.get(reverse("studio:review_queue")).content.decode()
     assert first.count('href="/takes/') == QUEUE_PAGE
     assert f"1–{QUEUE_PAGE} of {QUEUE_PAGE + 3}" in first and 'rel="next"' in first
-    second = client.get(reverse("review_queue"), {"page": 2, "campaign": campaign.pk})
+    second = client.get(reverse("studio:review_queue"), {"page": 2, "campaign": campaign.pk})
     html = second.content.decode()
     assert html.count('href="/takes/') == 3 and 'rel="prev"' in html
     shown = {int(part.split("/")[0]) for part in (first + html).split('href="/takes/')[1:]}
@@ -220,7 +222,7 @@ def test_take_page_query_count_is_constant(
     client.force_login(rita)
     # session, user, take with role, comments, decisions, events, members, memberships (chrome)
     with django_assert_num_queries(8):
-        response = client.get(reverse("take_page", args=[take.pk]))
+        response = client.get(reverse("studio:take_page", args=[take.pk]))
     assert response.content.decode().count('class="comment') >= 2 * count
 
 
@@ -230,7 +232,7 @@ def test_the_activity_feed(client, vic, rita, shot):
     Comment.objects.create(render=take, author=rita, body=XSS)
     Decision.objects.create(render=take, reviewer=rita, verdict=Verdict.APPROVED)
     client.force_login(vic)
-    html = client.get(reverse("campaign_activity", args=[shot.campaign_id])).content.decode()
+    html = client.get(reverse("studio:campaign_activity", args=[shot.campaign_id])).content.decode()
     assert "Take 1 of “Hero pour” is ready" in html
     assert "rita approved take 1" in html
     assert "rita commented on take 1" in html and XSS not in html
@@ -274,9 +276,9 @@ def test_a_guest_sees_only_the_links_scope(scoped):
     assert client.get(guest(token, scoped["take"].pk)).status_code == 200
     assert client.get(guest(token, scoped["sibling"].pk)).status_code == 404
     assert client.get(guest(token, scoped["other"].pk)).status_code == 404
-    media = reverse("guest_media", args=[token, scoped["sibling"].pk, "video"])
+    media = reverse("studio:guest_media", args=[token, scoped["sibling"].pk, "video"])
     assert client.get(media).status_code == 404
-    assert client.get(reverse("take_page", args=[scoped["take"].pk])).status_code == 302
+    assert client.get(reverse("studio:take_page", args=[scoped["take"].pk])).status_code == 302
 
 
 def test_expired_and_revoked_links_are_gone_and_unknown_ones_not_found(scoped, settings):
@@ -350,7 +352,9 @@ def test_a_guest_comments_under_a_name_but_cannot_decide(scoped):
     html = client.get(url).content.decode()
     assert "Dana from Brand (guest)" in html and XSS not in html
     assert "Approve" not in html
-    decide = client.post(reverse("take_decide", args=[scoped["take"].pk]), {"verdict": "approved"})
+    decide = client.post(
+        reverse("studio:take_decide", args=[scoped["take"].pk]), {"verdict": "approved"}
+    )
     assert decide.status_code == 302 and "/login/" in decide["Location"]
     assert not Decision.objects.exists()
 
@@ -367,7 +371,7 @@ def test_comments_can_be_switched_off(campaign, shot):
 def test_owners_make_and_revoke_links(client, alice, campaign, shot):
     client.force_login(alice)
     response = client.post(
-        reverse("share_links", args=[campaign.pk]),
+        reverse("studio:share_links", args=[campaign.pk]),
         {
             "label": "Brand team",
             "shot": shot.pk,
@@ -382,9 +386,9 @@ def test_owners_make_and_revoke_links(client, alice, campaign, shot):
     url = html.split('id="new-link-url"')[0].rsplit('value="', 1)[1].split('"')[0]
     token = url.rstrip("/").rsplit("/", 1)[1]
     assert link.token_hash == ShareLink.hash(token) and token not in link.token_hash
-    again = client.get(reverse("share_links", args=[campaign.pk])).content.decode()
+    again = client.get(reverse("studio:share_links", args=[campaign.pk])).content.decode()
     assert token not in again  # never shown twice
-    client.post(reverse("share_revoke", args=[campaign.pk, link.pk]))
+    client.post(reverse("studio:share_revoke", args=[campaign.pk, link.pk]))
     link.refresh_from_db()
     assert link.revoked_at is not None
 

@@ -87,7 +87,7 @@ def test_a_take_is_stored_privately_and_previewed_with_a_presigned_range_request
     assert not any(g["Grantee"].get("URI", "").endswith("AllUsers") for g in acl["Grants"])
 
     client.force_login(ed)
-    response = client.get(reverse("take_media", args=[take.pk, "video"]))
+    response = client.get(reverse("studio:take_media", args=[take.pk, "video"]))
     assert response.status_code == 302
     url = response["Location"]
     assert url.startswith(f"{s3.endpoint}/{BUCKET}/")
@@ -177,7 +177,7 @@ def test_each_provider_end_to_end_into_the_bucket(
     info = media.probe(local)  # playable: ffmpeg reads what is in the bucket
     assert abs(info.duration_ms - take.duration_ms) < 50 and info.video_codec == "h264"
     client.force_login(ed)
-    url = client.get(reverse("take_media", args=[take.pk, "video"]))["Location"]
+    url = client.get(reverse("studio:take_media", args=[take.pk, "video"]))["Location"]
     assert httpx.get(url).content == body
 
 
@@ -205,7 +205,7 @@ def test_the_delivery_package_streams_from_the_bucket(client, vic, rita, campaig
     )  # fmt: skip
     Decision.objects.create(render=take, reviewer=rita, verdict="approved")
     client.force_login(vic)
-    response = client.get(reverse("package_download", args=[campaign.pk]))
+    response = client.get(reverse("studio:package_download", args=[campaign.pk]))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     record = json.loads(archive.read("spring-launch/manifest.json"))
     (entry,) = record["files"]

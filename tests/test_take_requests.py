@@ -33,7 +33,7 @@ def test_a_remix_with_the_pages_batch_key_is_made_once(
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                reverse("take_remix", args=[original.pk]),
+                reverse("studio:take_remix", args=[original.pk]),
                 {"prompt": "Same, at dusk.", "batch_key": batch},
             )
         assert response.status_code == 302

@@ -38,7 +38,7 @@ def test_the_guest_package_carries_no_team_notes_and_no_hidden_shots(client, vic
     delivered_campaign(campaign, rita)  # decisions noted "Lovely"; "The sip!" missing in Reels
     make_shot(campaign, title="Secret draft")  # no take: a guest's pages never show it
     _link, token = ShareLink.create(campaign=campaign, days=3, allow_download=True)
-    guest = zip_of(client.get(reverse("guest_package", args=[token])))
+    guest = zip_of(client.get(reverse("studio:guest_package", args=[token])))
     record = _manifest(guest)
     text = json.dumps(record) + guest.read("spring-launch/manifest.csv").decode()
     assert "Lovely" not in text and "Secret draft" not in text and "rita" not in text
@@ -47,7 +47,7 @@ def test_the_guest_package_carries_no_team_notes_and_no_hidden_shots(client, vic
     assert decision == {"reviewer": "Team (reviewer)", "verdict": "approved", "at": decision["at"]}
 
     client.force_login(vic)
-    members = zip_of(client.get(reverse("package_download", args=[campaign.pk])))
+    members = zip_of(client.get(reverse("studio:package_download", args=[campaign.pk])))
     record = _manifest(members)
     assert record["files"][0]["decisions"][0]["note"] == "Lovely"
     assert {"format": "YouTube", "shot_number": 3, "shot": "Secret draft"} in record["missing"]
@@ -62,13 +62,13 @@ def test_a_guest_links_downloads_are_bounded_at_once_and_per_hour(client, rita, 
     settings.STUDIO_GUEST_DOWNLOAD_RATE = "3/h"
     delivered_campaign(campaign, rita)
     link, token = ShareLink.create(campaign=campaign, days=3, allow_download=True)
-    url = reverse("guest_package", args=[token])
+    url = reverse("studio:guest_package", args=[token])
     first, second = client.get(url), client.get(url)  # two slow downloads, still open
     assert first.status_code == second.status_code == 200
     busy = client.get(url)
     assert busy.status_code == 429 and int(busy["Retry-After"]) > 0
     assert "Try again in" in busy.content.decode()
-    members_url = reverse("deliver", args=[campaign.pk])  # members are not held up
+    members_url = reverse("studio:deliver", args=[campaign.pk])  # members are not held up
     client.force_login(rita)
     assert client.get(members_url).status_code == 200
     next(iter(first.streaming_content))
@@ -92,7 +92,7 @@ def test_two_formats_whose_names_slug_the_same_get_two_folders(client, vic, rita
     take = stored_take(shot, 1, "720x1280", b"tall pour " * 50)
     Decision.objects.create(render=take, reviewer=rita, verdict="approved")
     client.force_login(vic)
-    archive = zip_of(client.get(reverse("package_download", args=[campaign.pk])))
+    archive = zip_of(client.get(reverse("studio:package_download", args=[campaign.pk])))
     videos = [n for n in archive.namelist() if n.endswith(".mp4")]
     assert sorted(videos) == [
         "spring-launch/reels-2/01-pour-take1.mp4",
@@ -123,7 +123,7 @@ def test_a_failed_cut_says_what_to_do_without_ffmpeg_or_server_paths(
     for leak in ("ffmpeg", "/", "Invalid data", "moov"):
         assert leak not in cut.error
     client.force_login(ed)
-    page = client.get(reverse("storyboard", args=[campaign.pk])).content.decode()
+    page = client.get(reverse("studio:storyboard", args=[campaign.pk])).content.decode()
     assert html.escape(cut.error) in page
 
 
@@ -145,14 +145,14 @@ def test_a_polled_take_cards_remix_form_keeps_the_pages_batch_key(
     assert page_key in poll
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     card = client.get(poll).content.decode()  # the card, finished, as the poll swaps it in
-    action = reverse("take_remix", args=[take.pk])
+    action = reverse("studio:take_remix", args=[take.pk])
     form = re.search(rf'action="{action}".*?</form>', card, re.S)
     carried = re.search(r'name="batch_key" value="([^"]*)"', form.group(0)).group(1)
     assert carried == page_key
     for _ in range(2):  # a double click on the polled card's Remix
         with django_capture_on_commit_callbacks(execute=True):
             client.post(
-                reverse("take_remix", args=[take.pk]),
+                reverse("studio:take_remix", args=[take.pk]),
                 {"batch_key": carried, "prompt": "Same shot, at dusk."},
             )
     assert Render.objects.filter(remix_of=take).count() == 1

@@ -12,7 +12,7 @@ from tests.images import upload
 
 
 def reference_url(shot):
-    return reverse("reference_upload", args=[shot.campaign_id, shot.pk])
+    return reverse("studio:reference_upload", args=[shot.campaign_id, shot.pk])
 
 
 def test_an_oversized_body_is_refused_from_its_declared_length(client, ed, shot):

@@ -130,7 +130,7 @@ class Campaign(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("campaign_board", args=[self.pk])
+        return reverse("studio:campaign_board", args=[self.pk])
 
     @staticmethod
     def lock(pk: int) -> None:

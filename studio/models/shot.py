@@ -76,7 +76,7 @@ class Shot(FramesMixin, models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("shot_detail", args=[self.campaign_id, self.pk])
+        return reverse("studio:shot_detail", args=[self.campaign_id, self.pk])
 
     @staticmethod
     def add(campaign: Campaign, shot: Shot) -> Shot:

@@ -51,6 +51,11 @@ def link(path: str) -> str:
     return f"{settings.STUDIO_BASE_URL}{path}"
 
 
+def take_link(pk: int) -> str:
+    """The absolute address of a take's page, for an e-mail."""
+    return link(reverse("studio:take_page", args=[pk]))
+
+
 def _subject(text: str) -> str:
     """A mail subject on one line, whatever names and titles it quotes."""
     return " ".join(CONTROL.sub(" ", text).split())
@@ -64,8 +69,7 @@ def notify_comment(comment: Comment) -> int:
     for user in users:
         send_mail(
             _subject(f"{comment.who} {what} on take {take.take} of “{take.shot.title}”"),
-            f"{comment.who} wrote:\n\n{comment.body}\n\nOpen the take: "
-            f"{link(f'/takes/{take.pk}/')}\n",
+            f"{comment.who} wrote:\n\n{comment.body}\n\nOpen the take: {take_link(take.pk)}\n",
             None,
             [user.email],
         )
@@ -78,7 +82,7 @@ def send_invitation(invitation) -> None:
         _subject(f"{who} invites you to {invitation.workspace.name} on Reelroom"),
         f"{who} invites you to join {invitation.workspace.name} as {invitation.role}.\n\n"
         f"Accept (the link works once, until {invitation.expires_at:%Y-%m-%d %H:%M} UTC):\n"
-        f"{link(reverse('invitation_accept', args=[invitation.token]))}\n\n"
+        f"{link(reverse('studio:invitation_accept', args=[invitation.token]))}\n\n"
         "If you did not expect this, ignore this e-mail: nothing happens until you accept.\n",
         None,
         [invitation.email],
@@ -94,7 +98,7 @@ def notify_decision(decision: Decision) -> None:
         _subject(
             f"{decision.reviewer.get_username()} {verdict} take {take.take} of “{take.shot.title}”"
         ),
-        f"{decision.note or '(no note)'}\n\nOpen the take: {link(f'/takes/{take.pk}/')}\n",
+        f"{decision.note or '(no note)'}\n\nOpen the take: {take_link(take.pk)}\n",
         None,
         [take.created_by.email],
     )

@@ -38,7 +38,7 @@ def asset_library(request, slug: str):
             error, status = " ".join(problem.messages), 422
         else:
             messages.success(request, f"Asset “{asset.name}” added.")
-            return redirect("asset_library", slug)
+            return redirect("studio:asset_library", slug)
     context = {
         "workspace": workspace,
         "assets": workspace.assets.all(),
@@ -66,4 +66,4 @@ def asset_delete(request, asset_id: int):
     asset.delete()
     storage.delete_quietly([asset.image_key])
     messages.success(request, f"Asset “{asset.name}” deleted.")
-    return redirect("asset_library", slug)
+    return redirect("studio:asset_library", slug)

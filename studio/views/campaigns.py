@@ -83,7 +83,7 @@ def campaign_archive(request, campaign_id: int):
         return redirect(campaign)
     campaign.archive()
     messages.success(request, f"“{campaign.name}” archived. Find it under Archived.")
-    return redirect("dashboard")
+    return redirect("studio:dashboard")
 
 
 @login_required

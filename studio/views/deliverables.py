@@ -57,7 +57,7 @@ def missing(request, campaign_id: int):
         batch_key = uuid.UUID(request.POST.get("batch_key", ""))
     except ValueError:
         messages.error(request, "This form is out of date. Look at the plan again.")
-        return redirect("deliverables", campaign.pk)
+        return redirect("studio:deliverables", campaign.pk)
     result = deliverables.generate_missing(
         campaign, request.user, batch_key, request.POST.get("signature", "")
     )
@@ -73,7 +73,7 @@ def missing(request, campaign_id: int):
         messages.warning(request, f"Not queued: {planned.shot.title} at {planned.size}: {reason}")
     if not result.queued and not result.skipped:
         messages.info(request, "Nothing is missing: every cell has a take or one on its way.")
-    return redirect("deliverables", campaign.pk)
+    return redirect("studio:deliverables", campaign.pk)
 
 
 @login_required
@@ -91,7 +91,7 @@ def format_add(request, campaign_id: int):
     messages.success(request, f"Format “{fmt.name}” added.")
     if request.htmx:
         return render_page(request, PAGE, _context(campaign), partial="formats")
-    return redirect("deliverables", campaign.pk)
+    return redirect("studio:deliverables", campaign.pk)
 
 
 @login_required
@@ -103,4 +103,4 @@ def format_remove(request, campaign_id: int, format_id: int):
         raise Http404
     fmt.delete()
     messages.success(request, f"Format “{fmt.name}” removed; its takes are kept.")
-    return redirect("deliverables", campaign.pk)
+    return redirect("studio:deliverables", campaign.pk)

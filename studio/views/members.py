@@ -57,7 +57,7 @@ def member_add(request, slug: str):
         f"Invitation sent to {invitation.email}. They join as {invitation.role} when they "
         f"accept it (within {(invitation.expires_at - invitation.created_at).days} days).",
     )
-    return redirect("member_list", slug=workspace.slug)
+    return redirect("studio:member_list", slug=workspace.slug)
 
 
 @login_required
@@ -69,7 +69,7 @@ def invitation_cancel(request, slug: str, invitation_id: int):
     )
     invitation.cancel()
     messages.success(request, f"The invitation to {invitation.email} was cancelled.")
-    return redirect("member_list", slug=workspace.slug)
+    return redirect("studio:member_list", slug=workspace.slug)
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,7 +94,7 @@ def invitation_accept(request, token: str):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         request.session["workspace_id"] = invitation.workspace_id
         messages.success(request, f"Welcome to {invitation.workspace.name}.")
-        return redirect("dashboard")
+        return redirect("studio:dashboard")
     return render(
         request,
         "studio/invitation.html",
@@ -111,14 +111,14 @@ def member_role(request, slug: str, membership_id: int):
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the roles offered.")
-        return redirect("member_list", slug=workspace.slug)
+        return redirect("studio:member_list", slug=workspace.slug)
     try:
         membership.change_role(form.cleaned_data["role"])
     except LastOwnerError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{membership.user.username} is now {membership.role}.")
-    return redirect("member_list", slug=workspace.slug)
+    return redirect("studio:member_list", slug=workspace.slug)
 
 
 @login_required
@@ -132,7 +132,7 @@ def member_remove(request, slug: str, membership_id: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{membership.user.username} was removed from {workspace}.")
-    return redirect("member_list", slug=workspace.slug)
+    return redirect("studio:member_list", slug=workspace.slug)
 
 
 @login_required
@@ -142,4 +142,4 @@ def workspace_switch(request):
     if not any(m.workspace_id == workspace_id for m in memberships_for(request.user)):
         raise Http404
     request.session["workspace_id"] = workspace_id
-    return redirect("dashboard")
+    return redirect("studio:dashboard")

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from generation.models import Render
@@ -98,7 +99,7 @@ def comment_add(request, render_id: int):
         return render(
             request, f"{TAKE_PAGE}#comments", take_context(take, allowed_actions(take.my_role))
         )
-    return redirect(f"/takes/{take.pk}/#comments")
+    return redirect(reverse("studio:take_page", args=[take.pk]) + "#comments")
 
 
 @login_required
@@ -111,7 +112,7 @@ def comment_resolve(request, comment_id: int):
         return render(
             request, f"{TAKE_PAGE}#comments", take_context(take, allowed_actions(take.my_role))
         )
-    return redirect(f"/takes/{take.pk}/#comment-{comment.pk}")
+    return redirect(reverse("studio:take_page", args=[take.pk]) + f"#comment-{comment.pk}")
 
 
 @login_required
@@ -125,7 +126,7 @@ def take_decide(request, render_id: int):
     else:
         approved = request.POST.get("verdict") == "approved"
         messages.success(request, f"Take {take.take} {'approved' if approved else 'sent back'}.")
-    return redirect(f"/takes/{take.pk}/")
+    return redirect("studio:take_page", take.pk)
 
 
 @login_required
@@ -138,7 +139,7 @@ def take_hero(request, render_id: int):
         messages.error(request, error.messages[0])
     else:
         messages.success(request, f"Take {take.take} is now the hero take of “{take.shot.title}”.")
-    return redirect(safe_next(request, f"/takes/{take.pk}/"))
+    return redirect(safe_next(request, reverse("studio:take_page", args=[take.pk])))
 
 
 @login_required

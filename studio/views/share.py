@@ -50,7 +50,7 @@ def share_links(request, campaign_id: int):
                 label=data["label"],
                 user=request.user,
             )
-            new_url = request.build_absolute_uri(reverse("guest_entry", args=[token]))
+            new_url = request.build_absolute_uri(reverse("studio:guest_entry", args=[token]))
             form = ShareLinkForm(campaign=campaign)
         else:
             status = 422
@@ -76,7 +76,7 @@ def share_revoke(request, campaign_id: int, link_id: int):
     link = get_object_or_404(campaign.share_links, pk=link_id)
     link.revoke()
     messages.success(request, "The link was revoked; it now leads nowhere.")
-    return redirect("share_links", campaign_id=campaign.pk)
+    return redirect("studio:share_links", campaign_id=campaign.pk)
 
 
 # --------------------------------------------------------------------------- guests
@@ -117,7 +117,7 @@ def guest_entry(request, token: str):
             if throttle.guest_password_blocked(request, link.pk):
                 return _too_many()
             if link.unlock(request.session, request.POST.get("password", "")):
-                return redirect("guest_entry", token=token)
+                return redirect("studio:guest_entry", token=token)
             throttle.count_wrong_guest_password(request, link.pk)
             error = "That password is not right."
         return render(
@@ -181,7 +181,7 @@ def guest_take(request, token: str, render_id: int):
             error = problem.messages[0]
         else:
             request.session["guest_name"] = name
-            return redirect("guest_take", token=token, render_id=take.pk)
+            return redirect("studio:guest_take", token=token, render_id=take.pk)
     return render(
         request,
         "studio/guest/take.html",

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
@@ -47,7 +48,7 @@ def storyboard_order(request, campaign_id: int):
         messages.error(request, "The storyboard changed meanwhile; this is its order now.")
     if request.htmx:
         return render(request, f"{PAGE}#strip", _context(campaign))
-    return redirect("storyboard", campaign.pk)
+    return redirect("studio:storyboard", campaign.pk)
 
 
 @login_required
@@ -64,7 +65,7 @@ def cut_request(request, campaign_id: int):
         messages.error(request, "Nothing to cut yet: no shot has a hero take in this format.")
     else:
         messages.success(request, f"{cut.get_kind_display()} {cut.get_status_display().lower()}.")
-    return redirect(f"{campaign.get_absolute_url()}storyboard/#cuts")
+    return redirect(reverse("studio:storyboard", args=[campaign.pk]) + "#cuts")
 
 
 @login_required
