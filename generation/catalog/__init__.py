@@ -34,8 +34,25 @@ from generation.catalog.validation import (
 )
 
 __all__ = [
-    "ANIMATIC", "DEFAULT_MODEL", "MODELS", "OPENAI", "PROVIDER_LABELS", "RESOLUTION_FRAMES",
-    "RUNWARE", "Audio", "Lifecycle", "Problem", "Route", "VideoModel", "aspect_label",
-    "configured_providers", "get", "matches_aspect", "offered_models", "parse_size",
-    "require", "size_label", "validate",
-]  # fmt: skip
+    "ANIMATIC",
+    "DEFAULT_MODEL",
+    "MODELS",
+    "OPENAI",
+    "PROVIDER_LABELS",
+    "RESOLUTION_FRAMES",
+    "RUNWARE",
+    "Audio",
+    "Lifecycle",
+    "Problem",
+    "Route",
+    "VideoModel",
+    "aspect_label",
+    "configured_providers",
+    "get",
+    "matches_aspect",
+    "offered_models",
+    "parse_size",
+    "require",
+    "size_label",
+    "validate",
+]

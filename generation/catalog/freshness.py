@@ -79,9 +79,12 @@ def check(models: dict[str, VideoModel] | None = None, params=None) -> list[Find
         if route.deactivated_on:
             state = "still in the SDK" if typed else "gone from the SDK"
             findings.append(
-                Finding(DEACTIVATED, model.key, f"{route.model_id} since {route.deactivated_on} "
-                        f"({state})")
-            )  # fmt: skip
+                Finding(
+                    DEACTIVATED,
+                    model.key,
+                    f"{route.model_id} since {route.deactivated_on} ({state})",
+                )
+            )
             continue
         if typed is None:
             findings.append(Finding(STALE, model.key, f"{route.model_id} is not in the SDK"))
@@ -100,18 +103,25 @@ def _compare(model: VideoModel, typed: type) -> list[Finding]:
         ours = {s for size in model.sizes for s in model.durations_for(size)}
         if ours - durations:
             findings.append(
-                Finding(STALE, model.key, f"durations {_list(ours - durations)} s are not in "
-                        f"the SDK ({_list(durations)})")
-            )  # fmt: skip
+                Finding(
+                    STALE,
+                    model.key,
+                    f"durations {_list(ours - durations)} s are not in "
+                    f"the SDK ({_list(durations)})",
+                )
+            )
         if durations - ours:
             findings.append(Finding(MISSING, model.key, f"durations {_list(durations - ours)} s"))
     tiers = _literal(typed, "resolution")
     asked = set(model.sizes) if model.uses_resolution else set(model.tiers.values())
     if tiers is not None and asked - tiers:
         findings.append(
-            Finding(STALE, model.key, f"resolutions {_list(asked - tiers)} are not in the SDK "
-                    f"({_list(tiers) or 'none'})")
-        )  # fmt: skip
+            Finding(
+                STALE,
+                model.key,
+                f"resolutions {_list(asked - tiers)} are not in the SDK ({_list(tiers) or 'none'})",
+            )
+        )
     if tiers and tiers - asked and (model.uses_resolution or model.tiers):
         findings.append(Finding(MISSING, model.key, f"resolutions {_list(tiers - asked)}"))
     return findings

@@ -51,10 +51,15 @@ def _sora_routes(openai_name: str, air: str, runware_sizes=()) -> tuple[Route, R
     return (
         _openai(openai_name),
         Route(
-            RUNWARE, air, 2, 6000, note=RUNWARE_SORA_NOTE, deactivated_on=RUNWARE_SORA_OFF,
+            RUNWARE,
+            air,
+            2,
+            6000,
+            note=RUNWARE_SORA_NOTE,
+            deactivated_on=RUNWARE_SORA_OFF,
             sizes=tuple(runware_sizes),
         ),
-    )  # fmt: skip
+    )
 
 
 _MODELS: list[VideoModel] = [

@@ -21,7 +21,21 @@ from generation.jobs.sweeping import SUBMIT_DEADLINE, reap, sweep_once
 from generation.jobs.transitions import advance, note
 
 __all__ = [
-    "SUBMIT_DEADLINE", "TakeRequest", "TakeRequestError", "accepted", "advance", "apply_status",
-    "cancel", "create_takes", "note", "poll", "reap", "reconcile", "request_cancel", "spec_for",
-    "store", "submit", "sweep_once",
-]  # fmt: skip
+    "SUBMIT_DEADLINE",
+    "TakeRequest",
+    "TakeRequestError",
+    "accepted",
+    "advance",
+    "apply_status",
+    "cancel",
+    "create_takes",
+    "note",
+    "poll",
+    "reap",
+    "reconcile",
+    "request_cancel",
+    "spec_for",
+    "store",
+    "submit",
+    "sweep_once",
+]

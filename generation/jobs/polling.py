@@ -137,13 +137,16 @@ def _send_again(render: Render, provider, error: ProviderError) -> None:
         S.IN_PROGRESS,
         S.QUEUED,
         kind=EventKind.RETRY,
-        detail={"code": error.code, "failed_job": render.provider_job_id,
-                "retry_in_seconds": round(delay, 1)},
+        detail={
+            "code": error.code,
+            "failed_job": render.provider_job_id,
+            "retry_in_seconds": round(delay, 1),
+        },
         idempotency_key=uuid.uuid4(),
         provider_job_id="",
         progress=0,
         **due_in(delay),
-    )  # fmt: skip
+    )
 
 
 def request_cancel(render: Render, user) -> bool:

@@ -82,11 +82,21 @@ def thumbnail(
     try:
         _run(
             [
-                "-ss", f"{at_seconds:.2f}", *SAFE_INPUT, "-i", str(video),
-                "-frames:v", "1", "-vf", f"scale={width}:-2", "-q:v", "4", str(out),
+                "-ss",
+                f"{at_seconds:.2f}",
+                *SAFE_INPUT,
+                "-i",
+                str(video),
+                "-frames:v",
+                "1",
+                "-vf",
+                f"scale={width}:-2",
+                "-q:v",
+                "4",
+                str(out),
             ],
             "make a thumbnail",
-        )  # fmt: skip
+        )
         _written(out, "make a thumbnail")
     except MediaError:
         if at_seconds > 0:
@@ -102,12 +112,19 @@ def spritesheet(
     rate = frames / max(seconds, 0.1)
     _run(
         [
-            *SAFE_INPUT, "-i", str(video),
-            "-vf", f"fps={rate:.4f},scale={width}:-2,tile={frames}x1",
-            "-frames:v", "1", "-q:v", "5", str(out),
+            *SAFE_INPUT,
+            "-i",
+            str(video),
+            "-vf",
+            f"fps={rate:.4f},scale={width}:-2,tile={frames}x1",
+            "-frames:v",
+            "1",
+            "-q:v",
+            "5",
+            str(out),
         ],
         "make a spritesheet",
-    )  # fmt: skip
+    )
     return _written(out, "make a spritesheet")
 
 
@@ -140,12 +157,24 @@ def last_frame(video: Path | str, out: Path | str) -> Path:
             try:
                 _run(
                     [
-                        *tail, *SAFE_INPUT, "-i", str(video),
-                        "-map", "0:v:0", "-fps_mode", "passthrough", "-update", "1",
-                        "-f", "image2", "-c:v", "bmp", str(raw),
+                        *tail,
+                        *SAFE_INPUT,
+                        "-i",
+                        str(video),
+                        "-map",
+                        "0:v:0",
+                        "-fps_mode",
+                        "passthrough",
+                        "-update",
+                        "1",
+                        "-f",
+                        "image2",
+                        "-c:v",
+                        "bmp",
+                        str(raw),
                     ],
                     "read the last frame",
-                )  # fmt: skip
+                )
             except MediaError:
                 if tail == ():
                     raise
@@ -159,8 +188,10 @@ def last_frame(video: Path | str, out: Path | str) -> Path:
 
 def first_frame(video: Path | str, out: Path | str) -> Path:
     """The video's first frame as a PNG, at the video's own size."""
-    _run([*SAFE_INPUT, "-i", str(video), "-map", "0:v:0", "-frames:v", "1", str(out)],
-         "read the first frame")  # fmt: skip
+    _run(
+        [*SAFE_INPUT, "-i", str(video), "-map", "0:v:0", "-frames:v", "1", str(out)],
+        "read the first frame",
+    )
     return _written(out, "read the first frame")
 
 
@@ -200,12 +231,36 @@ def concat(clips: list[Clip], out: Path | str, width: int, height: int, fps: int
     chains.append(f"{pairs}concat=n={len(clips)}:v=1:a=1[v][a]")
     _run(
         [
-            *inputs, "-filter_complex", ";".join(chains), "-map", "[v]", "-map", "[a]",
-            "-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p",
-            "-r", str(fps), "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",
-            "-movflags", "+faststart", str(out),
+            *inputs,
+            "-filter_complex",
+            ";".join(chains),
+            "-map",
+            "[v]",
+            "-map",
+            "[a]",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-crf",
+            "21",
+            "-pix_fmt",
+            "yuv420p",
+            "-r",
+            str(fps),
+            "-c:a",
+            "aac",
+            "-b:a",
+            "160k",
+            "-ar",
+            "48000",
+            "-ac",
+            "2",
+            "-movflags",
+            "+faststart",
+            str(out),
         ],
         "join the takes",
         timeout=FFMPEG_TIMEOUT * max(1, len(clips)),
-    )  # fmt: skip
+    )
     return Path(out)

@@ -19,8 +19,24 @@ from generation.prompts.templates import SEED_TEMPLATES, template_prompt
 from generation.prompts.timeline import edit_timeline, even_timeline, timeline_problems
 
 __all__ = [
-    "CURVES", "FRAMINGS", "LINT_SCOPE", "SEED_TEMPLATES", "Analysis", "BrandKit", "Compiled",
-    "Lint", "analyse", "camera_text", "compile_prompt", "edit_timeline", "empty_prompt",
-    "even_timeline", "lighting_text", "lint", "normalize", "template_prompt",
-    "timeline_problems", "wants_sound",
-]  # fmt: skip
+    "CURVES",
+    "FRAMINGS",
+    "LINT_SCOPE",
+    "SEED_TEMPLATES",
+    "Analysis",
+    "BrandKit",
+    "Compiled",
+    "Lint",
+    "analyse",
+    "camera_text",
+    "compile_prompt",
+    "edit_timeline",
+    "empty_prompt",
+    "even_timeline",
+    "lighting_text",
+    "lint",
+    "normalize",
+    "template_prompt",
+    "timeline_problems",
+    "wants_sound",
+]

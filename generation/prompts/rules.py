@@ -20,10 +20,28 @@ PUBLIC_FIGURES: list[str] = _NAMES["public_figures"]
 CHARACTERS: list[str] = _NAMES["characters"]
 SONGS: list[str] = _NAMES["songs"]
 VAGUE_LIGHT = {
-    "nice", "good", "beautiful", "cinematic", "dramatic", "moody", "great", "natural", "pretty",
-    "amazing", "lovely", "professional", "perfect", "lighting", "light", "lit", "well", "and",
-    "the", "a", "with",
-}  # fmt: skip
+    "nice",
+    "good",
+    "beautiful",
+    "cinematic",
+    "dramatic",
+    "moody",
+    "great",
+    "natural",
+    "pretty",
+    "amazing",
+    "lovely",
+    "professional",
+    "perfect",
+    "lighting",
+    "light",
+    "lit",
+    "well",
+    "and",
+    "the",
+    "a",
+    "with",
+}
 LIGHT_DIRECTION = re.compile(
     r"\b(left|right|above|below|behind|back|backlit|backlight|side|top|overhead|front|window|"
     r"key|rim|under|upper|lower|from)\b",

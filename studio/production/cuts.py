@@ -74,7 +74,7 @@ def _sources(campaign: Campaign, fmt: Format | None) -> tuple[list[dict], list[d
             )
         else:
             missing.append(base)
-    return sources, missing  # fmt: skip
+    return sources, missing
 
 
 def _size(fmt: Format | None, sources: list[dict], campaign: Campaign) -> tuple[int, int]:
@@ -114,9 +114,16 @@ def request_cut(campaign: Campaign, fmt: Format | None, user=None) -> Cut | None
         if same:
             return same
         cut = Cut.objects.create(
-            campaign=campaign, format=fmt, kind=kind, sources=sources, missing=missing,
-            signature=signature, width=width, height=height, created_by=user,
-        )  # fmt: skip
+            campaign=campaign,
+            format=fmt,
+            kind=kind,
+            sources=sources,
+            missing=missing,
+            signature=signature,
+            width=width,
+            height=height,
+            created_by=user,
+        )
         queue.enqueue("render_cut", cut.pk, group="cuts")
     return cut
 
@@ -165,10 +172,16 @@ def render_cut(cut_id: int) -> None:
         )
         return
     Cut.objects.filter(pk=cut_id).update(
-        status=CutStatus.COMPLETED, video_key=made.video_key, thumbnail_key=made.thumbnail_key,
-        duration_ms=made.duration_ms, bytes=made.bytes, sha256=made.sha256,
-        completed_at=timezone.now(), lease_until=None, error="",
-    )  # fmt: skip
+        status=CutStatus.COMPLETED,
+        video_key=made.video_key,
+        thumbnail_key=made.thumbnail_key,
+        duration_ms=made.duration_ms,
+        bytes=made.bytes,
+        sha256=made.sha256,
+        completed_at=timezone.now(),
+        lease_until=None,
+        error="",
+    )
 
 
 def _failure_message(error: Exception) -> str:
@@ -189,10 +202,13 @@ def _piece(source: dict, takes: dict[int, Render], cut: Cut) -> cutting.Piece:
         return cutting.Piece(
             seconds=source["seconds"],
             animatic={
-                "title": source["title"], "prompt": source["prompt"], "seconds": source["seconds"],
-                "audio": True, "structure": source.get("structure") or {},
+                "title": source["title"],
+                "prompt": source["prompt"],
+                "seconds": source["seconds"],
+                "audio": True,
+                "structure": source.get("structure") or {},
             },
-        )  # fmt: skip
+        )
     take = takes.get(source["take"])
     if take is None or not take.video_key:
         raise TakeGone(f"Take {source['take_number']} of “{source['title']}” is gone.")

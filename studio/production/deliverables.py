@@ -126,11 +126,23 @@ def grid(campaign: Campaign) -> Grid:
     takes = list(
         Render.objects.filter(shot__campaign=campaign)
         .only(
-            "pk", "shot_id", "take", "status", "size", "model_key", "thumbnail_key", "billed",
-            "cost_estimate", "cost_actual", "seconds", "duration_ms", "video_key", "completed_at",
+            "pk",
+            "shot_id",
+            "take",
+            "status",
+            "size",
+            "model_key",
+            "thumbnail_key",
+            "billed",
+            "cost_estimate",
+            "cost_actual",
+            "seconds",
+            "duration_ms",
+            "video_key",
+            "completed_at",
         )
         .order_by("shot_id", "-take")
-    )  # fmt: skip
+    )
     decisions = list(
         Decision.objects.filter(render__shot__campaign=campaign).select_related("reviewer")
     )

@@ -22,10 +22,28 @@ from studio.models import Campaign, CellStatus, Decision, Membership, Role
 from studio.production.deliverables import grid
 
 CSV_FIELDS = [
-    "path", "format", "aspect", "shot_number", "shot", "take", "model", "provider",
-    "provider_model", "provider_job_id", "prompt", "first_frame_sha256", "last_frame_sha256",
-    "size", "seconds", "duration_ms", "cost", "billed", "decisions", "bytes", "sha256",
-]  # fmt: skip
+    "path",
+    "format",
+    "aspect",
+    "shot_number",
+    "shot",
+    "take",
+    "model",
+    "provider",
+    "provider_model",
+    "provider_job_id",
+    "prompt",
+    "first_frame_sha256",
+    "last_frame_sha256",
+    "size",
+    "seconds",
+    "duration_ms",
+    "cost",
+    "billed",
+    "decisions",
+    "bytes",
+    "sha256",
+]
 
 
 @dataclass
@@ -82,9 +100,15 @@ def package(campaign: Campaign) -> Package:
                 continue
             name = f"{number:02d}-{slugify(shot.title) or 'shot'}-take{cell.hero.take}.mp4"
             entries.append(
-                Entry(f"{root}/{folder[fmt.pk]}/{name}", cell.hero, fmt.name, fmt.aspect, number,
-                      shot.title)
-            )  # fmt: skip
+                Entry(
+                    f"{root}/{folder[fmt.pk]}/{name}",
+                    cell.hero,
+                    fmt.name,
+                    fmt.aspect,
+                    number,
+                    shot.title,
+                )
+            )
     takes = Render.objects.in_bulk([e.take.pk for e in entries])
     for entry in entries:
         entry.take = takes[entry.take.pk]  # every field, for the manifest
@@ -144,14 +168,15 @@ def manifest(pkg: Package, for_guest: bool = False) -> list[dict]:
                 "size": take.stored_size or take.size,
                 "seconds": take.seconds,
                 "duration_ms": take.duration_ms,
-                "cost": str(take.cost_actual if take.cost_actual is not None
-                            else take.cost_estimate),
+                "cost": str(
+                    take.cost_actual if take.cost_actual is not None else take.cost_estimate
+                ),
                 "billed": take.billed,
                 "decisions": decisions.get(take.pk, []),
                 "bytes": take.bytes,
                 "sha256": take.sha256,
             }
-        )  # fmt: skip
+        )
     return rows
 
 

@@ -69,12 +69,17 @@ class Spend:
         for i, row in enumerate(days):
             settled_h = float(row.settled / top) * (height - 20)
             reserved_h = float(row.reserved / top) * (height - 20)
-            bars.append({
-                "x": round(i * step + 2, 1), "w": round(max(step - 4, 1), 1),
-                "settled_y": round(height - settled_h, 1), "settled_h": round(settled_h, 1),
-                "reserved_y": round(height - settled_h - reserved_h, 1),
-                "reserved_h": round(reserved_h, 1), "row": row,
-            })  # fmt: skip
+            bars.append(
+                {
+                    "x": round(i * step + 2, 1),
+                    "w": round(max(step - 4, 1), 1),
+                    "settled_y": round(height - settled_h, 1),
+                    "settled_h": round(settled_h, 1),
+                    "reserved_y": round(height - settled_h - reserved_h, 1),
+                    "reserved_h": round(reserved_h, 1),
+                    "row": row,
+                }
+            )
         return bars
 
 
@@ -104,22 +109,37 @@ def spend(takes) -> Spend:
         rows = (
             takes.annotate(day=TruncDate("created_at"))
             .values(key, label)
-            .annotate(settled=budget.settled_sum(),
-                      reserved=budget.reserved_sum() + budget.unknown_sum(), n=Count("pk"))
+            .annotate(
+                settled=budget.settled_sum(),
+                reserved=budget.reserved_sum() + budget.unknown_sum(),
+                n=Count("pk"),
+            )
             .order_by(key if name == "day" else "-settled")
-        )  # fmt: skip
+        )
         by[name] = [
-            Row(str(r[label] if r[label] is not None else "—"), r["settled"], r["reserved"],
-                r["n"], r[key])
+            Row(
+                str(r[label] if r[label] is not None else "—"),
+                r["settled"],
+                r["reserved"],
+                r["n"],
+                r[key],
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
     approved = _approved(takes)
     return Spend(
-        totals["settled"], totals["reserved"], totals["unknown"], totals["takes"],
-        totals["failed_billed"], totals["failed_not_billed"], len(approved),
+        totals["settled"],
+        totals["reserved"],
+        totals["unknown"],
+        totals["takes"],
+        totals["failed_billed"],
+        totals["failed_not_billed"],
+        len(approved),
         sum((Decimal(ms or 0) / 1000 for ms in approved.values()), ZERO),
-        totals["deleted_takes"], totals["deleted_committed"], by,
-    )  # fmt: skip
+        totals["deleted_takes"],
+        totals["deleted_committed"],
+        by,
+    )
 
 
 def _approved(takes) -> dict[int, int | None]:
@@ -133,9 +153,22 @@ def _approved(takes) -> dict[int, int | None]:
 
 
 CSV_FIELDS = [
-    "created_at", "campaign", "shot", "shot_deleted", "take", "model", "provider", "person",
-    "status", "billed", "estimate", "actual", "settled", "counted", "cost_rejected",
-]  # fmt: skip
+    "created_at",
+    "campaign",
+    "shot",
+    "shot_deleted",
+    "take",
+    "model",
+    "provider",
+    "person",
+    "status",
+    "billed",
+    "estimate",
+    "actual",
+    "settled",
+    "counted",
+    "cost_rejected",
+]
 
 
 def csv_rows(takes):
@@ -154,12 +187,25 @@ def csv_rows(takes):
     for t in (
         takes.select_related("shot__campaign", "created_by").order_by("created_at", "pk").iterator()
     ):
-        writer.writerow(safe_row([
-            t.created_at.isoformat(), t.shot.campaign.name, t.shot.title,
-            "yes" if t.shot.deleted_at else "no", t.take, t.model_key, t.provider,
-            t.created_by.get_username() if t.created_by else "", t.status,
-            {True: "yes", False: "no", None: "unknown"}[t.billed], t.cost_estimate,
-            "" if t.cost_actual is None else t.cost_actual, budget.settled_cost(t),
-            budget.counted_cost(t), t.cost_rejected,
-        ]))  # fmt: skip
+        writer.writerow(
+            safe_row(
+                [
+                    t.created_at.isoformat(),
+                    t.shot.campaign.name,
+                    t.shot.title,
+                    "yes" if t.shot.deleted_at else "no",
+                    t.take,
+                    t.model_key,
+                    t.provider,
+                    t.created_by.get_username() if t.created_by else "",
+                    t.status,
+                    {True: "yes", False: "no", None: "unknown"}[t.billed],
+                    t.cost_estimate,
+                    "" if t.cost_actual is None else t.cost_actual,
+                    budget.settled_cost(t),
+                    budget.counted_cost(t),
+                    t.cost_rejected,
+                ]
+            )
+        )
         yield flush()

@@ -59,7 +59,7 @@ def activity(campaign, limit: int = 60) -> list[Activity]:
             )
             | Q(kind__in=list(TROUBLE))
             | Q(kind=EventKind.TRANSITION, to_status=RenderStatus.RECONCILING)
-        )  # fmt: skip
+        )
         .select_related("render__shot")
         .order_by("-at")[:limit]
     )

@@ -113,6 +113,12 @@ def add_asset(workspace, upload, name: str, kind: str, user) -> Asset:
         f"{workspace.slug}/assets/{uuid.uuid4().hex[:12]}.{info.extension}", ContentFile(data)
     )
     return Asset.objects.create(
-        workspace=workspace, name=name, kind=kind, image_key=key, width=info.width,
-        height=info.height, sha256=hashlib.sha256(data).hexdigest(), created_by=user,
-    )  # fmt: skip
+        workspace=workspace,
+        name=name,
+        kind=kind,
+        image_key=key,
+        width=info.width,
+        height=info.height,
+        sha256=hashlib.sha256(data).hexdigest(),
+        created_by=user,
+    )

@@ -15,9 +15,13 @@ from generation.models import Render, RenderStatus
 from studio.models import Campaign, Shot
 
 __all__ = [
-    "TakeRequestError", "analyse", "model_changes", "request_format_take", "request_takes",
+    "TakeRequestError",
+    "analyse",
+    "model_changes",
+    "request_format_take",
+    "request_takes",
     "save_shot",
-]  # fmt: skip
+]
 
 
 def analyse(shot: Shot, values: dict | None = None, variations: int = 1) -> prompts.Analysis:
@@ -88,9 +92,12 @@ def model_changes(shot: Shot, model_key: str, size: str, seconds: int) -> list[s
     if seconds != shot.seconds:
         changes.append(
             f"Length {shot.seconds} s → {seconds} s"
-            + (f": {model.label} does not make {shot.seconds} s clips at this size."
-               if shot.seconds not in model.durations_for(size) else "")
-        )  # fmt: skip
+            + (
+                f": {model.label} does not make {shot.seconds} s clips at this size."
+                if shot.seconds not in model.durations_for(size)
+                else ""
+            )
+        )
     frame = catalog.parse_size(size)
     if shot.reference_image and model.image_must_match_size and shot.reference_dimensions != frame:
         changes.append(

@@ -29,8 +29,16 @@ from studio.views.shot_page import shot_page_context
 PAGE = "studio/shot_detail.html"
 NOT_SAVED = "Not saved: fix what is marked below. Everything you typed is still here."
 STATIC_LINT_SLOTS = [
-    "scene", "subject", "beats", "camera", "lighting", "audio", "style", "timeline", "prompt",
-]  # fmt: skip
+    "scene",
+    "subject",
+    "beats",
+    "camera",
+    "lighting",
+    "audio",
+    "style",
+    "timeline",
+    "prompt",
+]
 SEGMENT_FIELDS = ["start", "end", "camera", "action", "speed", "curve", "end_state"]
 
 
@@ -167,16 +175,22 @@ def shot_options(request, campaign_id: int, shot_id: int):
     """The size and length choices of the chosen model, swapped in without a reload."""
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     form = ShotEditorForm.for_model(
-        shot, request.GET.get("model_key", ""), request.GET.get("size", ""),
+        shot,
+        request.GET.get("model_key", ""),
+        request.GET.get("size", ""),
         request.GET.get("seconds", ""),
-    )  # fmt: skip
+    )
     changes = editing.model_changes(
         shot, form.model.key, form.initial["size"], int(form.initial["seconds"])
     )
     context = shot_page_context(
-        request, shot, form=form, model=form.model, models=catalog.MODELS.values(),
+        request,
+        shot,
+        form=form,
+        model=form.model,
+        models=catalog.MODELS.values(),
         model_changes=changes,
-    )  # fmt: skip
+    )
     response = render(request, f"{PAGE}#spec", context)
     response = trigger_client_event(response, "specChanged", after="settle")
     return trigger_client_event(response, "sizeChanged", after="settle")

@@ -30,9 +30,12 @@ def takes_poll(request, campaign_id: int, shot_id: int):
     ids = [i for i in map(parse_id, request.GET.get("ids", "").split(",")) if i][:MAX_POLL_IDS]
     takes = list(shot.takes_newest_first().filter(pk__in=ids))
     context = shot_page_context(
-        request, shot, takes=takes, poll_ids=[t.pk for t in takes if t.status in IN_FLIGHT],
+        request,
+        shot,
+        takes=takes,
+        poll_ids=[t.pk for t in takes if t.status in IN_FLIGHT],
         oob=True,
-    )  # fmt: skip
+    )
     return render(request, f"{PAGE}#takes-poll", context)
 
 

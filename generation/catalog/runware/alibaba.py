@@ -50,7 +50,7 @@ ROWS: list[VideoModel] = [
         "(the page lists none; the SDK types an integer).",
         last_checked=CHECKED_DEC,
         summary="Animates a first frame, fast and cheap.",
-    ),  # fmt: skip
+    ),
     VideoModel(
         key="wan-2.7",
         label="Wan2.7",

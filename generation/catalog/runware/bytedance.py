@@ -14,10 +14,16 @@ from generation.catalog.runware.base import (
 from generation.catalog.specs import Audio, VideoModel
 
 SEEDANCE_15 = (
-    "864x496", "496x864", "640x640",
-    "1280x720", "720x1280", "960x960",
-    "1920x1080", "1080x1920", "1440x1440",
-)  # fmt: skip
+    "864x496",
+    "496x864",
+    "640x640",
+    "1280x720",
+    "720x1280",
+    "960x960",
+    "1920x1080",
+    "1080x1920",
+    "1440x1440",
+)
 SEEDANCE_15_TIERS = dict(
     zip(SEEDANCE_15, ("480p",) * 3 + ("720p",) * 3 + ("1080p",) * 3, strict=True)
 )

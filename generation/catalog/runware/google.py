@@ -30,7 +30,7 @@ ROWS: list[VideoModel] = [
         "`resolution` (SDK 1.8.0: 720p, 1080p, 4K). 720p priced as 1080p (not listed apart).",
         last_checked=CHECKED_DEC,
         summary="Quick Veo drafts, optional sound.",
-    ),  # fmt: skip
+    ),
     VideoModel(
         key="veo-3.1",
         label="Veo 3.1",
