@@ -5,7 +5,7 @@ module imports this one."""
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import models
@@ -14,8 +14,18 @@ from django.utils import timezone
 from generation import catalog, prompts
 from studio.models.team import Workspace
 
-if TYPE_CHECKING:  # versions and templates are of a Shot, which imports this module
-    from studio.models.shot import Shot
+
+class Prompted(Protocol):
+    """What a version or a template reads of a shot (the Shot imports this module, so it is
+    named by what it has, not imported)."""
+
+    prompt: dict
+    model_key: str
+    size: str
+    seconds: int
+    campaign: Any
+
+    def compiled_prompt(self) -> str: ...
 
 
 class PromptVersion(models.Model):
@@ -44,7 +54,7 @@ class PromptVersion(models.Model):
         return f"v{self.number} of {self.shot}"
 
     def diff(
-        self, shot: Shot
+        self, shot: Prompted
     ) -> tuple[list[tuple[str, str]], list[tuple[str, str | int, str | int]]]:
         """This version against the shot as it is now: the compiled text line by line
         (removed / added / same) and the settings that changed."""
@@ -67,7 +77,7 @@ class PromptVersion(models.Model):
         ]
         return lines, settings_changes
 
-    def same_as(self, shot: Shot) -> bool:
+    def same_as(self, shot: Prompted) -> bool:
         return (self.prompt, self.model_key, self.size, self.seconds) == (
             shot.prompt,
             shot.model_key,
@@ -99,7 +109,7 @@ class PromptTemplate(models.Model):
         return self.name
 
     @classmethod
-    def save_from(cls, shot: Shot, name: str, user) -> PromptTemplate:
+    def save_from(cls, shot: Prompted, name: str, user) -> PromptTemplate:
         return cls.objects.create(
             workspace_id=shot.campaign.workspace_id,
             name=name,
