@@ -3,7 +3,7 @@ from django.contrib import admin
 from generation.models import Render, RenderEvent
 
 
-class RenderEventInline(admin.TabularInline):
+class RenderEventInline(admin.TabularInline):  # type: ignore[type-arg]  # generic only in stubs
     model = RenderEvent
     extra = 0
     can_delete = False
@@ -11,7 +11,7 @@ class RenderEventInline(admin.TabularInline):
 
 
 @admin.register(Render)
-class RenderAdmin(admin.ModelAdmin):
+class RenderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic only in stubs
     list_display = [
         "__str__",
         "model_key",

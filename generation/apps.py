@@ -6,7 +6,7 @@ class GenerationConfig(AppConfig):
     name = "generation"
     verbose_name = "Generation"
 
-    def ready(self):
+    def ready(self) -> None:
         # Django's way: modules that use models are imported once the registry is ready.
         from django_q.signals import post_spawn  # noqa: PLC0415
 

@@ -3,6 +3,8 @@ which models they offer (never a key), and a connection test in words."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 
 from generation import catalog
@@ -11,7 +13,7 @@ from generation.providers import ProviderError, get_provider
 PROVIDER_NAMES = ("animatic", "openai", "runware")
 
 
-def overview() -> list[dict]:
+def overview() -> list[dict[str, Any]]:
     """Each provider: configured or not, where it points, which models it offers. Keys are
     never included."""
     configured = catalog.configured_providers()

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from generation import catalog
+from generation.catalog.specs import VideoModel
 
 
 class RenderStatus(models.TextChoices):
@@ -179,7 +180,7 @@ class Render(models.Model):
         return f"{self.width}x{self.height}" if self.width and self.height else ""
 
     @property
-    def model_spec(self):
+    def model_spec(self) -> VideoModel | None:
         return catalog.get(self.model_key)
 
     @property

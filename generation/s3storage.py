@@ -7,6 +7,8 @@ boto3's default (8 MB parts, 10 read ahead, 10 threads) added ~130 MB to a worke
 
 from __future__ import annotations
 
+from typing import Any
+
 from boto3.s3.transfer import TransferConfig
 from storages.backends.s3 import S3Storage
 
@@ -17,6 +19,6 @@ UPLOADS.max_in_memory_upload_chunks = 3
 
 
 class MediaStorage(S3Storage):
-    def __init__(self, **settings):
+    def __init__(self, **settings: Any) -> None:
         settings.setdefault("transfer_config", UPLOADS)
         super().__init__(**settings)

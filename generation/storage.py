@@ -22,6 +22,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.http import (
     Http404,
+    HttpRequest,
     HttpResponse,
     HttpResponseBase,
     HttpResponseRedirect,
@@ -89,7 +90,7 @@ def put(key: str, path: Path) -> str:
     if is_remote():
         with path.open("rb") as handle:
             # The storage's own upload under exactly this name (save() would look for a free one).
-            return _backend()._save(key, File(handle, name=Path(key).name))
+            return str(_backend()._save(key, File(handle, name=Path(key).name)))
     if default_storage.exists(key):
         default_storage.delete(key)
     with path.open("rb") as handle:
@@ -146,8 +147,8 @@ def presigned_url(key: str, download_as: str = "") -> str:
     """A short-lived (at most 15 minutes) URL of a private object in the bucket; with
     `download_as`, the browser saves it under that name."""
     if download_as:
-        return _backend().url(
-            key, parameters={"ResponseContentDisposition": _attachment(download_as)}
+        return str(
+            _backend().url(key, parameters={"ResponseContentDisposition": _attachment(download_as)})
         )
     return default_storage.url(key)
 
@@ -160,7 +161,9 @@ def _attachment(name: str) -> str:
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$", re.ASCII)
 
 
-def serve(request, key: str, cache_seconds: int = 3600, download_as: str = ""):
+def serve(
+    request: HttpRequest, key: str, cache_seconds: int = 3600, download_as: str = ""
+) -> HttpResponseBase:
     """A stored file to the browser, the one way every view serves media: a fresh presigned
     URL when it lives in the bucket, else the local file streamed with Range support so a
     player can seek. 404 when it is gone. With `download_as`, saved under that name."""
@@ -210,7 +213,7 @@ def _range(header: str, size: int) -> tuple[int, int, int]:
     return start, end, 206
 
 
-def _chunks(handle, remaining: int, block: int = 512 * 1024):
+def _chunks(handle: Any, remaining: int, block: int = 512 * 1024) -> Iterator[bytes]:
     try:
         while remaining > 0:
             data = handle.read(min(block, remaining))

@@ -5,6 +5,7 @@ task's payload."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.core.cache import cache
 from django_q.models import Schedule
@@ -79,13 +80,13 @@ def sweep_loop(seconds: float = SWEEP_SECONDS) -> None:
             enqueue_sweep()
 
 
-def cluster_started(sender=None, proc_name: str = "", **kwargs) -> None:
+def cluster_started(sender: Any = None, proc_name: str = "", **kwargs: Any) -> None:
     """A worker of a starting cluster is ready: sweep now rather than at the next minute of the
     schedule (takes left in flight by a stopped cluster move at once). Kicks coalesce."""
     kick_sweep()
 
 
-def ensure_schedules(**kwargs) -> None:
+def ensure_schedules(**kwargs: Any) -> None:
     """Create the sweep's schedule once, by name (run after every migrate)."""
     Schedule.objects.update_or_create(
         name="reelroom-sweep",

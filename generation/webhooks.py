@@ -17,9 +17,11 @@ import hmac
 import json
 import secrets
 import time
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from generation.models import Render, RenderStatus, WebhookDelivery
@@ -46,12 +48,14 @@ def url_for(provider: str) -> tuple[str, str]:
     return f"{base}/hooks/runware/{token}", token_hash(token)
 
 
-def _make_due(renders) -> int:
+def _make_due(renders: QuerySet[Render]) -> int:
     now = timezone.now()
     return renders.filter(status__in=WAITING).update(next_poll_at=now, updated_at=now)
 
 
-def verify_openai(headers, body: bytes, secret: str, now: float | None = None) -> str:
+def verify_openai(
+    headers: Mapping[str, str], body: bytes, secret: str, now: float | None = None
+) -> str:
     """Check a Standard Webhooks signature; returns the delivery id."""
     delivery_id = headers.get("webhook-id", "")
     timestamp = headers.get("webhook-timestamp", "")
@@ -77,7 +81,7 @@ def verify_openai(headers, body: bytes, secret: str, now: float | None = None) -
     raise WebhookRejected("bad signature")
 
 
-def receive_openai(headers, body: bytes) -> int:
+def receive_openai(headers: Mapping[str, str], body: bytes) -> int:
     """Handle a verified OpenAI delivery once; returns how many takes became due."""
     delivery_id = verify_openai(headers, body, settings.OPENAI_WEBHOOK_SECRET)
     try:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from generation.catalog.rows import MODELS
 from generation.catalog.specs import RUNWARE, VideoModel
@@ -51,7 +53,7 @@ def sdk_params() -> dict[str, type]:
     return found
 
 
-def _literal(params: type, key: str) -> set | None:
+def _literal(params: type, key: str) -> set[Any] | None:
     """The values the SDK allows for `key`, or None when it types a plain int/str (any)."""
     hint = typing.get_type_hints(params, include_extras=True).get(key)
     if hint is None:
@@ -65,7 +67,9 @@ def _is_video(params: type) -> bool:
     return typing.get_type_hints(params).get("taskType") == typing.Literal["videoInference"]
 
 
-def check(models: dict[str, VideoModel] | None = None, params=None) -> list[Finding]:
+def check(
+    models: dict[str, VideoModel] | None = None, params: dict[str, type] | None = None
+) -> list[Finding]:
     models = MODELS if models is None else models
     params = sdk_params() if params is None else params
     findings: list[Finding] = []
@@ -127,5 +131,5 @@ def _compare(model: VideoModel, typed: type) -> list[Finding]:
     return findings
 
 
-def _list(values) -> str:
+def _list(values: Iterable[object]) -> str:
     return ", ".join(str(v) for v in sorted(values, key=str))

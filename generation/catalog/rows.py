@@ -47,7 +47,9 @@ def _openai(name: str) -> Route:
     )
 
 
-def _sora_routes(openai_name: str, air: str, runware_sizes=()) -> tuple[Route, Route]:
+def _sora_routes(
+    openai_name: str, air: str, runware_sizes: tuple[str, ...] = ()
+) -> tuple[Route, Route]:
     return (
         _openai(openai_name),
         Route(

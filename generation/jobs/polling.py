@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ from generation.jobs.transitions import (
 )
 from generation.models import EventKind, Render
 from generation.providers import ProviderError, get_provider
-from generation.providers.base import JobStatus
+from generation.providers.base import JobStatus, Provider
 
 RENDER_DEADLINE = timedelta(hours=6)
 
@@ -59,7 +60,7 @@ def poll(render_id: int) -> None:
     apply_status(render, provider, status)
 
 
-def apply_status(render: Render, provider, status: JobStatus) -> None:
+def apply_status(render: Render, provider: Provider, status: JobStatus) -> None:
     if status.state == "completed":
         cost, rejected = budget.accepted_cost(status.cost, render.cost_estimate)
         moved = advance(
@@ -127,7 +128,7 @@ def _may_send_again(render: Render) -> bool:
     return render.attempts < MAX_SENDS and timezone.now() - started < RENDER_DEADLINE
 
 
-def _send_again(render: Render, provider, error: ProviderError) -> None:
+def _send_again(render: Render, provider: Provider, error: ProviderError) -> None:
     """The provider failed the job for a passing reason (a timeout of its own, no server free)
     and billed nothing: the take goes back to the queue under a new idempotency key (the failed
     job keeps the old one), to be sent again after a backoff, within the take's deadline."""
@@ -149,7 +150,7 @@ def _send_again(render: Render, provider, error: ProviderError) -> None:
     )
 
 
-def request_cancel(render: Render, user) -> bool:
+def request_cancel(render: Render, user: Any) -> bool:
     """Cancel a take while it is queued or in progress. Returns False when it is too late."""
     who = {"by": user.get_username() if user else ""}
     if advance(render, S.QUEUED, S.CANCELLED, detail=who, billed=False, next_poll_at=None):
@@ -174,7 +175,7 @@ def cancel(render_id: int) -> None:
     _cancel_in_progress(render, get_provider(render.provider))
 
 
-def _cancel_in_progress(render: Render, provider) -> None:
+def _cancel_in_progress(render: Render, provider: Provider) -> None:
     try:
         provider.cancel(render.provider_job_id)
     except ProviderError as error:
@@ -182,7 +183,7 @@ def _cancel_in_progress(render: Render, provider) -> None:
     _record_cancelled(render, provider)
 
 
-def _record_cancelled(render: Render, provider, **fields) -> None:
+def _record_cancelled(render: Render, provider: Provider, **fields: Any) -> None:
     """Cancelled while rendering: a paid provider may still bill it (billing unknown)."""
     free = provider.free
     advance(

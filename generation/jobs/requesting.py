@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -37,7 +38,7 @@ class TakeRequest:
     provider: str
     provider_model: str
     prompt_text: str
-    structure: dict
+    structure: dict[str, Any]
     size: str
     seconds: int
     audio: bool
@@ -94,7 +95,7 @@ def create_takes(request: TakeRequest) -> list[Render]:
     return renders
 
 
-def _make(request: TakeRequest, per_take) -> list[Render]:
+def _make(request: TakeRequest, per_take: Decimal | int) -> list[Render]:
     last = Render.objects.filter(shot_id=request.shot_id).aggregate(m=Max("take"))["m"] or 0
     renders = []
     for variation in range(1, request.variations + 1):

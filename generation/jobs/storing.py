@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from django.db import connection
 from django.db.models import Q
@@ -17,6 +19,7 @@ from generation import media, storage
 from generation.jobs.transitions import S, advance, due_in, error_fields, load, note
 from generation.models import EventKind, Render
 from generation.providers import ProviderError, get_provider
+from generation.providers.base import Provider
 
 logger = logging.getLogger(__name__)
 # A store holds its take for a short lease, renewed every HEARTBEAT seconds while it works
@@ -27,11 +30,11 @@ MAX_STORE_DELAY = 300.0
 
 
 @contextmanager
-def _heartbeat(render_id: int):
+def _heartbeat(render_id: int) -> Iterator[None]:
     """Renew the store's lease (and the sweep's next look) while the body runs."""
     stop = threading.Event()
 
-    def beat():
+    def beat() -> None:
         try:
             while not stop.wait(HEARTBEAT):
                 until = timezone.now() + STORE_LEASE
@@ -167,7 +170,7 @@ def _store(render: Render) -> None:
         logger.warning("provider cleanup for take %s failed", render.pk, exc_info=True)
 
 
-def _store_extra(provider, render: Render, variant: str, key: str) -> str:
+def _store_extra(provider: Provider, render: Render, variant: str, key: str) -> str:
     """A provider's extra file (a spritesheet), if it has one; a take never fails for it."""
     if variant not in provider.extra_variants:
         return ""
@@ -184,7 +187,7 @@ def _store_extra(provider, render: Render, variant: str, key: str) -> str:
             spooled.path.unlink(missing_ok=True)
 
 
-def _made_spritesheet(video_path, duration_ms: int, key: str) -> str:
+def _made_spritesheet(video_path: Path, duration_ms: int, key: str) -> str:
     """A strip of frames for hover scrubbing, made with ffmpeg when the provider sends none;
     a take never fails for it."""
     out = video_path.with_name(video_path.stem + "-sprites.jpg")
@@ -196,7 +199,7 @@ def _made_spritesheet(video_path, duration_ms: int, key: str) -> str:
         out.unlink(missing_ok=True)
 
 
-def _thumbnail(render: Render, provider, video_path):
+def _thumbnail(render: Render, provider: Provider, video_path: Path) -> Path | None:
     out = video_path.with_suffix(".jpg")
     try:
         return media.thumbnail(video_path, out, at_seconds=min(1.0, render.seconds / 2))

@@ -29,7 +29,7 @@ from generation.jobs.transitions import (
 )
 from generation.models import EventKind, Render
 from generation.providers import ProviderError, get_provider
-from generation.providers.base import JobStatus, OutcomeUnknown
+from generation.providers.base import JobStatus, OutcomeUnknown, Provider
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def _stored_image_size(key: str) -> tuple[int, int] | None:
         return None
 
 
-def _submit_failed(render: Render, provider, error: ProviderError) -> None:
+def _submit_failed(render: Render, provider: Provider, error: ProviderError) -> None:
     if error.permanent:
         advance(render, S.SUBMITTING, S.FAILED, detail={"code": error.code}, **error_fields(error))
     elif not error.sent:
@@ -156,7 +156,7 @@ def _to_reconcile(render: Render, reason: str, wait: float | None = None) -> Non
     advance(render, S.SUBMITTING, S.RECONCILING, detail={"reason": reason}, **due_in(delay))
 
 
-def accepted(render: Render, provider, status: JobStatus, expected: str) -> bool:
+def accepted(render: Render, provider: Provider, status: JobStatus, expected: str) -> bool:
     """The provider has a job for this take: record it and start polling."""
     return advance(
         render,

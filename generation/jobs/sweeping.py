@@ -8,7 +8,8 @@ import logging
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -45,7 +46,7 @@ PRIORITY = Case(
 )
 
 
-def sweep_once(now=None) -> int:
+def sweep_once(now: datetime | None = None) -> int:
     """Handle every take that is due, through one bounded pool of threads; each provider has
     at most `provider.concurrency` requests in flight (its limit, not a batch size). Takes are
     claimed in batches by conditional update, so two sweeps at once are harmless and a sweep
@@ -75,7 +76,7 @@ def sweep_once(now=None) -> int:
     # A pass stops claiming after PASS_SECONDS, so a take handled early in a long pass (sent,
     # then made due by its webhook) waits for the next pass, not for the end of a backlog.
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        running: set = set()
+        running: set[Any] = set()
         try:
             while True:
                 room = threads * BATCH_PER_THREAD - len(running)
@@ -109,7 +110,9 @@ def _close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
         future.result()
 
 
-def _claim(now, limits: dict[str, threading.Semaphore], seen: set[int], batch: int) -> list:
+def _claim(
+    now: datetime, limits: dict[str, threading.Semaphore], seen: set[int], batch: int
+) -> list[Any]:
     due = (
         Render.objects.filter(status__in=list(HANDLERS), next_poll_at__lte=now)
         .exclude(pk__in=seen)
@@ -144,7 +147,7 @@ def _handle_in_thread(pk: int, status: str, gate: threading.Semaphore) -> None:
     _handle(pk, status, gate)
 
 
-def reap(now=None) -> None:
+def reap(now: datetime | None = None) -> None:
     """Reconcile takes stuck past a deadline. Nothing is dropped silently: every action is
     recorded on the take. Temporary files that dead workers left behind go too."""
     now = now or timezone.now()

@@ -5,13 +5,15 @@ the rest are no-ops."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from generation.models import EventKind, Render, RenderEvent, RenderStatus
 from generation.providers import ProviderError
+from generation.providers.base import Provider
 
 S = RenderStatus
 # A take is sent at most this many times, whatever failed passingly in between (a refused
@@ -27,8 +29,8 @@ def advance(
     to: str,
     *,
     kind: str = EventKind.TRANSITION,
-    detail: dict | None = None,
-    **fields,
+    detail: dict[str, Any] | None = None,
+    **fields: Any,
 ) -> bool:
     """Move the take from `expected` to `to` if, and only if, it is still in `expected`.
     Returns False when another worker, a webhook or a user got there first."""
@@ -55,7 +57,7 @@ def advance(
     return bool(moved)
 
 
-def _log(render: Render, expected: str, to: str, kind: str, now) -> None:
+def _log(render: Render, expected: str, to: str, kind: str, now: datetime) -> None:
     since = getattr(render, "updated_at", None)
     take_log.info(
         "take=%s provider=%s job=%s from=%s to=%s kind=%s seconds_in_state=%s",
@@ -75,7 +77,7 @@ def _log(render: Render, expected: str, to: str, kind: str, now) -> None:
     )
 
 
-def note(render: Render, kind: str, detail: dict) -> None:
+def note(render: Render, kind: str, detail: dict[str, Any]) -> None:
     """An event that is not a transition (a retry, a poll error): provenance all the same."""
     RenderEvent.objects.create(
         render_id=render.pk,
@@ -86,7 +88,7 @@ def note(render: Render, kind: str, detail: dict) -> None:
     )
 
 
-def error_fields(error: ProviderError, billed: bool | None = None) -> dict:
+def error_fields(error: ProviderError, billed: bool | None = None) -> dict[str, Any]:
     return {
         "error_code": error.code[:64],
         "error_message": error.message,
@@ -100,9 +102,9 @@ def load(render_id: int) -> Render | None:
     return Render.objects.select_related("remix_of").filter(pk=render_id).first()
 
 
-def due_in(seconds: float) -> dict:
+def due_in(seconds: float) -> dict[str, Any]:
     return {"next_poll_at": timezone.now() + timedelta(seconds=seconds)}
 
 
-def poll_delay(provider, polls: int) -> float:
-    return min(provider.max_poll, provider.first_poll * (provider.backoff ** max(0, polls)))
+def poll_delay(provider: Provider, polls: int) -> float:
+    return float(min(provider.max_poll, provider.first_poll * (provider.backoff ** max(0, polls))))

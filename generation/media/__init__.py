@@ -25,7 +25,7 @@ class MediaError(Exception):
 
 
 def ffmpeg() -> str:
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ import subprocess
 import tempfile
 import textwrap
 import wave
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -23,7 +25,7 @@ SAMPLE_RATE = 48000
 ACCENT = (217, 72, 15)
 
 
-def plan_cards(spec: dict) -> list[dict]:
+def plan_cards(spec: dict[str, Any]) -> list[dict[str, Any]]:
     """Cards that tile 0..seconds exactly: the timeline's segments, or the action beats."""
     seconds = spec["seconds"]
     prompt = normalize(spec.get("structure") or {})
@@ -73,7 +75,7 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=max(10, size))
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int) -> list[str]:
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Any, width: int, max_lines: int) -> list[str]:
     words = " ".join(str(text).split())
     average = max(1, int(font.getlength("abcdefghijklmnopqrstuvwxyz") / 26))
     lines = textwrap.wrap(words, width=max(8, width // average))
@@ -87,7 +89,9 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int
     return lines
 
 
-def draw_card(card: dict, index: int, cards: list[dict], spec: dict) -> Image.Image:
+def draw_card(
+    card: dict[str, Any], index: int, cards: list[dict[str, Any]], spec: dict[str, Any]
+) -> Image.Image:
     width, height = spec["width"], spec["height"]
     unit = min(width, height)
     image = Image.new("RGB", (width, height), (20, 20, 22))
@@ -163,7 +167,7 @@ class Cancelled(Exception):
     pass
 
 
-def render(spec: dict, out: Path, on_progress) -> None:
+def render(spec: dict[str, Any], out: Path, on_progress: Callable[[int], None]) -> None:
     """Render the animatic MP4 to `out`; `on_progress(percent)` may raise Cancelled."""
     cards = plan_cards(spec)
     seconds = spec["seconds"]

@@ -8,6 +8,7 @@ import hashlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generation import media, storage
 from generation.media import animatic
@@ -18,7 +19,7 @@ class Piece:
     seconds: float
     video_key: str = ""  # a stored take
     has_audio: bool = True
-    animatic: dict | None = None  # else: the storyboard spec to render (title, prompt, …)
+    animatic: dict[str, Any] | None = None  # else: the storyboard spec to render (title, prompt, …)
 
 
 @dataclass(frozen=True)

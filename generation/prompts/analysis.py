@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from generation import budget, catalog
 from generation.prompts.compile import compile_prompt
@@ -36,7 +37,7 @@ class Analysis:
 
 
 def analyse(
-    prompt: dict,
+    prompt: dict[str, Any],
     *,
     model_key: str,
     size: str,

@@ -7,7 +7,9 @@ LINEAR.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from generation.catalog import VideoModel
 from generation.prompts.structure import (
@@ -27,11 +29,11 @@ def _sentence(text: str) -> str:
     return text if text[-1] in ".!?\"'”" else text + "."
 
 
-def _join(parts, sep="; ") -> str:
+def _join(parts: Iterable[object], sep: str = "; ") -> str:
     return sep.join(p for p in (" ".join(str(x).split()) for x in parts if x is not None) if p)
 
 
-def _number(value) -> str:
+def _number(value: Any) -> str:
     try:
         number = Decimal(str(value))
     except InvalidOperation:
@@ -40,11 +42,11 @@ def _number(value) -> str:
     return text
 
 
-def _seconds(value) -> str:
+def _seconds(value: Any) -> str:
     return f"{float(value):.1f}s"
 
 
-def camera_text(camera: dict) -> str:
+def camera_text(camera: dict[str, Any]) -> str:
     lens = f"{_number(camera['lens_mm'])}mm lens" if camera.get("lens_mm") else ""
     framing = FRAMING_LABELS.get(camera.get("framing") or "", camera.get("framing") or "")
     return _join(
@@ -53,14 +55,14 @@ def camera_text(camera: dict) -> str:
     )
 
 
-def lighting_text(lighting: dict) -> str:
+def lighting_text(lighting: dict[str, Any]) -> str:
     return _join(
         [lighting.get("direction"), lighting.get("quality"), lighting.get("color_temperature")],
         ", ",
     )
 
 
-def audio_text(audio: dict, brand: BrandKit) -> str:
+def audio_text(audio: dict[str, Any], brand: BrandKit) -> str:
     parts = []
     lines = [
         f"{d.get('speaker') or 'Voice'}"
@@ -82,7 +84,7 @@ def audio_text(audio: dict, brand: BrandKit) -> str:
     return " ".join(parts)
 
 
-def style_text(style: dict, brand: BrandKit) -> str:
+def style_text(style: dict[str, Any], brand: BrandKit) -> str:
     palette = _join([style.get("palette"), brand.palette], ", ")
     return _join(
         [
@@ -94,7 +96,7 @@ def style_text(style: dict, brand: BrandKit) -> str:
     )
 
 
-def segment_text(index: int, segment: dict) -> str:
+def segment_text(index: int, segment: dict[str, Any]) -> str:
     header = f"{_seconds(segment['start'])}-{_seconds(segment['end'])} (Shot {index + 1})"
     connected = segment.get("connected") and index > 0
     if connected:
@@ -118,7 +120,9 @@ def segment_text(index: int, segment: dict) -> str:
     return f"{header}:\n" + " ".join(body)
 
 
-def compile_prompt(prompt: dict, model: VideoModel, brand: BrandKit | None = None) -> Compiled:
+def compile_prompt(
+    prompt: dict[str, Any], model: VideoModel, brand: BrandKit | None = None
+) -> Compiled:
     """The exact text sent to the model, adapted to what the model can do."""
     prompt = normalize(prompt)
     brand = brand or BrandKit()

@@ -3,6 +3,8 @@ rule is a function in rules.py; RULES is the order their advice is shown in."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from generation.catalog import VideoModel
 from generation.prompts import rules
 from generation.prompts.compile import audio_text, camera_text, lighting_text, style_text
@@ -24,7 +26,7 @@ RULES = [
 ]
 
 
-def _text_fields(prompt: dict) -> dict[str, str]:
+def _text_fields(prompt: dict[str, Any]) -> dict[str, str]:
     fields = {
         "scene": prompt["scene"],
         "subject": prompt["subject"],
@@ -43,7 +45,7 @@ def _text_fields(prompt: dict) -> dict[str, str]:
 
 
 def lint(
-    prompt: dict,
+    prompt: dict[str, Any],
     model: VideoModel,
     seconds: int,
     compiled: str,

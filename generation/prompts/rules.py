@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generation.catalog import VideoModel
 from generation.prompts.structure import BrandKit, Lint
@@ -72,7 +74,7 @@ REAL_PERSON = re.compile(
 
 @dataclass(frozen=True)
 class Context:
-    prompt: dict  # normalized
+    prompt: dict[str, Any]  # normalized
     model: VideoModel
     seconds: int
     compiled: str
@@ -207,7 +209,7 @@ def too_many_actions(c: Context) -> list[Lint]:
     return found
 
 
-def _each_text(c: Context, pattern, code: str, message: str) -> list[Lint]:
+def _each_text(c: Context, pattern: Callable[[str], object], code: str, message: str) -> list[Lint]:
     return [Lint(name, "warning", code, message) for name, text in c.texts.items() if pattern(text)]
 
 

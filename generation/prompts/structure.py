@@ -16,6 +16,9 @@ Times are seconds with one decimal.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from generation.catalog.specs import VideoModel
 
 CURVES = {
     "LINEAR": "constant speed throughout",
@@ -36,7 +39,7 @@ CONTINUITY = (
 )
 
 
-def empty_prompt() -> dict:
+def empty_prompt() -> dict[str, Any]:
     return {
         "mode": "layers",
         "scene": "",
@@ -56,13 +59,13 @@ def empty_prompt() -> dict:
     }
 
 
-def wants_sound(prompt: dict | None, model) -> bool:
+def wants_sound(prompt: dict[str, Any] | None, model: VideoModel) -> bool:
     """Whether a take of this prompt asks for sound: the model makes sound and the prompt has
     not switched it off. The one home of the rule (the request, the estimate, the plan)."""
     return model.audio.available and bool(normalize(prompt)["audio"].get("generate", True))
 
 
-def normalize(prompt: dict | None) -> dict:
+def normalize(prompt: dict[str, Any] | None) -> dict[str, Any]:
     """The prompt with every key present, so templates and the compiler need no guards."""
     result = empty_prompt()
     for key, value in (prompt or {}).items():

@@ -4,18 +4,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from generation.prompts.structure import CURVES, Lint, normalize
 
 
-def _tenths(value) -> int | None:
+def _tenths(value: Any) -> int | None:
     try:
         return round(float(value) * 10)
     except (TypeError, ValueError):
         return None
 
 
-def timeline_problems(segments: list[dict], duration: int) -> list[Lint]:
+def timeline_problems(segments: list[dict[str, Any]], duration: int) -> list[Lint]:
     """Segments must tile 0..duration exactly: no gap, no overlap, nothing past the end."""
     if not segments:
         return [
@@ -91,7 +92,9 @@ def timeline_problems(segments: list[dict], duration: int) -> list[Lint]:
     return problems
 
 
-def even_timeline(count: int, duration: int, previous: list[dict] | None = None) -> list[dict]:
+def even_timeline(
+    count: int, duration: int, previous: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """`count` segments tiling 0..duration, keeping the text of earlier segments."""
     previous = previous or []
     step = Decimal(duration) / count
@@ -108,7 +111,7 @@ def even_timeline(count: int, duration: int, previous: list[dict] | None = None)
     return segments
 
 
-def edit_timeline(segments: list[dict], seconds: int, op: str) -> list[dict]:
+def edit_timeline(segments: list[dict[str, Any]], seconds: int, op: str) -> list[dict[str, Any]]:
     """The editor's timeline buttons: "add" splits the last segment in two (or spreads them
     evenly when it is too short to split), "remove-N" gives segment N's time to its
     neighbour, "even" spreads the segments evenly. What was typed is kept."""

@@ -14,6 +14,9 @@ REGISTRY: dict[str, type[Provider]] = {
 }
 
 
+__all__ = ["REGISTRY", "Provider", "ProviderError", "get_provider"]
+
+
 def get_provider(name: str) -> Provider:
     try:
         return REGISTRY[name]()

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -118,7 +119,7 @@ def job_status(job: AnimaticJob) -> JobStatus:
     return JobStatus(job_id=job.job_id, state=state, progress=job.progress, error=error)
 
 
-def _spec_json(spec: JobSpec) -> dict:
+def _spec_json(spec: JobSpec) -> dict[str, Any]:
     return {
         "title": spec.title,
         "prompt": spec.prompt,

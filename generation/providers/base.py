@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from functools import cache
+from typing import Any
 
 import httpx
 
@@ -48,7 +49,9 @@ class OutcomeUnknown(ProviderError):
     """The create may or may not have made a job (timeout, 5xx after sending, a dropped
     connection): the take must be reconciled before anything is sent again."""
 
-    def __init__(self, message: str = "The provider did not confirm the request.", **kwargs):
+    def __init__(
+        self, message: str = "The provider did not confirm the request.", **kwargs: Any
+    ) -> None:
         super().__init__(
             message, code=kwargs.pop("code", "outcome_unknown"), permanent=False, **kwargs
         )
@@ -71,7 +74,7 @@ class JobSpec:
     last_frame_key: str = ""  # an image the video must end on, where the model takes one
     remix_of_job_id: str = ""
     title: str = ""
-    structure: dict = field(default_factory=dict)
+    structure: dict[str, Any] = field(default_factory=dict)
     created_after: datetime | None = None
     webhook_url: str = ""
 
@@ -176,6 +179,6 @@ def tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def http_client(**options) -> httpx.Client:
+def http_client(**options: Any) -> httpx.Client:
     """An httpx client for a provider, on the shared TLS context."""
     return httpx.Client(verify=tls_context(), **options)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
+from typing import Any
 
 import httpx
 from django.conf import settings
@@ -62,7 +63,7 @@ def _error_body(response: httpx.Response) -> tuple[str, str, str]:
     )
 
 
-def _timestamp(value) -> datetime | None:
+def _timestamp(value: Any) -> datetime | None:
     return datetime.fromtimestamp(int(value), tz=UTC) if value else None
 
 
@@ -151,7 +152,7 @@ class OpenAIProvider(Provider):
         )
 
     @staticmethod
-    def _json(response: httpx.Response, *, creating: bool) -> dict:
+    def _json(response: httpx.Response, *, creating: bool) -> dict[str, Any]:
         try:
             body = response.json()
             if not isinstance(body, dict) or "id" not in body:
@@ -169,7 +170,7 @@ class OpenAIProvider(Provider):
             ) from None
 
     @staticmethod
-    def _status(video: dict) -> JobStatus:
+    def _status(video: dict[str, Any]) -> JobStatus:
         # The OpenAPI text lists queued, in_progress, completed and failed; gateways serving
         # the contract also answer `expired` (the content is gone) and `cancelled`. Both are
         # final: polling them until the 6-hour deadline would only wait.
@@ -339,7 +340,10 @@ class OpenAIProvider(Provider):
     def test_connection(self) -> tuple[bool, str]:
         host = httpx.URL(self.base_url).host
         if not self.api_key:
-            return False, "Not configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a gateway)."
+            return (
+                False,
+                "Not configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a gateway).",
+            )
         try:
             with self._client() as client:
                 response = client.get("/videos", params={"limit": 1})

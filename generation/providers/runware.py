@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import PurePosixPath
+from typing import Any
 
 import httpx
 from django.conf import settings
@@ -38,7 +39,7 @@ CONTENT_CODES = {"promptBlocked", "contentModerated", "nsfwContent", "safetyChec
 OUTPUT_QUALITY = 85
 
 
-def _set_path(task: dict, path: str, value) -> None:
+def _set_path(task: dict[str, Any], path: str, value: object) -> None:
     """providerSettings.google.generateAudio -> task["providerSettings"]["google"][...]."""
     *parents, leaf = path.split(".")
     node = task
@@ -54,7 +55,7 @@ def _data_uri(key: str) -> str:
     return f"data:{content_type};base64,{encoded}"
 
 
-def build_task(spec: JobSpec) -> dict:
+def build_task(spec: JobSpec) -> dict[str, Any]:
     """The videoInference task for this take, shaped by the model's catalog row."""
     model = catalog.get(spec.model_key)
     task = {
@@ -128,7 +129,7 @@ class RunwareProvider(Provider):
 
     # ------------------------------------------------------------------ transport
 
-    def _post(self, tasks: list[dict], *, creating: bool) -> dict:
+    def _post(self, tasks: list[dict[str, Any]], *, creating: bool) -> dict[str, Any]:
         try:
             with self._client() as client:
                 response = client.post(self.base_url, json=tasks)
@@ -207,12 +208,12 @@ class RunwareProvider(Provider):
         return body
 
     @staticmethod
-    def _task_error(error: dict) -> ProviderError:
+    def _task_error(error: dict[str, Any]) -> ProviderError:
         # Two shapes carry a task's failure: the `errors` array's items (code and message at
         # the top) and a failed result item (the SDK's `{"status": "error", "error": {code,
         # message}}`). Both are read, so the real reason reaches the marketer.
         inner = error.get("error")
-        nested: dict = inner if isinstance(inner, dict) else {}
+        nested: dict[str, Any] = inner if isinstance(inner, dict) else {}
         code = str(nested.get("code") or error.get("code") or "error")
         message = str(
             nested.get("message") or error.get("message") or "Runware refused the request."
@@ -242,7 +243,7 @@ class RunwareProvider(Provider):
             )
         return ProviderError(message, code=code, permanent=True, billed=False)
 
-    def _status(self, item: dict) -> JobStatus:
+    def _status(self, item: dict[str, Any]) -> JobStatus:
         state = {"processing": "in_progress", "success": "completed", "error": "failed"}.get(
             str(item.get("status")), "in_progress"
         )
@@ -367,6 +368,6 @@ class RunwareProvider(Provider):
             ) from None
 
 
-def _error_code(error: dict) -> str:
+def _error_code(error: dict[str, Any]) -> str:
     nested = error.get("error")
     return str((nested.get("code") if isinstance(nested, dict) else None) or error.get("code"))

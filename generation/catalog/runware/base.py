@@ -9,6 +9,7 @@ A flat charge per take on top of the seconds goes in `take_fee`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -34,9 +35,11 @@ def runware(air: str) -> Route:
     return Route(RUNWARE, air, 2, RUNWARE_PROMPT_MAX, note=RUNWARE_LIMIT_NOTE)
 
 
-def flat(sizes, no_audio, with_audio):
+def flat(
+    sizes: Iterable[str], no_audio: Decimal | None, with_audio: Decimal | None
+) -> dict[str, tuple[Decimal | None, Decimal | None]]:
     return {s: (no_audio, with_audio) for s in sizes}
 
 
-def unpriced(sizes):
+def unpriced(sizes: Iterable[str]) -> dict[str, tuple[Decimal | None, Decimal | None]]:
     return flat(sizes, None, None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from generation.catalog import freshness
@@ -13,7 +15,7 @@ class Command(BaseCommand):
         "models, durations and resolutions missing, stale or deactivated. Exits 1 on a stale row."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             findings = freshness.check()
         except freshness.SDKUnavailable as error:

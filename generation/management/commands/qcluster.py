@@ -13,6 +13,7 @@ import os
 import signal
 import threading
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django_q import cluster as q_cluster
@@ -26,7 +27,7 @@ STOP_SECONDS = 8.0
 class Command(ClusterCommand):
     help = "Starts the worker cluster; it stops within 10 seconds however it is signalled."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         settings.SECRET_KEY  # noqa: B018 - signing needs it, as in django-q2's own command
         if options.get("cluster_name"):
             os.environ["Q_CLUSTER_NAME"] = options["cluster_name"]
@@ -34,7 +35,7 @@ class Command(ClusterCommand):
         cluster = q_cluster.Cluster()
         graceful = cluster.sig_handler
 
-        def stop(signum, frame):
+        def stop(signum: int, frame: Any) -> None:
             _deadline(STOP_SECONDS)
             signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one stop, however many signals
             signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -47,7 +48,7 @@ class Command(ClusterCommand):
             cluster.stop()
 
 
-_QUIET_STARTS: set = set()  # the sentinel start already patched (the command may run twice)
+_QUIET_STARTS: set[Any] = set()  # the sentinel start already patched (the command may run twice)
 
 
 def _sentinel_stops_only_when_told() -> None:
@@ -59,7 +60,7 @@ def _sentinel_stops_only_when_told() -> None:
     if start in _QUIET_STARTS:
         return
 
-    def quiet_start(self):
+    def quiet_start(self: Any) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         queue.watch_cluster_stop(self.stop_event)  # inherited by the workers it forks
         start(self)
@@ -88,7 +89,7 @@ def _descendants(pid: int) -> list[int]:
 def _deadline(seconds: float) -> None:
     """After `seconds`, kill what is left of the cluster and leave."""
 
-    def expire():
+    def expire() -> None:
         # The whole tree first: a killed parent's children would move to init and be missed.
         tree = _descendants(os.getpid())
         for child in multiprocessing.active_children():
