@@ -11,16 +11,23 @@ from studio.team.access import AuthedRequest
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
-    class AuthedHtmxRequest(AuthedRequest):
-        """What every studio view receives: a signed-in user's request, read by django-htmx."""
+    class HtmxRequest(HttpRequest):
+        """A request read by django-htmx (a guest's: no account)."""
+
+        htmx: HtmxDetails
+
+    class AuthedHtmxRequest(AuthedRequest, HtmxRequest):
+        """What every studio view behind login_required receives: a signed-in user's request,
+        read by django-htmx."""
 
         htmx: HtmxDetails
 else:
+    HtmxRequest = HttpRequest
     AuthedHtmxRequest = AuthedRequest
 
 
 def render_page(
-    request: AuthedHtmxRequest, template: str, context: dict, partial: str | None = None, status=200
+    request: HtmxRequest, template: str, context: dict, partial: str | None = None, status=200
 ) -> HttpResponse:
     """The whole page, or only its named partial when htmx asked for it."""
     name = f"{template}#{partial}" if partial and request.htmx else template

@@ -13,11 +13,12 @@ from generation import storage
 from studio.models import AssetKind
 from studio.shots import continuity
 from studio.team.access import allowed_actions, get_asset_for_user, get_workspace_for_user
+from studio.views import AuthedHtmxRequest
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def asset_library(request, slug: str):
+def asset_library(request: AuthedHtmxRequest, slug: str):
     workspace = get_workspace_for_user(request, slug, "view")
     error, status = "", 200
     if request.method == "POST":
@@ -52,14 +53,14 @@ def asset_library(request, slug: str):
 
 @login_required
 @require_GET
-def asset_image(request, asset_id: int):
+def asset_image(request: AuthedHtmxRequest, asset_id: int):
     asset = get_asset_for_user(request, asset_id, "view")
     return storage.serve(request, asset.image_key, cache_seconds=300)
 
 
 @login_required
 @require_POST
-def asset_delete(request, asset_id: int):
+def asset_delete(request: AuthedHtmxRequest, asset_id: int):
     """Shots that used the asset keep their own fitted copy."""
     asset = get_asset_for_user(request, asset_id, "manage_assets")
     slug = asset.workspace.slug

@@ -16,12 +16,12 @@ from studio.team.access import (
     get_campaign_for_user,
     get_current_membership_for,
 )
-from studio.views import render_page
+from studio.views import AuthedHtmxRequest, render_page
 
 
 @login_required
 @require_http_methods(["GET"])
-def dashboard(request):
+def dashboard(request: AuthedHtmxRequest):
     membership = current_membership(request)
     if membership is None:
         return render(request, "studio/no_workspace.html")
@@ -43,7 +43,7 @@ def dashboard(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def campaign_create(request):
+def campaign_create(request: AuthedHtmxRequest):
     membership = get_current_membership_for(request, "edit_campaign")
     can_budget = "manage_budget" in allowed_actions(membership.role)
     form = CampaignForm(request.POST or None, can_manage_budget=can_budget)
@@ -60,7 +60,7 @@ def campaign_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def campaign_edit(request, campaign_id: int):
+def campaign_edit(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "edit_campaign")
     can_budget = "manage_budget" in allowed_actions(campaign.my_role)
     form = CampaignForm(request.POST or None, instance=campaign, can_manage_budget=can_budget)
@@ -74,7 +74,7 @@ def campaign_edit(request, campaign_id: int):
 
 @login_required
 @require_POST
-def campaign_archive(request, campaign_id: int):
+def campaign_archive(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "archive_campaign")
     if campaign.is_archived:
         campaign.status = CampaignStatus.PLANNING
@@ -88,7 +88,7 @@ def campaign_archive(request, campaign_id: int):
 
 @login_required
 @require_http_methods(["GET"])
-def campaign_board(request, campaign_id: int):
+def campaign_board(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "view")
     return render_page(request, "studio/board.html", board_context(campaign), partial="shots")
 

@@ -8,10 +8,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from generation import catalog
+from studio.views import AuthedHtmxRequest
 
 
 @login_required
 @require_GET
-def catalog_page(request):
+def catalog_page(request: AuthedHtmxRequest):
     models = sorted(catalog.MODELS.values(), key=lambda m: (not m.offered, m.label))
     return render(request, "studio/catalog.html", {"models": models})

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_GET
 from studio.production import delivery
 from studio.team import throttle
 from studio.team.access import allowed_actions, get_campaign_for_user, get_link_for_guest
+from studio.views import AuthedHtmxRequest, HtmxRequest
 from studio.views.share import guest_page
 
 
 @login_required
 @require_GET
-def deliver_page(request, campaign_id: int):
+def deliver_page(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "view")
     pkg = delivery.package(campaign)
     context = {
@@ -51,7 +52,7 @@ def _busy(retry_after: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def package_download(request, campaign_id: int):
+def package_download(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "view")
     pkg = delivery.package(campaign)
     if not pkg.entries:
@@ -61,7 +62,7 @@ def package_download(request, campaign_id: int):
 
 @guest_page
 @require_GET
-def guest_package(request, token: str):
+def guest_package(request: HtmxRequest, token: str):
     """The package for a link that allows it: without the team's notes, a few downloads at a
     time per link and so many an hour (429 with Retry-After beyond that)."""
     link = get_link_for_guest(token)

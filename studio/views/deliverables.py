@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from studio.models import TARGET_FORMATS
 from studio.production import deliverables
 from studio.team.access import allowed_actions, get_campaign_for_user
-from studio.views import render_page
+from studio.views import AuthedHtmxRequest, render_page
 
 PAGE = "studio/deliverables.html"
 PLAN_CHANGED = (
@@ -37,7 +37,7 @@ def _context(campaign, **extra) -> dict:
 
 @login_required
 @require_GET
-def grid_page(request, campaign_id: int):
+def grid_page(request: AuthedHtmxRequest, campaign_id: int):
     """The grid; htmx asks for the grid alone while takes are in flight (it stops polling when
     nothing is)."""
     campaign = get_campaign_for_user(request, campaign_id, "view")
@@ -46,7 +46,7 @@ def grid_page(request, campaign_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def missing(request, campaign_id: int):
+def missing(request: AuthedHtmxRequest, campaign_id: int):
     """GET: what "generate missing formats" would queue, priced. POST: queue it."""
     campaign = get_campaign_for_user(request, campaign_id, "generate")
     if request.method == "GET":
@@ -78,7 +78,7 @@ def missing(request, campaign_id: int):
 
 @login_required
 @require_POST
-def format_add(request, campaign_id: int):
+def format_add(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "edit_campaign")
     name, aspect = request.POST.get("name", ""), request.POST.get("aspect", "")
     try:
@@ -96,7 +96,7 @@ def format_add(request, campaign_id: int):
 
 @login_required
 @require_POST
-def format_remove(request, campaign_id: int, format_id: int):
+def format_remove(request: AuthedHtmxRequest, campaign_id: int, format_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "edit_campaign")
     fmt = campaign.formats.filter(pk=format_id).first()
     if fmt is None:

@@ -24,6 +24,7 @@ from studio.shots.editor_forms import (
     whole_seconds,
 )
 from studio.team.access import get_shot_for_user
+from studio.views import AuthedHtmxRequest
 from studio.views.shot_page import shot_page_context
 
 PAGE = "studio/shot_detail.html"
@@ -63,7 +64,9 @@ def _lint_slots(form: ShotEditorForm) -> list[str]:
     return STATIC_LINT_SLOTS + [f"seg-{i}-{f}" for i in range(count) for f in SEGMENT_FIELDS]
 
 
-def editor_context(request, shot: Shot, form: ShotEditorForm, analysis, **extra) -> dict:
+def editor_context(
+    request: AuthedHtmxRequest, shot: Shot, form: ShotEditorForm, analysis, **extra
+) -> dict:
     takes = list(shot.takes_newest_first())
     return shot_page_context(
         request,
@@ -88,13 +91,13 @@ def editor_context(request, shot: Shot, form: ShotEditorForm, analysis, **extra)
     )
 
 
-def _editor(request, shot, form, analysis, status=200):
+def _editor(request: AuthedHtmxRequest, shot, form, analysis, status=200):
     return render(request, PAGE, editor_context(request, shot, form, analysis), status=status)
 
 
 @login_required
 @require_GET
-def shot_detail(request, campaign_id: int, shot_id: int):
+def shot_detail(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     shot = get_shot_for_user(request, campaign_id, shot_id, "view")
     form = ShotEditorForm(shot=shot)
     if not form.segments.initial:  # the timeline always shows a segment to start from
@@ -106,7 +109,7 @@ def shot_detail(request, campaign_id: int, shot_id: int):
 
 @login_required
 @require_POST
-def shot_save(request, campaign_id: int, shot_id: int):
+def shot_save(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     form, analysis = _checked(shot, ShotEditorForm(request.POST, shot=shot))
     if form.errors:
@@ -124,7 +127,7 @@ def shot_save(request, campaign_id: int, shot_id: int):
 
 @login_required
 @require_POST
-def shot_generate(request, campaign_id: int, shot_id: int):
+def shot_generate(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     """Save what the editor shows, then make 1–4 takes of it."""
     shot = get_shot_for_user(request, campaign_id, shot_id, "generate")
     form, analysis = _checked(shot, ShotEditorForm(request.POST, shot=shot))
@@ -158,7 +161,7 @@ def _uuid(value: str | None) -> uuid.UUID | None:
 
 @login_required
 @require_POST
-def shot_preview(request, campaign_id: int, shot_id: int):
+def shot_preview(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     form = ShotEditorForm(request.POST, shot=shot)
     analysis = None
@@ -171,7 +174,7 @@ def shot_preview(request, campaign_id: int, shot_id: int):
 
 @login_required
 @require_GET
-def shot_options(request, campaign_id: int, shot_id: int):
+def shot_options(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     """The size and length choices of the chosen model, swapped in without a reload."""
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     form = ShotEditorForm.for_model(
@@ -198,7 +201,7 @@ def shot_options(request, campaign_id: int, shot_id: int):
 
 @login_required
 @require_POST
-def shot_timeline(request, campaign_id: int, shot_id: int):
+def shot_timeline(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     """Add, remove or evenly spread timeline segments, keeping what was typed."""
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     seconds = whole_seconds(request.POST.get("seconds"), shot.seconds)

@@ -11,10 +11,10 @@ from studio.models import Invitation, InvitationUsed, LastOwnerError
 from studio.review import notifications
 from studio.team.access import allowed_actions, get_workspace_for_user, memberships_for
 from studio.team.forms import InviteForm, RoleForm, SignupForm
-from studio.views import parse_id
+from studio.views import AuthedHtmxRequest, HtmxRequest, parse_id
 
 
-def _members_page(request, workspace, add_form=None, status=200):
+def _members_page(request: AuthedHtmxRequest, workspace, add_form=None, status=200):
     members = workspace.memberships.select_related("user").order_by("user__username")
     perms = allowed_actions(workspace.my_role)
     return render(
@@ -35,14 +35,14 @@ def _members_page(request, workspace, add_form=None, status=200):
 
 @login_required
 @require_http_methods(["GET"])
-def member_list(request, slug: str):
+def member_list(request: AuthedHtmxRequest, slug: str):
     workspace = get_workspace_for_user(request, slug, "view")
     return _members_page(request, workspace)
 
 
 @login_required
 @require_POST
-def member_add(request, slug: str):
+def member_add(request: AuthedHtmxRequest, slug: str):
     """Invite a person by e-mail: they become a member when they accept."""
     workspace = get_workspace_for_user(request, slug, "manage_members")
     form = InviteForm(request.POST, workspace=workspace)
@@ -62,7 +62,7 @@ def member_add(request, slug: str):
 
 @login_required
 @require_POST
-def invitation_cancel(request, slug: str, invitation_id: int):
+def invitation_cancel(request: AuthedHtmxRequest, slug: str, invitation_id: int):
     workspace = get_workspace_for_user(request, slug, "manage_members")
     invitation = get_object_or_404(
         Invitation.pending().filter(workspace=workspace), pk=invitation_id
@@ -73,7 +73,7 @@ def invitation_cancel(request, slug: str, invitation_id: int):
 
 
 @require_http_methods(["GET", "POST"])
-def invitation_accept(request, token: str):
+def invitation_accept(request: HtmxRequest, token: str):
     """The link in the invitation e-mail: join with the account you are logged in with, or
     make one. Unknown, used, cancelled and expired invitations are all 404."""
     invitation = Invitation.find(token)
@@ -81,17 +81,16 @@ def invitation_accept(request, token: str):
         raise Http404
     signup = None if request.user.is_authenticated else SignupForm(request.POST or None)
     if request.method == "POST" and (signup is None or signup.is_valid()):
-        user = request.user
-        if signup is not None:
-            user = signup.save(commit=False)
-            user.email = invitation.email
-            user.save()
+        joining = signup.save(commit=False) if signup is not None else None
+        if joining is not None:
+            joining.email = invitation.email
+            joining.save()
         try:
-            invitation.accept(user)
+            invitation.accept(joining or request.user)
         except InvitationUsed as error:
             raise Http404 from error
-        if signup is not None:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if joining is not None:
+            login(request, joining, backend="django.contrib.auth.backends.ModelBackend")
         request.session["workspace_id"] = invitation.workspace_id
         messages.success(request, f"Welcome to {invitation.workspace.name}.")
         return redirect("studio:dashboard")
@@ -105,7 +104,7 @@ def invitation_accept(request, token: str):
 
 @login_required
 @require_POST
-def member_role(request, slug: str, membership_id: int):
+def member_role(request: AuthedHtmxRequest, slug: str, membership_id: int):
     workspace = get_workspace_for_user(request, slug, "manage_members")
     membership = get_object_or_404(workspace.memberships.select_related("user"), pk=membership_id)
     form = RoleForm(request.POST)
@@ -123,7 +122,7 @@ def member_role(request, slug: str, membership_id: int):
 
 @login_required
 @require_POST
-def member_remove(request, slug: str, membership_id: int):
+def member_remove(request: AuthedHtmxRequest, slug: str, membership_id: int):
     workspace = get_workspace_for_user(request, slug, "manage_members")
     membership = get_object_or_404(workspace.memberships.select_related("user"), pk=membership_id)
     try:
@@ -137,7 +136,7 @@ def member_remove(request, slug: str, membership_id: int):
 
 @login_required
 @require_POST
-def workspace_switch(request):
+def workspace_switch(request: AuthedHtmxRequest):
     workspace_id = parse_id(request.POST.get("workspace"))
     if not any(m.workspace_id == workspace_id for m in memberships_for(request.user)):
         raise Http404

@@ -11,18 +11,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from generation import connections
 from studio.team.access import require_staff
+from studio.views import AuthedHtmxRequest
 
 
 @login_required
 @require_GET
-def provider_list(request):
+def provider_list(request: AuthedHtmxRequest):
     require_staff(request)
     return render(request, "studio/providers.html", {"providers": connections.overview()})
 
 
 @login_required
 @require_POST
-def provider_test(request, name: str):
+def provider_test(request: AuthedHtmxRequest, name: str):
     require_staff(request)
     if name not in connections.PROVIDER_NAMES:
         raise Http404

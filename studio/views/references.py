@@ -15,7 +15,7 @@ from studio.models import Asset, Shot
 from studio.shots import continuity
 from studio.shots.editor_forms import FitForm, ReferenceImageForm
 from studio.team.access import get_shot_for_user
-from studio.views import parse_id
+from studio.views import AuthedHtmxRequest, parse_id
 from studio.views.shot_page import shot_page_context
 
 PAGE = "studio/shot_detail.html"
@@ -28,7 +28,7 @@ def _known_size(value: str | None, shot: Shot) -> str:
     return shot.size
 
 
-def _reference_response(request, shot, form=None, status=200, error=""):
+def _reference_response(request: AuthedHtmxRequest, shot, form=None, status=200, error=""):
     if not request.htmx:
         return redirect(shot)
     params = request.POST if request.method == "POST" else request.GET
@@ -50,7 +50,7 @@ def _reference_response(request, shot, form=None, status=200, error=""):
 
 @login_required
 @require_GET
-def reference_card(request, campaign_id: int, shot_id: int):
+def reference_card(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     """The reference card again, for the size now chosen in the editor."""
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     return _reference_response(request, shot)
@@ -58,7 +58,7 @@ def reference_card(request, campaign_id: int, shot_id: int):
 
 @login_required
 @require_POST
-def reference_upload(request, campaign_id: int, shot_id: int):
+def reference_upload(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     form = ReferenceImageForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -73,7 +73,7 @@ def reference_upload(request, campaign_id: int, shot_id: int):
 
 @login_required
 @require_POST
-def reference_fit(request, campaign_id: int, shot_id: int):
+def reference_fit(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     form = FitForm(request.POST)
     if not shot.reference_original or not form.is_valid():
@@ -88,7 +88,7 @@ def reference_fit(request, campaign_id: int, shot_id: int):
 
 @login_required
 @require_POST
-def reference_remove(request, campaign_id: int, shot_id: int):
+def reference_remove(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     shot.clear_reference()
     return _reference_response(request, shot)
@@ -96,7 +96,7 @@ def reference_remove(request, campaign_id: int, shot_id: int):
 
 @login_required
 @require_POST
-def frames_from(request, campaign_id: int, shot_id: int, source: str):
+def frames_from(request: AuthedHtmxRequest, campaign_id: int, shot_id: int, source: str):
     """A frame from elsewhere: "continue" (the previous shot's last frame), "bridge" (and the
     next shot's first frame as the last), "asset" (a brand asset as first or last frame), or
     "clear-last" (no last frame)."""
@@ -126,7 +126,7 @@ def frames_from(request, campaign_id: int, shot_id: int, source: str):
 
 @login_required
 @require_GET
-def reference_file(request, campaign_id: int, shot_id: int, which: str):
+def reference_file(request: AuthedHtmxRequest, campaign_id: int, shot_id: int, which: str):
     shot = get_shot_for_user(request, campaign_id, shot_id, "view")
     key = {
         "original": shot.reference_original,

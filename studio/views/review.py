@@ -24,7 +24,7 @@ from studio.team.access import (
     get_comment_for_user,
     get_take_for_user,
 )
-from studio.views import parse_id, safe_next
+from studio.views import AuthedHtmxRequest, parse_id, safe_next
 
 TAKE_PAGE = "studio/take.html"
 
@@ -59,14 +59,14 @@ def take_context(take: Render, perms: set[str]) -> dict:
 
 @login_required
 @require_GET
-def take_page(request, render_id: int):
+def take_page(request: AuthedHtmxRequest, render_id: int):
     take = get_take_for_user(request, render_id, "view")
     return render(request, TAKE_PAGE, take_context(take, allowed_actions(take.my_role)))
 
 
 @login_required
 @require_POST
-def comment_add(request, render_id: int):
+def comment_add(request: AuthedHtmxRequest, render_id: int):
     take = get_take_for_user(request, render_id, "comment")
     parent = None
     if request.POST.get("parent"):
@@ -104,7 +104,7 @@ def comment_add(request, render_id: int):
 
 @login_required
 @require_POST
-def comment_resolve(request, comment_id: int):
+def comment_resolve(request: AuthedHtmxRequest, comment_id: int):
     comment = get_comment_for_user(request, comment_id, "comment")
     set_resolved(comment, request.POST.get("resolved") != "0")
     take = get_take_for_user(request, comment.render_id, "comment")
@@ -117,7 +117,7 @@ def comment_resolve(request, comment_id: int):
 
 @login_required
 @require_POST
-def take_decide(request, render_id: int):
+def take_decide(request: AuthedHtmxRequest, render_id: int):
     take = get_take_for_user(request, render_id, "decide")
     try:
         decide(take, request.user, request.POST.get("verdict", ""), request.POST.get("note", ""))
@@ -131,7 +131,7 @@ def take_decide(request, render_id: int):
 
 @login_required
 @require_POST
-def take_hero(request, render_id: int):
+def take_hero(request: AuthedHtmxRequest, render_id: int):
     take = get_take_for_user(request, render_id, "choose_hero")
     try:
         choose_hero(take, request.user)
@@ -144,7 +144,7 @@ def take_hero(request, render_id: int):
 
 @login_required
 @require_GET
-def compare(request):
+def compare(request: AuthedHtmxRequest):
     ids = [parse_id(request.GET.get("a")), parse_id(request.GET.get("b"))]
     takes = [get_take_for_user(request, pk, "view") for pk in ids if pk is not None]
     if len(takes) != 2:
@@ -158,7 +158,7 @@ def compare(request):
 
 @login_required
 @require_GET
-def review_queue(request):
+def review_queue(request: AuthedHtmxRequest):
     campaign_id = parse_id(request.GET.get("campaign"))
     # A page at a time: the queue of a busy team runs to hundreds of takes.
     page = Paginator(inbox.review_queue(request.user, campaign_id), QUEUE_PAGE).get_page(
@@ -182,7 +182,7 @@ def review_queue(request):
 
 @login_required
 @require_GET
-def campaign_activity(request, campaign_id: int):
+def campaign_activity(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "view")
     return render(
         request,

@@ -26,13 +26,14 @@ from studio.team.access import (
     get_link_for_guest,
     get_take_for_guest,
 )
+from studio.views import AuthedHtmxRequest, HtmxRequest
 
 # --------------------------------------------------------------------------- owners
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def share_links(request, campaign_id: int):
+def share_links(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "share")
     form = ShareLinkForm(request.POST or None, campaign=campaign)
     new_url = None
@@ -71,7 +72,7 @@ def share_links(request, campaign_id: int):
 
 @login_required
 @require_POST
-def share_revoke(request, campaign_id: int, link_id: int):
+def share_revoke(request: AuthedHtmxRequest, campaign_id: int, link_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "share")
     link = get_object_or_404(campaign.share_links, pk=link_id)
     link.revoke()
@@ -109,7 +110,7 @@ def _too_many() -> HttpResponse:
 
 @guest_page
 @require_http_methods(["GET", "POST"])
-def guest_entry(request, token: str):
+def guest_entry(request: HtmxRequest, token: str):
     link = get_link_for_guest(token)
     if not link.is_unlocked(request.session):
         error = ""
@@ -161,7 +162,7 @@ def _flatten(threads: list) -> list:
 
 @guest_page
 @require_http_methods(["GET", "POST"])
-def guest_take(request, token: str, render_id: int):
+def guest_take(request: HtmxRequest, token: str, render_id: int):
     link, take = get_take_for_guest(request, token, render_id)
     error = ""
     name = request.session.get("guest_name", "")
@@ -203,7 +204,7 @@ def guest_take(request, token: str, render_id: int):
 
 @guest_page
 @require_GET
-def guest_media(request, token: str, render_id: int, variant: str):
+def guest_media(request: HtmxRequest, token: str, render_id: int, variant: str):
     _link, take = get_take_for_guest(request, token, render_id)
     key = {"video": take.video_key, "thumbnail": take.thumbnail_key}.get(variant)
     if not key:

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from studio.models import Shot
 from studio.shots.forms import ShotForm
 from studio.team.access import allowed_actions, get_campaign_for_user, get_shot_for_user
-from studio.views import render_page
+from studio.views import AuthedHtmxRequest, render_page
 from studio.views.campaigns import board_context
 
 
-def _board_or_redirect(request, campaign, add_form=None, status=200):
+def _board_or_redirect(request: AuthedHtmxRequest, campaign, add_form=None, status=200):
     if request.htmx:
         return render(
             request, "studio/board.html#shots", board_context(campaign, add_form), status=status
@@ -27,7 +27,7 @@ def _board_or_redirect(request, campaign, add_form=None, status=200):
 
 @login_required
 @require_POST
-def shot_create(request, campaign_id: int):
+def shot_create(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "edit_shot")
     form = ShotForm(request.POST)
     if not form.is_valid():
@@ -40,7 +40,7 @@ def shot_create(request, campaign_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def shot_edit(request, campaign_id: int, shot_id: int):
+def shot_edit(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     form = ShotForm(request.POST or None, instance=shot)
     if request.method == "POST" and form.is_valid():
@@ -62,7 +62,7 @@ def shot_edit(request, campaign_id: int, shot_id: int):
 
 @login_required
 @require_POST
-def shot_delete(request, campaign_id: int, shot_id: int):
+def shot_delete(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     campaign = shot.campaign
     campaign.my_role = shot.my_role
@@ -74,7 +74,7 @@ def shot_delete(request, campaign_id: int, shot_id: int):
 
 @login_required
 @require_POST
-def shot_move(request, campaign_id: int, shot_id: int):
+def shot_move(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     direction = request.POST.get("direction")
     if direction not in {"up", "down"}:

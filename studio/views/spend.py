@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET
 from generation.models import Render
 from studio.production import spend
 from studio.team.access import allowed_actions, get_campaign_for_user, get_workspace_for_user
+from studio.views import AuthedHtmxRequest
 
 
-def _page(request, takes, context: dict, name: str):
+def _page(request: AuthedHtmxRequest, takes, context: dict, name: str):
     if request.GET.get("format") == "csv":
         response = StreamingHttpResponse(spend.csv_rows(takes), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{slugify(name)}-spend.csv"'
@@ -26,7 +27,7 @@ def _page(request, takes, context: dict, name: str):
 
 @login_required
 @require_GET
-def workspace_spend(request, slug: str):
+def workspace_spend(request: AuthedHtmxRequest, slug: str):
     workspace = get_workspace_for_user(request, slug, "view_spend")
     takes = Render.objects.filter(shot__campaign__workspace=workspace)
     context = {"workspace": workspace, "perms_": allowed_actions(workspace.my_role)}
@@ -35,7 +36,7 @@ def workspace_spend(request, slug: str):
 
 @login_required
 @require_GET
-def campaign_spend(request, campaign_id: int):
+def campaign_spend(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "view_spend")
     takes = Render.objects.filter(shot__campaign=campaign)
     context = {"campaign": campaign, "perms_": allowed_actions(campaign.my_role)}

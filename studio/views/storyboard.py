@@ -15,7 +15,7 @@ from generation import storage
 from studio.models import Cut
 from studio.production import cuts, storyboard
 from studio.team.access import allowed_actions, get_campaign_for_user
-from studio.views import parse_id, render_page
+from studio.views import AuthedHtmxRequest, parse_id, render_page
 
 PAGE = "studio/storyboard.html"
 
@@ -30,14 +30,14 @@ def _context(campaign) -> dict:
 
 @login_required
 @require_GET
-def storyboard_page(request, campaign_id: int):
+def storyboard_page(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "view")
     return render_page(request, PAGE, _context(campaign), partial="cuts")
 
 
 @login_required
 @require_POST
-def storyboard_order(request, campaign_id: int):
+def storyboard_order(request: AuthedHtmxRequest, campaign_id: int):
     """The shots in the order the strip was dragged to (every shot's id, once), or with one
     card moved a place by its arrow button (without JavaScript)."""
     campaign = get_campaign_for_user(request, campaign_id, "edit_shot")
@@ -53,7 +53,7 @@ def storyboard_order(request, campaign_id: int):
 
 @login_required
 @require_POST
-def cut_request(request, campaign_id: int):
+def cut_request(request: AuthedHtmxRequest, campaign_id: int):
     """A rough cut of one format (`format`), or the storyboard animatic (no format)."""
     campaign = get_campaign_for_user(request, campaign_id, "generate")
     format_id = parse_id(request.POST.get("format"))
@@ -70,7 +70,7 @@ def cut_request(request, campaign_id: int):
 
 @login_required
 @require_GET
-def cut_media(request, campaign_id: int, cut_id: int, variant: str):
+def cut_media(request: AuthedHtmxRequest, campaign_id: int, cut_id: int, variant: str):
     campaign = get_campaign_for_user(request, campaign_id, "view")
     cut = Cut.objects.filter(pk=cut_id, campaign=campaign).select_related("format").first()
     key = {"video": cut.video_key, "thumbnail": cut.thumbnail_key}.get(variant) if cut else ""

@@ -14,7 +14,7 @@ from generation import jobs, storage
 from generation.models import IN_FLIGHT
 from studio.shots import editing
 from studio.team.access import get_shot_for_user, get_take_for_user
-from studio.views import parse_id
+from studio.views import AuthedHtmxRequest, parse_id
 from studio.views.shot_page import shot_page_context
 
 PAGE = "studio/shot_detail.html"
@@ -23,7 +23,7 @@ MAX_POLL_IDS = 50
 
 @login_required
 @require_GET
-def takes_poll(request, campaign_id: int, shot_id: int):
+def takes_poll(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     """One batched poll per page: the cards asked for, as out-of-band swaps, and the poller
     again only while any of them is still in flight."""
     shot = get_shot_for_user(request, campaign_id, shot_id, "view")
@@ -41,7 +41,7 @@ def takes_poll(request, campaign_id: int, shot_id: int):
 
 @login_required
 @require_POST
-def take_cancel(request, render_id: int):
+def take_cancel(request: AuthedHtmxRequest, render_id: int):
     take = get_take_for_user(request, render_id, "generate")
     if not jobs.request_cancel(take, request.user):
         messages.error(request, f"Take {take.take} can no longer be cancelled.")
@@ -54,7 +54,7 @@ def take_cancel(request, render_id: int):
 
 @login_required
 @require_POST
-def take_remix(request, render_id: int):
+def take_remix(request: AuthedHtmxRequest, render_id: int):
     """A new take that changes one thing of a completed one (OpenAI remix, Runware videoId).
     Its batch key derives from the page's and the take's, so a re-sent remix form makes it
     once and never collides with the page's own Save and generate."""
@@ -80,7 +80,7 @@ def take_remix(request, render_id: int):
 
 @login_required
 @require_GET
-def take_media(request, render_id: int, variant: str):
+def take_media(request: AuthedHtmxRequest, render_id: int, variant: str):
     """A take's video, poster, spritesheet or the reference image it was sent with."""
     take = get_take_for_user(request, render_id, "view")
     key = {

@@ -11,11 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 from studio.models import PromptTemplate
 from studio.shots.editor_forms import SaveTemplateForm
 from studio.team.access import allowed_actions, get_shot_for_user
+from studio.views import AuthedHtmxRequest
 
 
 @login_required
 @require_GET
-def version_list(request, campaign_id: int, shot_id: int):
+def version_list(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     shot = get_shot_for_user(request, campaign_id, shot_id, "view")
     context = {
         "shot": shot,
@@ -28,7 +29,7 @@ def version_list(request, campaign_id: int, shot_id: int):
 
 @login_required
 @require_GET
-def version_compare(request, campaign_id: int, shot_id: int, number: int):
+def version_compare(request: AuthedHtmxRequest, campaign_id: int, shot_id: int, number: int):
     shot = get_shot_for_user(request, campaign_id, shot_id, "view")
     version = get_object_or_404(shot.versions, number=number)
     diff, settings_changes = version.diff(shot)
@@ -45,7 +46,7 @@ def version_compare(request, campaign_id: int, shot_id: int, number: int):
 
 @login_required
 @require_POST
-def version_restore(request, campaign_id: int, shot_id: int, number: int):
+def version_restore(request: AuthedHtmxRequest, campaign_id: int, shot_id: int, number: int):
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     version = get_object_or_404(shot.versions, number=number)
     new = shot.replace_prompt(
@@ -60,7 +61,7 @@ def version_restore(request, campaign_id: int, shot_id: int, number: int):
 
 @login_required
 @require_POST
-def template_apply(request, campaign_id: int, shot_id: int):
+def template_apply(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     """Start the shot from a seed example or a workspace template (the old prompt is kept in
     the history)."""
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
@@ -73,7 +74,7 @@ def template_apply(request, campaign_id: int, shot_id: int):
 
 @login_required
 @require_POST
-def template_save(request, campaign_id: int, shot_id: int):
+def template_save(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     form = SaveTemplateForm(request.POST)
     if not form.is_valid():
