@@ -67,7 +67,7 @@ def test_a_guest_links_downloads_are_bounded_at_once_and_per_hour(client, rita, 
     assert first.status_code == second.status_code == 200
     busy = client.get(url)
     assert busy.status_code == 429 and int(busy["Retry-After"]) > 0
-    assert "Try again in" in busy.content.decode()
+    assert "too often at once. Try again in" in busy.content.decode()
     members_url = reverse("studio:deliver", args=[campaign.pk])  # members are not held up
     client.force_login(rita)
     assert client.get(members_url).status_code == 200
@@ -78,8 +78,11 @@ def test_a_guest_links_downloads_are_bounded_at_once_and_per_hour(client, rita, 
     assert len(b"".join(third.streaming_content)) == int(third["Content-Length"])
     third.close()
     second.close()
-    hourly = client.get(url)  # the fourth start within the hour
-    assert hourly.status_code == 429 and int(hourly["Retry-After"]) > 60
+    hourly = client.get(url)  # the fourth start within the hour, with every slot free
+    # The hour is django-ratelimit's fixed window (offset per link), so the wait is anywhere
+    # up to an hour: what says it is the hourly limit is the answer, not the number.
+    assert hourly.status_code == 429 and 0 < int(hourly["Retry-After"]) <= 3600
+    assert "as often as it may be this hour" in hourly.content.decode()
 
 
 # --------------------------------------------------------------------------- 7. ZIP names

@@ -39,10 +39,14 @@ def _zip(pkg: delivery.Package, for_guest: bool = False, slot=None) -> Streaming
     return response
 
 
-def _busy(retry_after: int) -> HttpResponse:
+def _busy(retry_after: int, hourly: bool) -> HttpResponse:
+    why = (
+        "This link's package has been downloaded as often as it may be this hour."
+        if hourly
+        else "This link's package is being downloaded too often at once."
+    )
     response = HttpResponse(
-        "This link's package is being downloaded too often at once. Try again in "
-        f"{retry_after} seconds.",
+        f"{why} Try again in {retry_after} seconds.",
         status=429,
         content_type="text/plain; charset=utf-8",
     )
@@ -74,5 +78,5 @@ def guest_package(request: HtmxRequest, token: str):
     wait = throttle.guest_download_refused(request, link.pk)
     slot = None if wait else throttle.take_download_slot(request, link.pk)
     if slot is None:
-        return _busy(wait or throttle.SLOT_SECONDS // 2)
+        return _busy(wait or throttle.SLOT_SECONDS // 2, hourly=bool(wait))
     return _zip(pkg, for_guest=True, slot=slot)
