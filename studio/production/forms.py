@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from studio.form_fields import choice_field
 from studio.models import TARGET_FORMATS, Campaign, CampaignStatus
 
 
@@ -49,11 +50,11 @@ class CampaignForm(forms.ModelForm):
             self.fields["target_formats"].initial = self.instance.target_formats
         # Archiving and un-archiving are the owner's verbs, behind their own button: the form
         # offers the working statuses, and cannot change an archived campaign's status at all.
-        _choices(self.fields["status"]).choices = [
+        choice_field(self.fields["status"]).choices = [
             c for c in CampaignStatus.choices if c[0] != CampaignStatus.ARCHIVED
         ]
         if self.instance.pk and self.instance.is_archived:
-            _choices(self.fields["status"]).choices = [
+            choice_field(self.fields["status"]).choices = [
                 (CampaignStatus.ARCHIVED, CampaignStatus.ARCHIVED.label)
             ]
             self.fields["status"].disabled = True
@@ -72,9 +73,3 @@ class CampaignForm(forms.ModelForm):
         if budget is not None and budget < 0:
             raise forms.ValidationError("A budget cannot be negative.")
         return budget
-
-
-def _choices(field: forms.Field) -> forms.ChoiceField:
-    """A choice field of the form, typed as one (its choices are set per model or status)."""
-    assert isinstance(field, forms.ChoiceField)
-    return field

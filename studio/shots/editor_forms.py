@@ -9,11 +9,12 @@ from decimal import Decimal
 from django import forms
 
 from generation import catalog, prompts
+from studio.form_fields import choice_field
 from studio.images import check_image
 from studio.models import Shot
 
 
-def _model_choices():
+def _modelchoice_field():
     return [(m.key, m.label) for m in catalog.MODELS.values()]
 
 
@@ -134,14 +135,16 @@ class ShotEditorForm(forms.Form):
         if not args and "data" not in kwargs:
             kwargs.setdefault("initial", self.initial_for(shot))
         super().__init__(*args, **kwargs)
-        _choices(self.fields["model_key"]).choices = _model_choices()
+        choice_field(self.fields["model_key"]).choices = _modelchoice_field()
         model_key = self.data.get("model_key") if self.is_bound else shot.model_key
         model = catalog.get(model_key or "") or catalog.require(catalog.DEFAULT_MODEL)
         self.model = model
         size = self.data.get("size") if self.is_bound else shot.size
-        _choices(self.fields["size"]).choices = [(s, catalog.size_label(s)) for s in model.sizes]
+        choice_field(self.fields["size"]).choices = [
+            (s, catalog.size_label(s)) for s in model.sizes
+        ]
         sizes = model.sizes if size not in model.sizes else (size,)
-        _choices(self.fields["seconds"]).choices = [
+        choice_field(self.fields["seconds"]).choices = [
             (d, f"{d} s") for d in model.durations_for(sizes[0])
         ]
         self.segments = SegmentFormSet(
@@ -169,8 +172,10 @@ class ShotEditorForm(forms.Form):
             },
         )
         form.model = model
-        _choices(form.fields["size"]).choices = [(s, catalog.size_label(s)) for s in model.sizes]
-        _choices(form.fields["seconds"]).choices = [(d, f"{d} s") for d in durations]
+        choice_field(form.fields["size"]).choices = [
+            (s, catalog.size_label(s)) for s in model.sizes
+        ]
+        choice_field(form.fields["seconds"]).choices = [(d, f"{d} s") for d in durations]
         return form
 
     @staticmethod
@@ -342,9 +347,3 @@ def read_segments(data) -> list[dict]:
             }
         )
     return segments
-
-
-def _choices(field: forms.Field) -> forms.ChoiceField:
-    """A choice field of the form, typed as one (its choices are set per model or status)."""
-    assert isinstance(field, forms.ChoiceField)
-    return field
