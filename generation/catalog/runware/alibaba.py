@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generation.catalog.runware.base import CHECKED_DEC, NO_PAGE, D, flat, runware, unpriced
 from generation.catalog.specs import Audio, VideoModel
 
 WAN_720 = ("1280x720", "720x1280", "960x960", "1088x832", "832x1088")
 WAN_1080 = ("1920x1080", "1080x1920", "1440x1440", "1632x1248", "1248x1632")
 WAN_TIERS = {**dict.fromkeys(WAN_720, "720p"), **dict.fromkeys(WAN_1080, "1080p")}
+
+
+WAN_3 = VideoModel(
+    key="wan-3.0",
+    label="Wan 3.0",
+    routes=(runware("alibaba:wan@3.0"),),
+    size_from_frame_image=True,
+    sizes=("480p", "720p", "1080p"),
+    uses_resolution=True,
+    durations=(5, 10, 15),
+    audio=Audio("native"),
+    frames=("first",),
+    remix=False,
+    prices=unpriced(("480p", "720p", "1080p")),
+    source="SDK 1.8.0: resolution 480p, 720p or 1080p; 5, 10 or 15 s as Wan2.6." + NO_PAGE,
+    last_checked=CHECKED_DEC,
+    summary="Alibaba's newest Wan.",
+)
 
 
 ROWS: list[VideoModel] = [
@@ -70,36 +90,12 @@ ROWS: list[VideoModel] = [
         last_checked=CHECKED_DEC,
         summary="Wan with first and last frames, 2 to 15 s.",
     ),
-    VideoModel(
-        key="wan-3.0",
-        label="Wan 3.0",
-        routes=(runware("alibaba:wan@3.0"),),
-        size_from_frame_image=True,
-        sizes=("480p", "720p", "1080p"),
-        uses_resolution=True,
-        durations=(5, 10, 15),
-        audio=Audio("native"),
-        frames=("first",),
-        remix=False,
-        prices=unpriced(("480p", "720p", "1080p")),
-        source="SDK 1.8.0: resolution 480p, 720p or 1080p; 5, 10 or 15 s as Wan2.6." + NO_PAGE,
-        last_checked=CHECKED_DEC,
-        summary="Alibaba's newest Wan.",
-    ),
-    VideoModel(
+    WAN_3,
+    replace(
+        WAN_3,
         key="wan-3.0-prime",
         label="Wan 3.0 Prime",
         routes=(runware("alibaba:wan@3.0-prime"),),
-        size_from_frame_image=True,
-        sizes=("480p", "720p", "1080p"),
-        uses_resolution=True,
-        durations=(5, 10, 15),
-        audio=Audio("native"),
-        frames=("first",),
-        remix=False,
-        prices=unpriced(("480p", "720p", "1080p")),
-        source="SDK 1.8.0: resolution 480p, 720p or 1080p; 5, 10 or 15 s as Wan2.6." + NO_PAGE,
-        last_checked=CHECKED_DEC,
         summary="Wan 3.0's top tier.",
     ),
     VideoModel(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generation.catalog.runware.base import (
     CHECKED,
     CHECKED_DEC,
@@ -29,6 +31,25 @@ SEEDANCE_15_TIERS = dict(
 )
 
 
+SEEDANCE_2_FAST = VideoModel(
+    key="seedance-2-fast",
+    label="Seedance 2.0 Fast",
+    routes=(runware("bytedance:seedance@2.0-fast"),),
+    size_from_frame_image=True,
+    sizes=("480p", "720p"),
+    uses_resolution=True,
+    durations=tuple(range(4, 16)),
+    audio=Audio("optional", "settings.audio"),
+    frames=("first", "last"),
+    remix=False,
+    prices=unpriced(("480p", "720p")),
+    source="SDK 1.8.0: resolution 480p or 720p, `settings` as Seedance 2.0; 4-15 s as "
+    "Seedance 2.0." + NO_PAGE,
+    last_checked=CHECKED_DEC,
+    summary="Quicker Seedance 2.0 drafts, up to 720p.",
+)
+
+
 ROWS: list[VideoModel] = [
     VideoModel(
         key="seedance-2",
@@ -50,38 +71,12 @@ ROWS: list[VideoModel] = [
         last_checked=CHECKED,
         summary="Takes a resolution; frame images set the shape.",
     ),
-    VideoModel(
-        key="seedance-2-fast",
-        label="Seedance 2.0 Fast",
-        routes=(runware("bytedance:seedance@2.0-fast"),),
-        size_from_frame_image=True,
-        sizes=("480p", "720p"),
-        uses_resolution=True,
-        durations=tuple(range(4, 16)),
-        audio=Audio("optional", "settings.audio"),
-        frames=("first", "last"),
-        remix=False,
-        prices=unpriced(("480p", "720p")),
-        source="SDK 1.8.0: resolution 480p or 720p, `settings` as Seedance 2.0; 4-15 s as "
-        "Seedance 2.0." + NO_PAGE,
-        last_checked=CHECKED_DEC,
-        summary="Quicker Seedance 2.0 drafts, up to 720p.",
-    ),
-    VideoModel(
+    SEEDANCE_2_FAST,
+    replace(
+        SEEDANCE_2_FAST,
         key="seedance-2-mini",
         label="Seedance 2.0 Mini",
         routes=(runware("bytedance:seedance@2.0-mini"),),
-        size_from_frame_image=True,
-        sizes=("480p", "720p"),
-        uses_resolution=True,
-        durations=tuple(range(4, 16)),
-        audio=Audio("optional", "settings.audio"),
-        frames=("first", "last"),
-        remix=False,
-        prices=unpriced(("480p", "720p")),
-        source="SDK 1.8.0: resolution 480p or 720p, `settings` as Seedance 2.0; 4-15 s as "
-        "Seedance 2.0." + NO_PAGE,
-        last_checked=CHECKED_DEC,
         summary="The smallest Seedance 2.0, up to 720p.",
     ),
     VideoModel(

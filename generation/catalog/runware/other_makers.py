@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generation.catalog.runware.base import (
     CHECKED,
     CHECKED_DEC,
@@ -50,6 +52,23 @@ PIXVERSE_SIZES = (
 )
 PIXVERSE_TIERS = dict(
     zip(PIXVERSE_SIZES, ("540p",) * 3 + ("720p",) * 5 + ("1080p",) * 5, strict=True)
+)
+
+
+LTX_2_5_FAST = VideoModel(
+    key="ltx-2.5-fast",
+    label="LTX-2.5 Fast",
+    routes=(runware("lightricks:ltx@2.5-fast"),),
+    size_from_frame_image=False,
+    sizes=LTX_SIZES,
+    durations=(6, 8, 10),
+    audio=Audio("native"),
+    frames=("first",),
+    remix=False,
+    prices=unpriced(LTX_SIZES),
+    source="SDK 1.8.0: width and height, no `resolution`; sizes and lengths as LTX-2.3." + NO_PAGE,
+    last_checked=CHECKED_DEC,
+    summary="The newest LTX, fast tier.",
 )
 
 
@@ -159,36 +178,12 @@ ROWS: list[VideoModel] = [
         last_checked=CHECKED_DEC,
         summary="LTX drafts, up to 20 s at 1080p.",
     ),
-    VideoModel(
-        key="ltx-2.5-fast",
-        label="LTX-2.5 Fast",
-        routes=(runware("lightricks:ltx@2.5-fast"),),
-        size_from_frame_image=False,
-        sizes=LTX_SIZES,
-        durations=(6, 8, 10),
-        audio=Audio("native"),
-        frames=("first",),
-        remix=False,
-        prices=unpriced(LTX_SIZES),
-        source="SDK 1.8.0: width and height, no `resolution`; sizes and lengths as LTX-2.3."
-        + NO_PAGE,
-        last_checked=CHECKED_DEC,
-        summary="The newest LTX, fast tier.",
-    ),
-    VideoModel(
+    LTX_2_5_FAST,
+    replace(
+        LTX_2_5_FAST,
         key="ltx-2.5-pro",
         label="LTX-2.5 Pro",
         routes=(runware("lightricks:ltx@2.5-pro"),),
-        size_from_frame_image=False,
-        sizes=LTX_SIZES,
-        durations=(6, 8, 10),
-        audio=Audio("native"),
-        frames=("first",),
-        remix=False,
-        prices=unpriced(LTX_SIZES),
-        source="SDK 1.8.0: width and height, no `resolution`; sizes and lengths as LTX-2.3."
-        + NO_PAGE,
-        last_checked=CHECKED_DEC,
         summary="The newest LTX, pro tier.",
     ),
     VideoModel(
