@@ -20,6 +20,7 @@ from generation import budget, catalog
 from generation.catalog import freshness
 from generation.providers.base import JobSpec
 from generation.providers.runware import build_task
+from tests.factories import generate
 from tests.images import image_bytes
 
 pytest.importorskip("runware.types.task_map")
@@ -233,3 +234,22 @@ def test_a_model_without_a_published_price_is_refused_by_a_hard_budget():
     assert budget.quote("wan-3.0", "1080p", 5, limit=None, account=None).problem() == ""
     assert catalog.get("wan-3.0").price_label == "price unknown"
     assert "not in our sources" in catalog.get("wan-3.0").source
+
+
+def test_a_take_of_an_unpriced_model_is_refused_under_a_hard_budget_through_the_editor(
+    client, ed, shot, settings, django_capture_on_commit_callbacks
+):
+    """The editor's Generate, as a person uses it: a campaign with a hard budget cannot spend
+    on a model whose price is not published; the input is kept and nothing is made."""
+    settings.RUNWARE_API_KEY = "rw-test-not-real"
+    shot.campaign.budget = Decimal("100")
+    shot.campaign.save()
+    client.force_login(ed)
+    response, _ = generate(
+        client, shot, django_capture_on_commit_callbacks,
+        model_key="wan-3.0", size="1080p", seconds="5", scene="Keep this scene",
+    )  # fmt: skip
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "no published price" in page and "Keep this scene" in page
+    assert not shot.renders.exists()
