@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -70,6 +71,13 @@ class Render(models.Model):
     # The viewer's role: set on the row by the studio's access rules when they fetch it
     # (generation never reads it).
     my_role: str
+    # Where a take is shown, the studio sets what it says of it: its formats (`format_name`,
+    # `format_label`), its review state (`approval`) and the viewer's decision they may still
+    # take back (`undoable`). Generation never reads them.
+    format_name: str
+    format_label: str
+    approval: Any
+    undoable: Any
 
     # PROTECT: a take that cost or may have cost money is never deleted with its shot (deleting
     # a shot archives it; see studio.shots.editing.delete_shot).

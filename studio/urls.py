@@ -125,6 +125,7 @@ take_urls: list[URLPattern | URLResolver] = [
 share_urls: list[URLPattern | URLResolver] = [
     path("", share.guest_entry, name="guest_entry"),
     path("takes/<id:render_id>/", share.guest_take, name="guest_take"),
+    path("takes/<id:render_id>/decide/", share.guest_decide, name="guest_decide"),
     path("package.zip", deliver.guest_package, name="guest_package"),
     path(
         "takes/<id:render_id>/media/<str:variant>/",
@@ -151,6 +152,8 @@ studio_urls: list[URLPattern | URLResolver] = [
     path("comments/<id:comment_id>/resolve/", review.comment_resolve, name="comment_resolve"),
     path("compare/", review.compare, name="compare"),
     path("review/", review.review_queue, name="review_queue"),
+    path("review/decide/", review.decide_selected, name="decide_selected"),
+    path("decisions/<id:decision_id>/undo/", review.decision_undo, name="decision_undo"),
     path("models/", catalog.catalog_page, name="model_catalog"),
     path("providers/", providers.provider_list, name="provider_list"),
     path("providers/<str:name>/test/", providers.provider_test, name="provider_test"),

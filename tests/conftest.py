@@ -259,9 +259,11 @@ def ctx(team, workspace, campaign):
         status=RenderStatus.COMPLETED,
         video_key=default_storage.save("access/take.mp4", ContentFile(b"not really a video")),
     )
-    link, token = ShareLink.create(campaign=campaign, days=3, allow_download=True)
+    link, token = ShareLink.create(
+        campaign=campaign, days=3, allow_download=True, allow_decisions=True
+    )
     # The take is approved and serves the campaign's one format: the package holds it.
-    Decision.objects.create(render=take, reviewer=team["owner"], verdict="approved")
+    decision = Decision.objects.create(render=take, reviewer=team["owner"], verdict="approved")
     fmt = Format.objects.create(campaign=campaign, name="YouTube", aspect="16:9")
     cut = Cut.objects.create(
         campaign=campaign, format=fmt, status=CutStatus.COMPLETED, signature="s", width=1280,
@@ -273,6 +275,7 @@ def ctx(team, workspace, campaign):
         image_key=default_storage.save("access/logo.png", asset_image),
     )  # fmt: skip
     return {
+        "decision": decision,
         "format": fmt,
         "cut": cut,
         "asset": asset,

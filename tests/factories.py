@@ -75,7 +75,7 @@ def make_take(shot, take=1, status=S.COMPLETED, user=None, **fields):
         take=take,
         model_key="animatic",
         provider="animatic",
-        size="1280x720",
+        size=fields.pop("size", "1280x720"),
         seconds=4,
         prompt_text=fields.pop("prompt_text", "A cup of cold brew."),
         status=status,

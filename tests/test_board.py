@@ -161,8 +161,9 @@ def test_board_query_count_is_constant(
         Decision.objects.create(render=take, reviewer=rita, verdict="approved")
     client.force_login(alice)
     url = reverse("studio:campaign_board", args=[campaign.pk])
-    # session, user, campaign with role, memberships for the switcher, shots, takes, decisions
-    with django_assert_num_queries(7):
+    # session, user, campaign with role, memberships for the switcher, shots, takes, decisions,
+    # the campaign's required approvers
+    with django_assert_num_queries(8):
         response = client.get(url)
     html = response.content.decode()
     assert html.count('class="shot-row"') == count

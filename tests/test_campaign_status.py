@@ -28,7 +28,8 @@ def test_the_status_follows_the_work(
     client.force_login(rita)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("studio:take_decide", args=[take.pk]), {"verdict": "approved"})
-    assert status(campaign) == CampaignStatus.IN_REVIEW  # approved, but no hero yet
+    # Approved: the shot's only take is approved, so it is what is delivered (no hero needed).
+    assert status(campaign) == CampaignStatus.APPROVED
     client.force_login(ed)
     client.post(reverse("studio:take_hero", args=[take.pk]))
     assert status(campaign) == CampaignStatus.APPROVED

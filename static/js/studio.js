@@ -79,3 +79,66 @@ function initSortable(root) {
 }
 document.addEventListener("DOMContentLoaded", () => initSortable(document));
 document.addEventListener("htmx:load", (event) => initSortable(event.target));
+
+// Selections: "select all in view" ticks every box of its form; the count says how many.
+function selectionOf(formId) {
+  return Array.from(document.querySelectorAll(`input[type=checkbox][name=take][form="${formId}"]`));
+}
+function countSelection(formId) {
+  const label = document.querySelector(`#${formId} [data-bulk-count]`);
+  if (!label) return;
+  const n = selectionOf(formId).filter((box) => box.checked).length;
+  label.textContent = n ? `${n} selected:` : "Tick takes, or select all in view,";
+}
+document.addEventListener("change", (event) => {
+  const all = event.target.closest("[data-select-all]");
+  if (all) {
+    selectionOf(all.dataset.selectAll).forEach((box) => { box.checked = all.checked; });
+    countSelection(all.dataset.selectAll);
+  } else if (event.target.matches("input[type=checkbox][name=take][form]")) {
+    countSelection(event.target.getAttribute("form"));
+  }
+});
+
+// Enter in a "what should change" note sends the take back (never approves it); Enter in a
+// selection's note does nothing (a button says what happens).
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || event.target.tagName !== "INPUT") return;
+  const changes = event.target.closest(".changes-note, [data-intent=changes]");
+  if (changes) {
+    event.preventDefault();
+    // A click, not requestSubmit(): htmx takes the verdict from the button clicked.
+    event.target.form.querySelector("button[value=changes_requested]").click();
+  } else if (event.target.form && event.target.form.matches("[data-bulk]")) {
+    event.preventDefault();
+  }
+});
+
+// The take page's keys: A approve, R request changes (the note takes the focus; Enter sends
+// it back), N / P the next and previous take. Never while typing.
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+  const key = event.key.toLowerCase();
+  const target = document.querySelector(`[data-key="${key}"]`);
+  if (!target) return;
+  event.preventDefault();
+  if (key === "r") {
+    const form = target.form;
+    form.dataset.intent = "changes";
+    const note = form.querySelector("input[name=note]");
+    note.placeholder = "What should change? Enter sends the take back.";
+    note.focus();
+  } else {
+    target.click();
+  }
+});
+
+// A message about work in progress ("Take 1 queued.") goes once nothing is in progress.
+function dropSettledMessages() {
+  if (document.querySelector("[data-working]")) return;
+  document.querySelectorAll(".message.while-working").forEach((message) => message.remove());
+  document.querySelectorAll("ul.messages").forEach((list) => { if (!list.children.length) list.remove(); });
+}
+document.addEventListener("DOMContentLoaded", dropSettledMessages);
+document.addEventListener("htmx:afterSettle", dropSettledMessages);

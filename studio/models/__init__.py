@@ -12,10 +12,13 @@ from studio.models.production import (
     CutStatus,
     Deliverable,
     Format,
+    label_formats,
+    name_formats,
     nearest_size,
 )
 from studio.models.prompt_history import PromptTemplate, PromptVersion
 from studio.models.review import (
+    CLIENT,
     CellStatus,
     Comment,
     Decision,
@@ -36,6 +39,7 @@ from studio.models.team import (
 )
 
 __all__ = [
+    "CLIENT",
     "DEFAULT_FORMAT_NAMES",
     "Asset",
     "AssetKind",
@@ -45,6 +49,8 @@ __all__ = [
     "Deliverable",
     "Format",
     "nearest_size",
+    "label_formats",
+    "name_formats",
     "INVITATION_DAYS",
     "TARGET_FORMATS",
     "Campaign",

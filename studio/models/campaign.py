@@ -115,6 +115,20 @@ class Campaign(models.Model):
     # The status follows the work (planning → in production → in review → approved) until an
     # owner sets it by hand.
     status_follows_work = models.BooleanField(default=True)
+    # Who must sign a take off. A take is approved when every one of them approved it and
+    # nobody asked for changes since; with nobody named, any reviewer's approval does.
+    approvers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="campaigns_to_approve",
+        verbose_name="required approvers",
+        help_text="Members who must all approve a take. Leave empty: any reviewer's approval.",
+    )
+    client_must_approve = models.BooleanField(
+        "the client must approve too",
+        default=False,
+        help_text="Through a guest link that lets the client approve.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

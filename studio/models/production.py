@@ -198,3 +198,29 @@ class Cut(models.Model):
     @property
     def seconds(self) -> float:
         return (self.duration_ms or 0) / 1000
+
+
+def name_formats(takes, formats) -> list:
+    """Give each take `format_name`, the names of the formats (of its campaign) it serves
+    ("Reels", "Reels / Stories", or "" when none), and `format_label` with its size
+    ("Reels · 720×1280 (9:16)")."""
+    takes = list(takes)
+    for take in takes:
+        names = [f.name for f in formats if f.accepts(take.size, take.model_key)]
+        take.format_name = " / ".join(names)
+        size = catalog.size_label(take.size) if take.size else ""
+        take.format_label = f"{take.format_name} · {size}" if names else size
+    return takes
+
+
+def label_formats(takes, campaign_id: int | None = None) -> list:
+    """`name_formats` for takes of any campaigns (their shots loaded), or all of
+    `campaign_id`: one query for the formats of every campaign among them."""
+    takes = list(takes)
+    campaign_of = {t.pk: campaign_id or t.shot.campaign_id for t in takes}
+    formats: dict[int, list[Format]] = {}
+    for fmt in Format.objects.filter(campaign_id__in=set(campaign_of.values())):
+        formats.setdefault(fmt.campaign_id, []).append(fmt)
+    for take in takes:
+        name_formats([take], formats.get(campaign_of[take.pk], []))
+    return takes

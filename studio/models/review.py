@@ -82,12 +82,27 @@ class CellStatus(models.TextChoices):
     MISSING = "missing", "Missing"
 
 
+CLIENT = "client"  # who decided through a guest link: "the client", whatever name they gave
+
+
 class Decision(models.Model):
+    """A member's decision on a take, or the client's through a guest link (no reviewer, the
+    name they gave and the link). The newest of each reviewer counts; the client counts as one
+    reviewer whatever names they give."""
+
     render = models.ForeignKey(
         "generation.Render", on_delete=models.CASCADE, related_name="decisions"
     )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="decisions"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="decisions",
+    )
+    guest_name = models.CharField(max_length=80, blank=True)
+    share_link = models.ForeignKey(
+        "ShareLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
     )
     verdict = models.CharField(max_length=20, choices=Verdict)
     note = models.TextField(blank=True)
@@ -95,9 +110,30 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reviewer__isnull=False) | ~models.Q(guest_name=""),
+                name="decision_has_a_reviewer_or_a_guest_name",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.reviewer}: {self.get_verdict_display()} on take {self.render_id}"
+        return f"{self.who}: {self.get_verdict_display()} on take {self.render_id}"
+
+    @property
+    def decider(self) -> int | str:
+        """Whose decision it is: a member's id, or the client."""
+        return self.reviewer_id if self.reviewer_id is not None else CLIENT
+
+    @property
+    def is_client(self) -> bool:
+        return self.reviewer_id is None
+
+    @property
+    def who(self) -> str:
+        if self.reviewer is not None:
+            return self.reviewer.get_full_name() or self.reviewer.get_username()
+        return f"{self.guest_name} (client)"
 
 
 class ShareLinkQuerySet(models.QuerySet):
@@ -119,6 +155,14 @@ class ShareLink(models.Model):
     allow_comments = models.BooleanField(default=True)
     # A campaign link may also let the client download the delivery package.
     allow_download = models.BooleanField(default=False)
+    # The client may approve or request changes through the link; their decision counts as
+    # "the client" for the campaign's required approvers.
+    allow_decisions = models.BooleanField(default=False)
+    group_by = models.CharField(
+        max_length=10,
+        choices=[("format", "By format"), ("shot", "By shot")],
+        default="format",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -147,6 +191,8 @@ class ShareLink(models.Model):
         password: str = "",
         allow_comments: bool = True,
         allow_download: bool = False,
+        allow_decisions: bool = False,
+        group_by: str = "format",
         label: str = "",
         user=None,
     ) -> tuple[ShareLink, str]:
@@ -161,6 +207,8 @@ class ShareLink(models.Model):
             password_hash=hashers.make_password(password) if password else "",
             allow_comments=allow_comments,
             allow_download=allow_download and shot is None,
+            allow_decisions=allow_decisions,
+            group_by=group_by if group_by in ("format", "shot") else "format",
             created_by=user,
         )
         return link, token
@@ -200,6 +248,18 @@ class ShareLink(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def permissions(self) -> list[str]:
+        """What the link lets its guest do, in plain words."""
+        said = ["watch the finished takes"]
+        if self.allow_comments:
+            said.append("comment on them")
+        if self.allow_decisions:
+            said.append("approve them or ask for changes")
+        if self.allow_download and not self.shot_id:
+            said.append("download the delivery package")
+        return said
 
     def revoke(self) -> None:
         ShareLink.objects.filter(pk=self.pk, revoked_at__isnull=True).update(

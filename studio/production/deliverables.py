@@ -24,8 +24,16 @@ from studio.models import (
     Format,
     Shot,
     Verdict,
+    name_formats,
 )
-from studio.review.states import verdicts
+from studio.review.states import (
+    PENDING,
+    Approval,
+    approval,
+    approvals,
+    delivered_take,
+    required_for,
+)
 from studio.shots import editing
 
 ASPECTS = dict(TARGET_FORMATS)
@@ -78,8 +86,12 @@ class Cell:
     hero: Render | None  # chosen, else the shot's hero or newest approved take of the format
     poster: Render | None  # the hero, else the newest finished take of the format
     status: str
-    approver: str = ""
+    approval: Approval = PENDING  # of the take the cell shows
     cost: Decimal = Decimal("0")
+
+    @property
+    def approver(self) -> str:
+        return ", ".join(self.approval.approved_by) if self.status == CellStatus.APPROVED else ""
 
     @property
     def label(self) -> str:
@@ -146,12 +158,16 @@ def grid(campaign: Campaign) -> Grid:
     decisions = list(
         Decision.objects.filter(render__shot__campaign=campaign).select_related("reviewer")
     )
-    take_verdicts = verdicts(decisions)
-    approvers = _approvers(decisions, take_verdicts)
+    required = required_for(campaign.pk)
+    take_approvals = approvals(decisions, required)
+    take_verdicts = {pk: a.verdict for pk, a in take_approvals.items() if a.verdict}
     chosen = {
         (d.shot_id, d.format_id): d.hero_id
         for d in Deliverable.objects.filter(shot__campaign=campaign)
     }
+    name_formats(takes, formats)
+    for take in takes:  # what a cell's decision control shows
+        take.approval = take_approvals.get(take.pk) or approval({}, required)
     by_shot: dict[int, list[Render]] = {}
     for take in takes:
         by_shot.setdefault(take.shot_id, []).append(take)
@@ -159,29 +175,16 @@ def grid(campaign: Campaign) -> Grid:
     for shot in shots:
         mine = by_shot.get(shot.pk, [])
         cells = [
-            _cell(shot, fmt, mine, chosen.get((shot.pk, fmt.pk)), take_verdicts, approvers)
-            for fmt in formats
+            _cell(shot, fmt, mine, chosen.get((shot.pk, fmt.pk)), take_verdicts) for fmt in formats
         ]
         rows.append((shot, cells))
     return Grid(campaign, formats, shots, rows, by_shot)
 
 
-def _approvers(decisions, take_verdicts) -> dict[int, str]:
-    names: dict[int, str] = {}
-    for d in sorted(decisions, key=lambda d: (d.created_at, d.pk)):
-        if d.verdict == Verdict.APPROVED and take_verdicts.get(d.render_id) == Verdict.APPROVED:
-            names[d.render_id] = d.reviewer.get_full_name() or d.reviewer.get_username()
-    return names
-
-
-def _cell(shot, fmt, shot_takes, chosen_id, take_verdicts, approvers) -> Cell:
+def _cell(shot, fmt, shot_takes, chosen_id, take_verdicts) -> Cell:
     takes = [t for t in shot_takes if fmt.accepts(t.size, t.model_key)]
     done = [t for t in takes if t.status == RenderStatus.COMPLETED]
-    hero = (
-        next((t for t in done if t.pk == chosen_id), None)
-        or next((t for t in done if t.pk == shot.hero_take_id), None)
-        or next((t for t in done if take_verdicts.get(t.pk) == Verdict.APPROVED), None)
-    )
+    hero = delivered_take(done, chosen_id, shot.hero_take_id, take_verdicts)
     poster = hero or shot.representative_take(done)
     if hero is not None and take_verdicts.get(hero.pk) == Verdict.APPROVED:
         status = CellStatus.APPROVED
@@ -199,8 +202,8 @@ def _cell(shot, fmt, shot_takes, chosen_id, take_verdicts, approvers) -> Cell:
     else:
         status = CellStatus.MISSING
     cost = sum((t.cost_actual or t.cost_estimate for t in takes if t.billed), Decimal("0"))
-    approver = approvers.get(hero.pk, "") if hero else ""
-    return Cell(shot, fmt, takes, hero, poster, status, approver, cost)
+    shown = poster or hero
+    return Cell(shot, fmt, takes, hero, poster, status, shown.approval if shown else PENDING, cost)
 
 
 # --------------------------------------------------------------------------- missing formats

@@ -70,6 +70,18 @@ class Package:
     def filename(self) -> str:
         return f"{self.root}-delivery.zip"
 
+    @property
+    def total_bytes(self) -> int:
+        """The videos' bytes: what the download weighs, give or take the manifests."""
+        return sum(e.take.bytes or 0 for e in self.entries)
+
+    def by_format(self) -> list[tuple[str, int]]:
+        """(format, number of files) in the package's order."""
+        counts: dict[str, int] = {}
+        for entry in self.entries:
+            counts[entry.format_name] = counts.get(entry.format_name, 0) + 1
+        return list(counts.items())
+
 
 def folders(formats) -> dict[int, str]:
     """Each format's folder in the ZIP: its slug, made unique ("Reels" and "reels!" slug the
@@ -132,8 +144,10 @@ def _decisions(pkg: Package, for_guest: bool) -> dict[int, list[dict]]:
         )
     decisions: dict[int, list[dict]] = {}
     for d in found:
-        if for_guest:
-            role = roles.get(d.reviewer_id)
+        if d.reviewer is None:  # the client, through a guest link
+            said = {"reviewer": d.who} if for_guest else {"reviewer": d.who, "note": d.note}
+        elif for_guest:
+            role = roles.get(d.reviewer.pk)
             said = {"reviewer": f"Team ({Role(role).label.lower()})" if role else "Team"}
         else:
             said = {"reviewer": d.reviewer.get_username(), "note": d.note}

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from studio.form_fields import choice_field
-from studio.models import TARGET_FORMATS, Campaign, CampaignStatus
+from studio.models import TARGET_FORMATS, Campaign, CampaignStatus, Role
+
+
+class MemberChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
 
 
 class CampaignForm(forms.ModelForm):
+    approvers = MemberChoices(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Required approvers",
+        help_text="Members who must all approve a take. Nobody ticked: any reviewer's approval.",
+    )
     target_formats = forms.MultipleChoiceField(
         choices=TARGET_FORMATS,
         required=False,
@@ -30,11 +43,14 @@ class CampaignForm(forms.ModelForm):
             "brand_sound",
             "brand_must_include",
             "brand_banned_words",
+            "approvers",
+            "client_must_approve",
         ]
         labels = {"status_follows_work": "Status follows the work"}
         help_texts = {
             "status_follows_work": "Planning → in production at the first take → in review "
-            "when every shot has a finished take → approved when every hero take is approved. "
+            "when every shot has a finished take → approved when every cell of the deliverables "
+            "grid has an approved take. "
             "Untick to set the status by hand."
         }
         widgets = {
@@ -44,8 +60,19 @@ class CampaignForm(forms.ModelForm):
             "due_date": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args, can_manage_budget: bool = False, **kwargs):
+    def __init__(self, *args, workspace_id: int, can_manage_budget: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Who may sign takes off: the workspace's members who may decide.
+        approvers = self.fields["approvers"]
+        assert isinstance(approvers, forms.ModelMultipleChoiceField)
+        approvers.queryset = (
+            get_user_model()
+            .objects.filter(
+                memberships__workspace_id=workspace_id,
+                memberships__role__in=[Role.OWNER, Role.EDITOR, Role.REVIEWER],
+            )
+            .order_by("username")
+        )
         if self.instance.pk:
             self.fields["target_formats"].initial = self.instance.target_formats
         # Archiving and un-archiving are the owner's verbs, behind their own button: the form

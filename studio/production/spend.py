@@ -11,14 +11,14 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 
 from generation import budget
 from generation.models import Render
 from studio.csv_safe import row as safe_row
 from studio.models import Decision, Verdict
-from studio.review.states import verdicts
+from studio.review.states import required_of, verdicts
 
 ZERO = Decimal("0")
 ON_DELETED_SHOT = Q(shot__deleted_at__isnull=False)
@@ -144,10 +144,21 @@ def spend(takes) -> Spend:
 
 def _approved(takes) -> dict[int, int | None]:
     """The approved takes and their lengths in ms."""
-    decisions = Decision.objects.filter(render__in=takes.values("pk")).only(
-        "pk", "render_id", "reviewer_id", "verdict", "created_at"
+    decisions = (
+        Decision.objects.filter(render__in=takes.values("pk"))
+        .only("pk", "render_id", "reviewer_id", "verdict", "created_at")
+        .annotate(campaign_id=F("render__shot__campaign_id"))
     )
-    approved = [pk for pk, v in verdicts(decisions).items() if v == Verdict.APPROVED]
+    by_campaign: dict[int, list[Decision]] = {}
+    for decision in decisions:
+        by_campaign.setdefault(decision.campaign_id, []).append(decision)
+    required = required_of(by_campaign)
+    approved = [
+        pk
+        for campaign_id, found in by_campaign.items()
+        for pk, v in verdicts(found, required[campaign_id]).items()
+        if v == Verdict.APPROVED
+    ]
     lengths = Render.objects.filter(pk__in=approved).values_list("pk", "duration_ms", "seconds")
     return {pk: ms if ms else seconds * 1000 for pk, ms, seconds in lengths}
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from generation.models import EventKind, Render, RenderEvent, RenderStatus
-from studio.models import Comment, Decision, Verdict
+from studio.models import Comment, Decision, Verdict, label_formats
 
 
 def _in(detail: dict) -> str:
@@ -77,20 +77,32 @@ def activity(campaign, limit: int = 60) -> list[Activity]:
         .select_related("reviewer", "render__shot")
         .order_by("-created_at")[:limit]
     )
+    shown: tuple[list[RenderEvent], list[Comment], list[Decision]] = (
+        list(events),
+        list(comments),
+        list(decisions),
+    )
+    label_formats([x.render for rows in shown for x in rows])
+
+    def of(take) -> str:
+        said = f"take {take.take} of “{take.shot.title}”"
+        return f"{said} ({take.format_name})" if take.format_name else said
+
+    def Of(take) -> str:
+        return f"Take{of(take)[4:]}"
+
     items = []
-    for event in events:
+    for event in shown[0]:
         take = event.render
         if event.kind in TROUBLE or event.to_status == RenderStatus.RECONCILING:
             text = TROUBLE.get(event.kind, RECONCILING)(event.detail)
-            items.append(
-                Activity(
-                    event.at, "trouble", f"Take {take.take} of “{take.shot.title}”: {text}", take
-                )
-            )
+            items.append(Activity(event.at, "trouble", f"{Of(take)}: {text}", take))
             continue
         if event.kind == EventKind.HERO:
             who = event.detail.get("by") or "Someone"
             text = f"{who} made take {take.take} the hero take of “{take.shot.title}”"
+            if take.format_name:
+                text += f" ({take.format_name})"
             items.append(Activity(event.at, "hero", text, take))
             continue
         what = {
@@ -100,31 +112,26 @@ def activity(campaign, limit: int = 60) -> list[Activity]:
             "expired": "expired",
             "cancelled": "was cancelled",
         }[event.to_status]
-        items.append(
-            Activity(
-                event.at, event.to_status, f"Take {take.take} of “{take.shot.title}” {what}", take
-            )
-        )
-    for comment in comments:
+        items.append(Activity(event.at, event.to_status, f"{Of(take)} {what}", take))
+    for comment in shown[1]:
         take = comment.render
         items.append(
             Activity(
                 comment.created_at,
                 "comment",
-                f"{comment.who} commented on take {take.take} of "
-                f"“{take.shot.title}”: {comment.body[:140]}",
+                f"{comment.who} commented on {of(take)}: {comment.body[:140]}",
                 take,
             )
         )
-    for decision in decisions:
+    for decision in shown[2]:
         take = decision.render
         items.append(
             Activity(
                 decision.created_at,
                 decision.verdict,
-                f"{decision.reviewer.get_username()} "
+                f"{decision.who} "
                 f"{'approved' if decision.verdict == Verdict.APPROVED else 'asked for changes to'} "
-                f"take {take.take} of “{take.shot.title}”",
+                f"{of(take)}",
                 take,
             )
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,23 +18,83 @@ from studio.models import (
     Verdict,
 )
 from studio.review import notifications
-from studio.review.states import refresh_status
+from studio.review.states import UNDO_SECONDS, refresh_status
 
 
-def decide(take: Render, reviewer, verdict: str, note: str = "") -> Decision:
+def _check(take: Render, verdict: str) -> None:
     if take.status != RenderStatus.COMPLETED:
         raise ValidationError("Only a finished take can be approved or sent back.")
     if verdict not in Verdict.values:
         raise ValidationError("Choose approve or request changes.")
+
+
+def _record(take: Render, verdict: str, note: str, **who) -> Decision:
     decision = Decision.objects.create(
-        render=take, reviewer=reviewer, verdict=verdict, note=note.strip()[:2000]
+        render=take, verdict=verdict, note=note.strip()[:2000], **who
     )
     author = take.created_by
-    if author is not None and author.pk != reviewer.pk and author.email:
+    reviewer = who.get("reviewer")
+    if author is not None and author.email and (reviewer is None or author.pk != reviewer.pk):
         notifications.enqueue("notify_decision", decision.pk)
-    refresh_status(take.shot.campaign_id)
-    queue.recut_later(take.shot.campaign_id)  # the newest approved take may be delivered now
     return decision
+
+
+def _settled(campaign_ids) -> None:
+    for campaign_id in set(campaign_ids):
+        refresh_status(campaign_id)
+        queue.recut_later(campaign_id)  # the newest approved take may be delivered now
+
+
+def decide(take: Render, reviewer, verdict: str, note: str = "") -> Decision:
+    """A member's decision on a take: recorded, its author told, the campaign's status and
+    cuts brought up to date."""
+    _check(take, verdict)
+    decision = _record(take, verdict, note, reviewer=reviewer)
+    _settled([take.shot.campaign_id])
+    return decision
+
+
+def decide_many(takes: list[Render], reviewer, verdict: str, note: str = "") -> list[Decision]:
+    """One decision per take, each recorded and told exactly like a single one; every take
+    must be finished, else nothing is recorded."""
+    if not takes:
+        raise ValidationError("Select the takes to decide on.")
+    for take in takes:
+        _check(take, verdict)
+    with transaction.atomic():
+        decisions = [_record(take, verdict, note, reviewer=reviewer) for take in takes]
+    _settled(take.shot.campaign_id for take in takes)
+    return decisions
+
+
+def decide_as_client(take: Render, link, guest_name: str, verdict: str, note: str = "") -> Decision:
+    """The client's decision through a guest link that allows it: recorded with the name they
+    gave and the link; it counts as "the client" for the campaign's required approvers."""
+    if not link.allow_decisions:
+        raise ValidationError("This link does not let you approve takes.")
+    if not guest_name:
+        raise ValidationError("Give your name with your decision.")
+    _check(take, verdict)
+    decision = _record(take, verdict, note, guest_name=guest_name, share_link=link)
+    _settled([take.shot.campaign_id])
+    return decision
+
+
+def undo(decision_id: int, reviewer) -> Render | None:
+    """Take back one's own recent decision (the "Undo" beside it). Returns its take, or None
+    when there is nothing of one's own to take back."""
+    since = timezone.now() - timedelta(seconds=UNDO_SECONDS)
+    decision = (
+        Decision.objects.select_related("render__shot")
+        .filter(pk=decision_id, reviewer=reviewer, created_at__gte=since)
+        .first()
+    )
+    if decision is None:
+        return None
+    take = decision.render
+    decision.delete()
+    _settled([take.shot.campaign_id])
+    return take
 
 
 def choose_hero(take: Render, user=None) -> None:

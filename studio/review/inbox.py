@@ -6,13 +6,14 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from generation.models import Render, RenderStatus
 from studio.models import (
     Comment,
     Decision,
+    Format,
     Membership,
     Role,
 )
@@ -20,9 +21,9 @@ from studio.review import notifications
 from studio.team.access import RANK
 
 
-def review_queue(user, campaign_id: int | None = None):
+def review_queue(user, campaign_id: int | None = None, aspect: str = ""):
     """Finished takes in the user's workspaces (where they may decide) that still wait for
-    their decision, newest first."""
+    their decision, newest first; of one campaign, and of one format's aspect, if asked."""
     may_decide = [r for r, rank in RANK.items() if rank >= RANK[Role.REVIEWER]]
     workspaces = Membership.objects.filter(user=user, role__in=may_decide).values("workspace_id")
     takes = (
@@ -39,7 +40,34 @@ def review_queue(user, campaign_id: int | None = None):
     )
     if campaign_id:
         takes = takes.filter(shot__campaign_id=campaign_id)
+    if aspect:
+        takes = takes.filter(of_aspect(takes, aspect))
     return takes
+
+
+def of_aspect(takes, aspect: str) -> Q:
+    """The takes that serve a format of this aspect: one query for the few (size, model)
+    pairs among them, each asked as a format would ask it."""
+    probe = Format(aspect=aspect)
+    pairs = takes.order_by().values_list("size", "model_key").distinct()
+    wanted = Q(pk__in=[])
+    for size, model_key in pairs:
+        if size and probe.accepts(size, model_key):
+            wanted |= Q(size=size, model_key=model_key)
+    return wanted
+
+
+def neighbours(queue, take: Render) -> tuple[Render | None, Render | None]:
+    """The takes before and after `take` in the queue's order (newest first), whether or not
+    `take` itself is still in it."""
+    at = take.completed_at
+    if at is None:
+        return None, None
+    later = Q(completed_at__gt=at) | Q(completed_at=at, pk__gt=take.pk)
+    earlier = Q(completed_at__lt=at) | Q(completed_at=at, pk__lt=take.pk)
+    previous = queue.filter(later).exclude(pk=take.pk).order_by("completed_at", "pk").first()
+    following = queue.filter(earlier).exclude(pk=take.pk).first()
+    return previous, following
 
 
 def send_digests(now: datetime | None = None) -> int:

@@ -95,9 +95,7 @@ def notify_decision(decision: Decision) -> None:
         return
     verdict = "approved" if decision.verdict == Verdict.APPROVED else "asked for changes to"
     send_mail(
-        _subject(
-            f"{decision.reviewer.get_username()} {verdict} take {take.take} of “{take.shot.title}”"
-        ),
+        _subject(f"{decision.who} {verdict} take {take.take} of “{take.shot.title}”"),
         f"{decision.note or '(no note)'}\n\nOpen the take: {take_link(take.pk)}\n",
         None,
         [take.created_by.email],

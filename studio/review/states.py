@@ -4,37 +4,173 @@ follows its work."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.utils import timezone
 
 from generation.models import IN_FLIGHT, Render, RenderStatus
 from studio.models import (
+    CLIENT,
     Campaign,
     CampaignStatus,
     Decision,
+    Deliverable,
     Shot,
     ShotStatus,
     Verdict,
 )
 
 
-def verdicts(decisions) -> dict[int, str]:
-    """The verdict of each take: the newest decision of each reviewer counts, and one
-    request for changes outweighs approvals."""
-    newest: dict[tuple[int, int], Decision] = {}
+@dataclass(frozen=True)
+class Required:
+    """Who must sign a campaign's takes off: members (by id) and perhaps the client. With
+    nobody named, any reviewer's approval approves a take."""
+
+    members: frozenset[int] = frozenset()
+    client: bool = False
+    names: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.members or self.client)
+
+    @property
+    def deciders(self) -> list[int | str]:
+        return [
+            *sorted(self.members, key=lambda pk: self.names.get(pk, "")),
+            *([CLIENT] if self.client else []),
+        ]
+
+    def name(self, decider: int | str) -> str:
+        return "the client" if decider == CLIENT else self.names.get(int(decider), "a member")
+
+
+NOBODY = Required()
+
+
+def required_of(campaign_ids) -> dict[int, Required]:
+    """Each campaign's required approvers, in one query whatever the number of campaigns."""
+    ids = list(set(campaign_ids))
+    if not ids:
+        return {}
+    rows = Campaign.objects.filter(pk__in=ids).values_list(
+        "pk",
+        "client_must_approve",
+        "approvers__id",
+        "approvers__username",
+        "approvers__first_name",
+        "approvers__last_name",
+    )
+    members: dict[int, set[int]] = {pk: set() for pk in ids}
+    clients: set[int] = set()
+    names: dict[int, str] = {}
+    for campaign_id, client, user_id, username, first, last in rows:
+        if client:
+            clients.add(campaign_id)
+        if user_id is not None:
+            members[campaign_id].add(user_id)
+            names[user_id] = f"{first} {last}".strip() or username
+    return {
+        pk: Required(frozenset(members[pk]), pk in clients, names)
+        if members[pk] or pk in clients
+        else NOBODY
+        for pk in ids
+    }
+
+
+def required_for(campaign_id: int) -> Required:
+    return required_of([campaign_id])[campaign_id]
+
+
+@dataclass(frozen=True)
+class Approval:
+    """Where one take stands with its reviewers: the verdict (None while it waits), who
+    approved, who asked for changes, and which required approvers are still to decide."""
+
+    verdict: str | None = None
+    approved_by: tuple[str, ...] = ()
+    changes_by: tuple[str, ...] = ()
+    waiting_for: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        if self.verdict == Verdict.APPROVED:
+            return "Approved"
+        if self.verdict == Verdict.CHANGES_REQUESTED:
+            return "Changes requested"
+        return "Waiting for " + ", ".join(self.waiting_for) if self.waiting_for else "To review"
+
+
+PENDING = Approval()
+
+
+def _newest(decisions) -> dict[int, dict[int | str, Decision]]:
+    """Each take's newest decision of each reviewer (the client counts as one)."""
+    newest: dict[int, dict[int | str, Decision]] = {}
     for decision in decisions:
-        key = (decision.render_id, decision.reviewer_id)
-        if key not in newest or (decision.created_at, decision.pk) > (
-            newest[key].created_at,
-            newest[key].pk,
+        mine = newest.setdefault(decision.render_id, {})
+        key = decision.decider
+        if key not in mine or (decision.created_at, decision.pk) > (
+            mine[key].created_at,
+            mine[key].pk,
         ):
-            newest[key] = decision
-    result: dict[int, str] = {}
-    for (render_id, _), decision in newest.items():
-        if result.get(render_id) != Verdict.CHANGES_REQUESTED:
-            result[render_id] = decision.verdict
-    return result
+            mine[key] = decision
+    return newest
+
+
+def _who(decision: Decision, required: Required) -> str:
+    if decision.is_client:
+        return "the client"
+    if decision.reviewer_id in required.names:
+        return required.names[decision.reviewer_id]
+    reviewer = decision.reviewer if "reviewer" in decision._state.fields_cache else None
+    return (reviewer.get_full_name() or reviewer.get_username()) if reviewer else "a reviewer"
+
+
+def approval(newest: dict[int | str, Decision], required: Required) -> Approval:
+    """One take's approval. Without required approvers (today's rule): one request for
+    changes outweighs approvals, else one approval approves. With them: approved when every
+    required approver approved and nobody asked for changes since the first of those
+    approvals; a request for changes otherwise stands until its author approves."""
+    approvals = [d for d in newest.values() if d.verdict == Verdict.APPROVED]
+    changes = [d for d in newest.values() if d.verdict == Verdict.CHANGES_REQUESTED]
+    approved_by = tuple(_who(d, required) for d in approvals)
+    changes_by = tuple(_who(d, required) for d in changes)
+    if not required.any:
+        verdict = Verdict.CHANGES_REQUESTED if changes else Verdict.APPROVED if approvals else None
+        return Approval(verdict, approved_by, changes_by)
+    signed = {
+        key: newest[key]
+        for key in required.deciders
+        if key in newest and newest[key].verdict == Verdict.APPROVED
+    }
+    waiting = [key for key in required.deciders if key not in signed]
+    if not waiting:
+        last_change = max(((d.created_at, d.pk) for d in changes), default=None)
+        stale = [
+            key
+            for key, d in signed.items()
+            if last_change is not None and (d.created_at, d.pk) < last_change
+        ]
+        if not stale:
+            return Approval(Verdict.APPROVED, approved_by, changes_by)
+        waiting = stale  # they signed before the changes were asked for: they look again
+    verdict = Verdict.CHANGES_REQUESTED if changes else None
+    names = tuple(required.name(key) for key in waiting)
+    return Approval(verdict, approved_by, changes_by, names)
+
+
+def approvals(decisions, required: Required = NOBODY) -> dict[int, Approval]:
+    """Every decided take's approval (a take nobody decided on is PENDING)."""
+    return {pk: approval(mine, required) for pk, mine in _newest(decisions).items()}
+
+
+def verdicts(decisions, required: Required = NOBODY) -> dict[int, str]:
+    """The verdict of each take that has one (see `approval`)."""
+    return {
+        pk: a.verdict for pk, a in approvals(decisions, required).items() if a.verdict is not None
+    }
 
 
 @dataclass(frozen=True)
@@ -79,22 +215,75 @@ FOLLOWED = (
 )
 
 
+def delivered_take(done: list[Render], chosen_id, shot_hero_id, take_verdicts) -> Render | None:
+    """The take a cell (a shot in one format) delivers, from its finished takes newest
+    first: the one chosen for the cell, else the shot's hero, else the newest approved."""
+    return (
+        next((t for t in done if t.pk == chosen_id), None)
+        or next((t for t in done if t.pk == shot_hero_id), None)
+        or next((t for t in done if take_verdicts.get(t.pk) == Verdict.APPROVED), None)
+    )
+
+
+def all_delivered_approved(campaign) -> bool:
+    """Every cell of the campaign (each shot in each format; each shot, without formats) has an
+    approved take to deliver. At most eight queries, whatever the number of shots and takes;
+    one while nothing is approved."""
+    decisions = list(
+        Decision.objects.filter(
+            render__shot__campaign=campaign, render__status=RenderStatus.COMPLETED
+        ).only("pk", "render_id", "reviewer_id", "verdict", "created_at")
+    )
+    if not any(d.verdict == Verdict.APPROVED for d in decisions):
+        return False
+    shots = list(campaign.shots.only("pk", "hero_take_id"))
+    if not shots:
+        return False
+    formats = list(campaign.formats.all())
+    done = list(
+        Render.objects.filter(shot__campaign=campaign, status=RenderStatus.COMPLETED)
+        .only("pk", "shot_id", "size", "model_key", "take")
+        .order_by("-take", "-pk")
+    )
+    take_verdicts = verdicts(decisions, required_for(campaign.pk))
+    chosen = {
+        (d.shot_id, d.format_id): d.hero_id
+        for d in Deliverable.objects.filter(shot__campaign=campaign)
+    }
+    by_shot: dict[int, list[Render]] = {}
+    for take in done:
+        by_shot.setdefault(take.shot_id, []).append(take)
+    for shot in shots:
+        mine = by_shot.get(shot.pk, [])
+        cells = (
+            [
+                ([t for t in mine if f.accepts(t.size, t.model_key)], chosen.get((shot.pk, f.pk)))
+                for f in formats
+            ]
+            if formats
+            else [(mine, None)]
+        )
+        for takes, chosen_id in cells:
+            hero = delivered_take(takes, chosen_id, shot.hero_take_id, take_verdicts)
+            if hero is None or take_verdicts.get(hero.pk) != Verdict.APPROVED:
+                return False
+    return True
+
+
 def work_status(campaign) -> str:
     """Where the work of a campaign stands: planning until the first take is requested, in
     production while takes are made, in review once every shot has a finished take and none is
-    in flight, approved when every shot's hero take is approved. Asked at every take's end, so
-    it asks the database questions rather than reading every take (constant work per take)."""
+    in flight, approved when every cell of the deliverables grid has an approved take to
+    deliver (a hero, or the newest approved take of the format). Asked at every take's end and
+    decision, so it asks the database a constant number of questions."""
     takes = Render.objects.filter(shot__campaign=campaign, shot__deleted_at__isnull=True)
     if not takes.exists():
         return CampaignStatus.PLANNING
+    if all_delivered_approved(campaign):
+        return CampaignStatus.APPROVED
     shots = campaign.shots.all()
-    heroes = list(shots.values_list("hero_take_id", flat=True))
-    if heroes and None not in heroes:
-        approved = verdicts(Decision.objects.filter(render_id__in=heroes))
-        if all(approved.get(hero) == Verdict.APPROVED for hero in heroes):
-            return CampaignStatus.APPROVED
     if (
-        heroes
+        shots.exists()
         and not takes.filter(status__in=IN_FLIGHT).exists()
         and not shots.exclude(renders__status=RenderStatus.COMPLETED).exists()
     ):
@@ -127,8 +316,44 @@ def campaign_states(campaign, shots: list[Shot]) -> dict[int, ShotState]:
     decisions = Decision.objects.filter(render__shot__campaign=campaign).only(
         "pk", "render_id", "reviewer_id", "verdict", "created_at"
     )
-    take_verdicts = verdicts(decisions)
+    take_verdicts = verdicts(decisions, required_for(campaign.pk))
     by_shot: dict[int, list[Render]] = {}
     for take in takes:  # grouped once: each shot reads only its own takes (linear, not n × m)
         by_shot.setdefault(take.shot_id, []).append(take)
     return {shot.pk: shot_state(shot, by_shot.get(shot.pk, []), take_verdicts) for shot in shots}
+
+
+def with_approvals(takes, campaign_id: int | None = None) -> list[Render]:
+    """Give each take its `approval` under its campaign's rule (`campaign_id`, or each take's
+    shot's, loaded): two queries, whatever the number of takes and campaigns."""
+    takes = list(takes)
+    if not takes:
+        return takes
+    decisions = Decision.objects.filter(render_id__in=[t.pk for t in takes]).select_related(
+        "reviewer"
+    )
+    newest = _newest(decisions)
+    campaign_of = {t.pk: campaign_id or t.shot.campaign_id for t in takes}
+    required = required_of(campaign_of.values())
+    for take in takes:
+        take.approval = approval(newest.get(take.pk, {}), required[campaign_of[take.pk]])
+    return takes
+
+
+UNDO_SECONDS = 600  # how long a member can take their decision back
+
+
+def with_undo(takes, user) -> list[Render]:
+    """Give each take `undoable`: the viewer's own decision on it when it is their newest and
+    recent enough to take back (the "Undo" beside it), else None. One query."""
+    takes = list(takes)
+    since = timezone.now() - timedelta(seconds=UNDO_SECONDS)
+    mine: dict[int, Decision] = {}
+    for decision in Decision.objects.filter(
+        render_id__in=[t.pk for t in takes], reviewer=user
+    ).order_by("created_at", "pk"):
+        mine[decision.render_id] = decision  # the newest wins
+    for take in takes:
+        found = mine.get(take.pk)
+        take.undoable = found if found is not None and found.created_at >= since else None
+    return takes

@@ -140,6 +140,27 @@ def get_take_for_user(request: AuthedRequest, render_id: int, action: str = "vie
     )
 
 
+def get_takes_for_user(request: AuthedRequest, render_ids, action: str) -> list[Render]:
+    """Several takes at once (a selection): every one must be the viewer's to act on, else 404
+    (one of them is unknown or an outsider's) or 403 (their role may not), and nothing is done."""
+    ids = {pk for pk in render_ids if pk is not None}
+    takes = list(
+        _with_role(
+            Render.objects.filter(
+                pk__in=ids,
+                shot__campaign__workspace__memberships__user=request.user,
+                shot__deleted_at__isnull=True,
+            ).select_related("shot__campaign", "created_by"),
+            "shot__campaign__workspace__memberships__role",
+        )
+    )
+    if not ids or len(takes) != len(ids):
+        raise Http404
+    for take in takes:
+        _allowed(take, action)
+    return takes
+
+
 def get_comment_for_user(request: AuthedRequest, comment_id: int, action: str) -> Comment:
     comment = Comment.objects.filter(
         pk=comment_id,

@@ -46,12 +46,15 @@ def dashboard(request: AuthedHtmxRequest):
 def campaign_create(request: AuthedHtmxRequest):
     membership = get_current_membership_for(request, "edit_campaign")
     can_budget = "manage_budget" in allowed_actions(membership.role)
-    form = CampaignForm(request.POST or None, can_manage_budget=can_budget)
+    form = CampaignForm(
+        request.POST or None, workspace_id=membership.workspace_id, can_manage_budget=can_budget
+    )
     if request.method == "POST" and form.is_valid():
         campaign = form.save(commit=False)
         campaign.workspace_id = membership.workspace_id
         campaign.created_by = request.user
         campaign.save()
+        form.save_m2m()
         deliverables.set_aspects(campaign, form.cleaned_data["target_formats"])
         messages.success(request, f"Campaign “{campaign.name}” created.")
         return redirect(campaign)
@@ -63,7 +66,12 @@ def campaign_create(request: AuthedHtmxRequest):
 def campaign_edit(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "edit_campaign")
     can_budget = "manage_budget" in allowed_actions(campaign.my_role)
-    form = CampaignForm(request.POST or None, instance=campaign, can_manage_budget=can_budget)
+    form = CampaignForm(
+        request.POST or None,
+        instance=campaign,
+        workspace_id=campaign.workspace_id,
+        can_manage_budget=can_budget,
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         deliverables.set_aspects(campaign, form.cleaned_data["target_formats"])

@@ -24,7 +24,7 @@ def deliver_page(request: AuthedHtmxRequest, campaign_id: int):
         "campaign": campaign,
         "package": pkg,
         "perms_": allowed_actions(campaign.my_role),
-        "total_bytes": sum(e.take.bytes or 0 for e in pkg.entries),
+        "total_bytes": pkg.total_bytes,
     }
     return render(request, "studio/deliver.html", context)
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from studio.models import TARGET_FORMATS
 from studio.production import deliverables
+from studio.review.states import with_undo
 from studio.team.access import allowed_actions, get_campaign_for_user
 from studio.views import AuthedHtmxRequest, render_page
 
@@ -23,14 +24,18 @@ PLAN_CHANGED = (
 )
 
 
-def _context(campaign, **extra) -> dict:
+def _context(request: AuthedHtmxRequest, campaign, **extra) -> dict:
     the_grid = deliverables.grid(campaign)
+    with_undo({c.poster.pk: c.poster for c in the_grid.cells if c.poster}.values(), request.user)
+    perms = allowed_actions(campaign.my_role)
     return {
         "campaign": campaign,
         "grid": the_grid,
         "counts": the_grid.counts(),
         "aspects": TARGET_FORMATS,
-        "perms_": allowed_actions(campaign.my_role),
+        "perms_": perms,
+        "can_decide": "decide" in perms,
+        "decidable": any(cell.poster for cell in the_grid.cells),
         **extra,
     }
 
@@ -41,7 +46,7 @@ def grid_page(request: AuthedHtmxRequest, campaign_id: int):
     """The grid; htmx asks for the grid alone while takes are in flight (it stops polling when
     nothing is)."""
     campaign = get_campaign_for_user(request, campaign_id, "view")
-    return render_page(request, PAGE, _context(campaign), partial="grid")
+    return render_page(request, PAGE, _context(request, campaign), partial="grid")
 
 
 @login_required
@@ -51,7 +56,7 @@ def missing(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "generate")
     if request.method == "GET":
         plan = deliverables.plan_missing(campaign)
-        context = _context(campaign, plan=plan, batch_key=uuid.uuid4())
+        context = _context(request, campaign, plan=plan, batch_key=uuid.uuid4())
         return render_page(request, PAGE, context, partial="plan")
     try:
         batch_key = uuid.UUID(request.POST.get("batch_key", ""))
@@ -63,12 +68,18 @@ def missing(request: AuthedHtmxRequest, campaign_id: int):
     )
     if result.changed is not None:
         context = _context(
-            campaign, plan=result.changed, batch_key=uuid.uuid4(), plan_changed=PLAN_CHANGED
+            request,
+            campaign,
+            plan=result.changed,
+            batch_key=uuid.uuid4(),
+            plan_changed=PLAN_CHANGED,
         )
         return render_page(request, PAGE, context, partial="plan", status=409)
     if result.queued:
         count = len(result.queued)
-        messages.success(request, f"{count} take{'s' if count != 1 else ''} queued.")
+        messages.success(
+            request, f"{count} take{'s' if count != 1 else ''} queued.", extra_tags="while-working"
+        )
     for planned, reason in result.skipped:
         messages.warning(request, f"Not queued: {planned.shot.title} at {planned.size}: {reason}")
     if not result.queued and not result.skipped:
@@ -85,12 +96,12 @@ def format_add(request: AuthedHtmxRequest, campaign_id: int):
         fmt = deliverables.add_format(campaign, name, aspect)
     except ValueError as error:
         context = _context(
-            campaign, format_error=str(error), format_name=name, format_aspect=aspect
+            request, campaign, format_error=str(error), format_name=name, format_aspect=aspect
         )
         return render_page(request, PAGE, context, partial="formats", status=422)
     messages.success(request, f"Format “{fmt.name}” added.")
     if request.htmx:
-        return render_page(request, PAGE, _context(campaign), partial="formats")
+        return render_page(request, PAGE, _context(request, campaign), partial="formats")
     return redirect("studio:deliverables", campaign.pk)
 
 

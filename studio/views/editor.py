@@ -148,7 +148,11 @@ def shot_generate(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
         messages.error(request, f"No take was made: {error.message}")
         return _editor(request, shot, form, analysis, status=422)
     numbers = ", ".join(str(t.take) for t in takes)
-    messages.success(request, f"Take{'s' if len(takes) > 1 else ''} {numbers} queued.")
+    messages.success(
+        request,
+        f"Take{'s' if len(takes) > 1 else ''} {numbers} queued.",
+        extra_tags="while-working",
+    )
     return redirect(f"{shot.get_absolute_url()}#takes")
 
 

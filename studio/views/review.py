@@ -10,31 +10,46 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from generation.models import Render
-from studio.models import Campaign, Comment, Membership, Role
+from generation.models import Render, RenderStatus
+from studio.models import (
+    TARGET_FORMATS,
+    Campaign,
+    Comment,
+    Decision,
+    Format,
+    Membership,
+    Role,
+    Verdict,
+    label_formats,
+)
 from studio.review import activity, inbox
 from studio.review.comments import add_comment, markers, parse_timecode, set_resolved, thread
-from studio.review.decisions import choose_hero, decide
-from studio.review.states import verdicts
+from studio.review.decisions import choose_hero, decide, decide_many, undo
+from studio.review.states import with_approvals, with_undo
 from studio.team.access import (
     allowed_actions,
     get_campaign_for_user,
     get_comment_for_user,
     get_take_for_user,
+    get_takes_for_user,
 )
 from studio.views import AuthedHtmxRequest, parse_id, safe_next
 
 TAKE_PAGE = "studio/take.html"
 
 QUEUE_PAGE = 50  # takes per page of the review queue
+ASPECTS = dict(TARGET_FORMATS)
 
 
 def take_context(take: Render, perms: set[str]) -> dict:
     comments = list(take.comments.select_related("author").order_by("created_at", "pk"))
     decisions = list(take.decisions.select_related("reviewer").order_by("-created_at", "-pk"))
     model = take.model_spec
+    label_formats([take])
+    with_approvals([take])
     return {
         "take": take,
         "shot": take.shot,
@@ -44,7 +59,8 @@ def take_context(take: Render, perms: set[str]) -> dict:
         "comment_count": len(comments),
         "markers": markers(comments),
         "decisions": decisions,
-        "verdict": verdicts(decisions).get(take.pk),
+        "verdict": take.approval.verdict,
+        "approval": take.approval,
         "events": list(take.events.order_by("at", "pk")),
         "perms_": perms,
         "can_comment": "comment" in perms,
@@ -57,11 +73,56 @@ def take_context(take: Render, perms: set[str]) -> dict:
     }
 
 
+def _walk(request: AuthedHtmxRequest, take: Render) -> dict:
+    """Where N and P (and "Approve and next") lead from this take: through the review queue
+    when the take was opened from it (with its filters), else through the shot's takes."""
+    source = request.GET if request.method == "GET" else request.POST
+    if source.get("from") == "queue":
+        campaign_id, aspect = parse_id(source.get("campaign")), source.get("aspect", "")
+        aspect = aspect if aspect in ASPECTS else ""
+        previous, following = inbox.neighbours(
+            inbox.review_queue(request.user, campaign_id, aspect), take
+        )
+        filters: dict[str, str | int] = {
+            k: v for k, v in (("campaign", campaign_id or 0), ("aspect", aspect)) if v
+        }
+        query = urlencode({"from": "queue", **filters})
+        back = reverse("studio:review_queue") + (f"?{urlencode(filters)}" if filters else "")
+        return {
+            "previous": previous,
+            "following": following,
+            "walk": "queue",
+            "walk_query": query,
+            "walk_back": back,
+        }
+    done = list(
+        take.shot.renders.filter(status=RenderStatus.COMPLETED).only("pk", "take").order_by("take")
+    )
+    numbers = [t.take for t in done]
+    index = numbers.index(take.take) if take.take in numbers else None
+    previous = done[index - 1] if index else None
+    following = done[index + 1] if index is not None and index + 1 < len(done) else None
+    return {
+        "previous": previous,
+        "following": following,
+        "walk": "shot",
+        "walk_query": "",
+        "walk_back": take.shot.get_absolute_url(),
+    }
+
+
+def _take_url(take: Render, query: str = "") -> str:
+    url = reverse("studio:take_page", args=[take.pk])
+    return f"{url}?{query}" if query else url
+
+
 @login_required
 @require_GET
 def take_page(request: AuthedHtmxRequest, render_id: int):
     take = get_take_for_user(request, render_id, "view")
-    return render(request, TAKE_PAGE, take_context(take, allowed_actions(take.my_role)))
+    context = take_context(take, allowed_actions(take.my_role))
+    context.update(_walk(request, take))
+    return render(request, TAKE_PAGE, context)
 
 
 @login_required
@@ -115,18 +176,98 @@ def comment_resolve(request: AuthedHtmxRequest, comment_id: int):
     return redirect(reverse("studio:take_page", args=[take.pk]) + f"#comment-{comment.pk}")
 
 
+DECIDE = "studio/_decide.html"
+
+
+def decide_context(take: Render, user, perms: set[str], **extra) -> dict:
+    """What the in-place decision control shows for one take."""
+    with_undo(with_approvals(label_formats([take])), user)
+    return {"take": take, "can_decide": "decide" in perms, **extra}
+
+
+def _decided(request: AuthedHtmxRequest, take: Render, status: int = 200, **extra):
+    """The take's decision control again, as htmx asked for it (`bare` inside another form);
+    the page's other views of it (a grid) hear "decided"."""
+    context = decide_context(take, request.user, allowed_actions(take.my_role), **extra)
+    context["bare"] = request.POST.get("bare") == "1"
+    response = render(request, DECIDE, context, status=status)
+    response["HX-Trigger"] = "decided"
+    return response
+
+
+def _said(verdict: str, count: int, first: Render) -> str:
+    what = "approved" if verdict == Verdict.APPROVED else "sent back"
+    return f"Take {first.take} {what}." if count == 1 else f"{count} takes {what}."
+
+
 @login_required
 @require_POST
 def take_decide(request: AuthedHtmxRequest, render_id: int):
+    """A decision on one take: in place (htmx answers the take's decision control, with Undo),
+    or from the take page, where "Approve and next" goes on to the next take."""
     take = get_take_for_user(request, render_id, "decide")
+    verdict, note = request.POST.get("verdict", ""), request.POST.get("note", "")
+    then = request.POST.get("then") or request.GET.get("then")
+    walk = _walk(request, take) if then == "next" else {}
     try:
-        decide(take, request.user, request.POST.get("verdict", ""), request.POST.get("note", ""))
+        decision = decide(take, request.user, verdict, note)
+    except ValidationError as error:
+        if request.htmx:
+            return _decided(request, take, 422, error=error.messages[0])
+        messages.error(request, error.messages[0])
+        return redirect("studio:take_page", take.pk)
+    if request.htmx:
+        return _decided(request, take, undo=decision)
+    messages.success(request, _said(verdict, 1, take))
+    if walk:
+        if walk["following"] is not None:
+            return redirect(_take_url(walk["following"], walk["walk_query"]))
+        messages.info(
+            request,
+            "That was the last one."
+            if walk["walk"] == "shot"
+            else "Nothing more waits for your review here.",
+        )
+        return redirect(walk["walk_back"])
+    return redirect(safe_next(request, reverse("studio:take_page", args=[take.pk])))
+
+
+@login_required
+@require_POST
+def decision_undo(request: AuthedHtmxRequest, decision_id: int):
+    """Take back one's own decision made a moment ago; the take's previous state returns."""
+    decision = Decision.objects.filter(pk=decision_id, reviewer=request.user).first()
+    if decision is None:
+        raise Http404
+    take = get_take_for_user(request, decision.render_id, "decide")
+    if undo(decision_id, request.user) is None:
+        messages.error(request, "That decision is too old to undo; decide again instead.")
+    elif not request.htmx:
+        messages.success(request, f"Decision on take {take.take} undone.")
+    if request.htmx:
+        return _decided(request, take)
+    return redirect(safe_next(request, reverse("studio:take_page", args=[take.pk])))
+
+
+@login_required
+@require_POST
+def decide_selected(request: AuthedHtmxRequest):
+    """One decision (and one note) for every selected take: each take gets its own decision,
+    recorded and told exactly as a single one."""
+    ids = [parse_id(v) for v in request.POST.getlist("take")]
+    fallback = reverse("studio:review_queue")
+    if not any(ids):
+        messages.error(request, "Select the takes first (or “Select all”).")
+        return redirect(safe_next(request, fallback))
+    takes = get_takes_for_user(request, ids, "decide")
+    verdict = request.POST.get("verdict", "")
+    try:
+        decide_many(takes, request.user, verdict, request.POST.get("note", ""))
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        approved = request.POST.get("verdict") == "approved"
-        messages.success(request, f"Take {take.take} {'approved' if approved else 'sent back'}.")
-    return redirect("studio:take_page", take.pk)
+        messages.success(request, _said(verdict, len(takes), takes[0]))
+    return redirect(safe_next(request, fallback))
 
 
 @login_required
@@ -160,22 +301,38 @@ def compare(request: AuthedHtmxRequest):
 @require_GET
 def review_queue(request: AuthedHtmxRequest):
     campaign_id = parse_id(request.GET.get("campaign"))
+    aspect = request.GET.get("aspect", "")
+    if aspect not in ASPECTS:
+        aspect = ""
     # A page at a time: the queue of a busy team runs to hundreds of takes.
-    page = Paginator(inbox.review_queue(request.user, campaign_id), QUEUE_PAGE).get_page(
+    page = Paginator(inbox.review_queue(request.user, campaign_id, aspect), QUEUE_PAGE).get_page(
         request.GET.get("page")
     )
+    takes = with_undo(with_approvals(label_formats(page.object_list)), request.user)
     reviewable = Membership.objects.filter(
         user=request.user, role__in=[Role.OWNER, Role.EDITOR, Role.REVIEWER]
     ).values("workspace_id")
     campaigns = Campaign.objects.filter(workspace_id__in=reviewable).active().only("pk", "name")
+    names: dict[str, list[str]] = {}
+    for name, fmt_aspect in (
+        Format.objects.filter(campaign__in=campaigns).values_list("name", "aspect").distinct()
+    ):
+        names.setdefault(fmt_aspect, []).append(name)
+    aspects = [(a, f"{' / '.join(sorted(set(names[a])))} ({a})") for a in ASPECTS if a in names]
+    filters = {k: v for k, v in (("campaign", campaign_id), ("aspect", aspect)) if v}
     return render(
         request,
         "studio/review_queue.html",
         {
-            "takes": page.object_list,
+            "takes": takes,
             "page": page,
             "campaigns": campaigns,
             "campaign_id": campaign_id,
+            "aspects": aspects,
+            "aspect": aspect,
+            "filter_query": urlencode(filters),
+            "walk_query": urlencode({"from": "queue", **filters}),
+            "here": request.get_full_path(),
         },
     )
 

@@ -15,9 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from generation import storage
 from generation.models import Render
-from studio.models import Membership, Role, ShareLink
+from studio.models import Membership, Role, ShareLink, Verdict, label_formats, name_formats
+from studio.production import delivery
 from studio.review.comments import add_comment, clean_guest_name, markers, parse_timecode, thread
+from studio.review.decisions import decide_as_client
 from studio.review.forms import ShareLinkForm
+from studio.review.states import with_approvals
 from studio.team import throttle
 from studio.team.access import (
     LinkUnavailable,
@@ -46,9 +49,9 @@ def share_links(request: AuthedHtmxRequest, campaign_id: int):
                 shot=data["shot"],
                 days=data["days"],
                 password=data["password"],
-                allow_comments=data["allow_comments"],
-                allow_download=data["allow_download"],
+                group_by=data.get("group_by") or "format",
                 label=data["label"],
+                **form.permissions,
                 user=request.user,
             )
             new_url = request.build_absolute_uri(reverse("studio:guest_entry", args=[token]))
@@ -128,9 +131,41 @@ def guest_entry(request: HtmxRequest, token: str):
             status=422 if error else 200,
         )
     takes = list(link.takes().select_related("shot").order_by("shot__position", "-take"))
+    formats = list(link.campaign.formats.all())
+    name_formats(with_approvals(takes, link.campaign_id), formats)
+    package = None
+    if link.allow_download and not link.shot_id:
+        package = delivery.package(link.campaign)
     return render(
-        request, "studio/guest/scope.html", {"link": link, "token": token, "takes": takes}
+        request,
+        "studio/guest/scope.html",
+        {
+            "link": link,
+            "token": token,
+            "takes": takes,
+            "groups": guest_groups(takes, formats, link.group_by),
+            "package": package,
+        },
     )
+
+
+def guest_groups(takes: list[Render], formats, group_by: str) -> list[tuple[str, list[Render]]]:
+    """The takes a client sees, grouped by format (a take serving two formats shows in both;
+    one serving none under its size) or by shot, in the campaign's order."""
+    if group_by == "shot":
+        by_shot: dict[int, tuple[str, list[Render]]] = {}
+        for take in takes:
+            title = f"{take.shot.position}. {take.shot.title}"
+            by_shot.setdefault(take.shot_id, (title, []))[1].append(take)
+        return list(by_shot.values())
+    groups = [
+        (f"{fmt.name} · {fmt.aspect}", [t for t in takes if fmt.accepts(t.size, t.model_key)])
+        for fmt in formats
+    ]
+    others = [t for t in takes if not t.format_name]
+    if others:
+        groups.append(("Other sizes" if formats else "Takes", others))
+    return [(title, found) for title, found in groups if found]
 
 
 def guest_comments(take: Render) -> list:
@@ -183,23 +218,54 @@ def guest_take(request: HtmxRequest, token: str, render_id: int):
         else:
             request.session["guest_name"] = name
             return redirect("studio:guest_take", token=token, render_id=take.pk)
+    return _guest_take_page(request, link, token, take, error=error, guest_name=name)
+
+
+def _guest_take_page(request, link, token, take, status=None, **extra):
+    error = extra.get("error") or extra.get("decision_error") or ""
+    label_formats([take], link.campaign_id)
+    with_approvals([take], link.campaign_id)
+    context = {
+        "link": link,
+        "token": token,
+        "take": take,
+        "shot": take.shot,
+        "comments": (comments := guest_comments(take)),
+        "markers": markers(_flatten(comments)),
+        "error": "",
+        "decision_error": "",
+        "guest_name": request.POST.get("guest_name") or request.session.get("guest_name", ""),
+        "body": request.POST.get("body", "") if error else "",
+        "timecode": request.POST.get("timecode", "") if error else "",
+        "note": request.POST.get("note", "") if error else "",
+        "client_decision": take.decisions.filter(reviewer__isnull=True).first(),
+        **extra,
+    }
     return render(
-        request,
-        "studio/guest/take.html",
-        {
-            "link": link,
-            "token": token,
-            "take": take,
-            "shot": take.shot,
-            "comments": (comments := guest_comments(take)),
-            "markers": markers(_flatten(comments)),
-            "error": error,
-            "guest_name": name,
-            "body": request.POST.get("body", "") if error else "",
-            "timecode": request.POST.get("timecode", "") if error else "",
-        },
-        status=422 if error else 200,
+        request, "studio/guest/take.html", context, status=status or (422 if error else 200)
     )
+
+
+@guest_page
+@require_POST
+def guest_decide(request: HtmxRequest, token: str, render_id: int):
+    """The client approves a take or asks for changes, under the name they give, through a
+    link that lets them; it counts as "the client" for the campaign's required approvers."""
+    link, take = get_take_for_guest(request, token, render_id)
+    if not link.allow_decisions:
+        return HttpResponse("This link does not let you approve takes.", status=403)
+    name = clean_guest_name(request.POST.get("guest_name", ""))
+    verdict = request.POST.get("verdict", "")
+    try:
+        decide_as_client(take, link, name, verdict, request.POST.get("note", ""))
+    except ValidationError as problem:
+        return _guest_take_page(
+            request, link, token, take, decision_error=problem.messages[0], status=422
+        )
+    request.session["guest_name"] = name
+    said = "approved" if verdict == Verdict.APPROVED else "sent back with your note"
+    messages.success(request, f"Thank you, {name}: take {take.take} of “{take.shot.title}” {said}.")
+    return redirect("studio:guest_take", token=token, render_id=take.pk)
 
 
 @guest_page

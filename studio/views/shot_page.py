@@ -9,7 +9,8 @@ import uuid
 
 from django.http import HttpRequest
 
-from studio.models import Shot
+from studio.models import Shot, label_formats
+from studio.review.states import with_approvals, with_undo
 from studio.team.access import allowed_actions
 
 
@@ -24,10 +25,17 @@ def page_batch_key(request: HttpRequest) -> uuid.UUID:
 
 
 def shot_page_context(request: HttpRequest, shot: Shot, **extra) -> dict:
+    """What every part of the shot page needs; its takes (or take) with their format and
+    where they stand with the reviewers."""
+    shown = list(extra.get("takes") or []) + ([extra["take"]] if extra.get("take") else [])
+    with_approvals(label_formats(shown, shot.campaign_id), shot.campaign_id)
+    with_undo(shown, request.user)
+    perms = allowed_actions(shot.my_role)
     return {
         "shot": shot,
         "campaign": shot.campaign,
-        "perms_": allowed_actions(shot.my_role),
+        "perms_": perms,
+        "can_decide": "decide" in perms,
         "batch_key": page_batch_key(request),
         **extra,
     }

@@ -14,25 +14,26 @@ from django.views.decorators.http import require_GET, require_POST
 from generation import storage
 from studio.models import Cut
 from studio.production import cuts, storyboard
+from studio.review.states import with_undo
 from studio.team.access import allowed_actions, get_campaign_for_user
 from studio.views import AuthedHtmxRequest, parse_id, render_page
 
 PAGE = "studio/storyboard.html"
 
 
-def _context(campaign) -> dict:
-    return {
-        "campaign": campaign,
-        "board": storyboard.board(campaign),
-        "perms_": allowed_actions(campaign.my_role),
-    }
+def _context(request: AuthedHtmxRequest, campaign) -> dict:
+    board = storyboard.board(campaign)
+    posters = [card.poster for card in board.cards if card.poster is not None]
+    with_undo(posters, request.user)  # the grid's posters know their format and approval
+    perms = allowed_actions(campaign.my_role)
+    return {"campaign": campaign, "board": board, "perms_": perms, "can_decide": "decide" in perms}
 
 
 @login_required
 @require_GET
 def storyboard_page(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "view")
-    return render_page(request, PAGE, _context(campaign), partial="cuts")
+    return render_page(request, PAGE, _context(request, campaign), partial="cuts")
 
 
 @login_required
@@ -47,7 +48,7 @@ def storyboard_order(request: AuthedHtmxRequest, campaign_id: int):
     if not storyboard.reorder(campaign, ids):
         messages.error(request, "The storyboard changed meanwhile; this is its order now.")
     if request.htmx:
-        return render(request, f"{PAGE}#strip", _context(campaign))
+        return render(request, f"{PAGE}#strip", _context(request, campaign))
     return redirect("studio:storyboard", campaign.pk)
 
 
@@ -56,6 +57,23 @@ def storyboard_order(request: AuthedHtmxRequest, campaign_id: int):
 def cut_request(request: AuthedHtmxRequest, campaign_id: int):
     """A rough cut of one format (`format`), or the storyboard animatic (no format)."""
     campaign = get_campaign_for_user(request, campaign_id, "generate")
+    if request.POST.get("format") == "all":
+        made = [
+            cut
+            for fmt in campaign.formats.all()
+            if (cut := cuts.request_cut(campaign, fmt, request.user))
+        ]
+        if made:
+            names = ", ".join(cut.format.name for cut in made if cut.format)
+            count = len(made)
+            messages.success(
+                request,
+                f"{count} rough cut{'s' if count != 1 else ''} queued: {names}.",
+                extra_tags="while-working",
+            )
+        else:
+            messages.error(request, "Nothing to cut yet: no shot has a hero take in any format.")
+        return redirect(reverse("studio:storyboard", args=[campaign.pk]) + "#cuts")
     format_id = parse_id(request.POST.get("format"))
     fmt = campaign.formats.filter(pk=format_id).first() if format_id else None
     if format_id and fmt is None:
@@ -64,7 +82,11 @@ def cut_request(request: AuthedHtmxRequest, campaign_id: int):
     if cut is None:
         messages.error(request, "Nothing to cut yet: no shot has a hero take in this format.")
     else:
-        messages.success(request, f"{cut.get_kind_display()} {cut.get_status_display().lower()}.")
+        messages.success(
+            request,
+            f"{cut.get_kind_display()} {cut.get_status_display().lower()}.",
+            extra_tags="while-working",
+        )
     return redirect(reverse("studio:storyboard", args=[campaign.pk]) + "#cuts")
 
 

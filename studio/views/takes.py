@@ -74,7 +74,11 @@ def take_remix(request: AuthedHtmxRequest, render_id: int):
     except editing.TakeRequestError as error:
         messages.error(request, f"No remix was made: {error.message}")
         return redirect(f"{take.shot.get_absolute_url()}#take-{take.pk}")
-    messages.success(request, f"Take {new.take} queued: a remix of take {take.take}.")
+    messages.success(
+        request,
+        f"Take {new.take} queued: a remix of take {take.take}.",
+        extra_tags="while-working",
+    )
     return redirect(f"{take.shot.get_absolute_url()}#takes")
 
 

@@ -15,10 +15,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def serious(page) -> list[str]:
     results = Axe().run(page)
     return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        f"{v['id']} ({v['impact']}): {v['help']} — {_where(v['nodes'])}"
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def _where(nodes) -> list:
+    """The first few elements at fault, with axe's words on why."""
+    return [(n["target"], (n.get("failureSummary") or "")[:240]) for n in nodes[:3]]
 
 
 def test_main_pages_have_no_serious_accessibility_violations(page, log_in, alice, campaign, shot):
