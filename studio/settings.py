@@ -323,6 +323,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 RATELIMIT_USE_CACHE = "default"
 STUDIO_GUEST_PASSWORD_RATE = env("STUDIO_GUEST_PASSWORD_RATE", "5/15m")
 STUDIO_GUEST_PASSWORD_LINK_RATE = env("STUDIO_GUEST_PASSWORD_LINK_RATE", "30/15m")
+# Comments and decisions a guest link may write (all its visitors together).
+STUDIO_GUEST_WRITE_RATE = env("STUDIO_GUEST_WRITE_RATE", "120/h")
 # A guest link's package downloads: a few at a time (slow downloads of one link must not hold
 # every web thread), and so many an hour.
 STUDIO_GUEST_DOWNLOADS_AT_ONCE = envint("STUDIO_GUEST_DOWNLOADS_AT_ONCE", 2)

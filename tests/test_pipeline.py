@@ -248,8 +248,9 @@ def test_the_poll_uses_constant_queries(
     client.force_login(ed)
     url = reverse("studio:takes_poll", args=[shot.campaign_id, shot.pk])
     ids = ",".join(str(t.pk) for t in takes)
-    # session, user, shot with role, memberships (for the page chrome), takes
-    with django_assert_num_queries(5):
+    # session, user, shot with role, memberships (for the page chrome), takes, the campaign's
+    # formats (each card says its format); takes still rendering ask nothing of review
+    with django_assert_num_queries(6):
         response = client.get(url, {"ids": ids}, HTTP_HX_REQUEST="true")
     assert response.content.decode().count('hx-swap-oob="true"') == count
 

@@ -188,8 +188,9 @@ def test_review_queue_query_count_is_constant(
     for i in range(count):
         make_take(make_shot(campaign, title=f"S{i}"))
     client.force_login(rita)
-    # session, user, memberships (chrome), queue and its count (pages), campaigns for the filter
-    with django_assert_num_queries(6):
+    # session, user, memberships (chrome), queue and its count (pages), campaigns and formats
+    # for the filters, the takes' formats, their decisions and their campaigns' approvers
+    with django_assert_num_queries(10):
         response = client.get(reverse("studio:review_queue"))
     assert response.content.decode().count("/media/") == 0
     assert response.content.decode().count('href="/takes/') == count
@@ -215,13 +216,16 @@ def test_take_page_query_count_is_constant(
     client, rita, ed, shot, count, django_assert_num_queries
 ):
     take = make_take(shot)
+    for n in range(2, count + 2):  # the shot's other takes (N / P walk through them)
+        make_take(shot, take=n)
     for i in range(count):
         parent = Comment.objects.create(render=take, author=ed, body=f"c{i}")
         Comment.objects.create(render=take, author=rita, body=f"r{i}", parent=parent)
         Decision.objects.create(render=take, reviewer=rita, verdict=Verdict.APPROVED)
     client.force_login(rita)
-    # session, user, take with role, comments, decisions, events, members, memberships (chrome)
-    with django_assert_num_queries(8):
+    # session, user, take with role, comments, decisions, events, members, memberships (chrome),
+    # the campaign's formats and approvers, the shot's finished takes (N / P)
+    with django_assert_num_queries(11):
         response = client.get(reverse("studio:take_page", args=[take.pk]))
     assert response.content.decode().count('class="comment') >= 2 * count
 

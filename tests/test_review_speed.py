@@ -215,7 +215,7 @@ def test_the_queue_costs_the_same_queries_whatever_its_length(
     client.force_login(rita)
     url = reverse("studio:review_queue")
     client.get(url)
-    with django_assert_num_queries(11) as few:
+    with django_assert_num_queries(10) as few:
         client.get(url)
     for n in range(2, 30):
         make_take(make_shot(campaign, title=f"Shot {n}"), size="720x1280")
@@ -419,3 +419,18 @@ def test_the_client_s_page_groups_by_format_with_format_length_and_approval(camp
     by_shot, token2 = ShareLink.create(campaign=campaign, days=3, group_by="shot")
     page = Client().get(guest(token2)).content.decode()
     assert f"1. {shot.title}" in page and "YouTube · 16:9" not in page
+
+
+def test_a_link_s_comments_and_decisions_are_limited(campaign, shot, settings):
+    settings.STUDIO_GUEST_WRITE_RATE = "2/h"
+    take = make_take(shot)
+    _link, token = ShareLink.create(campaign=campaign, days=3, allow_decisions=True)
+    visitor = Client()
+    url = reverse("studio:guest_decide", args=[token, take.pk])
+    for verdict in ("approved", "changes_requested"):
+        assert visitor.post(url, {"verdict": verdict, "guest_name": "Dana"}).status_code == 302
+    third = Client().post(url, {"verdict": "approved", "guest_name": "Mallory"})
+    assert third.status_code == 429 and third["Retry-After"] == "3600"
+    comment = Client().post(guest(token, take.pk), {"body": "hi", "guest_name": "M"})
+    assert comment.status_code == 429
+    assert Decision.objects.count() == 2

@@ -30,9 +30,10 @@ from studio.review.states import (
     PENDING,
     Approval,
     approval,
-    approvals,
     delivered_take,
+    newest_decisions,
     required_for,
+    undoable,
 )
 from studio.shots import editing
 
@@ -130,9 +131,10 @@ class Grid:
         return [(status.value, status.label, n) for status, n in counts.items() if n]
 
 
-def grid(campaign: Campaign) -> Grid:
-    """Every cell of the campaign's grid in five queries, whatever the number of shots,
-    formats and takes."""
+def grid(campaign: Campaign, viewer=None) -> Grid:
+    """Every cell of the campaign's grid in seven queries, whatever the number of shots,
+    formats and takes; each take knows its formats, its approval and (for `viewer`) the
+    decision they may still undo."""
     formats = list(campaign.formats.all())
     shots = list(campaign.shots.all())
     takes = list(
@@ -159,7 +161,9 @@ def grid(campaign: Campaign) -> Grid:
         Decision.objects.filter(render__shot__campaign=campaign).select_related("reviewer")
     )
     required = required_for(campaign.pk)
-    take_approvals = approvals(decisions, required)
+    newest = newest_decisions(decisions)
+    take_approvals = {pk: approval(mine, required) for pk, mine in newest.items()}
+    own = undoable(newest, viewer)
     take_verdicts = {pk: a.verdict for pk, a in take_approvals.items() if a.verdict}
     chosen = {
         (d.shot_id, d.format_id): d.hero_id
@@ -168,6 +172,7 @@ def grid(campaign: Campaign) -> Grid:
     name_formats(takes, formats)
     for take in takes:  # what a cell's decision control shows
         take.approval = take_approvals.get(take.pk) or approval({}, required)
+        take.undoable = own.get(take.pk)
     by_shot: dict[int, list[Render]] = {}
     for take in takes:
         by_shot.setdefault(take.shot_id, []).append(take)

@@ -49,8 +49,8 @@ def _length(cell: Cell | None, shot: Shot) -> float:
     return float(shot.seconds)
 
 
-def board(campaign: Campaign) -> Board:
-    the_grid = grid(campaign)
+def board(campaign: Campaign, viewer=None) -> Board:
+    the_grid = grid(campaign, viewer)
     cards = []
     for shot, cells in the_grid.rows:
         posters = [c.poster for c in cells if c.poster is not None]

@@ -105,7 +105,7 @@ class Approval:
 PENDING = Approval()
 
 
-def _newest(decisions) -> dict[int, dict[int | str, Decision]]:
+def newest_decisions(decisions) -> dict[int, dict[int | str, Decision]]:
     """Each take's newest decision of each reviewer (the client counts as one)."""
     newest: dict[int, dict[int | str, Decision]] = {}
     for decision in decisions:
@@ -163,7 +163,7 @@ def approval(newest: dict[int | str, Decision], required: Required) -> Approval:
 
 def approvals(decisions, required: Required = NOBODY) -> dict[int, Approval]:
     """Every decided take's approval (a take nobody decided on is PENDING)."""
-    return {pk: approval(mine, required) for pk, mine in _newest(decisions).items()}
+    return {pk: approval(mine, required) for pk, mine in newest_decisions(decisions).items()}
 
 
 def verdicts(decisions, required: Required = NOBODY) -> dict[int, str]:
@@ -323,37 +323,37 @@ def campaign_states(campaign, shots: list[Shot]) -> dict[int, ShotState]:
     return {shot.pk: shot_state(shot, by_shot.get(shot.pk, []), take_verdicts) for shot in shots}
 
 
-def with_approvals(takes, campaign_id: int | None = None) -> list[Render]:
+UNDO_SECONDS = 600  # how long a member can take their decision back
+
+
+def with_approvals(takes, campaign_id: int | None = None, user=None) -> list[Render]:
     """Give each take its `approval` under its campaign's rule (`campaign_id`, or each take's
-    shot's, loaded): two queries, whatever the number of takes and campaigns."""
+    shot's, loaded) and, for `user`, `undoable`: their own decision on it when it is their
+    newest and recent enough to take back (the "Undo" beside it). Two queries, whatever the
+    number of takes and campaigns; none for no takes."""
     takes = list(takes)
     if not takes:
         return takes
     decisions = Decision.objects.filter(render_id__in=[t.pk for t in takes]).select_related(
         "reviewer"
     )
-    newest = _newest(decisions)
+    newest = newest_decisions(decisions)
     campaign_of = {t.pk: campaign_id or t.shot.campaign_id for t in takes}
     required = required_of(campaign_of.values())
+    own = undoable(newest, user)
     for take in takes:
         take.approval = approval(newest.get(take.pk, {}), required[campaign_of[take.pk]])
+        take.undoable = own.get(take.pk)
     return takes
 
 
-UNDO_SECONDS = 600  # how long a member can take their decision back
-
-
-def with_undo(takes, user) -> list[Render]:
-    """Give each take `undoable`: the viewer's own decision on it when it is their newest and
-    recent enough to take back (the "Undo" beside it), else None. One query."""
-    takes = list(takes)
+def undoable(newest: dict[int, dict[int | str, Decision]], user) -> dict[int, Decision]:
+    """`user`'s own newest decision on each take, where it is recent enough to take back."""
+    if user is None:
+        return {}
     since = timezone.now() - timedelta(seconds=UNDO_SECONDS)
-    mine: dict[int, Decision] = {}
-    for decision in Decision.objects.filter(
-        render_id__in=[t.pk for t in takes], reviewer=user
-    ).order_by("created_at", "pk"):
-        mine[decision.render_id] = decision  # the newest wins
-    for take in takes:
-        found = mine.get(take.pk)
-        take.undoable = found if found is not None and found.created_at >= since else None
-    return takes
+    return {
+        pk: mine[user.pk]
+        for pk, mine in newest.items()
+        if user.pk in mine and mine[user.pk].created_at >= since
+    }

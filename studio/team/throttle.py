@@ -55,6 +55,18 @@ def count_wrong_guest_password(request, link_pk: int) -> None:
         is_ratelimited(request, group=group, key=key, rate=rate, increment=True)
 
 
+def guest_write_blocked(request, link_pk: int) -> bool:
+    """Counts one comment or decision through a guest link; True when the link has written as
+    much as it may this hour (a leaked link cannot flood the team with mail)."""
+    return is_ratelimited(
+        request,
+        group="guest-writes",
+        key=lambda _group, _request: str(link_pk),
+        rate=settings.STUDIO_GUEST_WRITE_RATE,
+        increment=True,
+    )
+
+
 # --------------------------------------------------------------------------- guest downloads
 
 SLOT_SECONDS = 60  # a slot whose download stopped without a word (a killed worker) frees itself

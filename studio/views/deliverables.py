@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from studio.models import TARGET_FORMATS
 from studio.production import deliverables
-from studio.review.states import with_undo
 from studio.team.access import allowed_actions, get_campaign_for_user
 from studio.views import AuthedHtmxRequest, render_page
 
@@ -25,8 +24,7 @@ PLAN_CHANGED = (
 
 
 def _context(request: AuthedHtmxRequest, campaign, **extra) -> dict:
-    the_grid = deliverables.grid(campaign)
-    with_undo({c.poster.pk: c.poster for c in the_grid.cells if c.poster}.values(), request.user)
+    the_grid = deliverables.grid(campaign, request.user)
     perms = allowed_actions(campaign.my_role)
     return {
         "campaign": campaign,

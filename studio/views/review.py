@@ -28,7 +28,7 @@ from studio.models import (
 from studio.review import activity, inbox
 from studio.review.comments import add_comment, markers, parse_timecode, set_resolved, thread
 from studio.review.decisions import choose_hero, decide, decide_many, undo
-from studio.review.states import with_approvals, with_undo
+from studio.review.states import approval, newest_decisions, required_for, with_approvals
 from studio.team.access import (
     allowed_actions,
     get_campaign_for_user,
@@ -49,7 +49,8 @@ def take_context(take: Render, perms: set[str]) -> dict:
     decisions = list(take.decisions.select_related("reviewer").order_by("-created_at", "-pk"))
     model = take.model_spec
     label_formats([take])
-    with_approvals([take])
+    newest = newest_decisions(decisions).get(take.pk, {})
+    take.approval = approval(newest, required_for(take.shot.campaign_id))
     return {
         "take": take,
         "shot": take.shot,
@@ -95,8 +96,12 @@ def _walk(request: AuthedHtmxRequest, take: Render) -> dict:
             "walk_query": query,
             "walk_back": back,
         }
+    # Not take.shot.renders: the related manager would load each row's shot_id (deferred by
+    # only()) one query at a time.
     done = list(
-        take.shot.renders.filter(status=RenderStatus.COMPLETED).only("pk", "take").order_by("take")
+        Render.objects.filter(shot_id=take.shot_id, status=RenderStatus.COMPLETED)
+        .only("pk", "take")
+        .order_by("take")
     )
     numbers = [t.take for t in done]
     index = numbers.index(take.take) if take.take in numbers else None
@@ -181,7 +186,7 @@ DECIDE = "studio/_decide.html"
 
 def decide_context(take: Render, user, perms: set[str], **extra) -> dict:
     """What the in-place decision control shows for one take."""
-    with_undo(with_approvals(label_formats([take])), user)
+    with_approvals(label_formats([take]), user=user)
     return {"take": take, "can_decide": "decide" in perms, **extra}
 
 
@@ -308,7 +313,7 @@ def review_queue(request: AuthedHtmxRequest):
     page = Paginator(inbox.review_queue(request.user, campaign_id, aspect), QUEUE_PAGE).get_page(
         request.GET.get("page")
     )
-    takes = with_undo(with_approvals(label_formats(page.object_list)), request.user)
+    takes = with_approvals(label_formats(page.object_list), user=request.user)
     reviewable = Membership.objects.filter(
         user=request.user, role__in=[Role.OWNER, Role.EDITOR, Role.REVIEWER]
     ).values("workspace_id")

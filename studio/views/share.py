@@ -111,6 +111,17 @@ def _too_many() -> HttpResponse:
     return response
 
 
+def _too_many_writes() -> HttpResponse:
+    response = HttpResponse(
+        "This link has sent as many comments and decisions as it may this hour. "
+        "Try again later, or write to the team.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "3600"
+    return response
+
+
 @guest_page
 @require_http_methods(["GET", "POST"])
 def guest_entry(request: HtmxRequest, token: str):
@@ -204,6 +215,8 @@ def guest_take(request: HtmxRequest, token: str, render_id: int):
     if request.method == "POST":
         if not link.allow_comments:
             return HttpResponse("Comments are switched off for this link.", status=403)
+        if throttle.guest_write_blocked(request, link.pk):
+            return _too_many_writes()
         name = clean_guest_name(request.POST.get("guest_name", ""))
         try:
             add_comment(
@@ -254,6 +267,8 @@ def guest_decide(request: HtmxRequest, token: str, render_id: int):
     link, take = get_take_for_guest(request, token, render_id)
     if not link.allow_decisions:
         return HttpResponse("This link does not let you approve takes.", status=403)
+    if throttle.guest_write_blocked(request, link.pk):
+        return _too_many_writes()
     name = clean_guest_name(request.POST.get("guest_name", ""))
     verdict = request.POST.get("verdict", "")
     try:

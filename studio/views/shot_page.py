@@ -10,7 +10,7 @@ import uuid
 from django.http import HttpRequest
 
 from studio.models import Shot, label_formats
-from studio.review.states import with_approvals, with_undo
+from studio.review.states import with_approvals
 from studio.team.access import allowed_actions
 
 
@@ -28,8 +28,10 @@ def shot_page_context(request: HttpRequest, shot: Shot, **extra) -> dict:
     """What every part of the shot page needs; its takes (or take) with their format and
     where they stand with the reviewers."""
     shown = list(extra.get("takes") or []) + ([extra["take"]] if extra.get("take") else [])
-    with_approvals(label_formats(shown, shot.campaign_id), shot.campaign_id)
-    with_undo(shown, request.user)
+    label_formats(shown, shot.campaign_id)
+    # Only a finished take is decided on: a poll of takes still rendering asks nothing more.
+    done = [t for t in shown if t.status == "completed"]
+    with_approvals(done, shot.campaign_id, request.user)
     perms = allowed_actions(shot.my_role)
     return {
         "shot": shot,

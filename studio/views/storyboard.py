@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 from generation import storage
 from studio.models import Cut
 from studio.production import cuts, storyboard
-from studio.review.states import with_undo
 from studio.team.access import allowed_actions, get_campaign_for_user
 from studio.views import AuthedHtmxRequest, parse_id, render_page
 
@@ -22,9 +21,7 @@ PAGE = "studio/storyboard.html"
 
 
 def _context(request: AuthedHtmxRequest, campaign) -> dict:
-    board = storyboard.board(campaign)
-    posters = [card.poster for card in board.cards if card.poster is not None]
-    with_undo(posters, request.user)  # the grid's posters know their format and approval
+    board = storyboard.board(campaign, request.user)
     perms = allowed_actions(campaign.my_role)
     return {"campaign": campaign, "board": board, "perms_": perms, "can_decide": "decide" in perms}
 

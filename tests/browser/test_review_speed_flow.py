@@ -169,3 +169,25 @@ def test_the_new_review_pages_have_no_serious_accessibility_violations(
         page.goto(path)
         found[path] = serious(page)
     assert {path: v for path, v in found.items() if v} == {}
+
+
+def test_required_approvers_are_named_on_the_campaign_and_counted_on_the_grid(
+    page, log_in, alice, rita, campaign, shot
+):
+    add_format(campaign, "YouTube", "16:9")
+    take = make_take(shot)
+    log_in("alice")
+    page.goto(f"/c/{campaign.pk}/edit/")
+    page.check(f"input[name=approvers][value='{alice.pk}']")
+    page.check(f"input[name=approvers][value='{rita.pk}']")
+    page.click("form button[type=submit]:has-text('Save')")
+    expect(page.locator(".message.success")).to_contain_text("Campaign saved.")
+    page.goto(f"/c/{campaign.pk}/grid/")
+    page.get_by_role("button", name="Approve take 1 (YouTube)").click()
+    control = page.locator(f"#decide-{take.pk}")
+    expect(control).to_contain_text("Waiting for rita")
+    expect(page.locator("td.cell").first).to_have_attribute("data-status", "in_review")
+    Decision.objects.create(render=take, reviewer=rita, verdict="approved")
+    page.reload()
+    expect(page.locator("td.cell").first).to_have_attribute("data-status", "approved")
+    expect(page.locator(f"#decide-{take.pk}")).to_contain_text("Approved by rita, alice")
