@@ -16,6 +16,7 @@ from bench import (
     media_speed,
     pages,
     pipeline,
+    planning,
     plot,
     transfer,
 )
@@ -51,6 +52,7 @@ def main() -> int:
         *timed("media", media_speed.run),
         timed("delivery", delivery_stream.run),
         timed("guest downloads", guest_downloads.run),
+        timed("planning", planning.run),
     ]
     lines = [
         "# Benchmarks",

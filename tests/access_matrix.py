@@ -219,6 +219,14 @@ ENDPOINTS = [
         "share",
         lambda ctx: {**campaign_kwargs(ctx), "link_id": ctx["link"].pk},
     ),
+    Endpoint("studio:plan_shots", "get", "edit_shot", campaign_kwargs),
+    Endpoint(
+        "studio:plan_shots",
+        "post",
+        "edit_shot",
+        campaign_kwargs,
+        data=lambda ctx: {"brief": "A mug.", "target": "8", "model_key": "animatic", "op": "draft"},
+    ),
     Endpoint("studio:deliverables", "get", "view", campaign_kwargs),
     Endpoint("studio:deliverables_missing", "get", "generate", campaign_kwargs),
     Endpoint(
@@ -315,6 +323,7 @@ GET_AND_POST = {
         "share_links",
         "deliverables_missing",
         "asset_library",
+        "plan_shots",
     )
 }
 POST_ONLY = sorted({e.name for e in ENDPOINTS if e.method == "post"} - GET_AND_POST)

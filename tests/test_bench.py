@@ -10,6 +10,7 @@ from bench import (
     media_speed,
     pages,
     pipeline,
+    planning,
     plot,
     stack,
     transfer,
@@ -94,3 +95,8 @@ def test_the_curves_plot_is_an_svg_with_a_line_per_series():
     lines = root.findall("{http://www.w3.org/2000/svg}polyline")
     assert len(lines) == 2 and len(lines[0].get("points").split()) == 3
     assert "board &lt;p95&gt;" in text
+
+
+def test_the_planning_benchmark_plans_ten_shots_that_pass_the_lint():
+    result = planning.run(runs=1)
+    assert result["shots"] == 10 and "ms (median of 1)" in result["result"]

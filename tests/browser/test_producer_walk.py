@@ -1,7 +1,8 @@
 """The whole job as a new producer does it, in Chromium against the real studio (`runstudio`:
 web server, worker cluster, animatic provider), counting the person's actions: a campaign in
-three formats, five shots, every take generated and approved, all rough cuts, the package,
-and a download-only link the client opens and downloads from.
+three formats with its brief, five shots planned from the brief, every take generated and
+approved, all rough cuts, the package, and a download-only link the client opens and
+downloads from.
 
 An action is each click, select, field filled and non-typing key press (what a person does;
 waiting for the studio is not one). The count is printed per step; approving fifteen takes
@@ -20,13 +21,10 @@ from tests.browser.test_takes_flow import studio, studio_page  # noqa: F401 - fi
 
 pytestmark = [pytest.mark.browser]
 RENDER = 240_000  # fifteen animatic takes on a two-core machine
-SHOTS = [
-    ("Pour", "Cold brew is poured over ice in a tall glass."),
-    ("Swirl", "The coffee swirls into the ice, slow motion."),
-    ("Sip", "She sips and smiles by the window."),
-    ("Pack", "The can and the glass side by side on oak."),
-    ("Logo", "The Northwind logo on a warm amber field."),
-]
+BRIEF = (
+    "Northwind Coffee launches its new Cold Brew for busy commuters. Warm and bright, in a "
+    "sunlit kitchen. The smooth taste, the recyclable can."
+)
 
 
 class Person:
@@ -73,18 +71,23 @@ def test_a_producer_does_the_whole_job_in_few_actions(studio_page, chromium, stu
     me.at("campaign in three formats")
     me.click("text=New campaign")
     me.fill("#id_name", "Summer drop")
+    me.fill("#id_brief", BRIEF)
     for aspect in ("9:16", "16:9", "1:1"):
         me.check(f"input[name=target_formats][value='{aspect}']")
     me.click("form button[type=submit]")
     expect(page.locator("h1")).to_contain_text("Summer drop")
     board = page.url
 
-    me.at("five shots")
-    for title, scene in SHOTS:
-        me.fill("#id_title", title)
-        me.fill("#id_scene", scene)
-        me.click("form.add-shot button[type=submit]")
-        expect(page.locator(".shot-row", has_text=title)).to_have_count(1)
+    me.at("five shots from the brief")
+    me.click("#plan-from-brief")
+    expect(page.locator("#id_brief")).to_have_value(BRIEF)  # the campaign's brief, editable
+    me.fill("#id_target", "25")
+    me.click("#draft-plan")
+    expect(page.locator(".plan-shot")).to_have_count(5)
+    expect(page.locator(".plan-shot").first).to_contain_text("Shot 1")
+    me.click("#create-shots")
+    expect(page.locator(".message.success")).to_contain_text("5 shots created.")
+    expect(page.locator(".shot-row")).to_have_count(5)
 
     me.at("generate every format")
     me.click(".campaign-nav >> text=Deliverables")

@@ -1,0 +1,349 @@
+"""From brief to shot plan, offline: a deterministic planner drafts the shots of a campaign
+from its brief, sized to a target running time on one model, in the studio's prompt layers.
+
+The structure is the seed guides' commercial one (hook → product → benefit → call to action),
+one camera move and one subject action per shot, concrete visual detail, sound described, the
+brand kit's palette kept and its banned words left out. What the brief names (the product, the
+audience, the setting, the mood) is read from its words; nothing is invented that the brief
+contradicts. Each shot's length is one the model makes at the size, and the lengths add up to
+the target within one shot's length. The plan is a draft: the person edits it before any shot
+is made (studio.views.planning)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from generation import catalog, prompts
+from generation.catalog.specs import VideoModel
+from generation.prompts.structure import BrandKit, empty_prompt
+from studio.models import Shot
+from studio.shots import editing
+
+MAX_SHOTS = 12
+SHOT_SECONDS = 5  # a commercial's pace
+MOODS = (
+    "playful",
+    "calm",
+    "bold",
+    "premium",
+    "energetic",
+    "cozy",
+    "warm",
+    "fresh",
+    "confident",
+    "nostalgic",
+    "serene",
+    "joyful",
+    "luxurious",
+    "rugged",
+    "minimal",
+)
+# The light and sound each mood asks for (concrete, not adjectives).
+MOOD_LOOK = {
+    "calm": ("soft window light from the left", "warm", "quiet room tone, a slow piano"),
+    "serene": ("soft window light from the left", "neutral daylight", "gentle wind, soft pads"),
+    "cozy": ("lamp light from the right", "warm tungsten", "a crackling fire, soft guitar"),
+    "warm": ("low sun from behind", "golden hour, warm", "birdsong, soft acoustic guitar"),
+    "nostalgic": ("low sun through a window", "warm amber", "vinyl crackle, a mellow piano"),
+    "bold": ("hard key light from above", "cool white", "a deep bass hit, punchy drums"),
+    "energetic": ("bright daylight, hard sun", "neutral daylight", "upbeat drums, claps"),
+    "playful": ("bright soft daylight", "neutral daylight", "plucked strings, light claps"),
+    "premium": ("a single soft key from the left", "neutral", "a low synth swell"),
+    "luxurious": ("a single soft key from the left", "warm", "a slow string swell"),
+    "minimal": ("even soft light from above", "neutral", "a single sustained tone"),
+}
+DEFAULT_LOOK = ("soft daylight from the left", "neutral daylight", "light ambient music")
+
+
+@dataclass
+class BriefFacts:
+    """What the brief names."""
+
+    product: str
+    audience: str = ""
+    setting: str = ""
+    mood: str = ""
+
+
+@dataclass
+class ShotDraft:
+    """One planned shot: its title, length and prompt layers (the shot's JSON shape)."""
+
+    role: str  # hook, product, benefit, cta
+    title: str
+    seconds: int
+    prompt: dict[str, Any] = field(default_factory=empty_prompt)
+    connected: bool = False
+
+
+@dataclass
+class Plan:
+    shots: list[ShotDraft]
+    facts: BriefFacts
+    model: VideoModel
+    size: str
+    target: int
+
+    @property
+    def seconds(self) -> int:
+        return sum(s.seconds for s in self.shots)
+
+
+# --------------------------------------------------------------------------- reading a brief
+
+
+_PRODUCT = [
+    re.compile(r"^\s*product\s*:\s*(?P<p>[^\n.;]+)", re.I | re.M),
+    re.compile(
+        r"\b(?:launch(?:es|ing)?|introduc(?:e|es|ing)|promot(?:e|es|ing)|sell(?:s|ing)?|"
+        r"present(?:s|ing)?|showcas(?:e|es|ing)|unveil(?:s|ing)?)\s+"
+        r"(?:(?:our|the|a|an|its|their)\s+)?(?:(?:new|latest|first)\s+)?"
+        r"(?P<p>[\w'’&-]+(?:\s+(?!for\b|to\b|with\b|in\b|at\b|and\b|that\b|who\b)[\w'’&-]+){0,4})",
+        re.I,
+    ),
+]
+_AUDIENCE = re.compile(
+    r"\b(?:for|aimed at|targeting|made for)\s+(?P<a>(?:[a-z][\w-]*\s?){1,5}?)"
+    r"(?=[.,;:!?]|\s+(?:who|that|in|at|on|with)\b|$)",
+    re.I,
+)
+_SETTING = re.compile(
+    r"\b(?:in|at|on)\s+(?P<s>(?:a|an|the)\s+(?:[a-z][\w-]*\s?){1,4}?)"
+    r"(?=[.,;:!?]|\s+(?:for|with|who|that|and)\b|$)",
+    re.I,
+)
+_BLAND = {"our", "the", "a", "an", "new", "brand", "campaign", "video", "ad", "spot"}
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.strip(" .,;:!?-").split())
+
+
+def read_brief(brief: str, fallback: str) -> BriefFacts:
+    """The product, audience, setting and mood the brief names; the product falls back to
+    `fallback` (the campaign's name) when the brief names none."""
+    product = ""
+    for pattern in _PRODUCT:
+        for found in pattern.finditer(brief):
+            candidate = _clean(found.group("p"))
+            if candidate.lower().split()[0] not in _BLAND | {"video", "spot", "film"}:
+                product = candidate
+                break
+        if product:
+            break
+    if not product:
+        names = re.findall(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)", brief)
+        product = _clean(names[0]) if names else _clean(fallback)
+    audience = _AUDIENCE.search(brief)
+    setting = _SETTING.search(brief)
+    words = re.findall(r"[a-z]+", brief.lower())
+    mood = next((w for w in words if w in MOODS), "")
+    return BriefFacts(
+        product=product or "the product",
+        audience=_clean(audience.group("a")) if audience else "",
+        setting=_clean(setting.group("s")) if setting else "",
+        mood=mood,
+    )
+
+
+# --------------------------------------------------------------------------- lengths
+
+
+def lengths(allowed: list[int], target: int) -> list[int]:
+    """Shot lengths the model makes that add up to `target` within one shot's length: shots of
+    about five seconds (a commercial's pace; the nearest length the model makes), fewer and
+    longer where that would be more than MAX_SHOTS."""
+    allowed = sorted(set(allowed))
+    longest = allowed[-1]
+    per = min(allowed, key=lambda s: (abs(s - SHOT_SECONDS), -s))
+    if target / per > MAX_SHOTS:
+        per = next((s for s in allowed if s >= target / MAX_SHOTS), longest)
+    count = max(1, min(MAX_SHOTS, round(target / per)))
+    shots = [per] * count
+    # Lengthen or shorten shots one step at a time while that brings the sum nearer the target.
+    while True:
+        gap = target - sum(shots)
+        best = None
+        for i, s in enumerate(shots):
+            for other in allowed:
+                change = other - s
+                nearer = other != s and abs(gap - change) < abs(gap)
+                if nearer and (best is None or abs(gap - change) < abs(gap - best[2])):
+                    best = (i, other, change)
+        if best is None:
+            break
+        shots[best[0]] = best[1]
+    while sum(shots) + longest <= target and len(shots) < MAX_SHOTS:  # still far short
+        shots.append(longest)
+    return shots
+
+
+# --------------------------------------------------------------------------- the shots
+
+
+def _roles(count: int) -> list[str]:
+    if count == 1:
+        return ["cta"]
+    if count == 2:
+        return ["product", "cta"]
+    if count == 3:
+        return ["hook", "product", "cta"]
+    return ["hook", "product", *["benefit"] * (count - 3), "cta"]
+
+
+BENEFIT_MOVES = [
+    ("slow orbit", "MCU", "turns the {product} in their hands"),
+    ("gentle handheld follow", "MED", "uses the {product} with an easy smile"),
+    ("slow push-in", "CU", "sets the {product} down and looks up"),
+    ("static, locked off", "WIDE", "shares the {product} with a friend"),
+]
+
+
+def _shot(role: str, index: int, facts: BriefFacts, brand: BrandKit, seconds: int) -> ShotDraft:
+    product = facts.product
+    who = f"a person from {facts.audience}" if facts.audience else "a person"
+    where = facts.setting or "a bright, uncluttered room"
+    light_direction, temperature, music = MOOD_LOOK.get(facts.mood, DEFAULT_LOOK)
+    prompt = empty_prompt()
+    prompt["lighting"] = {
+        "direction": light_direction,
+        "quality": "soft",
+        "color_temperature": temperature,
+    }
+    prompt["style"] = {
+        "film_reference": "premium commercial",
+        "grade": facts.mood or "natural",
+        "palette": brand.palette,
+    }
+    prompt["audio"]["music"] = music
+    if role == "hook":
+        title = "Hook"
+        prompt["scene"] = f"{where.capitalize()}, early light; the {product} waits in frame."
+        prompt["subject"] = f"The {product}, close, with fine surface detail"
+        prompt["beats"] = [f"Light slides across the {product}"]
+        prompt["camera"].update(movement="slow push-in", framing="ECU", lens_mm=85)
+        prompt["audio"]["sfx"] = "a soft whoosh as the light moves"
+    elif role == "product":
+        title = f"The {product}"
+        prompt["scene"] = f"The {product} stands at the centre of {where}."
+        prompt["subject"] = f"The {product}, its shape and texture clear"
+        prompt["beats"] = [f"The {product} turns slowly to show its side"]
+        prompt["camera"].update(movement="slow orbit", framing="MCU", lens_mm=50)
+        prompt["audio"]["sfx"] = "a quiet mechanical click"
+    elif role == "benefit":
+        move, framing, action = BENEFIT_MOVES[(index - 2) % len(BENEFIT_MOVES)]
+        title = f"Benefit {index - 1}"
+        prompt["scene"] = f"{where.capitalize()}; {who} at ease with the {product}."
+        prompt["subject"] = who.capitalize()
+        prompt["beats"] = [f"{who.capitalize()} {action.format(product=product)}"]
+        prompt["camera"].update(movement=move, framing=framing, lens_mm=35)
+        prompt["audio"]["sfx"] = "soft footsteps and fabric rustle"
+    else:
+        title = "Call to action"
+        prompt["scene"] = f"The {product} rests in {where}, the background falling soft."
+        prompt["subject"] = f"The {product}, hero framing"
+        prompt["beats"] = [f"The {product} settles into the centre of the frame"]
+        prompt["camera"].update(movement="slow dolly-out", framing="MED", lens_mm=35)
+        prompt["audio"]["dialogue"] = [
+            {"speaker": "Voice-over", "line": f"The {product}. Made for you.", "emotion": "warm"}
+        ]
+    prompt["camera"]["depth_of_field"] = "f/2.8"
+    prompt["camera"]["angle"] = "eye level"
+    return ShotDraft(role, title, seconds, _without_banned(prompt, brand), connected=index > 0)
+
+
+def _without_banned(value: Any, brand: BrandKit) -> Any:
+    """The plan never writes a word of the brand's banned list (the brief's own words may)."""
+    if isinstance(value, str):
+        for word in brand.banned_words:
+            value = re.sub(rf"\b{re.escape(word)}\b", "", value, flags=re.I)
+        return " ".join(value.split())
+    if isinstance(value, list):
+        return [_without_banned(v, brand) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_banned(v, brand) for k, v in value.items()}
+    return value
+
+
+def draft_one(plan: Plan, index: int, brand: BrandKit) -> ShotDraft:
+    """Row `index` drafted again, in its place in the structure."""
+    roles = _roles(len(plan.shots))
+    return _shot(roles[index], index, plan.facts, brand, plan.shots[index].seconds)
+
+
+def plan_shots(
+    brief: str, target: int, model_key: str, size: str, brand: BrandKit, fallback: str = ""
+) -> Plan:
+    """The draft plan: shots that fit the target on the model at the size, in layers."""
+    model = catalog.require(model_key)
+    allowed = model.durations_for(size) or model.durations
+    facts = read_brief(brief, fallback)
+    seconds = lengths(list(allowed), max(1, target))
+    roles = _roles(len(seconds))
+    shots = [
+        _shot(role, i, facts, brand, s)
+        for i, (role, s) in enumerate(zip(roles, seconds, strict=True))
+    ]
+    return Plan(shots, facts, model, size, target)
+
+
+def problems(draft: ShotDraft, model: VideoModel, size: str, brand: BrandKit) -> list[str]:
+    """What would stop the draft from being generated as it is: the prompt lint's errors and
+    the model's limits on size, length and prompt (whether the model is configured here is
+    asked when takes are requested, not of a plan)."""
+    analysis = prompts.analyse(
+        draft.prompt,
+        model_key=model.key,
+        size=size,
+        seconds=draft.seconds,
+        brand=brand,
+        budget_limit=None,
+        budget_account=None,
+    )
+    return [p.message for p in analysis.problems if p.field != "model_key"] + [
+        lint.message for lint in analysis.lints if lint.level == "error"
+    ]
+
+
+# --------------------------------------------------------------------------- making the shots
+
+
+def create_shots(campaign, user, drafts: list[ShotDraft], model_key: str, size: str) -> list:
+    """Every draft a shot at the end of the board, in order, in one transaction; each kept in
+    its history as any save is."""
+    model = catalog.require(model_key)
+    brand = campaign.brand_kit()
+    made = []
+    with transaction.atomic():
+        for draft in drafts:
+            shot = Shot(
+                title=draft.title[:160] or "Shot",
+                prompt=prompts.normalize(draft.prompt),
+                model_key=model_key,
+                size=size,
+                seconds=draft.seconds,
+            )
+            Shot.add(campaign, shot)
+            compiled = prompts.compile_prompt(shot.prompt, model, brand).text
+            shot.record_version(user, compiled, "Planned from the brief")
+            made.append(shot)
+    return made
+
+
+def generate_all(shots: list, user, batch_key: uuid.UUID) -> tuple[list, list[tuple[str, str]]]:
+    """One take per shot, each under today's checks (the model, the hard budget); the same
+    batch key (a re-sent form) queues nothing twice. Returns (takes, [(shot, why not)])."""
+    queued, refused = [], []
+    for shot in shots:
+        try:
+            queued += editing.request_takes(
+                shot, user, batch_key=uuid.uuid5(batch_key, f"plan-{shot.pk}")
+            )
+        except editing.TakeRequestError as error:
+            refused.append((shot.title, error.message))
+    return queued, refused

@@ -1,0 +1,120 @@
+"""The plan page (issue 22, points 1 and 5) through its view: draft from the brief, edit a
+row, remove, add, draft one row again, create the shots in one action, generate all under the
+hard budget; a refused step keeps everything typed."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from generation.models import Render
+from studio.models import PromptVersion, Shot
+
+pytestmark = pytest.mark.django_db
+
+BRIEF = "Northwind Coffee launches its new Cold Brew for busy commuters. Warm, in a sunlit kitchen."
+
+
+def url(campaign):
+    return reverse("studio:plan_shots", args=[campaign.pk])
+
+
+def fields(html: str) -> dict:
+    """The form as the browser would send it back (inputs, textareas, the hidden layers)."""
+    data = {}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
+        data[name] = value.replace("&quot;", '"').replace("&amp;", "&").replace("&#x27;", "'")
+    for name, value in re.findall(
+        r'<textarea[^>]*name="([^"]+)"[^>]*>\n?(.*?)</textarea>', html, re.S
+    ):
+        data[name] = value.replace("&amp;", "&").replace("&#x27;", "'").replace("&quot;", '"')
+    data.pop("csrfmiddlewaretoken", None)
+    for name in [n for n in data if n.endswith("-DELETE")]:
+        data.pop(name)  # unticked boxes are not sent
+    return data
+
+
+def draft(client, campaign, target=20):
+    response = client.post(
+        url(campaign), {"brief": BRIEF, "target": target, "model_key": "animatic", "op": "draft"}
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_draft_edit_and_create_the_shots_in_one_action(client, ed, campaign):
+    client.force_login(ed)
+    html = draft(client, campaign)
+    data = fields(html)
+    count = int(data["row-TOTAL_FORMS"])
+    assert count >= 3 and "Cold Brew" in html and "busy commuters" in html
+    data["row-1-title"] = "The can, sweating"
+    data["row-0-DELETE"] = "on"
+    data.update(brief=BRIEF, target="20", model_key="animatic", op="create")
+    response = client.post(url(campaign), data)
+    assert response.status_code == 302
+    shots = list(campaign.shots.order_by("position"))
+    assert len(shots) == count - 1 and shots[0].title == "The can, sweating"
+    assert all(s.model_key == "animatic" for s in shots)
+    assert sum(s.seconds for s in shots) > 0
+    assert PromptVersion.objects.filter(shot__in=shots).count() == len(shots)
+    assert "Cold Brew" in shots[0].prompt["scene"] + shots[0].prompt["subject"]
+
+
+def test_reorder_add_and_redraft_a_row(client, ed, campaign):
+    client.force_login(ed)
+    data = fields(draft(client, campaign))
+    count = int(data["row-TOTAL_FORMS"])
+    data.update(brief=BRIEF, target="20", model_key="animatic", op="add")
+    added = fields(client.post(url(campaign), data).content.decode())
+    assert int(added["row-TOTAL_FORMS"]) == count + 1
+    added["row-0-scene"] = "Something I typed."
+    added.update(brief=BRIEF, target="20", model_key="animatic", op="replan-0")
+    again = fields(client.post(url(campaign), added).content.decode())
+    assert again["row-0-scene"] != "Something I typed."  # drafted again
+    again["row-0-ORDER"], again["row-1-ORDER"] = "2", "1"
+    first, second = again["row-0-title"], again["row-1-title"]
+    again.update(brief=BRIEF, target="20", model_key="animatic", op="create")
+    client.post(url(campaign), again)
+    titles = list(campaign.shots.order_by("position").values_list("title", flat=True))
+    assert titles[:2] == [second, first]
+
+
+def test_a_row_that_cannot_be_generated_is_refused_and_everything_is_kept(client, ed, campaign):
+    client.force_login(ed)
+    data = fields(draft(client, campaign))
+    data["row-1-seconds"] = "59"  # the animatic makes at most 16 s
+    data["row-2-title"] = "Kept as typed"
+    data.update(brief=BRIEF, target="20", model_key="animatic", op="create")
+    response = client.post(url(campaign), data)
+    html = response.content.decode()
+    assert response.status_code == 422 and 'id="plan-error"' in html
+    assert 'value="Kept as typed"' in html and not Shot.objects.exists()
+
+
+def test_generate_all_queues_a_take_of_each_under_the_hard_budget(
+    client, alice, campaign, django_capture_on_commit_callbacks
+):
+    campaign.budget = Decimal("100")
+    campaign.save()
+    client.force_login(alice)
+    html = draft(client, campaign)
+    assert "Budget left: $100.00 of $100.00" in html
+    data = fields(html)
+    data.update(brief=BRIEF, target="20", model_key="animatic", op="generate")
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(url(campaign), data, follow=True)
+        again = client.post(url(campaign), data, follow=True)  # the form sent twice
+    shots = campaign.shots.count()
+    assert shots == int(data["row-TOTAL_FORMS"])  # made once
+    assert "takes queued." in response.content.decode()
+    assert "already created" in again.content.decode()
+    assert Render.objects.count() == shots
+
+
+def test_reviewers_cannot_plan(client, rita, campaign):
+    client.force_login(rita)
+    assert client.get(url(campaign)).status_code == 403
