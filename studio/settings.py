@@ -359,6 +359,13 @@ OPENAI_BASE_URL = env("OPENAI_BASE_URL", "https://api.openai.com/v1").rstrip("/"
 RUNWARE_API_KEY = env("RUNWARE_API_KEY")
 RUNWARE_BASE_URL = env("RUNWARE_BASE_URL", "https://api.runware.ai/v1").rstrip("/")
 OPENAI_WEBHOOK_SECRET = env("OPENAI_WEBHOOK_SECRET")
+# The optional language model that plans shots from a brief (any OpenAI-compatible Chat
+# Completions endpoint: OpenAI, a gateway, a local Ollama or vLLM). Unset: the built-in
+# planner, offline.
+STUDIO_LLM_BASE_URL = env("STUDIO_LLM_BASE_URL").rstrip("/")
+STUDIO_LLM_API_KEY = env("STUDIO_LLM_API_KEY")
+STUDIO_LLM_MODEL = env("STUDIO_LLM_MODEL")
+STUDIO_LLM_TIMEOUT = float(env("STUDIO_LLM_TIMEOUT", "60"))
 # The public address providers can call back (webhooks make a take due at once; without it the
 # sweep alone polls).
 STUDIO_WEBHOOK_BASE_URL = env("STUDIO_WEBHOOK_BASE_URL").rstrip("/")

@@ -184,7 +184,15 @@ def configured_secrets(settings=None) -> list[str]:
     from tests.fakes.webhook_keys import SECRET as WEBHOOK_SECRET
 
     found = {OPENAI_KEY, RUNWARE_KEY, WEBHOOK_SECRET, WEBHOOK_SECRET.removeprefix("whsec_")}
-    for name in ("OPENAI_API_KEY", "RUNWARE_API_KEY", "OPENAI_WEBHOOK_SECRET"):
+    from tests.fakes.chat_fake import API_KEY as CHAT_KEY
+
+    found.add(CHAT_KEY)
+    for name in (
+        "OPENAI_API_KEY",
+        "RUNWARE_API_KEY",
+        "OPENAI_WEBHOOK_SECRET",
+        "STUDIO_LLM_API_KEY",
+    ):
         found.add(getattr(live, name, ""))
     return sorted(s for s in found if s and len(s) >= 8)
 

@@ -23,9 +23,18 @@ class PlanSettingsForm(forms.Form):
         label="Running time (seconds)", min_value=4, max_value=180, initial=20
     )
     model_key = forms.ChoiceField(label="Model")
+    planner = forms.ChoiceField(
+        label="Drafted by",
+        choices=[("llm", "The language model"), ("builtin", "The built-in planner (offline)")],
+        initial="llm",
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, llm: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not llm:  # no language model configured: the built-in planner, said as such
+            del self.fields["planner"]
         field = self.fields["model_key"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(m.key, m.label) for m in catalog.offered_models()]

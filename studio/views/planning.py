@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from generation import budget, catalog
-from studio.shots import planning
+from studio.shots import llm_planning, planning
 from studio.shots.plan_forms import PlanRows, PlanSettingsForm, row_initial
 from studio.team.access import allowed_actions, get_campaign_for_user
 from studio.views import AuthedHtmxRequest
@@ -69,7 +69,8 @@ def _totals(campaign, drafts, model_key: str, size: str) -> dict:
 def plan_page(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "edit_shot")
     perms = allowed_actions(campaign.my_role)
-    settings = PlanSettingsForm(request.POST or None, initial={"brief": campaign.brief})
+    llm = llm_planning.configured()
+    settings = PlanSettingsForm(request.POST or None, initial={"brief": campaign.brief}, llm=llm)
     context = {"campaign": campaign, "settings": settings, "perms_": perms, "rows": None}
     if request.method == "GET":
         return render(request, PAGE, context)
@@ -85,7 +86,14 @@ def plan_page(request: AuthedHtmxRequest, campaign_id: int):
     op = request.POST.get("op", "draft")
     context.update(model=model, size=size, batch_key=request.POST.get("batch_key") or uuid.uuid4())
     if op == "draft":
-        plan = planning.plan_shots(brief, target, model_key, size, brand, campaign.name)
+        if llm and settings.cleaned_data.get("planner", "llm") != "builtin":
+            try:
+                plan = llm_planning.plan_shots(brief, target, model_key, size, brand, campaign.name)
+            except llm_planning.PlanningError as error:
+                context["plan_error"] = str(error)
+                return render(request, PAGE, context, status=422)
+        else:
+            plan = planning.plan_shots(brief, target, model_key, size, brand, campaign.name)
         rows = PlanRows(initial=[row_initial(d) for d in plan.shots], prefix="row")
         context.update(rows=rows, totals=_totals(campaign, plan.shots, model_key, size))
         return render(request, PAGE, context)

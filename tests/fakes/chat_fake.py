@@ -1,0 +1,136 @@
+"""A fake OpenAI-compatible Chat Completions server on 127.0.0.1 (POST /v1/chat/completions).
+
+It checks what the studio sends (the key, the model, the messages, `response_format` with the
+strict JSON schema) and answers by what the brief says:
+
+- "good plan": a plan that fits;
+- "wrong lengths": shots of lengths the model does not make, then (asked to repair) a fit;
+- "always wrong": wrong lengths every time (the repair fails too);
+- "missing fields": shots without their required fields, then a fit;
+- "not json": prose, twice;
+- "fenced": the good plan wrapped in a Markdown fence, as some gateways return it;
+- "busy": 429 with Retry-After;
+- "slow": an answer after the client's timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from tests.fakes.base import FakeServer, JSONHandler
+
+API_KEY = "sk-fake-chat-key-0123456789"
+MODEL = "planner-test-model"
+
+
+def shot(title, seconds, **extra):
+    body = {
+        "title": title,
+        "seconds": seconds,
+        "scene": f"A sunlit kitchen; the Cold Brew can stands on oak for {title.lower()}.",
+        "subject": "The Cold Brew can, beads of condensation on its side",
+        "action": "The can turns slowly to show its label",
+        "camera_move": "slow push-in",
+        "lighting": "soft window light from the left",
+        "sound": "ice cracking, a quiet kitchen",
+        "music": "soft acoustic guitar",
+        "voiceover": "",
+        "connected": False,
+    }
+    body.update(extra)
+    return body
+
+
+def plan(lengths):
+    return {"shots": [shot(f"Shot {i + 1}", s) for i, s in enumerate(lengths)]}
+
+
+GOOD = plan([4, 4, 4, 4, 4])
+WRONG = plan([40, 40, 40])  # no model here makes 40 s
+
+
+class ChatHandler(JSONHandler):
+    server_version = "FakeChat/1.0"
+
+    def do_POST(self):
+        server = self.server
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        server.requests.append({"headers": dict(self.headers), "body": body})
+        if self.path != "/v1/chat/completions":
+            return self._send(404, {"error": {"message": "not found"}})
+        if self.headers.get("Authorization") != f"Bearer {API_KEY}":
+            return self._send(401, {"error": {"message": "bad key", "type": "invalid_request"}})
+        problems = self._problems(body)
+        if problems:
+            return self._send(400, {"error": {"message": "; ".join(problems)}})
+        brief = body["messages"][1]["content"]
+        repairing = len(body["messages"]) > 2
+        if "busy" in brief:
+            return self._send(
+                429,
+                {"error": {"message": "Rate limit reached", "type": "rate_limit_exceeded"}},
+                headers={"Retry-After": "1"},
+            )
+        if "slow" in brief:
+            time.sleep(server.slow_seconds)
+            return self._answer(json.dumps(GOOD))
+        if "not json" in brief:
+            return self._answer("Here is a lovely plan: first the can, then the pour.")
+        if "fenced" in brief:
+            return self._answer("```json\n" + json.dumps(GOOD) + "\n```")
+        if "always wrong" in brief:
+            return self._answer(json.dumps(WRONG))
+        if "wrong lengths" in brief and not repairing:
+            return self._answer(json.dumps(WRONG))
+        if "missing fields" in brief and not repairing:
+            broken = {"shots": [{"title": "Shot 1", "seconds": 4}]}
+            return self._answer(json.dumps(broken))
+        return self._answer(json.dumps(GOOD))
+
+    def _problems(self, body) -> list[str]:
+        problems = []
+        if body.get("model") != MODEL:
+            problems.append(f"unknown model {body.get('model')!r}")
+        messages = body.get("messages") or []
+        if not messages or messages[0].get("role") != "system" or len(messages) < 2:
+            problems.append("messages must start with a system and a user message")
+        fmt = body.get("response_format") or {}
+        schema = (fmt.get("json_schema") or {}).get("schema") or {}
+        if fmt.get("type") != "json_schema" or not fmt["json_schema"].get("strict"):
+            problems.append("response_format must be a strict json_schema")
+        elif schema.get("additionalProperties") is not False or "shots" not in schema.get(
+            "required", []
+        ):
+            problems.append("the schema must be strict (required, no additional properties)")
+        return problems
+
+    def _answer(self, content: str):
+        return self._send(
+            200,
+            {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": MODEL,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": content},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+            },
+        )
+
+
+class ChatFake(FakeServer):
+    def __init__(self, slow_seconds: float = 3.0):
+        super().__init__(ChatHandler)
+        self.server.requests = []
+        self.server.slow_seconds = slow_seconds
+
+    @property
+    def requests(self) -> list[dict]:
+        return self.server.requests

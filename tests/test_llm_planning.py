@@ -1,0 +1,100 @@
+"""The language-model path of "plan shots" (issue 22, points 3 and 6) against a fake
+OpenAI-compatible Chat Completions server on 127.0.0.1: a good plan, wrong lengths, missing
+fields, non-JSON, a fenced answer, 429 with Retry-After and a timeout; at most one repair
+request per plan, and the key sent only to the configured host (never in a page or a log:
+the leak checker of every test watches it)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from generation.prompts.structure import BrandKit
+from studio.models import Shot
+from studio.shots import llm_planning
+from tests.fakes.chat_fake import API_KEY, MODEL, ChatFake
+
+pytestmark = pytest.mark.django_db
+MODEL_KEY, SIZE = "veo-3.1-fast", "1280x720"  # 4, 6 or 8 s
+BRAND = BrandKit(palette="amber and cream", banned_words=("cheap",))
+
+
+@pytest.fixture
+def chat(settings):
+    fake = ChatFake(slow_seconds=3).start()
+    settings.STUDIO_LLM_BASE_URL = fake.url
+    settings.STUDIO_LLM_API_KEY = API_KEY
+    settings.STUDIO_LLM_MODEL = MODEL
+    settings.STUDIO_LLM_TIMEOUT = 1.0
+    yield fake
+    fake.stop()
+
+
+def plan(brief: str, target: int = 20):
+    return llm_planning.plan_shots(brief, target, MODEL_KEY, SIZE, BRAND, "Campaign")
+
+
+def test_a_good_plan_is_taken_as_answered_after_one_request(chat):
+    result = plan("good plan for Cold Brew")
+    assert [s.seconds for s in result.shots] == [4, 4, 4, 4, 4]
+    assert result.shots[0].prompt["camera"]["movement"] == "slow push-in"
+    assert result.shots[0].prompt["style"]["palette"] == "amber and cream"
+    (sent,) = chat.requests
+    assert sent["headers"]["Authorization"] == f"Bearer {API_KEY}"
+    body = sent["body"]
+    assert body["model"] == MODEL
+    assert body["response_format"]["json_schema"]["strict"] is True
+    assert "one of [4, 6, 8]" in body["messages"][0]["content"]
+    assert "cheap" in body["messages"][0]["content"]  # the banned words are told
+
+
+@pytest.mark.parametrize("brief", ["wrong lengths please", "missing fields please"])
+def test_a_plan_that_does_not_fit_is_repaired_once(chat, brief):
+    result = plan(brief)
+    assert sum(s.seconds for s in result.shots) == 20
+    first, repair = chat.requests
+    said = repair["body"]["messages"]
+    assert [m["role"] for m in said] == ["system", "user", "assistant", "user"]
+    assert "These problems must be fixed" in said[3]["content"]
+    if "lengths" in brief:
+        assert "Shot 1 is 40 s; Veo 3.1 Fast makes [4, 6, 8] s." in said[3]["content"]
+    else:
+        assert "does not follow the schema" in said[3]["content"]
+
+
+@pytest.mark.parametrize("brief", ["always wrong", "not json"])
+def test_a_plan_still_wrong_after_one_repair_is_a_clear_error(chat, brief):
+    with pytest.raises(llm_planning.PlanningError, match="did not fit"):
+        plan(brief)
+    assert len(chat.requests) == 2  # the first ask and one repair, no more
+
+
+def test_a_fenced_answer_is_read(chat):
+    assert len(plan("fenced answer").shots) == 5 and len(chat.requests) == 1
+
+
+def test_a_busy_model_is_said_with_its_retry_after(chat):
+    with pytest.raises(llm_planning.PlanningError, match=r"busy \(it answered 429\); it asks"):
+        plan("busy today")
+    assert len(chat.requests) == 2  # the client waited its Retry-After once
+
+
+def test_a_model_that_does_not_answer_in_time_is_said(chat):
+    with pytest.raises(llm_planning.PlanningError, match="did not answer within 1 s"):
+        plan("slow today")
+
+
+def test_the_plan_page_uses_the_model_and_keeps_the_brief_when_it_fails(client, ed, campaign, chat):
+    client.force_login(ed)
+    url = reverse("studio:plan_shots", args=[campaign.pk])
+    page = client.get(url).content.decode()
+    assert "The language model" in page and API_KEY not in page
+    sent = {"target": "20", "model_key": "animatic", "op": "draft", "planner": "llm"}
+    good = client.post(url, {**sent, "brief": "good plan for Cold Brew"})
+    assert good.status_code == 200 and good.content.decode().count('class="card plan-shot"') == 5
+    bad = client.post(url, {**sent, "brief": "always wrong, my careful brief"})
+    html = bad.content.decode()
+    assert bad.status_code == 422 and "did not fit" in html
+    assert "always wrong, my careful brief" in html and not Shot.objects.exists()
+    offline = client.post(url, {**sent, "brief": "always wrong", "planner": "builtin"})
+    assert offline.status_code == 200 and "plan-shot" in offline.content.decode()
