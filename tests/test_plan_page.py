@@ -118,3 +118,18 @@ def test_generate_all_queues_a_take_of_each_under_the_hard_budget(
 def test_reviewers_cannot_plan(client, rita, campaign):
     client.force_login(rita)
     assert client.get(url(campaign)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "layers",
+    ['{"camera": 5}', '{"audio": "x"}', '{"timeline": [1, 2]}', '{"style": null}', "[1]",
+     '{"audio": {"dialogue": [1, {"line": 7}]}}', "not json", '{"camera": {"lens_mm": "abc"}}'],
+)  # fmt: skip
+def test_tampered_layers_are_dropped_not_trusted(client, ed, campaign, layers):
+    client.force_login(ed)
+    data = fields(draft(client, campaign))
+    data["row-0-layers"] = layers
+    data.update(brief=BRIEF, target="20", model_key="animatic", op="create")
+    assert client.post(url(campaign), data).status_code == 302
+    first = campaign.shots.order_by("position").first()
+    assert first.prompt["mode"] == "layers" and first.prompt["timeline"] == []

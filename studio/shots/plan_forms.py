@@ -56,11 +56,13 @@ class PlanRowForm(forms.Form):
     layers = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean_layers(self) -> dict:
+        """The layers the page carried, taken only where they have the prompt's shape (the
+        field comes back from the browser: anything else is dropped, never trusted)."""
         try:
             value = json.loads(self.cleaned_data.get("layers") or "{}")
         except ValueError:
             value = {}
-        return prompts.normalize(value if isinstance(value, dict) else empty_prompt())
+        return prompts.normalize(safe_layers(value))
 
     def prompt(self) -> dict:
         """The row's layers with what the person edited."""
@@ -76,6 +78,41 @@ class PlanRowForm(forms.Form):
             lines.append({"speaker": "Voice-over", "line": data["voiceover"], "emotion": "warm"})
         prompt["audio"]["dialogue"] = lines
         return prompt
+
+
+def _text(value, limit: int = 300) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def safe_layers(value) -> dict:
+    """A layers-mode prompt built from `value` key by key, each of its known type."""
+    prompt = empty_prompt()
+    if not isinstance(value, dict):
+        return prompt
+    for section in ("camera", "lighting", "style"):
+        given = value.get(section)
+        if isinstance(given, dict):
+            for key in prompt[section]:
+                if key == "lens_mm":
+                    lens = given.get(key)
+                    prompt[section][key] = (
+                        lens if isinstance(lens, int) and 1 <= lens <= 2000 else None
+                    )
+                else:
+                    prompt[section][key] = _text(given.get(key))
+    audio = value.get("audio")
+    if isinstance(audio, dict):
+        for key in ("sfx", "ambience", "music"):
+            prompt["audio"][key] = _text(audio.get(key))
+        prompt["audio"]["generate"] = audio.get("generate") is not False
+        lines = audio.get("dialogue")
+        if isinstance(lines, list):
+            prompt["audio"]["dialogue"] = [
+                {k: _text(line.get(k)) for k in ("speaker", "line", "emotion")}
+                for line in lines[:8]
+                if isinstance(line, dict)
+            ]
+    return prompt
 
 
 PlanRows = forms.formset_factory(
