@@ -133,3 +133,11 @@ def test_tampered_layers_are_dropped_not_trusted(client, ed, campaign, layers):
     assert client.post(url(campaign), data).status_code == 302
     first = campaign.shots.order_by("position").first()
     assert first.prompt["mode"] == "layers" and first.prompt["timeline"] == []
+
+
+def test_enter_in_the_settings_before_a_plan_drafts_it(client, ed, campaign):
+    client.force_login(ed)
+    response = client.post(
+        url(campaign), {"brief": BRIEF, "target": "20", "model_key": "animatic", "op": "keep"}
+    )
+    assert response.status_code == 200 and 'class="card plan-shot"' in response.content.decode()

@@ -84,6 +84,8 @@ def plan_page(request: AuthedHtmxRequest, campaign_id: int):
         campaign.brand_kit(),
     )
     op = request.POST.get("op", "draft")
+    if op == "keep" and "row-TOTAL_FORMS" not in request.POST:
+        op = "draft"  # Enter in the settings before there is a plan: draft it
     context.update(model=model, size=size, batch_key=request.POST.get("batch_key") or uuid.uuid4())
     if op == "draft":
         if llm and settings.cleaned_data.get("planner", "llm") != "builtin":
