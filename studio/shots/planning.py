@@ -276,6 +276,22 @@ def draft_one(plan: Plan, index: int, brand: BrandKit) -> ShotDraft:
     return _shot(roles[index], index, plan.facts, brand, plan.shots[index].seconds)
 
 
+def edited(drafts: list[ShotDraft], plan: Plan, op: str, brand: BrandKit) -> list[ShotDraft]:
+    """The draft after one of the plan page's edits: "add" (a benefit shot before the call to
+    action), "replan-N" (row N drafted again, its length kept) or "keep" (as it is)."""
+    drafts = list(drafts)
+    if op == "add":
+        extra = draft_one(plan, min(len(plan.shots) - 1, 2), brand)
+        drafts.insert(max(0, len(drafts) - 1), extra)
+    elif op.startswith("replan-") and op.removeprefix("replan-").isdigit():
+        index = int(op.removeprefix("replan-"))
+        if 0 <= index < len(drafts):
+            redo = draft_one(plan, min(index, len(plan.shots) - 1), brand)
+            redo.seconds = drafts[index].seconds
+            drafts[index] = redo
+    return drafts[:MAX_SHOTS]
+
+
 def plan_shots(
     brief: str, target: int, model_key: str, size: str, brand: BrandKit, fallback: str = ""
 ) -> Plan:

@@ -7,6 +7,7 @@ the form, so a refused step loses nothing."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
@@ -16,6 +17,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from generation import budget, catalog
+from generation.catalog.specs import VideoModel
+from generation.prompts.structure import BrandKit
+from studio.models import Campaign
 from studio.shots import llm_planning, planning
 from studio.shots.plan_forms import PlanRows, PlanSettingsForm, row_initial
 from studio.team.access import allowed_actions, get_campaign_for_user
@@ -64,68 +68,92 @@ def _totals(campaign, drafts, model_key: str, size: str) -> dict:
     }
 
 
+@dataclass
+class Setup:
+    """What the plan is drafted for: the settings the person gave, checked."""
+
+    campaign: Campaign
+    brief: str
+    target: int
+    model_key: str
+    model: VideoModel
+    size: str
+    brand: BrandKit
+
+    @classmethod
+    def of(cls, campaign, data: dict) -> Setup:
+        key = data["model_key"]
+        model, size = catalog.require(key), _size(campaign, key)
+        return cls(campaign, data["brief"], data["target"], key, model, size, campaign.brand_kit())
+
+    def offline(self) -> planning.Plan:
+        return planning.plan_shots(
+            self.brief, self.target, self.model_key, self.size, self.brand, str(self.campaign)
+        )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_page(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "edit_shot")
-    perms = allowed_actions(campaign.my_role)
     llm = llm_planning.configured()
     settings = PlanSettingsForm(request.POST or None, initial={"brief": campaign.brief}, llm=llm)
-    context = {"campaign": campaign, "settings": settings, "perms_": perms, "rows": None}
+    perms = allowed_actions(campaign.my_role)
+    context: dict = {"campaign": campaign, "settings": settings, "rows": None, "perms_": perms}
     if request.method == "GET":
         return render(request, PAGE, context)
     if not settings.is_valid():
         return render(request, PAGE, context, status=422)
-    brief, target = settings.cleaned_data["brief"], settings.cleaned_data["target"]
-    model_key = settings.cleaned_data["model_key"]
-    model, size, brand = (
-        catalog.require(model_key),
-        _size(campaign, model_key),
-        campaign.brand_kit(),
-    )
+    data = settings.cleaned_data
+    setup = Setup.of(campaign, data)
+    context.update(model=setup.model, size=setup.size)
+    context["batch_key"] = request.POST.get("batch_key") or uuid.uuid4()
     op = request.POST.get("op", "draft")
-    if op == "keep" and "row-TOTAL_FORMS" not in request.POST:
-        op = "draft"  # Enter in the settings before there is a plan: draft it
-    context.update(model=model, size=size, batch_key=request.POST.get("batch_key") or uuid.uuid4())
-    if op == "draft":
-        if llm and settings.cleaned_data.get("planner", "llm") != "builtin":
-            try:
-                plan = llm_planning.plan_shots(brief, target, model_key, size, brand, campaign.name)
-            except llm_planning.PlanningError as error:
-                context["plan_error"] = str(error)
-                return render(request, PAGE, context, status=422)
-        else:
-            plan = planning.plan_shots(brief, target, model_key, size, brand, campaign.name)
-        rows = PlanRows(initial=[row_initial(d) for d in plan.shots], prefix="row")
-        context.update(rows=rows, totals=_totals(campaign, plan.shots, model_key, size))
-        return render(request, PAGE, context)
+    if op == "draft" or (op == "keep" and "row-TOTAL_FORMS" not in request.POST):
+        return _drafted(request, context, setup, llm and data.get("planner") != "builtin")
     rows = PlanRows(request.POST, prefix="row")
     context["rows"] = rows
     if not rows.is_valid():
         return render(request, PAGE, context, status=422)
-    drafts = _drafts(rows)
     if op in ("add", "keep") or op.startswith("replan-"):
-        plan = planning.plan_shots(brief, target, model_key, size, brand, campaign.name)
-        if op == "add":
-            extra = planning.draft_one(plan, min(len(plan.shots) - 1, 2), brand)
-            drafts.insert(max(0, len(drafts) - 1), extra)  # before the call to action
-        elif op.startswith("replan-"):
-            index = int(op.removeprefix("replan-")) if op.removeprefix("replan-").isdigit() else -1
-            if 0 <= index < len(drafts):
-                redo = planning.draft_one(plan, min(index, len(plan.shots) - 1), brand)
-                redo.seconds = drafts[index].seconds
-                drafts[index] = redo
-        drafts = drafts[: planning.MAX_SHOTS]
-        rows = PlanRows(initial=[row_initial(d) for d in drafts], prefix="row")
-        context.update(rows=rows, totals=_totals(campaign, drafts, model_key, size))
-        return render(request, PAGE, context)
-    if op not in ("create", "generate") or (op == "generate" and "generate" not in perms):
+        drafts = planning.edited(_drafts(rows), setup.offline(), op, setup.brand)
+        return _shown(request, context, setup, drafts)
+    if op not in ("create", "generate") or (
+        op == "generate" and "generate" not in context["perms_"]
+    ):
         return render(request, PAGE, context, status=400)
-    context["totals"] = _totals(campaign, drafts, model_key, size)
+    return _made(request, context, setup, rows, generate=op == "generate")
+
+
+def _shown(request, context: dict, setup: Setup, drafts, status: int = 200):
+    context["rows"] = PlanRows(initial=[row_initial(d) for d in drafts], prefix="row")
+    context["totals"] = _totals(setup.campaign, drafts, setup.model_key, setup.size)
+    return render(request, PAGE, context, status=status)
+
+
+def _drafted(request, context: dict, setup: Setup, use_llm: bool):
+    """A new draft: the language model's when one is configured and chosen, else offline."""
+    if not use_llm:
+        return _shown(request, context, setup, setup.offline().shots)
+    try:
+        plan = llm_planning.plan_shots(
+            setup.brief, setup.target, setup.model_key, setup.size, setup.brand, str(setup.campaign)
+        )
+    except llm_planning.PlanningError as error:
+        context["plan_error"] = str(error)
+        return render(request, PAGE, context, status=422)
+    return _shown(request, context, setup, plan.shots)
+
+
+def _made(request, context: dict, setup: Setup, rows, generate: bool):
+    """The shots made from the rows (and a take of each queued), or the rows again, said why."""
+    campaign = setup.campaign
+    drafts = _drafts(rows)
+    context["totals"] = _totals(campaign, drafts, setup.model_key, setup.size)
     if not drafts:
         context["plan_error"] = "The plan has no shots left: draft it again or add a row."
         return render(request, PAGE, context, status=422)
-    if not _checked(rows, model, size, brand):
+    if not _checked(rows, setup.model, setup.size, setup.brand):
         context["plan_error"] = "Some rows cannot be generated as they are: see each row."
         return render(request, PAGE, context, status=422)
     sent = str(context["batch_key"])
@@ -134,12 +162,9 @@ def plan_page(request: AuthedHtmxRequest, campaign_id: int):
     if not cache.add(f"plan-created:{campaign.pk}:{key}", True, timeout=24 * 3600):
         messages.info(request, "These shots were already created from this plan.")
         return redirect(campaign)
-    shots = planning.create_shots(campaign, request.user, drafts, model_key, size)
+    shots = planning.create_shots(campaign, request.user, drafts, setup.model_key, setup.size)
     messages.success(request, f"{len(shots)} shot{'s' if len(shots) != 1 else ''} created.")
-    if op == "generate":
-        key = (
-            uuid.UUID(str(context["batch_key"])) if _is_uuid(context["batch_key"]) else uuid.uuid4()
-        )
+    if generate:
         queued, refused = planning.generate_all(shots, request.user, key)
         if queued:
             count = len(queued)
