@@ -6,7 +6,6 @@ the form, so a refused step loses nothing."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -24,6 +23,7 @@ from studio.shots import llm_planning, planning
 from studio.shots.plan_forms import PlanRows, PlanSettingsForm, row_initial
 from studio.team.access import allowed_actions, get_campaign_for_user
 from studio.views import AuthedHtmxRequest
+from studio.views.shot_page import page_batch_key
 
 PAGE = "studio/plan.html"
 
@@ -33,23 +33,23 @@ def _size(campaign, model_key: str) -> str:
     return campaign.size_for(model_key) or model.sizes[0]
 
 
-def _drafts(rows) -> list[planning.ShotDraft]:
-    """The rows kept, in the order the person gave them."""
+def _kept(rows) -> list[tuple]:
+    """(form, draft) of the rows kept, in the order the person gave them."""
     kept = [form for form in rows.ordered_forms if not form.cleaned_data.get("DELETE")]
     return [
-        planning.ShotDraft("", f.cleaned_data["title"], f.cleaned_data["seconds"], f.prompt())
+        (f, planning.ShotDraft("", f.cleaned_data["title"], f.cleaned_data["seconds"], f.prompt()))
         for f in kept
     ]
 
 
-def _checked(rows, model, size: str, brand) -> bool:
+def _drafts(rows) -> list[planning.ShotDraft]:
+    return [draft for _, draft in _kept(rows)]
+
+
+def _checked(kept: list[tuple], model, size: str, brand) -> bool:
     """Every kept row can be generated as it is; each row's problems are said on it."""
     fine = True
-    for form in rows.ordered_forms:
-        if form.cleaned_data.get("DELETE"):
-            continue
-        data = form.cleaned_data
-        draft = planning.ShotDraft("", data["title"], data["seconds"], form.prompt())
+    for form, draft in kept:
         for problem in planning.problems(draft, model, size, brand):
             form.add_error(None, problem)
             fine = False
@@ -107,7 +107,7 @@ def plan_page(request: AuthedHtmxRequest, campaign_id: int):
     data = settings.cleaned_data
     setup = Setup.of(campaign, data)
     context.update(model=setup.model, size=setup.size)
-    context["batch_key"] = request.POST.get("batch_key") or uuid.uuid4()
+    context["batch_key"] = page_batch_key(request)
     op = request.POST.get("op", "draft")
     if op == "draft" or (op == "keep" and "row-TOTAL_FORMS" not in request.POST):
         return _drafted(request, context, setup, llm and data.get("planner") != "builtin")
@@ -148,16 +148,16 @@ def _drafted(request, context: dict, setup: Setup, use_llm: bool):
 def _made(request, context: dict, setup: Setup, rows, generate: bool):
     """The shots made from the rows (and a take of each queued), or the rows again, said why."""
     campaign = setup.campaign
-    drafts = _drafts(rows)
+    kept = _kept(rows)
+    drafts = [draft for _, draft in kept]
     context["totals"] = _totals(campaign, drafts, setup.model_key, setup.size)
     if not drafts:
         context["plan_error"] = "The plan has no shots left: draft it again or add a row."
         return render(request, PAGE, context, status=422)
-    if not _checked(rows, setup.model, setup.size, setup.brand):
+    if not _checked(kept, setup.model, setup.size, setup.brand):
         context["plan_error"] = "Some rows cannot be generated as they are: see each row."
         return render(request, PAGE, context, status=422)
-    sent = str(context["batch_key"])
-    key = uuid.UUID(sent) if _is_uuid(sent) else uuid.uuid4()
+    key = context["batch_key"]
     # The same form sent twice (a double click, a reload) makes the shots once.
     if not cache.add(f"plan-created:{campaign.pk}:{key}", True, timeout=24 * 3600):
         messages.info(request, "These shots were already created from this plan.")
@@ -176,11 +176,3 @@ def _made(request, context: dict, setup: Setup, rows, generate: bool):
         for title, why in refused:
             messages.warning(request, f"Not queued: {title}: {why}")
     return redirect(campaign)
-
-
-def _is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
