@@ -380,3 +380,16 @@ def test_a_template_of_another_workspace_is_not_found(client, ed, shot, other_wo
     client.force_login(ed)
     response = client.post(url("template_apply", shot), {"template": f"ws:{foreign.pk}"})
     assert response.status_code == 404
+
+
+def test_on_screen_text_is_kept_for_the_edit_and_never_sent_to_the_model(client, ed, shot):
+    client.force_login(ed)
+    data = editor_data(on_screen_text="Cold brew <b>all day</b>")
+    assert client.post(url("shot_save", shot), data).status_code == 302
+    shot.refresh_from_db()
+    assert shot.on_screen_text == "Cold brew <b>all day</b>"
+    assert "all day" not in shot.versions.get().compiled_text  # words go in the edit
+    page = client.get(shot.get_absolute_url()).content.decode()
+    assert 'value="Cold brew &lt;b&gt;all day&lt;/b&gt;"' in page  # kept, escaped
+    board = client.get(reverse("studio:storyboard", args=[shot.campaign_id])).content.decode()
+    assert "Cold brew &lt;b&gt;all day&lt;/b&gt;</q>" in board

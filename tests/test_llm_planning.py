@@ -13,6 +13,7 @@ from generation.prompts.structure import BrandKit
 from studio.models import Shot
 from studio.shots import llm_planning
 from tests.fakes.chat_fake import API_KEY, MODEL, ChatFake
+from tests.test_plan_page import fields
 
 pytestmark = pytest.mark.django_db
 MODEL_KEY, SIZE = "veo-3.1-fast", "1280x720"  # 4, 6 or 8 s
@@ -39,6 +40,19 @@ def test_a_good_plan_is_taken_as_answered_after_one_request(chat):
     assert [s.seconds for s in result.shots] == [4, 4, 4, 4, 4]
     assert result.shots[0].prompt["camera"]["movement"] == "slow push-in"
     assert result.shots[0].prompt["style"]["palette"] == "amber and cream"
+    # Its END frame, the next shot's START on it, two beats as a timeline, words for the edit.
+    assert "END: the label faces the lens, centred" in result.shots[0].prompt["beats"][0]
+    assert (
+        result.shots[1]
+        .prompt["scene"]
+        .startswith(
+            "START: exactly where the shot before ended: the label faces the lens, centred.\n"
+        )
+    )
+    last = result.shots[-1]
+    assert last.prompt["mode"] == "timeline" and len(last.prompt["timeline"]) == 2
+    assert last.prompt["timeline"][-1]["end"] == 4
+    assert last.on_screen_text == "Cold Brew. Smooth all day."
     (sent,) = chat.requests
     assert sent["headers"]["Authorization"] == f"Bearer {API_KEY}"
     body = sent["body"]
@@ -98,3 +112,39 @@ def test_the_plan_page_uses_the_model_and_keeps_the_brief_when_it_fails(client, 
     assert "always wrong, my careful brief" in html and not Shot.objects.exists()
     offline = client.post(url, {**sent, "brief": "always wrong", "planner": "builtin"})
     assert offline.status_code == 200 and "plan-shot" in offline.content.decode()
+
+
+@pytest.mark.parametrize("brief", ["good plan for Cold Brew", "missing fields once"])
+def test_a_row_is_drafted_again_by_the_model_its_length_kept(client, ed, campaign, chat, brief):
+    client.force_login(ed)
+    url = reverse("studio:plan_shots", args=[campaign.pk])
+    sent = {"target": "20", "model_key": "animatic", "planner": "llm", "brief": brief}
+    if "missing" in brief:
+        html = client.post(url, {**sent, "brief": "good plan", "op": "draft"}).content.decode()
+    else:
+        html = client.post(url, {**sent, "op": "draft"}).content.decode()
+    data = {**fields(html), **sent, "op": "replan-2"}
+    before = len(chat.requests)
+    again = client.post(url, data)
+    fresh = fields(again.content.decode())
+    assert again.status_code == 200 and fresh["row-2-title"] == "Drafted again"
+    assert fresh["row-2-seconds"] == data["row-2-seconds"]  # asked 6 s back, kept at 4
+    assert fresh["row-1-title"] == data["row-1-title"]  # the other rows are untouched
+    asked = chat.requests[before:]
+    assert len(asked) == (2 if "missing" in brief else 1)  # one repair at most
+    body = asked[0]["body"]
+    assert body["response_format"]["json_schema"]["name"] == "one_shot"
+    assert "Draft shot 3 again" in body["messages"][2]["content"]
+
+
+def test_a_row_the_model_cannot_draft_again_keeps_the_rows(client, ed, campaign, chat):
+    client.force_login(ed)
+    url = reverse("studio:plan_shots", args=[campaign.pk])
+    sent = {"target": "20", "model_key": "animatic", "planner": "llm", "brief": "good plan"}
+    data = fields(client.post(url, {**sent, "op": "draft"}).content.decode())
+    data.update(sent, brief="always wrong now", op="replan-0")
+    data["row-0-title"] = "Mine, typed"
+    response = client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 422 and "did not fit" in html
+    assert 'value="Mine, typed"' in html

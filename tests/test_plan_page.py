@@ -32,8 +32,12 @@ def fields(html: str) -> dict:
     ):
         data[name] = value.replace("&amp;", "&").replace("&#x27;", "'").replace("&quot;", '"')
     data.pop("csrfmiddlewaretoken", None)
-    for name in [n for n in data if n.endswith("-DELETE")]:
-        data.pop(name)  # unticked boxes are not sent
+    for tag in re.findall(r'<input type="checkbox"[^>]*>', html):  # ticked boxes send "on"
+        name = re.search(r'name="([^"]+)"', tag).group(1)
+        if " checked" in tag:
+            data[name] = "on"
+        else:
+            data.pop(name, None)  # unticked boxes are not sent
     return data
 
 
@@ -141,3 +145,28 @@ def test_enter_in_the_settings_before_a_plan_drafts_it(client, ed, campaign):
         url(campaign), {"brief": BRIEF, "target": "20", "model_key": "animatic", "op": "keep"}
     )
     assert response.status_code == 200 and 'class="card plan-shot"' in response.content.decode()
+
+
+def test_supers_connections_and_beats_are_edited_in_the_row(client, ed, campaign):
+    client.force_login(ed)
+    html = draft(client, campaign)
+    assert "Timeline: 0.0–3.0 s · 3.0–5.0 s" in html  # the call to action's two beats
+    data = fields(html)
+    last = int(data["row-TOTAL_FORMS"]) - 1
+    assert data[f"row-{last}-on_screen_text"] == "Find the Cold Brew today"
+    assert data["row-1-connected"] == "on"  # the product shot continues the hook
+    data[f"row-{last}-on_screen_text"] = "Cold Brew. Out now."
+    data.pop("row-1-connected")  # unticked: a cut
+    data["row-2-connected"] = "on"  # ticked: continues the product shot
+    data["row-2-beats"] = "One sips and smiles. END: the can by her face\nShe puts it down"
+    data["row-2-seconds"] = "8"
+    data.update(brief=BRIEF, target="20", model_key="animatic", op="create")
+    assert client.post(url(campaign), data).status_code == 302
+    shots = list(campaign.shots.order_by("position"))
+    assert shots[last].on_screen_text == "Cold Brew. Out now."
+    assert not shots[1].prompt["scene"].startswith("START")
+    assert shots[2].prompt["scene"].startswith("START: exactly where the shot before ended: the ")
+    timeline = shots[2].prompt["timeline"]
+    assert shots[2].prompt["mode"] == "timeline" and [s["end"] for s in timeline] == [5.0, 8.0]
+    assert timeline[0]["end_state"] == "the can by her face"
+    assert "Out now" not in shots[last].versions.get().compiled_text

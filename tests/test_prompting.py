@@ -216,6 +216,8 @@ def test_brand_kit_is_merged_in():
     assert "palette: gold, amber, cream; Premium and warm." in text
     assert "Brand sound: acoustic guitar." in text
     assert "Must include: The Northwind cup." in text
+    same = {"scene": "A cup.", "style": {"palette": "Amber,  cream"}}
+    assert "palette: Amber, cream; Premium" in compile_prompt(same, ANIMATIC, brand).text  # once
 
 
 def test_dialogue_is_written_with_speaker_and_emotion():

@@ -85,7 +85,9 @@ def audio_text(audio: dict[str, Any], brand: BrandKit) -> str:
 
 
 def style_text(style: dict[str, Any], brand: BrandKit) -> str:
-    palette = _join([style.get("palette"), brand.palette], ", ")
+    own = style.get("palette") or ""
+    same = " ".join(own.split()).lower() == " ".join(brand.palette.split()).lower()
+    palette = _join([own, "" if same else brand.palette], ", ")  # the brand's, said once
     return _join(
         [
             style.get("film_reference"),
@@ -131,8 +133,9 @@ def compile_prompt(
     scene = _sentence(prompt["scene"])
 
     if prompt["mode"] == "timeline" and prompt["timeline"]:
-        if scene:
-            blocks.append(scene)
+        subject = f"Subject: {_sentence(prompt['subject'])}" if prompt["subject"] else ""
+        if scene or subject:
+            blocks.append("\n".join(line for line in (scene, subject) if line))
         blocks.append("Timeline:")
         blocks.extend(segment_text(i, s) for i, s in enumerate(prompt["timeline"]))
         if len(prompt["timeline"]) > 1 and all(s.get("connected") for s in prompt["timeline"][1:]):

@@ -41,6 +41,9 @@ class Shot(FramesMixin, models.Model):
     model_key = models.CharField(max_length=64, default="animatic")
     size = models.CharField(max_length=16, default="1280x720")
     seconds = models.PositiveSmallIntegerField(default=4)
+    # Words for the screen (a super, the call to action), added in the edit: video models draw
+    # text badly, so it is never part of the prompt.
+    on_screen_text = models.CharField(max_length=200, blank=True)
     # The reference image (first frame) as uploaded, and the image that is sent: the original,
     # or a copy fitted to the output size by centre crop or pad.
     reference_original = models.CharField(max_length=500, blank=True)

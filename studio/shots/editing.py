@@ -55,6 +55,7 @@ def save_shot(shot: Shot, user, values: dict, analysis: prompts.Analysis):
     with transaction.atomic():
         for name in ("title", "prompt", "model_key", "size", "seconds"):
             setattr(shot, name, values[name])
+        shot.on_screen_text = values.get("on_screen_text", shot.on_screen_text)
         shot.save()
         version = shot.record_version(user, analysis.text)
     if moved:

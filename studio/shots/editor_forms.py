@@ -68,6 +68,12 @@ SEGMENT_PREFIX = "seg"
 
 class ShotEditorForm(forms.Form):
     title = forms.CharField(max_length=160)
+    on_screen_text = forms.CharField(
+        required=False,
+        max_length=200,
+        label="On-screen text",
+        help_text="A super or the call to action, added in the edit (never drawn by the model).",
+    )
     model_key = forms.ChoiceField(label="Model")
     size = forms.ChoiceField()
     seconds = forms.TypedChoiceField(coerce=int, label="Seconds")
@@ -183,6 +189,7 @@ class ShotEditorForm(forms.Form):
         prompt = prompts.normalize(shot.prompt)
         initial = {
             "title": shot.title,
+            "on_screen_text": shot.on_screen_text,
             "model_key": shot.model_key,
             "size": shot.size,
             "seconds": shot.seconds,
@@ -226,6 +233,7 @@ class ShotEditorForm(forms.Form):
         data = self.cleaned_data
         return {
             "title": data["title"],
+            "on_screen_text": data["on_screen_text"].strip(),
             "prompt": self.to_prompt(),
             "model_key": data["model_key"],
             "size": data["size"],

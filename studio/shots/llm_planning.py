@@ -22,8 +22,10 @@ from openai.types.shared_params import ResponseFormatJSONSchema
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from generation import catalog
+from generation.prompts.beats import with_beats
 from generation.prompts.structure import BrandKit, empty_prompt
-from studio.shots.planning import MAX_SHOTS, Plan, ShotDraft, problems, read_brief
+from studio.shots.brief import read_brief
+from studio.shots.planning import MAX_SHOTS, Plan, ShotDraft, linked, problems
 
 
 class PlanningError(Exception):
@@ -38,12 +40,19 @@ class PlannedShot(BaseModel):
     scene: str = Field(min_length=1, max_length=1000)
     subject: str = Field(max_length=300)
     action: str = Field(max_length=300, description="One subject action")
+    second_action: str = Field(
+        max_length=300, description="A second beat after the first (a timeline), or empty"
+    )
+    end_frame: str = Field(max_length=300, description="The frame the shot ends on")
     camera_move: str = Field(max_length=120, description="One camera movement")
     lighting: str = Field(max_length=200)
     sound: str = Field(max_length=300, description="Sound effects and ambience")
     music: str = Field(max_length=200)
     voiceover: str = Field(max_length=300, description="A voice-over line, or empty")
     connected: bool = Field(description="Starts exactly where the shot before ended")
+    on_screen_text: str = Field(
+        max_length=200, description="Words for the screen, added in the edit, or empty"
+    )
 
 
 class ShotPlanAnswer(BaseModel):
@@ -56,14 +65,12 @@ def configured() -> bool:
     return bool(settings.STUDIO_LLM_BASE_URL and settings.STUDIO_LLM_MODEL)
 
 
-def response_format() -> ResponseFormatJSONSchema:
+def response_format(
+    schema: type[BaseModel] = ShotPlanAnswer, name: str = "shot_plan"
+) -> ResponseFormatJSONSchema:
     return {
         "type": "json_schema",
-        "json_schema": {
-            "name": "shot_plan",
-            "strict": True,
-            "schema": ShotPlanAnswer.model_json_schema(),
-        },
+        "json_schema": {"name": name, "strict": True, "schema": schema.model_json_schema()},
     }
 
 
@@ -74,8 +81,10 @@ def _instructions(target: int, allowed: list[int], brand: BrandKit) -> str:
         "with JSON only, in the schema given. Structure: a hook, the product, its benefits, a "
         "call to action. Each shot: exactly one camera movement and one subject action; "
         "concrete visual detail (materials, light, colour), not adjectives; the sound "
-        "described; no on-screen text, captions or logos drawn by the model; no real people "
-        "or brands other than the client's. "
+        "described; a second action only where the shot needs two beats; the frame each shot "
+        "ends on; a shot that continues the one before is connected; words for the screen go "
+        "in on_screen_text, never in the picture (no captions or logos drawn by the model); no "
+        "real people or brands other than the client's. "
         f"Each shot's seconds must be one of {allowed}; the seconds of all shots must add up "
         f"to {target} (within {max(allowed)}). "
         f"Palette: {brand.palette or 'free'}. Never use these words: {banned}."
@@ -86,8 +95,6 @@ def _draft(shot: PlannedShot, brand: BrandKit) -> ShotDraft:
     prompt = empty_prompt()
     prompt["scene"] = shot.scene
     prompt["subject"] = shot.subject
-    prompt["beats"] = [shot.action] if shot.action else []
-    prompt["camera"]["movement"] = shot.camera_move
     prompt["lighting"]["direction"] = shot.lighting
     prompt["audio"]["sfx"] = shot.sound
     prompt["audio"]["music"] = shot.music
@@ -96,7 +103,26 @@ def _draft(shot: PlannedShot, brand: BrandKit) -> ShotDraft:
             {"speaker": "Voice-over", "line": shot.voiceover, "emotion": ""}
         ]
     prompt["style"]["palette"] = brand.palette
-    return ShotDraft("", shot.title, shot.seconds, prompt, shot.connected)
+    end = f" END: {shot.end_frame}" if shot.end_frame.strip() else ""
+    first = f"{shot.action.strip().rstrip('.')}.{end}" if shot.action.strip() else ""
+    beats = [first, shot.second_action] if shot.second_action.strip() else [first]
+    prompt = with_beats(prompt, beats, shot.camera_move, shot.seconds)
+    return ShotDraft("", shot.title, shot.seconds, prompt, shot.connected, shot.on_screen_text)
+
+
+def _schema_problems(error: ValidationError) -> list[str]:
+    said = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()[:8]]
+    return ["The answer does not follow the schema: " + "; ".join(said)]
+
+
+def _shot_problems(number: int, draft: ShotDraft, model, size: str, brand: BrandKit) -> list:
+    allowed = list(model.durations_for(size) or model.durations)
+    found = []
+    if draft.seconds not in allowed:
+        found.append(f"Shot {number} is {draft.seconds} s; {model.label} makes {allowed} s.")
+    for problem in problems(draft, model, size, brand):
+        found.append(f"Shot {number}: {problem}")
+    return found
 
 
 def check(answer_text: str, target: int, model, size: str, brand: BrandKit):
@@ -104,22 +130,33 @@ def check(answer_text: str, target: int, model, size: str, brand: BrandKit):
     try:
         answer = ShotPlanAnswer.model_validate_json(_json_of(answer_text))
     except ValidationError as error:
-        said = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()[:8]]
-        return [], ["The answer does not follow the schema: " + "; ".join(said)]
+        return [], _schema_problems(error)
     except ValueError:
         return [], ["The answer is not JSON."]
     allowed = list(model.durations_for(size) or model.durations)
-    found = []
-    drafts = [_draft(s, brand) for s in answer.shots]
-    for number, draft in enumerate(drafts, start=1):
-        if draft.seconds not in allowed:
-            found.append(f"Shot {number} is {draft.seconds} s; {model.label} makes {allowed} s.")
-        for problem in problems(draft, model, size, brand):
-            found.append(f"Shot {number}: {problem}")
+    drafts = linked([_draft(s, brand) for s in answer.shots])
+    found = [
+        problem
+        for number, draft in enumerate(drafts, start=1)
+        for problem in _shot_problems(number, draft, model, size, brand)
+    ]
     total = sum(d.seconds for d in drafts)
     if abs(total - target) > max(allowed):
         found.append(f"The shots add up to {total} s; the target is {target} s.")
     return drafts, found
+
+
+def check_one(answer_text: str, number: int, seconds: int, model, size: str, brand: BrandKit):
+    """(draft, problems) of an answer for one shot, at the length it must keep."""
+    try:
+        shot = PlannedShot.model_validate_json(_json_of(answer_text))
+    except ValidationError as error:
+        return None, _schema_problems(error)
+    except ValueError:
+        return None, ["The answer is not JSON."]
+    shot.seconds = seconds  # the row's length stays what the plan has
+    draft = _draft(shot, brand)
+    return draft, _shot_problems(number, draft, model, size, brand)
 
 
 def _json_of(text: str) -> str:
@@ -131,34 +168,32 @@ def _json_of(text: str) -> str:
     return text
 
 
-def plan_shots(
-    brief: str, target: int, model_key: str, size: str, brand: BrandKit, fallback: str = ""
-) -> Plan:
-    """The language model's plan, validated; one repair round at most. Raises PlanningError."""
-    model = catalog.require(model_key)
-    allowed = list(model.durations_for(size) or model.durations)
-    client = openai.OpenAI(
+def _client() -> openai.OpenAI:
+    return openai.OpenAI(
         base_url=settings.STUDIO_LLM_BASE_URL,
         api_key=settings.STUDIO_LLM_API_KEY or "none",  # a local server may need no key
         timeout=settings.STUDIO_LLM_TIMEOUT,
         max_retries=1,  # a 429 is waited out once (its Retry-After), then said
     )
-    messages: list[ChatCompletionMessageParam] = [
-        {"role": "system", "content": _instructions(target, allowed, brand)},
-        {"role": "user", "content": f"The brief:\n{brief}"},
-    ]
+
+
+def _asked(messages: list[ChatCompletionMessageParam], checked, fmt: ResponseFormatJSONSchema):
+    """The first answer `checked` finds no problem in: asked once, repaired once at most.
+    `checked(text)` returns (result, problems). Raises PlanningError."""
+    client = _client()
     found: list[str] = []
     for attempt in range(2):
-        text = _ask(client, messages)
-        drafts, found = check(text, target, model, size, brand)
+        text = _ask(client, messages, fmt)
+        result, found = checked(text)
         if not found:
-            return Plan(drafts, read_brief(brief, fallback), model, size, target)
+            return result
         if attempt == 0:
-            messages += [
+            messages = [
+                *messages,
                 {"role": "assistant", "content": text},
                 {
                     "role": "user",
-                    "content": "These problems must be fixed; answer again with the whole plan:\n- "
+                    "content": "These problems must be fixed; answer again in full:\n- "
                     + "\n- ".join(found),
                 },
             ]
@@ -169,12 +204,59 @@ def plan_shots(
     )
 
 
-def _ask(client: openai.OpenAI, messages: list[ChatCompletionMessageParam]) -> str:
+def plan_shots(
+    brief: str, target: int, model_key: str, size: str, brand: BrandKit, fallback: str = ""
+) -> Plan:
+    """The language model's plan, validated; one repair round at most. Raises PlanningError."""
+    model = catalog.require(model_key)
+    allowed = list(model.durations_for(size) or model.durations)
+    messages: list[ChatCompletionMessageParam] = [
+        {"role": "system", "content": _instructions(target, allowed, brand)},
+        {"role": "user", "content": f"The brief:\n{brief}"},
+    ]
+    drafts = _asked(
+        messages, lambda text: check(text, target, model, size, brand), response_format()
+    )
+    return Plan(drafts, read_brief(brief, fallback), model, size, target)
+
+
+def draft_one(
+    brief: str, drafts: list[ShotDraft], index: int, model_key: str, size: str, brand: BrandKit
+) -> ShotDraft:
+    """Row `index` of the plan drafted again by the language model, its length kept, the
+    rest of the plan told for context. Raises PlanningError."""
+    model = catalog.require(model_key)
+    allowed = list(model.durations_for(size) or model.durations)
+    seconds, total = drafts[index].seconds, sum(d.seconds for d in drafts)
+    plan = "\n".join(
+        f"{n}. {d.title} ({d.seconds} s): {d.prompt['scene']}" for n, d in enumerate(drafts, 1)
+    )
+    messages: list[ChatCompletionMessageParam] = [
+        {"role": "system", "content": _instructions(total, allowed, brand)},
+        {"role": "user", "content": f"The brief:\n{brief}"},
+        {
+            "role": "user",
+            "content": f"The plan so far:\n{plan}\n\nDraft shot {index + 1} again, differently, "
+            f"as one shot of {seconds} s that fits between the shots around it.",
+        },
+    ]
+    return _asked(
+        messages,
+        lambda text: check_one(text, index + 1, seconds, model, size, brand),
+        response_format(PlannedShot, "one_shot"),
+    )
+
+
+def _ask(
+    client: openai.OpenAI,
+    messages: list[ChatCompletionMessageParam],
+    fmt: ResponseFormatJSONSchema,
+) -> str:
     try:
         answer = client.chat.completions.create(
             model=settings.STUDIO_LLM_MODEL,
             messages=messages,
-            response_format=response_format(),
+            response_format=fmt,
             temperature=0.4,
         )
     except openai.RateLimitError as error:

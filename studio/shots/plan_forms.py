@@ -8,7 +8,9 @@ import json
 from django import forms
 
 from generation import catalog, prompts
-from generation.prompts.structure import empty_prompt
+from generation.prompts.beats import beats_of, camera_of, with_beats
+from generation.prompts.structure import CURVES, empty_prompt
+from studio.shots import planning
 
 MAX_ROWS = 12
 
@@ -49,10 +51,20 @@ class PlanRowForm(forms.Form):
     seconds = forms.IntegerField(min_value=1, max_value=60)
     scene = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
     subject = forms.CharField(max_length=300, required=False)
-    beat = forms.CharField(label="Action", max_length=300, required=False)
+    beats = forms.CharField(
+        label="Action",
+        max_length=900,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One beat a line, “END:” the frame it ends on; two or more make a timeline.",
+    )
     camera = forms.CharField(label="Camera move", max_length=120, required=False)
     sound = forms.CharField(max_length=300, required=False)
     voiceover = forms.CharField(label="Voice-over", max_length=300, required=False)
+    on_screen_text = forms.CharField(
+        label="On-screen text", max_length=200, required=False, help_text="Added in the edit."
+    )
+    connected = forms.BooleanField(label="Continues from the shot before", required=False)
     layers = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean_layers(self) -> dict:
@@ -70,25 +82,79 @@ class PlanRowForm(forms.Form):
         prompt = data["layers"]
         prompt["scene"] = data["scene"]
         prompt["subject"] = data.get("subject", "")
-        prompt["beats"] = [data["beat"]] if data.get("beat") else []
-        prompt["camera"]["movement"] = data.get("camera", "")
         prompt["audio"]["sfx"] = data.get("sound", "")
         lines = [d for d in prompt["audio"]["dialogue"] if d.get("speaker") != "Voice-over"]
         if data.get("voiceover"):
             lines.append({"speaker": "Voice-over", "line": data["voiceover"], "emotion": "warm"})
         prompt["audio"]["dialogue"] = lines
-        return prompt
+        beats = (data.get("beats") or "").splitlines()
+        return with_beats(prompt, beats, data.get("camera", ""), data["seconds"])
+
+    def draft(self) -> planning.ShotDraft:
+        data = self.cleaned_data
+        return planning.ShotDraft(
+            "",
+            data["title"],
+            data["seconds"],
+            self.prompt(),
+            connected=data.get("connected", False),
+            on_screen_text=data.get("on_screen_text", ""),
+        )
+
+    def timings(self) -> list[str]:
+        """The timeline's timings as drafted ("0.0–3.0 s"), shown beside the beats."""
+        try:
+            layers = safe_layers(json.loads(self["layers"].value() or "{}"))
+        except ValueError:
+            return []
+        return [f"{s['start']:.1f}–{s['end']:.1f} s" for s in layers["timeline"]]
 
 
 def _text(value, limit: int = 300) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
+def _number(value, low: float, high: float) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if low <= value <= high else None
+
+
+def _segments(value) -> list[dict]:
+    """A timeline's segments from `value`, each of its known type; none if one is not."""
+    if not isinstance(value, list):
+        return []
+    segments = []
+    for given in value[:12]:
+        if not isinstance(given, dict):
+            return []
+        start, end = _number(given.get("start"), 0, 60), _number(given.get("end"), 0, 60)
+        if start is None or end is None:
+            return []
+        curve = given.get("curve")
+        segments.append(
+            {
+                "start": start,
+                "end": end,
+                "camera": _text(given.get("camera"), 120),
+                "action": _text(given.get("action")),
+                "speed": _number(given.get("speed"), 0.1, 20),
+                "curve": curve if curve in CURVES else "LINEAR",
+                "end_state": _text(given.get("end_state")),
+                "connected": given.get("connected") is True,
+            }
+        )
+    return segments
+
+
 def safe_layers(value) -> dict:
-    """A layers-mode prompt built from `value` key by key, each of its known type."""
+    """A prompt built from `value` key by key, each of its known type."""
     prompt = empty_prompt()
     if not isinstance(value, dict):
         return prompt
+    segments = _segments(value.get("timeline")) if value.get("mode") == "timeline" else []
+    if segments:
+        prompt.update(mode="timeline", timeline=segments)
     for section in ("camera", "lighting", "style"):
         given = value.get(section)
         if isinstance(given, dict):
@@ -120,7 +186,7 @@ PlanRows = forms.formset_factory(
 )
 
 
-def row_initial(draft) -> dict:
+def row_initial(draft: planning.ShotDraft) -> dict:
     prompt = draft.prompt
     voice = next(
         (d["line"] for d in prompt["audio"]["dialogue"] if d.get("speaker") == "Voice-over"), ""
@@ -130,9 +196,11 @@ def row_initial(draft) -> dict:
         "seconds": draft.seconds,
         "scene": prompt["scene"],
         "subject": prompt["subject"],
-        "beat": prompt["beats"][0] if prompt["beats"] else "",
-        "camera": prompt["camera"]["movement"],
+        "beats": "\n".join(beats_of(prompt)),
+        "camera": camera_of(prompt),
         "sound": prompt["audio"]["sfx"],
         "voiceover": voice,
+        "on_screen_text": draft.on_screen_text,
+        "connected": draft.connected,
         "layers": json.dumps(prompt),
     }

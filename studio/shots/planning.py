@@ -20,30 +20,14 @@ from django.db import transaction
 
 from generation import catalog, prompts
 from generation.catalog.specs import VideoModel
+from generation.prompts.beats import beats_of, camera_of, split_end, with_beats
 from generation.prompts.structure import BrandKit, empty_prompt
 from studio.models import Shot
 from studio.shots import editing
+from studio.shots.brief import BriefFacts, read_brief
 
 MAX_SHOTS = 12
 SHOT_SECONDS = 5  # a commercial's pace
-MOODS = (
-    "playful",
-    "calm",
-    "bold",
-    "premium",
-    "energetic",
-    "cozy",
-    "warm",
-    "fresh",
-    "confident",
-    "nostalgic",
-    "serene",
-    "joyful",
-    "luxurious",
-    "rugged",
-    "minimal",
-)
-# The light and sound each mood asks for (concrete, not adjectives).
 MOOD_LOOK = {
     "calm": ("soft window light from the left", "warm", "quiet room tone, a slow piano"),
     "serene": ("soft window light from the left", "neutral daylight", "gentle wind, soft pads"),
@@ -61,16 +45,6 @@ DEFAULT_LOOK = ("soft daylight from the left", "neutral daylight", "light ambien
 
 
 @dataclass
-class BriefFacts:
-    """What the brief names."""
-
-    product: str
-    audience: str = ""
-    setting: str = ""
-    mood: str = ""
-
-
-@dataclass
 class ShotDraft:
     """One planned shot: its title, length and prompt layers (the shot's JSON shape)."""
 
@@ -78,7 +52,8 @@ class ShotDraft:
     title: str
     seconds: int
     prompt: dict[str, Any] = field(default_factory=empty_prompt)
-    connected: bool = False
+    connected: bool = False  # starts exactly where the shot before ended (START language)
+    on_screen_text: str = ""  # a super for the edit: video models draw text badly
 
 
 @dataclass
@@ -92,63 +67,6 @@ class Plan:
     @property
     def seconds(self) -> int:
         return sum(s.seconds for s in self.shots)
-
-
-# --------------------------------------------------------------------------- reading a brief
-
-
-_PRODUCT = [
-    re.compile(r"^\s*product\s*:\s*(?P<p>[^\n.;]+)", re.I | re.M),
-    re.compile(
-        r"\b(?:launch(?:es|ing)?|introduc(?:e|es|ing)|promot(?:e|es|ing)|sell(?:s|ing)?|"
-        r"present(?:s|ing)?|showcas(?:e|es|ing)|unveil(?:s|ing)?)\s+"
-        r"(?:(?:our|the|a|an|its|their)\s+)?(?:(?:new|latest|first)\s+)?"
-        r"(?P<p>[\w'’&-]+(?:\s+(?!for\b|to\b|with\b|in\b|at\b|and\b|that\b|who\b)[\w'’&-]+){0,4})",
-        re.I,
-    ),
-]
-_AUDIENCE = re.compile(
-    r"\b(?:for|aimed at|targeting|made for)\s+(?P<a>(?:[a-z][\w-]*\s?){1,5}?)"
-    r"(?=[.,;:!?]|\s+(?:who|that|in|at|on|with)\b|$)",
-    re.I,
-)
-_SETTING = re.compile(
-    r"\b(?:in|at|on)\s+(?P<s>(?:a|an|the)\s+(?:[a-z][\w-]*\s?){1,4}?)"
-    r"(?=[.,;:!?]|\s+(?:for|with|who|that|and)\b|$)",
-    re.I,
-)
-_BLAND = {"our", "the", "a", "an", "new", "brand", "campaign", "video", "ad", "spot"}
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.strip(" .,;:!?-").split())
-
-
-def read_brief(brief: str, fallback: str) -> BriefFacts:
-    """The product, audience, setting and mood the brief names; the product falls back to
-    `fallback` (the campaign's name) when the brief names none."""
-    product = ""
-    for pattern in _PRODUCT:
-        for found in pattern.finditer(brief):
-            candidate = _clean(found.group("p"))
-            if candidate.lower().split()[0] not in _BLAND | {"video", "spot", "film"}:
-                product = candidate
-                break
-        if product:
-            break
-    if not product:
-        names = re.findall(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)", brief)
-        product = _clean(names[0]) if names else _clean(fallback)
-    audience = _AUDIENCE.search(brief)
-    setting = _SETTING.search(brief)
-    words = re.findall(r"[a-z]+", brief.lower())
-    mood = next((w for w in words if w in MOODS), "")
-    return BriefFacts(
-        product=product or "the product",
-        audience=_clean(audience.group("a")) if audience else "",
-        setting=_clean(setting.group("s")) if setting else "",
-        mood=mood,
-    )
 
 
 # --------------------------------------------------------------------------- lengths
@@ -206,7 +124,10 @@ BENEFIT_MOVES = [
 
 def _shot(role: str, index: int, facts: BriefFacts, brand: BrandKit, seconds: int) -> ShotDraft:
     product = facts.product
-    who = f"a person from {facts.audience}" if facts.audience else "a person"
+    audience = facts.audience
+    if audience and not re.match(r"(?:the|a|an|our|their)\b", audience, re.I):
+        audience = f"the {audience}"
+    who = f"one of {audience}" if audience else "a person"
     where = facts.setting or "a bright, uncluttered room"
     light_direction, temperature, music = MOOD_LOOK.get(facts.mood, DEFAULT_LOOK)
     prompt = empty_prompt()
@@ -221,40 +142,86 @@ def _shot(role: str, index: int, facts: BriefFacts, brand: BrandKit, seconds: in
         "palette": brand.palette,
     }
     prompt["audio"]["music"] = music
+    supers = facts.benefits
+    text, connected = "", False
     if role == "hook":
         title = "Hook"
         prompt["scene"] = f"{where.capitalize()}, early light; the {product} waits in frame."
         prompt["subject"] = f"The {product}, close, with fine surface detail"
-        prompt["beats"] = [f"Light slides across the {product}"]
+        beats = [
+            f"Light slides across the {product}. "
+            f"END: extreme close-up of the {product}, centred, light along its edge"
+        ]
         prompt["camera"].update(movement="slow push-in", framing="ECU", lens_mm=85)
         prompt["audio"]["sfx"] = "a soft whoosh as the light moves"
     elif role == "product":
         title = f"The {product}"
         prompt["scene"] = f"The {product} stands at the centre of {where}."
         prompt["subject"] = f"The {product}, its shape and texture clear"
-        prompt["beats"] = [f"The {product} turns slowly to show its side"]
+        beats = [
+            f"The {product} turns slowly to show its side. "
+            f"END: the {product} at a 45° angle, its side in the light"
+        ]
         prompt["camera"].update(movement="slow orbit", framing="MCU", lens_mm=50)
         prompt["audio"]["sfx"] = "a quiet mechanical click"
+        text, connected = product, index > 0  # the orbit picks up where the hook ended
     elif role == "benefit":
         move, framing, action = BENEFIT_MOVES[(index - 2) % len(BENEFIT_MOVES)]
         title = f"Benefit {index - 1}"
         prompt["scene"] = f"{where.capitalize()}; {who} at ease with the {product}."
         prompt["subject"] = who.capitalize()
-        prompt["beats"] = [f"{who.capitalize()} {action.format(product=product)}"]
+        beats = [
+            f"{who.capitalize()} {action.format(product=product)}. "
+            f"END: {who} and the {product} together in the frame"
+        ]
         prompt["camera"].update(movement=move, framing=framing, lens_mm=35)
         prompt["audio"]["sfx"] = "soft footsteps and fabric rustle"
+        text = supers[(index - 2) % len(supers)] if supers else ""
     else:
         title = "Call to action"
         prompt["scene"] = f"The {product} rests in {where}, the background falling soft."
         prompt["subject"] = f"The {product}, hero framing"
-        prompt["beats"] = [f"The {product} settles into the centre of the frame"]
+        # Two beats: the timeline form, with its timings (seed guide: multi-beat shots).
+        beats = [
+            f"The {product} settles into the centre of the frame. "
+            f"END: the {product} centred, medium shot",
+            f"The {product} holds still, clean space in the upper third of the frame. "
+            f"END: hero framing, the {product} centred, the background soft",
+        ]
         prompt["camera"].update(movement="slow dolly-out", framing="MED", lens_mm=35)
         prompt["audio"]["dialogue"] = [
             {"speaker": "Voice-over", "line": f"The {product}. Made for you.", "emotion": "warm"}
         ]
+        text = facts.call
     prompt["camera"]["depth_of_field"] = "f/2.8"
     prompt["camera"]["angle"] = "eye level"
-    return ShotDraft(role, title, seconds, _without_banned(prompt, brand), connected=index > 0)
+    prompt = with_beats(prompt, beats, prompt["camera"]["movement"], seconds)
+    draft = ShotDraft(role, title, seconds, _without_banned(prompt, brand), connected)
+    draft.on_screen_text = _without_banned(text, brand)
+    return draft
+
+
+START = "START: exactly where the shot before ended"
+
+
+def end_frame(draft: ShotDraft) -> str:
+    """The frame the draft ends on, as its last beat says (END: …)."""
+    beats = beats_of(draft.prompt)
+    return split_end(beats[-1])[1] if beats else ""
+
+
+def linked(drafts: list[ShotDraft]) -> list[ShotDraft]:
+    """The drafts in their final order with the START language a connected shot needs: its
+    scene opens on where the shot before ended; a shot no longer connected loses it."""
+    for index, draft in enumerate(drafts):
+        scene = re.sub(rf"^{re.escape(START)}[^\n]*\n?", "", draft.prompt["scene"]).strip()
+        draft.connected = draft.connected and index > 0
+        if draft.connected:
+            before = end_frame(drafts[index - 1])
+            opening = f"{START}: {before}." if before else f"{START}: same subject, same light."
+            scene = f"{opening}\n{scene}"
+        draft.prompt["scene"] = scene
+    return drafts
 
 
 def _without_banned(value: Any, brand: BrandKit) -> Any:
@@ -280,16 +247,19 @@ def edited(drafts: list[ShotDraft], plan: Plan, op: str, brand: BrandKit) -> lis
     """The draft after one of the plan page's edits: "add" (a benefit shot before the call to
     action), "replan-N" (row N drafted again, its length kept) or "keep" (as it is)."""
     drafts = list(drafts)
-    if op == "add":
-        extra = draft_one(plan, min(len(plan.shots) - 1, 2), brand)
-        drafts.insert(max(0, len(drafts) - 1), extra)
+    if op == "add":  # a benefit, before the call to action
+        seconds = plan.shots[min(len(plan.shots) - 1, 1)].seconds
+        drafts.insert(max(0, len(drafts) - 1), _shot("benefit", 2, plan.facts, brand, seconds))
     elif op.startswith("replan-") and op.removeprefix("replan-").isdigit():
         index = int(op.removeprefix("replan-"))
         if 0 <= index < len(drafts):
             redo = draft_one(plan, min(index, len(plan.shots) - 1), brand)
             redo.seconds = drafts[index].seconds
+            redo.prompt = with_beats(
+                redo.prompt, beats_of(redo.prompt), camera_of(redo.prompt), redo.seconds
+            )
             drafts[index] = redo
-    return drafts[:MAX_SHOTS]
+    return linked(drafts[:MAX_SHOTS])
 
 
 def plan_shots(
@@ -305,7 +275,7 @@ def plan_shots(
         _shot(role, i, facts, brand, s)
         for i, (role, s) in enumerate(zip(roles, seconds, strict=True))
     ]
-    return Plan(shots, facts, model, size, target)
+    return Plan(linked(shots), facts, model, size, target)
 
 
 def problems(draft: ShotDraft, model: VideoModel, size: str, brand: BrandKit) -> list[str]:
@@ -343,6 +313,7 @@ def create_shots(campaign, user, drafts: list[ShotDraft], model_key: str, size: 
                 model_key=model_key,
                 size=size,
                 seconds=draft.seconds,
+                on_screen_text=draft.on_screen_text[:200],
             )
             Shot.add(campaign, shot)
             compiled = prompts.compile_prompt(shot.prompt, model, brand).text

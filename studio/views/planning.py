@@ -36,10 +36,8 @@ def _size(campaign, model_key: str) -> str:
 def _kept(rows) -> list[tuple]:
     """(form, draft) of the rows kept, in the order the person gave them."""
     kept = [form for form in rows.ordered_forms if not form.cleaned_data.get("DELETE")]
-    return [
-        (f, planning.ShotDraft("", f.cleaned_data["title"], f.cleaned_data["seconds"], f.prompt()))
-        for f in kept
-    ]
+    drafts = planning.linked([form.draft() for form in kept])  # START follows the new order
+    return list(zip(kept, drafts, strict=True))
 
 
 def _drafts(rows) -> list[planning.ShotDraft]:
@@ -109,15 +107,15 @@ def plan_page(request: AuthedHtmxRequest, campaign_id: int):
     context.update(model=setup.model, size=setup.size)
     context["batch_key"] = page_batch_key(request)
     op = request.POST.get("op", "draft")
+    use_llm = llm and data.get("planner") != "builtin"
     if op == "draft" or (op == "keep" and "row-TOTAL_FORMS" not in request.POST):
-        return _drafted(request, context, setup, llm and data.get("planner") != "builtin")
+        return _drafted(request, context, setup, use_llm)
     rows = PlanRows(request.POST, prefix="row")
     context["rows"] = rows
     if not rows.is_valid():
         return render(request, PAGE, context, status=422)
     if op in ("add", "keep") or op.startswith("replan-"):
-        drafts = planning.edited(_drafts(rows), setup.offline(), op, setup.brand)
-        return _shown(request, context, setup, drafts)
+        return _edited(request, context, setup, op, use_llm)
     if op not in ("create", "generate") or (
         op == "generate" and "generate" not in context["perms_"]
     ):
@@ -129,6 +127,24 @@ def _shown(request, context: dict, setup: Setup, drafts, status: int = 200):
     context["rows"] = PlanRows(initial=[row_initial(d) for d in drafts], prefix="row")
     context["totals"] = _totals(setup.campaign, drafts, setup.model_key, setup.size)
     return render(request, PAGE, context, status=status)
+
+
+def _edited(request, context: dict, setup: Setup, op: str, use_llm: bool):
+    """The draft after one edit; a row drafted again by the language model where it drafts."""
+    drafts = _drafts(context["rows"])
+    index = op.removeprefix("replan-")
+    if not (use_llm and op.startswith("replan-") and index.isdigit() and int(index) < len(drafts)):
+        drafts = planning.edited(drafts, setup.offline(), op, setup.brand)
+        return _shown(request, context, setup, drafts)
+    try:
+        drafts[int(index)] = llm_planning.draft_one(
+            setup.brief, drafts, int(index), setup.model_key, setup.size, setup.brand
+        )
+    except llm_planning.PlanningError as error:  # the rows stay as they were sent
+        context["plan_error"] = str(error)
+        context["totals"] = _totals(setup.campaign, drafts, setup.model_key, setup.size)
+        return render(request, PAGE, context, status=422)
+    return _shown(request, context, setup, planning.linked(drafts))
 
 
 def _drafted(request, context: dict, setup: Setup, use_llm: bool):

@@ -30,8 +30,13 @@ def test_plan_from_the_brief_edit_a_row_and_generate_all(studio_page):  # noqa: 
     rows = page.locator(".plan-shot")
     expect(rows).to_have_count(4)  # hook, product, benefit, call to action: 5 s each
     expect(rows.nth(1).locator("textarea[name$=scene]")).to_have_value(
+        "START: exactly where the shot before ended: extreme close-up of the Trailhead bottle, "
+        "centred, light along its edge.\n"
         "The Trailhead bottle stands at the centre of a mountain ridge at sunset."
     )
+    expect(rows.nth(1).locator("input[name$=connected]")).to_be_checked()
+    expect(rows.nth(1).locator("input[name$=on_screen_text]")).to_have_value("Trailhead bottle")
+    expect(rows.nth(3)).to_contain_text("Timeline: 0.0–3.0 s · 3.0–5.0 s")
     expect(page.locator("#plan-total")).to_contain_text("Estimated: $0.00")
     assert serious(page) == []
     rows.nth(1).locator("input[name$=title]").fill("Bottle on the ridge")

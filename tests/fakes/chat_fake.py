@@ -11,6 +11,9 @@ strict JSON schema) and answers by what the brief says:
 - "fenced": the good plan wrapped in a Markdown fence, as some gateways return it;
 - "busy": 429 with Retry-After;
 - "slow": an answer after the client's timeout.
+
+Asked for one shot (the schema named "one_shot", "Draft this shot again"), it answers with one
+shot, or, for "missing fields" (then a fit) and "always wrong", one without its fields.
 """
 
 from __future__ import annotations
@@ -31,12 +34,15 @@ def shot(title, seconds, **extra):
         "scene": f"A sunlit kitchen; the Cold Brew can stands on oak for {title.lower()}.",
         "subject": "The Cold Brew can, beads of condensation on its side",
         "action": "The can turns slowly to show its label",
+        "second_action": "",
+        "end_frame": "the label faces the lens, centred",
         "camera_move": "slow push-in",
         "lighting": "soft window light from the left",
         "sound": "ice cracking, a quiet kitchen",
         "music": "soft acoustic guitar",
         "voiceover": "",
         "connected": False,
+        "on_screen_text": "",
     }
     body.update(extra)
     return body
@@ -47,6 +53,12 @@ def plan(lengths):
 
 
 GOOD = plan([4, 4, 4, 4, 4])
+# The last shot has two beats (a timeline) and words for the screen; the second continues.
+GOOD["shots"][-1].update(
+    second_action="The can holds still in the centre of the frame",
+    on_screen_text="Cold Brew. Smooth all day.",
+)
+GOOD["shots"][1]["connected"] = True
 WRONG = plan([40, 40, 40])  # no model here makes 40 s
 
 
@@ -65,7 +77,12 @@ class ChatHandler(JSONHandler):
         if problems:
             return self._send(400, {"error": {"message": "; ".join(problems)}})
         brief = body["messages"][1]["content"]
-        repairing = len(body["messages"]) > 2
+        one = body["response_format"]["json_schema"]["name"] == "one_shot"
+        repairing = len(body["messages"]) > (3 if one else 2)
+        if one and "busy" not in brief:  # one row drafted again
+            if "always wrong" in brief or ("missing fields" in brief and not repairing):
+                return self._answer(json.dumps({"title": "Again", "seconds": 4}))
+            return self._answer(json.dumps(shot("Drafted again", 6, action="The can tips")))
         if "busy" in brief:
             return self._send(
                 429,
@@ -99,9 +116,9 @@ class ChatHandler(JSONHandler):
         schema = (fmt.get("json_schema") or {}).get("schema") or {}
         if fmt.get("type") != "json_schema" or not fmt["json_schema"].get("strict"):
             problems.append("response_format must be a strict json_schema")
-        elif schema.get("additionalProperties") is not False or "shots" not in schema.get(
-            "required", []
-        ):
+        elif schema.get("additionalProperties") is not False or (
+            "title" if fmt["json_schema"].get("name") == "one_shot" else "shots"
+        ) not in schema.get("required", []):
             problems.append("the schema must be strict (required, no additional properties)")
         return problems
 
