@@ -18,6 +18,7 @@ from bench import (
     pipeline,
     planning,
     plot,
+    provenance,
     transfer,
 )
 
@@ -53,6 +54,7 @@ def main() -> int:
         timed("delivery", delivery_stream.run),
         timed("guest downloads", guest_downloads.run),
         timed("planning", planning.run),
+        timed("signing", provenance.run),
     ]
     lines = [
         "# Benchmarks",

@@ -44,11 +44,11 @@ for i in range(files):
     key = f"bench/take-{i}.mp4"
     path = default_storage.path(key)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as handle:  # sparse: the disk is not the thing measured
-        handle.truncate(size)
+    write_take_file(path, size)  # sparse: the disk is not the thing measured
     take = Render.objects.create(shot=shot, take=1, model_key="animatic", provider="animatic",
         size="1280x720", seconds=4, prompt_text="bench", status=RenderStatus.COMPLETED,
         video_key=key, bytes=size, sha256="0" * 64, width=1280, height=720)
+    sign_take(take)  # in the queue, when it was stored: before the package is asked for
     Decision.objects.create(render=take, reviewer=user, verdict="approved")
     keys.append(path)
 
@@ -88,7 +88,8 @@ def run(size_mb: int = 1024, files: int = 8) -> dict:
         for name in ("DATABASE_URL", "STUDIO_S3_BUCKET", "REDIS_URL"):
             env.pop(name, None)
         result = subprocess.run(
-            [sys.executable, "-c", stack.PEAK + CHILD, str(size_mb), str(files)],
+            [sys.executable, "-c", stack.PEAK + stack.STORED_TAKE + CHILD, str(size_mb),
+             str(files)],
             cwd=ROOT, env=env, capture_output=True, text=True, check=True,
         )  # fmt: skip
         data = json.loads(result.stdout.strip().splitlines()[-1])

@@ -38,11 +38,11 @@ for i in range(4):
     key = f"bench/take-{i}.mp4"
     path = default_storage.path(key)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as handle:
-        handle.truncate(16 * 1024 * 1024)
+    write_take_file(path, 16 * 1024 * 1024)
     take = Render.objects.create(shot=shot, take=1, model_key="animatic", provider="animatic",
         size="1280x720", seconds=4, prompt_text="bench", status=RenderStatus.COMPLETED,
         video_key=key, bytes=16 * 1024 * 1024, sha256="0" * 64, width=1280, height=720)
+    sign_take(take)  # in the queue, when it was stored: before the package is asked for
     Decision.objects.create(render=take, reviewer=user, verdict="approved")
 _link, token = ShareLink.create(campaign=campaign, days=3, allow_download=True)
 print("TOKEN", token)
@@ -78,7 +78,11 @@ def _measure(at_once: int, guests: int, read_seconds: float) -> tuple[list[int],
     with tempfile.TemporaryDirectory(prefix="reelroom-bench-") as tmp:
         env = stack.base_env(Path(tmp), STUDIO_GUEST_DOWNLOADS_AT_ONCE=str(at_once))
         stack.manage(env, "migrate", "--noinput")
-        token = stack.manage(env, "shell", "--no-imports", "-c", SEED).split("TOKEN ")[1].strip()
+        token = (
+            stack.manage(env, "shell", "--no-imports", "-c", stack.STORED_TAKE + SEED)
+            .split("TOKEN ")[1]
+            .strip()
+        )
         processes = stack.Processes(Path(tmp) / "servers.log")
         try:
             base = stack.gunicorn(processes, env, 1, "--timeout=60")

@@ -254,6 +254,32 @@ def reset_peak():
     return peak_kb()
 """
 
+# A take of a given size as a provider would deliver it: a real MP4 (a second of picture) and a
+# `free` box filling the rest, sparse on disk (the disk is not what is measured); then its
+# signed copy made, as the store phase makes it, before anything is measured.
+STORED_TAKE = r"""
+import functools, struct, subprocess, tempfile
+
+@functools.cache
+def _tiny_mp4():
+    from generation import media
+    out = tempfile.mkdtemp() + "/tiny.mp4"
+    subprocess.run([media.ffmpeg(), "-loglevel", "error", "-f", "lavfi", "-i",
+                    "testsrc=size=128x72:rate=4", "-t", "1", "-pix_fmt", "yuv420p", out],
+                   check=True)
+    return open(out, "rb").read()
+
+def write_take_file(path, size):
+    head = _tiny_mp4()
+    with open(path, "wb") as handle:
+        handle.write(head + struct.pack(">I4s", size - len(head), b"free"))
+        handle.truncate(size)
+
+def sign_take(take):
+    from generation.jobs import signing
+    signing.sign(take.pk)
+"""
+
 SAMPLE = r"""
 import sys, tempfile
 import django

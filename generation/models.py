@@ -151,6 +151,13 @@ class Render(models.Model):
     has_audio = models.BooleanField(null=True, blank=True)
     bytes = models.BigIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
+    # Content Credentials (generation/provenance): what the file carried when it was stored
+    # (manifests.Credentials as a dict; {} before it was read), and the copies delivered, by
+    # kind ("signed": the stored file itself when it carried valid credentials, else signed by
+    # the studio; "labelled": with the visible "AI-generated" label), each
+    # {"key", "c2pa" (its manifest store), "bytes", "sha256"} (generation.jobs.signing).
+    credentials = models.JSONField(default=dict, blank=True)
+    copies = models.JSONField(default=dict, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -181,6 +188,15 @@ class Render(models.Model):
     @property
     def in_flight(self) -> bool:
         return self.status in IN_FLIGHT
+
+    def delivered(self, labelled: bool = False) -> dict[str, Any]:
+        """The delivered copy of that kind ({"key", "c2pa", "bytes", "sha256"}), {} until made."""
+        found = (self.copies or {}).get("labelled" if labelled else "signed") or {}
+        return dict(found) if found.get("key") and found.get("c2pa") else {}
+
+    @property
+    def signed_key(self) -> str:
+        return str(self.delivered().get("key", ""))
 
     @property
     def stored_size(self) -> str:

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django_q.models import Schedule
 
 from generation import jobs
+from generation.jobs import signing
 from generation.providers import animatic
 from generation.queue import (
     CHAIN_KEY,
@@ -46,6 +47,11 @@ def store(render_id: int) -> None:
 
 def cancel(render_id: int) -> None:
     jobs.cancel(render_id)
+
+
+def sign(render_id: int, labelled: bool = False) -> None:
+    """A take's missing delivered copy, signed (with the visible label where asked)."""
+    signing.sign(render_id, labelled)
 
 
 def render_animatic(job_pk: int) -> None:

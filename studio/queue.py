@@ -4,14 +4,30 @@ that asked for it has committed."""
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import transaction
 from django_q.tasks import async_task
 
-from studio.models import Cut
+from studio.models import Cut, Format
 
 
 def enqueue(task: str, *args: int, group: str) -> None:
     transaction.on_commit(lambda: async_task(f"studio.tasks.{task}", *args, group=group))
+
+
+def sign_later(render_id: int, labelled: bool) -> None:
+    """The take's delivered copy made in the queue (once in a few minutes, however often it is
+    asked for: a delivery page that polls asks each time)."""
+    if cache.add(f"sign:{render_id}:{int(labelled)}", True, timeout=300):
+        enqueue("sign", render_id, int(labelled), group="signing")
+
+
+def sign_for_delivery(take) -> None:
+    """An approved take's labelled copy, made ahead where a format of its campaign burns in
+    the label (its signed copy was made when it was stored)."""
+    labelled = Format.objects.filter(campaign_id=take.shot.campaign_id, ai_label=True)
+    if any(f.accepts(take.size, take.model_key) for f in labelled):
+        sign_later(take.pk, True)
 
 
 def recut_later(campaign_id: int) -> None:

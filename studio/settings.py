@@ -366,6 +366,18 @@ STUDIO_LLM_BASE_URL = env("STUDIO_LLM_BASE_URL").rstrip("/")
 STUDIO_LLM_API_KEY = env("STUDIO_LLM_API_KEY")
 STUDIO_LLM_MODEL = env("STUDIO_LLM_MODEL")
 STUDIO_LLM_TIMEOUT = float(env("STUDIO_LLM_TIMEOUT", "60"))
+# Content Credentials (C2PA, docs/provenance.md). Bring your own signer: a certificate chain
+# and its private key (a file's path, or the PEM itself), or the dotted path of a callable that
+# returns a c2pa.Signer (a KMS); an optional RFC 3161 timestamp authority. Unset: a local CA and
+# signer made in STUDIO_VAR_DIR/c2pa at setup — valid, but trusted by nobody (for testing).
+STUDIO_C2PA_CERT_CHAIN = env("STUDIO_C2PA_CERT_CHAIN")
+STUDIO_C2PA_PRIVATE_KEY = env("STUDIO_C2PA_PRIVATE_KEY")
+STUDIO_C2PA_SIGNER = env("STUDIO_C2PA_SIGNER")
+STUDIO_C2PA_ALG = env("STUDIO_C2PA_ALG", "es256")
+STUDIO_C2PA_TSA_URL = env("STUDIO_C2PA_TSA_URL")
+# Trust anchors (PEM) the studio verifies signatures against, e.g. the C2PA trust list.
+STUDIO_C2PA_TRUST_ANCHORS = env("STUDIO_C2PA_TRUST_ANCHORS")
+STUDIO_C2PA_DIR = Path(env("STUDIO_C2PA_DIR", str(VAR_DIR / "c2pa")))
 # The public address providers can call back (webhooks make a take due at once; without it the
 # sweep alone polls).
 STUDIO_WEBHOOK_BASE_URL = env("STUDIO_WEBHOOK_BASE_URL").rstrip("/")

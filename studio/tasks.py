@@ -7,9 +7,15 @@ from __future__ import annotations
 
 from django_q.models import Schedule
 
+from generation.jobs import signing
 from studio.models import Comment, Decision, Invitation
 from studio.production import cuts
 from studio.review import inbox, notifications
+
+
+def sign(render_id: int, labelled: int = 0) -> None:
+    """A delivered take's missing copy, signed (with the visible label where asked)."""
+    signing.sign(render_id, bool(labelled))
 
 
 def notify_comment(comment_id: int) -> int:

@@ -21,6 +21,7 @@ from studio.views import (
     spend,
     storyboard,
     takes,
+    verify,
     versions,
 )
 
@@ -91,6 +92,7 @@ campaign_urls: list[URLPattern | URLResolver] = [
         deliverables.format_remove,
         name="format_remove",
     ),
+    path("formats/<id:format_id>/label/", deliverables.format_label, name="format_label"),
     path("storyboard/", storyboard.storyboard_page, name="storyboard"),
     path(
         "storyboard/order/",
@@ -157,6 +159,7 @@ studio_urls: list[URLPattern | URLResolver] = [
     path("review/decide/", review.decide_selected, name="decide_selected"),
     path("decisions/<id:decision_id>/undo/", review.decision_undo, name="decision_undo"),
     path("models/", catalog.catalog_page, name="model_catalog"),
+    path("verify/", verify.verify_page, name="verify"),
     path("providers/", providers.provider_list, name="provider_list"),
     path("providers/<str:name>/test/", providers.provider_test, name="provider_test"),
     path("c/<id:campaign_id>/", include(campaign_urls)),

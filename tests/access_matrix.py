@@ -249,6 +249,13 @@ ENDPOINTS = [
         "edit_campaign",
         lambda ctx: {**campaign_kwargs(ctx), "format_id": ctx["format"].pk},
     ),
+    Endpoint(
+        "studio:format_label",
+        "post",
+        "edit_campaign",
+        lambda ctx: {**campaign_kwargs(ctx), "format_id": ctx["format"].pk},
+        data=lambda ctx: {"label": "on"},
+    ),
     Endpoint("studio:storyboard", "get", "view", campaign_kwargs),
     Endpoint(
         "studio:storyboard_order",
@@ -383,6 +390,13 @@ SPECIAL = [
         lambda ctx, p: {},
         _everyone("ok", anonymous="login", guest="login"),
         why="the catalog of models: no workspace's data",
+    ),
+    Special(
+        "studio:verify",
+        "get",
+        lambda ctx, p: {},
+        _everyone("ok", anonymous="login", guest="login"),
+        why="reads a file the member uploads; a take (?take=) only as the take's page allows",
     ),
     Special(
         "studio:provider_list",

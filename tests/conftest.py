@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from hypothesis import settings as hypothesis_settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
+from generation.jobs import signing
 from generation.models import Render, RenderStatus
 from studio.images import check_image
 from studio.models import (
@@ -33,6 +34,7 @@ from studio.models import (
     Workspace,
 )
 from tests.images import upload
+from tests.media_files import mp4
 
 PASSWORD = "correct horse battery staple"
 
@@ -265,8 +267,10 @@ def ctx(team, workspace, campaign):
         seconds=4,
         prompt_text="A cup.",
         status=RenderStatus.COMPLETED,
-        video_key=default_storage.save("access/take.mp4", ContentFile(b"not really a video")),
+        video_key=default_storage.save("access/take.mp4", ContentFile(mp4(b"access"))),
     )
+    signing.sign(take.pk)  # its delivered copy, as the store phase makes it
+    take.refresh_from_db()
     link, token = ShareLink.create(
         campaign=campaign, days=3, allow_download=True, allow_decisions=True
     )

@@ -15,11 +15,13 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
+from generation.jobs import signing
 from generation.models import Render, RenderStatus
 from studio.models import Decision
 from studio.production.deliverables import add_format
 from studio.shots import editing
 from tests.conftest import make_shot
+from tests.media_files import mp4
 from tests.pipeline import settle
 
 S = RenderStatus
@@ -109,8 +111,11 @@ def guest(token, *parts):
 
 
 def stored_take(shot, take, size, data: bytes, **fields) -> Render:
+    """A completed take stored as the pipeline stores one: the video (an MP4 carrying `data`)
+    and its signed copy."""
+    data = mp4(data)
     key = default_storage.save(f"t/{shot.pk}-{take}-{size}.mp4", ContentFile(data))
-    return Render.objects.create(
+    made = Render.objects.create(
         shot=shot, take=take, model_key=fields.pop("model_key", "animatic"),
         provider=fields.pop("provider", "animatic"), size=size, seconds=4,
         prompt_text=f"Prompt as sent for {shot.title} take {take}.", status=S.COMPLETED,
@@ -118,6 +123,9 @@ def stored_take(shot, take, size, data: bytes, **fields) -> Render:
         width=int(size.split("x")[0]), height=int(size.split("x")[1]), billed=True,
         **fields,
     )  # fmt: skip
+    signing.sign(made.pk)
+    made.refresh_from_db()
+    return made
 
 
 def delivered_campaign(campaign, rita):

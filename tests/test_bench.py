@@ -12,9 +12,16 @@ from bench import (
     pipeline,
     planning,
     plot,
+    provenance,
     stack,
     transfer,
 )
+
+
+def test_the_signing_benchmark_signs_a_file_that_validates():
+    result = provenance.run(size_mb=4, runs=1)
+    assert result["ok"]  # signed, valid when read back, well under the goal at 4 MB
+    assert "a plain sha256 of it" in result["result"]
 
 
 def test_the_transfer_benchmark_stores_into_s3_and_copies_plainly():

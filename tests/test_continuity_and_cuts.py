@@ -242,7 +242,9 @@ def test_a_cut_whose_take_is_gone_fails_with_the_reason(
     choose_hero(take, ed)
     with django_capture_on_commit_callbacks(execute=False):
         cut = cuts.request_cut(campaign, fmt)
-    default_storage.delete(take.video_key)
+    take.refresh_from_db()
+    for key in {take.video_key, take.signed_key}:  # the take and its signed copy are gone
+        default_storage.delete(key)
     cuts.render_cut(cut.pk)
     cut.refresh_from_db()
     assert cut.status == CutStatus.FAILED and cut.error

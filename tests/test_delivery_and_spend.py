@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
+import c2pa
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,8 +39,11 @@ def test_the_package_holds_the_approved_heroes_with_manifests_that_verify(
     assert names == [
         "spring-launch/manifest.csv",
         "spring-launch/manifest.json",
+        "spring-launch/reels/01-hero-pour-take2.c2pa",
         "spring-launch/reels/01-hero-pour-take2.mp4",
+        "spring-launch/youtube/01-hero-pour-take1.c2pa",
         "spring-launch/youtube/01-hero-pour-take1.mp4",
+        "spring-launch/youtube/02-the-sip-take1.c2pa",
         "spring-launch/youtube/02-the-sip-take1.mp4",
     ]
     record = json.loads(archive.read("spring-launch/manifest.json"))
@@ -49,6 +53,15 @@ def test_the_package_holds_the_approved_heroes_with_manifests_that_verify(
         data = archive.read(path)
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
         assert entry["bytes"] == len(data)
+        # Every file validates with c2pa's Reader (the local signer: valid, not trusted), and
+        # so does its sidecar manifest store against it.
+        with c2pa.Reader("video/mp4", io.BytesIO(data)) as reader:
+            assert reader.get_validation_state() == "Valid"
+        sidecar = archive.read(entry["c2pa"])
+        with c2pa.Reader("video/mp4", io.BytesIO(data), sidecar) as reader:
+            assert reader.get_validation_state() == "Valid"
+        assert entry["credentials"]["delivered"] == "signed by Reelroom at delivery"
+        assert entry["ai_generated"] is False  # the animatic: the studio's own creation
     first = files["spring-launch/youtube/01-hero-pour-take1.mp4"]
     assert first["prompt"] == "Prompt as sent for Hero pour take 1."
     assert first["provider_job_id"] == "job-1" and first["model"] == "animatic"

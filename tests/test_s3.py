@@ -190,19 +190,22 @@ def test_the_delivery_package_streams_from_the_bucket(client, vic, rita, campaig
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
+    from generation.jobs import signing
     from generation.models import Render, RenderStatus
     from studio.models import Decision
     from studio.production.deliverables import add_format
     from tests.conftest import make_shot
+    from tests.media_files import mp4
 
     add_format(campaign, "YouTube", "16:9")
-    data = bytes(range(256)) * 4096  # 1 MiB that is not all zeros
+    data = mp4(bytes(range(256)) * 4096)  # 1 MiB that is not all zeros
     key = default_storage.save("bucket/take.mp4", ContentFile(data))
     take = Render.objects.create(
         shot=make_shot(campaign), take=1, model_key="animatic", provider="animatic",
         size="1280x720", seconds=4, prompt_text="x", status=RenderStatus.COMPLETED,
         video_key=key, bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
     )  # fmt: skip
+    signing.sign(take.pk)  # its signed copy, read from and written to the bucket
     Decision.objects.create(render=take, reviewer=rita, verdict="approved")
     client.force_login(vic)
     response = client.get(reverse("studio:package_download", args=[campaign.pk]))
@@ -210,6 +213,7 @@ def test_the_delivery_package_streams_from_the_bucket(client, vic, rita, campaig
     record = json.loads(archive.read("spring-launch/manifest.json"))
     (entry,) = record["files"]
     assert hashlib.sha256(archive.read(entry["path"])).hexdigest() == entry["sha256"]
+    assert archive.read(entry["c2pa"])  # its manifest store, beside it
 
 
 def test_put_replaces_an_object_at_exactly_its_key_with_one_request(s3, tmp_path):

@@ -117,8 +117,10 @@ def test_a_failed_cut_says_what_to_do_without_ffmpeg_or_server_paths(
     choose_hero(take, ed)
     with django_capture_on_commit_callbacks(execute=False):
         cut = cuts.request_cut(campaign, fmt)
-    default_storage.delete(take.video_key)
-    default_storage.save(take.video_key, ContentFile(b"not a video at all"))
+    take.refresh_from_db()
+    for key in {take.video_key, take.signed_key}:  # what the cut reads is broken
+        default_storage.delete(key)
+        default_storage.save(key, ContentFile(b"not a video at all"))
     cuts.render_cut(cut.pk)
     cut.refresh_from_db()
     assert cut.status == CutStatus.FAILED

@@ -23,6 +23,7 @@ from generation.catalog.specs import (
     matches_aspect,
     parse_size,
     size_label,
+    watermark,
 )
 from generation.catalog.validation import (
     DEFAULT_MODEL,
@@ -55,4 +56,5 @@ __all__ = [
     "require",
     "size_label",
     "validate",
+    "watermark",
 ]

@@ -211,3 +211,17 @@ def size_label(size: str) -> str:
         return size
     width, height = parse_size(size)
     return f"{width}×{height} ({aspect_label(size)})"
+
+
+# The watermark a maker's models put in what they render, where the maker says so (the
+# delivery's manifest names it; unknown is said as unknown, never guessed).
+WATERMARKS = {
+    "veo": "SynthID (Google's invisible watermark)",
+    "sora": "Visible moving Sora watermark and OpenAI's C2PA credentials",
+    "animatic": "None: a storyboard rendered by Reelroom, not by a video model",
+}
+
+
+def watermark(model_key: str) -> str:
+    maker = next((m for m in WATERMARKS if model_key.startswith(m)), "")
+    return WATERMARKS.get(maker, "")

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from generation import media, storage
+from generation.jobs import signing
 from generation.jobs.transitions import S, advance, due_in, error_fields, load, note
 from generation.models import EventKind, Render
 from generation.providers import ProviderError, get_provider
@@ -118,6 +119,7 @@ def _store(render: Render) -> None:
         sprite_key = _store_extra(
             provider, render, "spritesheet", f"{prefix}-sprites.jpg"
         ) or _made_spritesheet(spooled.path, info.duration_ms, f"{prefix}-sprites.jpg")
+        signed = signing.stored_fields(render, spooled.path, video_key)
     except Exception as error:  # storage or network trouble: retried, never completed
         delay = min(MAX_STORE_DELAY, 5 * 2 ** min(render.attempts, 6))
         if isinstance(error, ProviderError) and error.retry_after is not None:
@@ -156,13 +158,16 @@ def _store(render: Render) -> None:
         height=info.height,
         fps=info.fps,
         has_audio=info.has_audio,
+        **signed,
         completed_at=timezone.now(),
         progress=100,
         lease_until=None,
         next_poll_at=None,
     )
     if not done:
-        storage.delete_quietly([video_key, thumb_key, sprite_key])
+        copy = signed.get("copies", {}).get("signed", {})
+        extra = [copy.get("c2pa", "")] + ([copy["key"]] if copy.get("key") != video_key else [])
+        storage.delete_quietly([video_key, thumb_key, sprite_key, *filter(None, extra)])
         return
     try:
         provider.cleanup(render.provider_job_id)

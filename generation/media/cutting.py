@@ -12,6 +12,7 @@ from typing import Any
 
 from generation import media, storage
 from generation.media import animatic
+from generation.provenance import manifests
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class Piece:
     video_key: str = ""  # a stored take
     has_audio: bool = True
     animatic: dict[str, Any] | None = None  # else: the storyboard spec to render (title, prompt, …)
+    title: str = ""  # the take, as its ingredient is named in the cut's credentials
+    ai: bool = True  # made by a model (not the studio's animatic)
 
 
 @dataclass(frozen=True)
@@ -31,9 +34,13 @@ class Made:
     sha256: str
 
 
-def make_cut(pieces: list[Piece], key: str, width: int, height: int, fps: int = 24) -> Made:
-    """Fetch (or render) every piece, join them at one size, frame rate and sound format, and
-    store the result at `key` (its poster beside it). Temporary files go whatever happens."""
+def make_cut(
+    pieces: list[Piece], key: str, width: int, height: int, fps: int = 24, title: str = "Cut"
+) -> Made:
+    """Fetch (or render) every piece, join them at one size, frame rate and sound format, sign
+    the result as a composite whose ingredients are the stored takes (each with its own
+    credentials), and store it at `key` (its poster beside it). Temporary files go whatever
+    happens."""
     with tempfile.TemporaryDirectory(dir=storage.temp_dir(), prefix="cut-") as tmp:
         work = Path(tmp)
         clips = []
@@ -46,9 +53,18 @@ def make_cut(pieces: list[Piece], key: str, width: int, height: int, fps: int = 
                 spec = {**(piece.animatic or {}), "width": width, "height": height}
                 animatic.render(spec, path, lambda percent: None)
             clips.append(media.Clip(path, piece.seconds, piece.has_audio))
-        joined = media.concat(clips, work / "cut.mp4", width, height, fps)
-        for clip in clips:
-            clip.path.unlink(missing_ok=True)  # keep at most the cut and its poster on disk
+        joined = media.concat(clips, work / "joined.mp4", width, height, fps)
+        takes = [
+            manifests.Ingredient(piece.title or f"Piece {i + 1}", clip.path)
+            for i, (piece, clip) in enumerate(zip(pieces, clips, strict=True))
+            if piece.video_key
+        ]
+        ai = any(piece.ai for piece in pieces if piece.video_key)
+        signed = work / "cut.mp4"
+        manifests.sign_composite(joined, signed, title, takes, ai=ai)
+        for path in [clip.path for clip in clips] + [joined]:
+            path.unlink(missing_ok=True)  # keep at most the cut and its poster on disk
+        joined = signed
         info = media.probe(joined)
         poster = media.thumbnail(
             joined, work / "poster.jpg", at_seconds=min(1.0, info.duration_ms / 2000)

@@ -129,6 +129,14 @@ class Campaign(models.Model):
         default=False,
         help_text="Through a guest link that lets the client approve.",
     )
+    # Disclosure (EU AI Act, Article 50): the campaign's defaults, which each shot may change.
+    depicts_people = models.BooleanField(
+        "depicts realistic people",
+        default=False,
+        help_text="People who look real: a deep fake to declare under Article 50.",
+    )
+    depicts_places = models.BooleanField("depicts realistic places", default=False)
+    depicts_events = models.BooleanField("depicts realistic events", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

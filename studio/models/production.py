@@ -54,6 +54,8 @@ class Format(models.Model):
     name = models.CharField(max_length=60)
     aspect = models.CharField(max_length=8, choices=TARGET_FORMATS)
     position = models.PositiveSmallIntegerField(default=1)
+    # A visible "AI-generated" label burned into the files delivered in this format.
+    ai_label = models.BooleanField("visible “AI-generated” label", default=False)
 
     class Meta:
         ordering = ["position", "pk"]

@@ -44,6 +44,10 @@ class Shot(FramesMixin, models.Model):
     # Words for the screen (a super, the call to action), added in the edit: video models draw
     # text badly, so it is never part of the prompt.
     on_screen_text = models.CharField(max_length=200, blank=True)
+    # Disclosure: None follows the campaign's default (Campaign.depicts_*).
+    depicts_people = models.BooleanField(null=True, blank=True)
+    depicts_places = models.BooleanField(null=True, blank=True)
+    depicts_events = models.BooleanField(null=True, blank=True)
     # The reference image (first frame) as uploaded, and the image that is sent: the original,
     # or a copy fitted to the output size by centre crop or pad.
     reference_original = models.CharField(max_length=500, blank=True)

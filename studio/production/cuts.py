@@ -11,12 +11,14 @@ import logging
 from collections import Counter
 from datetime import timedelta
 
+from c2pa import C2paError
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from generation import catalog, media
+from generation.jobs import signing
 from generation.media import cutting
 from generation.models import Render
 from studio import queue
@@ -162,15 +164,22 @@ def render_cut(cut_id: int) -> None:
     if not claimed:
         return
     cut = Cut.objects.select_related("campaign__workspace").get(pk=cut_id)
-    takes = Render.objects.in_bulk([s["take"] for s in cut.sources if s["take"]])
     try:
+        takes = _signed_takes([s["take"] for s in cut.sources if s["take"]])
         pieces = [_piece(source, takes, cut) for source in cut.sources]
         key = (
             f"{cut.campaign.workspace.slug}/{cut.campaign_id}/cuts/"
             f"{cut.kind}-{cut.pk}-{cut.signature[:8]}.mp4"
         )
-        made = cutting.make_cut(pieces, key, cut.width, cut.height, cut.fps)
-    except (media.MediaError, OSError, KeyError, TakeGone, RuntimeError) as error:
+        made = cutting.make_cut(
+            pieces,
+            key,
+            cut.width,
+            cut.height,
+            cut.fps,
+            title=f"{cut.campaign.name}: {cut.get_kind_display()}",
+        )
+    except (media.MediaError, OSError, KeyError, TakeGone, RuntimeError, C2paError) as error:
         # The person reads what to do; ffmpeg's words (and the server's paths) go to the log.
         logger.warning("rough cut %s failed: %s", cut_id, error)
         Cut.objects.filter(pk=cut_id).update(
@@ -218,4 +227,19 @@ def _piece(source: dict, takes: dict[int, Render], cut: Cut) -> cutting.Piece:
     take = takes.get(source["take"])
     if take is None or not take.video_key:
         raise TakeGone(f"Take {source['take_number']} of “{source['title']}” is gone.")
-    return cutting.Piece(source["seconds"], take.video_key, bool(take.has_audio))
+    return cutting.Piece(
+        source["seconds"],
+        take.signed_key or take.video_key,  # with its credentials, the cut's ingredient
+        bool(take.has_audio),
+        title=f"{source['title']}, take {source['take_number']}",
+        ai=take.provider != "animatic",
+    )
+
+
+def _signed_takes(ids: list[int]) -> dict[int, Render]:
+    """The cut's takes, each with its signed copy (made here, in the queue, where missing)."""
+    takes = Render.objects.in_bulk(ids)
+    unsigned = [pk for pk, take in takes.items() if take.video_key and not take.signed_key]
+    for pk in unsigned:
+        signing.sign(pk)
+    return Render.objects.in_bulk(ids) if unsigned else takes

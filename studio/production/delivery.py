@@ -1,6 +1,12 @@
 """The delivery package: the approved hero take of every cell, per format, with the provenance
 record (manifest.json and manifest.csv). Streamed as a ZIP while it is read from storage: never
-built in memory or on disk, whatever its size."""
+built in memory or on disk, whatever its size.
+
+Every file in it carries Content Credentials: the take's signed copy (the stored file itself
+when the provider's credentials came with it), or its labelled copy in a format that burns in
+the "AI-generated" label, each with its manifest store beside it as a `.c2pa` sidecar. Copies
+are made in the queue (generation.jobs.signing); a package with a file still unsigned is not
+streamed until it is."""
 
 from __future__ import annotations
 
@@ -15,10 +21,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from zipstream import ZIP_STORED, ZipStream
 
-from generation import storage
+from generation import catalog, storage
 from generation.models import Render
+from studio import queue
 from studio.csv_safe import cell
 from studio.models import Campaign, CellStatus, Decision, Membership, Role
+from studio.production import disclosure
 from studio.production.deliverables import grid
 
 CSV_FIELDS = [
@@ -43,6 +51,12 @@ CSV_FIELDS = [
     "decisions",
     "bytes",
     "sha256",
+    "stored_sha256",
+    "ai_generated",
+    "credentials",
+    "label",
+    "watermark",
+    "c2pa",
 ]
 
 
@@ -54,6 +68,29 @@ class Entry:
     aspect: str
     number: int
     shot_title: str
+    labelled: bool = False  # the format burns in the "AI-generated" label
+    depicts: dict | None = None
+
+    @property
+    def copy(self) -> dict:
+        """The copy delivered: signed, labelled where the format asks; {} while unsigned."""
+        return self.take.delivered(self.labelled)
+
+    @property
+    def sidecar(self) -> str:
+        return self.path.removesuffix(".mp4") + ".c2pa"
+
+    @property
+    def ai_generated(self) -> bool:
+        return self.take.provider != "animatic"
+
+    @property
+    def kept(self) -> bool:
+        """The provider's own credentials, delivered byte for byte."""
+        return bool(self.copy) and self.copy.get("key") == self.take.video_key
+
+    def disclose(self) -> list[dict]:
+        return disclosure.checklist(self.ai_generated, self.depicts or {}, self.labelled)
 
 
 @dataclass
@@ -73,7 +110,12 @@ class Package:
     @property
     def total_bytes(self) -> int:
         """The videos' bytes: what the download weighs, give or take the manifests."""
-        return sum(e.take.bytes or 0 for e in self.entries)
+        return sum(e.copy.get("bytes") or e.take.bytes or 0 for e in self.entries)
+
+    @property
+    def unsigned(self) -> list[Entry]:
+        """Files whose delivered copy is not made yet (the package waits for them)."""
+        return [e for e in self.entries if not e.copy]
 
     def by_format(self) -> list[tuple[str, int]]:
         """(format, number of files) in the package's order."""
@@ -119,12 +161,38 @@ def package(campaign: Campaign) -> Package:
                     fmt.aspect,
                     number,
                     shot.title,
+                    labelled=fmt.ai_label,
+                    depicts=disclosure.depicts(shot, campaign),
                 )
             )
     takes = Render.objects.in_bulk([e.take.pk for e in entries])
     for entry in entries:
         entry.take = takes[entry.take.pk]  # every field, for the manifest
     return Package(campaign, entries, missing)
+
+
+def sign_missing(pkg: Package) -> int:
+    """Queue the signing of every file the package still waits for (once a few minutes per
+    copy, however often the page is opened); returns how many there are."""
+    waiting = pkg.unsigned
+    for entry in waiting:
+        queue.sign_later(entry.take.pk, entry.labelled)
+    return len(waiting)
+
+
+def _credentials(entry: Entry) -> dict:
+    """What the delivered file's Content Credentials are, for the manifest."""
+    found = entry.take.credentials or {}
+    return {
+        "at_ingest": found.get("state") or "none",
+        "ingest_signer": found.get("signer", ""),
+        "delivered": "the provider's credentials, unchanged"
+        if entry.kept
+        else "signed by Reelroom at delivery",
+        "signer": entry.copy.get("signer", ""),
+        "trusted": entry.copy.get("state") == "trusted",
+        "test_signer": bool(entry.copy.get("local")),
+    }
 
 
 def _decisions(pkg: Package, for_guest: bool) -> dict[int, list[dict]]:
@@ -187,8 +255,16 @@ def manifest(pkg: Package, for_guest: bool = False) -> list[dict]:
                 ),
                 "billed": take.billed,
                 "decisions": decisions.get(take.pk, []),
-                "bytes": take.bytes,
-                "sha256": take.sha256,
+                "bytes": entry.copy.get("bytes"),
+                "sha256": entry.copy.get("sha256", ""),
+                "stored_sha256": take.sha256,
+                "ai_generated": entry.ai_generated,
+                "credentials": _credentials(entry),
+                "label": entry.labelled,
+                "watermark": catalog.watermark(take.model_key) or "unknown",
+                "c2pa": entry.sidecar,
+                "depicts_realistic": entry.depicts or {},
+                "disclose": entry.disclose(),
             }
         )
     return rows
@@ -211,6 +287,9 @@ def manifest_csv(rows: list[dict]) -> str:
     writer.writeheader()
     for row in rows:
         flat = dict(row)
+        flat["credentials"] = row["credentials"]["delivered"]
+        flat.pop("depicts_realistic", None)
+        flat.pop("disclose", None)
         flat["decisions"] = "; ".join(
             f"{d['verdict']} by {d['reviewer']} at {d['at']}"
             + (f": {d['note']}" if d.get("note") else "")
@@ -227,8 +306,9 @@ def stream(pkg: Package, for_guest: bool = False) -> ZipStream:
     rows = manifest(pkg, for_guest)
     zs = ZipStream(compress_type=ZIP_STORED, sized=True)
     for entry in pkg.entries:
-        key = entry.take.video_key
-        zs.add(storage.read(key), entry.path, size=default_storage.size(key))
+        copy = entry.copy
+        for key, path in ((copy["key"], entry.path), (copy["c2pa"], entry.sidecar)):
+            zs.add(storage.read(key), path, size=default_storage.size(key))
     record = {
         "campaign": pkg.campaign.name,
         "made_at": timezone.now().isoformat(),

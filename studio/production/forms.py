@@ -45,6 +45,9 @@ class CampaignForm(forms.ModelForm):
             "brand_banned_words",
             "approvers",
             "client_must_approve",
+            "depicts_people",
+            "depicts_places",
+            "depicts_events",
         ]
         labels = {"status_follows_work": "Status follows the work"}
         help_texts = {

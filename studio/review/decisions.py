@@ -32,6 +32,8 @@ def _record(take: Render, verdict: str, note: str, **who) -> Decision:
     decision = Decision.objects.create(
         render=take, verdict=verdict, note=note.strip()[:2000], **who
     )
+    if verdict == Verdict.APPROVED:
+        queue.sign_for_delivery(take)  # its labelled copy, where a format asks for one
     author = take.created_by
     reviewer = who.get("reviewer")
     if author is not None and author.email and (reviewer is None or author.pk != reviewer.pk):

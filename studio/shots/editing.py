@@ -55,7 +55,9 @@ def save_shot(shot: Shot, user, values: dict, analysis: prompts.Analysis):
     with transaction.atomic():
         for name in ("title", "prompt", "model_key", "size", "seconds"):
             setattr(shot, name, values[name])
-        shot.on_screen_text = values.get("on_screen_text", shot.on_screen_text)
+        for name in ("on_screen_text", "depicts_people", "depicts_places", "depicts_events"):
+            if name in values:
+                setattr(shot, name, values[name])
         shot.save()
         version = shot.record_version(user, analysis.text)
     if moved:

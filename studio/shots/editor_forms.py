@@ -62,6 +62,14 @@ class SegmentForm(forms.Form):
         }
 
 
+class DepictsSelect(forms.NullBooleanSelect):
+    """Yes, no, or what the campaign says (None)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", "As the campaign says"), ("true", "Yes"), ("false", "No")]
+
+
 SegmentFormSet = forms.formset_factory(SegmentForm, extra=0, max_num=24, validate_max=True)
 SEGMENT_PREFIX = "seg"
 
@@ -73,6 +81,15 @@ class ShotEditorForm(forms.Form):
         max_length=200,
         label="On-screen text",
         help_text="A super or the call to action, added in the edit (never drawn by the model).",
+    )
+    depicts_people = forms.NullBooleanField(
+        required=False, label="Realistic people", widget=DepictsSelect
+    )
+    depicts_places = forms.NullBooleanField(
+        required=False, label="Realistic places", widget=DepictsSelect
+    )
+    depicts_events = forms.NullBooleanField(
+        required=False, label="Realistic events", widget=DepictsSelect
     )
     model_key = forms.ChoiceField(label="Model")
     size = forms.ChoiceField()
@@ -190,6 +207,9 @@ class ShotEditorForm(forms.Form):
         initial = {
             "title": shot.title,
             "on_screen_text": shot.on_screen_text,
+            "depicts_people": shot.depicts_people,
+            "depicts_places": shot.depicts_places,
+            "depicts_events": shot.depicts_events,
             "model_key": shot.model_key,
             "size": shot.size,
             "seconds": shot.seconds,
@@ -234,6 +254,7 @@ class ShotEditorForm(forms.Form):
         return {
             "title": data["title"],
             "on_screen_text": data["on_screen_text"].strip(),
+            **{f"depicts_{k}": data.get(f"depicts_{k}") for k in ("people", "places", "events")},
             "prompt": self.to_prompt(),
             "model_key": data["model_key"],
             "size": data["size"],

@@ -1,5 +1,7 @@
 """Delivery: what the package holds (and what is still missing), and the package itself,
-streamed as a ZIP to members and to guests of a link that allows it."""
+streamed as a ZIP to members and to guests of a link that allows it. Every file in it is
+signed in the queue beforehand: a package with a file still being signed asks for it and waits
+(the page says so and follows; a download answers 503 with Retry-After)."""
 
 from __future__ import annotations
 
@@ -25,8 +27,24 @@ def deliver_page(request: AuthedHtmxRequest, campaign_id: int):
         "package": pkg,
         "perms_": allowed_actions(campaign.my_role),
         "total_bytes": pkg.total_bytes,
+        "signing": delivery.sign_missing(pkg),
     }
     return render(request, "studio/deliver.html", context)
+
+
+def _signing(pkg: delivery.Package) -> HttpResponse | None:
+    """503 with Retry-After while a file of the package is being signed (it is asked for)."""
+    waiting = delivery.sign_missing(pkg)
+    if not waiting:
+        return None
+    response = HttpResponse(
+        f"{waiting} file{'s are' if waiting != 1 else ' is'} being signed with Content "
+        "Credentials. The package is ready in a moment: try again.",
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "10"
+    return response
 
 
 def _zip(pkg: delivery.Package, for_guest: bool = False, slot=None) -> StreamingHttpResponse:
@@ -61,7 +79,7 @@ def package_download(request: AuthedHtmxRequest, campaign_id: int):
     pkg = delivery.package(campaign)
     if not pkg.entries:
         raise Http404("Nothing is approved yet.")
-    return _zip(pkg)
+    return _signing(pkg) or _zip(pkg)
 
 
 @guest_page
@@ -75,6 +93,8 @@ def guest_package(request: HtmxRequest, token: str):
     pkg = delivery.package(link.campaign)
     if not pkg.entries:
         raise Http404
+    if busy := _signing(pkg):
+        return busy
     wait = throttle.guest_download_refused(request, link.pk)
     slot = None if wait else throttle.take_download_slot(request, link.pk)
     if slot is None:

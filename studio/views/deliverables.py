@@ -113,3 +113,19 @@ def format_remove(request: AuthedHtmxRequest, campaign_id: int, format_id: int):
     fmt.delete()
     messages.success(request, f"Format “{fmt.name}” removed; its takes are kept.")
     return redirect("studio:deliverables", campaign.pk)
+
+
+@login_required
+@require_POST
+def format_label(request: AuthedHtmxRequest, campaign_id: int, format_id: int):
+    """The visible "AI-generated" label on or off for the files delivered in a format (the
+    labelled copies are made in the queue; the delivery page waits for them)."""
+    campaign = get_campaign_for_user(request, campaign_id, "edit_campaign")
+    fmt = campaign.formats.filter(pk=format_id).first()
+    if fmt is None:
+        raise Http404
+    fmt.ai_label = request.POST.get("label") == "on"
+    fmt.save(update_fields=["ai_label"])
+    said = "burned into" if fmt.ai_label else "no longer burned into"
+    messages.success(request, f"The “AI-generated” label is {said} the files of “{fmt.name}”.")
+    return redirect("studio:deliverables", campaign.pk)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from generation import catalog
 from generation.prompts import SEED_TEMPLATES, template_prompt
+from generation.provenance import keys
 from studio.management import first_login
 from studio.models import Campaign, CampaignStatus, Format, Membership, Role, Shot, Workspace
 
@@ -55,6 +56,11 @@ class Command(BaseCommand):
         Membership.objects.get_or_create(
             workspace=workspace, user=user, defaults={"role": Role.OWNER}
         )
+        if keys.uses_local():  # Content Credentials work offline from the first take
+            self.stdout.write(
+                f"Content Credentials: the local test signer ({keys.ensure_local()}) — valid, "
+                "trusted by nobody; see docs/provenance.md for a trusted one."
+            )
         if not workspace.campaigns.exists():
             create_demo_campaign(workspace, user)
             self.stdout.write("Demo campaign “Northwind Coffee — Cold Brew launch” created.")

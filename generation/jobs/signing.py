@@ -1,0 +1,126 @@
+"""A take's delivered copies and their Content Credentials, made in the queue, never in a
+request: read what the stored file carries; a file with valid credentials that the studio did
+not change is delivered byte for byte; any other file is signed as made by its model through
+its provider (or, for the animatic, as the studio's own digital creation). The labelled copy
+(a visible "AI-generated" label burned in, per format) is signed as an edit of what it came
+from. A failed signature loses nothing: the take stays stored and the copy is made again on
+the next request for it."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from generation import catalog, storage
+from generation.media.labels import burn_label
+from generation.models import Render, RenderStatus
+from generation.provenance import manifests
+
+logger = logging.getLogger(__name__)
+
+
+def made_of(render: Render) -> manifests.Made:
+    model = catalog.get(render.model_key)
+    return manifests.Made(
+        title=render.title or f"Take {render.take}",
+        model=model.label if model else render.model_key,
+        provider=catalog.PROVIDER_LABELS.get(render.provider, render.provider),
+        job_id=render.provider_job_id,
+        prompt_sha256=hashlib.sha256(render.prompt_text.encode()).hexdigest(),
+        ai=render.provider != "animatic",
+    )
+
+
+def _prefix(render: Render) -> str:
+    return f"{render.media_prefix or f'shot-{render.shot_id}'}/take-{render.take}-{render.pk}"
+
+
+def _copy(path: Path, key: str, name: str, work: Path) -> dict[str, Any]:
+    """A delivered copy stored at `name`.mp4 (or already stored at `key`: the take itself),
+    its manifest store at `name`.c2pa."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    sidecar = work / f"{path.stem}.c2pa"
+    sidecar.write_bytes(manifests.manifest_store(path))
+    credentials, _ = manifests.read(path)
+    return {
+        "key": key or storage.put(f"{name}.mp4", path),
+        "c2pa": storage.put(f"{name}.c2pa", sidecar),
+        "bytes": path.stat().st_size,
+        "sha256": digest.hexdigest(),
+        "state": credentials.state,
+        "signer": credentials.signer,
+        "local": credentials.local,
+    }
+
+
+def signed_copy(render: Render, video: Path, video_key: str, work: Path) -> dict[str, Any]:
+    """The copy delivered of `video`: itself when it carries valid credentials, else signed."""
+    credentials, _ = manifests.read(video)
+    if credentials.carries:
+        return _copy(video, video_key, _prefix(render), work)
+    signed = work / "signed.mp4"
+    manifests.sign_take(video, signed, made_of(render))
+    return _copy(signed, "", f"{_prefix(render)}-signed", work)
+
+
+def labelled_copy(render: Render, signed: Path, work: Path) -> dict[str, Any]:
+    """The labelled copy of the take whose delivered copy is `signed`: an edit of it, which
+    stays its parent ingredient with its own manifest (the history is kept)."""
+    burned = burn_label(signed, work / "burned.mp4")
+    out = work / "labelled.mp4"
+    manifests.sign_edit(signed, burned, out, made_of(render).title)
+    return _copy(out, "", f"{_prefix(render)}-labelled", work)
+
+
+def stored_fields(render: Render, video: Path, video_key: str) -> dict[str, Any]:
+    """At store: what `video` carries, and its signed copy (none if signing failed: it is made
+    again when the take is delivered)."""
+    credentials, _ = manifests.read(video)
+    fields: dict[str, Any] = {"credentials": credentials.as_dict()}
+    try:
+        with tempfile.TemporaryDirectory(dir=storage.temp_dir(), prefix="sign-") as tmp:
+            fields["copies"] = {"signed": signed_copy(render, video, video_key, Path(tmp))}
+    except Exception:  # a signer misconfigured, a file c2pa cannot sign: made again later
+        logger.warning("signing take %s failed", render.pk, exc_info=True)
+    return fields
+
+
+def sign(render_id: int, labelled: bool = False) -> None:
+    """Make the take's missing delivered copy (the task `generation.tasks.sign`). Delivered
+    twice, the second finds the copy made and does nothing."""
+    render = Render.objects.filter(pk=render_id, status=RenderStatus.COMPLETED).first()
+    if render is None or not render.video_key or render.delivered(labelled):
+        return
+    made: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(dir=storage.temp_dir(), prefix="sign-") as tmp:
+        work = Path(tmp)
+        signed = render.delivered()
+        source = storage.fetch(signed.get("key") or render.video_key)
+        try:
+            if not signed:
+                if not render.credentials:
+                    made["credentials"] = manifests.read(source.path)[0].as_dict()
+                made["signed"] = signed_copy(render, source.path, render.video_key, work)
+            if labelled:
+                if made.get("signed") and made["signed"]["key"] != render.video_key:
+                    source.path.unlink(missing_ok=True)
+                    source = storage.fetch(made["signed"]["key"])
+                made["labelled"] = labelled_copy(render, source.path, work)
+        finally:
+            source.path.unlink(missing_ok=True)
+    with transaction.atomic():  # two copies made at once both land
+        row = Render.objects.select_for_update().get(pk=render.pk)
+        copies = dict(row.copies or {})
+        copies.update({k: v for k, v in made.items() if k in ("signed", "labelled")})
+        fields: dict[str, Any] = {"copies": copies}
+        if "credentials" in made:
+            fields["credentials"] = made["credentials"]
+        Render.objects.filter(pk=render.pk).update(**fields)
