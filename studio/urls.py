@@ -21,6 +21,7 @@ from studio.views import (
     spend,
     storyboard,
     takes,
+    timelines,
     verify,
     versions,
 )
@@ -93,6 +94,11 @@ campaign_urls: list[URLPattern | URLResolver] = [
         name="format_remove",
     ),
     path("formats/<id:format_id>/label/", deliverables.format_label, name="format_label"),
+    path(
+        "formats/<id:format_id>/timeline.<str:kind>",
+        timelines.format_timeline,
+        name="format_timeline",
+    ),
     path("storyboard/", storyboard.storyboard_page, name="storyboard"),
     path(
         "storyboard/order/",
@@ -123,6 +129,7 @@ take_urls: list[URLPattern | URLResolver] = [
     path("cancel/", takes.take_cancel, name="take_cancel"),
     path("remix/", takes.take_remix, name="take_remix"),
     path("media/<str:variant>/", takes.take_media, name="take_media"),
+    path("markers.<str:kind>", timelines.take_markers, name="take_markers"),
 ]
 
 # What a guest link opens: /s/<token>/… (no login; the link is the key)

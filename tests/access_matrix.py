@@ -176,6 +176,18 @@ ENDPOINTS = [
     ),
     Endpoint("studio:take_page", "get", "view", lambda ctx: {"render_id": ctx["take"].pk}),
     Endpoint(
+        "studio:take_markers",
+        "get",
+        "view",
+        lambda ctx: {"render_id": ctx["take"].pk, "kind": "edl"},
+    ),
+    Endpoint(
+        "studio:format_timeline",
+        "get",
+        "view",
+        lambda ctx: {**campaign_kwargs(ctx), "format_id": ctx["format"].pk, "kind": "fcpxml"},
+    ),
+    Endpoint(
         "studio:comment_add",
         "post",
         "comment",

@@ -9,6 +9,8 @@ many more examples. The example database lives in the temporary test folder, not
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -31,6 +33,8 @@ from tests.access_matrix import ENDPOINTS, SPECIAL
 
 FIELDS = [
     "timecode",
+    "end_timecode",
+    "drawing",
     "parent",
     "budget",
     "seconds",
@@ -251,6 +255,47 @@ def test_guest_comments_take_any_input(client, ctx, guest_take_url):
         check(response, before, ctx, f"guest comment {name!r} {timecode!r}")
         if response.status_code == 302:
             assert "\n" not in Comment.objects.latest("pk").guest_name
+
+    run()
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+SHAPE = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(["arrow", "rect", "ellipse", "path", "text", "x"]),
+        "color": st.sampled_from(["red", "white", "#fff", ""]),
+        "points": st.lists(st.lists(st.floats(-1, 2) | st.integers(-2, 2), max_size=3), max_size=6),
+        "text": st.text(max_size=130),
+    }
+)
+
+
+def test_drawings_and_ranges_take_any_input(client, ctx):
+    client.force_login(ctx["team"]["reviewer"])
+    url = reverse("studio:comment_add", args=[ctx["take"].pk])
+
+    @FUZZ
+    @given(
+        drawing=st.one_of(JSON.map(json.dumps), st.lists(SHAPE, max_size=4).map(json.dumps), VALUE),
+        start=st.one_of(NASTY, st.floats(-1, 10).map(str)),
+        end=st.one_of(NASTY, st.floats(-1, 10).map(str)),
+    )
+    def run(drawing, start, end):
+        before = snapshot(ctx)
+        data = {"body": "Look", "timecode": start, "end_timecode": end, "drawing": drawing}
+        response = client.post(url, data)
+        check(response, before, ctx, f"drawing {drawing!r} {start!r}-{end!r}")
+        if response.status_code == 302:
+            stored = Comment.objects.latest("pk")
+            points = [p for s in stored.drawing for p in s["points"]]
+            assert all(0 <= v <= 1 for p in points for v in p)
+            assert stored.end_ms is None or stored.end_ms > stored.timecode_ms
 
     run()
 

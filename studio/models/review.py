@@ -34,6 +34,10 @@ class Comment(models.Model):
     guest_name = models.CharField(max_length=80, blank=True)
     body = models.TextField()
     timecode_ms = models.PositiveIntegerField(null=True, blank=True)
+    # A range: the out point (the in point is timecode_ms). A drawing on the frame at
+    # timecode_ms: shapes in 0–1 of the picture (review.drawings checks them).
+    end_ms = models.PositiveIntegerField(null=True, blank=True)
+    drawing = models.JSONField(default=list, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     share_link = models.ForeignKey(
         "ShareLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"

@@ -26,7 +26,7 @@ from generation.models import Render
 from studio import queue
 from studio.csv_safe import cell
 from studio.models import Campaign, CellStatus, Decision, Membership, Role
-from studio.production import disclosure
+from studio.production import disclosure, timelines
 from studio.production.deliverables import grid
 
 CSV_FIELDS = [
@@ -70,6 +70,7 @@ class Entry:
     shot_title: str
     labelled: bool = False  # the format burns in the "AI-generated" label
     depicts: dict | None = None
+    folder: str = ""  # the format's folder in the ZIP
 
     @property
     def copy(self) -> dict:
@@ -163,6 +164,7 @@ def package(campaign: Campaign) -> Package:
                     shot.title,
                     labelled=fmt.ai_label,
                     depicts=disclosure.depicts(shot, campaign),
+                    folder=folder[fmt.pk],
                 )
             )
     takes = Render.objects.in_bulk([e.take.pk for e in entries])
@@ -316,6 +318,9 @@ def stream(pkg: Package, for_guest: bool = False) -> ZipStream:
     }
     if not for_guest:
         record["missing"] = [{"format": f, "shot_number": n, "shot": t} for f, n, t in pkg.missing]
+    for folder, made in timelines.format_timelines(pkg, for_guest).items():
+        for kind in ("otio", "fcpxml", "edl"):  # the cut, for the editing applications
+            zs.add(timelines.write(made, kind), f"{pkg.root}/timeline/{folder}.{kind}")
     zs.add(json.dumps(record, indent=2, ensure_ascii=False), f"{pkg.root}/manifest.json")
     zs.add(manifest_csv(rows), f"{pkg.root}/manifest.csv")
     return zs

@@ -13,6 +13,7 @@ from studio.models import (
     Comment,
 )
 from studio.review import notifications
+from studio.review.drawings import parse as drawings_parse
 
 MAX_COMMENT = 4000
 
@@ -36,6 +37,27 @@ def parse_timecode(value: str | None) -> int | None:
     return int(match["minutes"]) * 60_000 + round(Decimal(match["ss"]) * 1000)
 
 
+def posted(data) -> dict:
+    """The comment form's time fields and drawing, checked: timecode (the in point), end
+    timecode (a range's out point), drawing (JSON shapes). Raises ValidationError."""
+    return {
+        "timecode_ms": parse_timecode(data.get("timecode")),
+        "end_ms": parse_timecode(data.get("end_timecode")),
+        "drawing": drawings_parse(data.get("drawing")),
+    }
+
+
+def kept(data) -> dict:
+    """What the comment form held, to show it again with its error: nothing typed is lost."""
+    return {
+        "body": data.get("body", ""),
+        "timecode": data.get("timecode", ""),
+        "end_timecode": data.get("end_timecode", ""),
+        "drawing": data.get("drawing", ""),
+        "visible_to_guests": data.get("visible_to_guests") == "on",
+    }
+
+
 def markers(comments: list[Comment]) -> list[dict]:
     """The scrub bar's markers: each time-coded comment, who said what."""
     return [
@@ -45,6 +67,20 @@ def markers(comments: list[Comment]) -> list[dict]:
         }
         for c in comments
         if c.timecode_ms is not None
+    ]
+
+
+def drawings(comments: list[Comment]) -> list[dict]:
+    """What the player draws and spans: each time-coded comment with a drawing or a range."""
+    return [
+        {
+            "id": c.pk,
+            "time": c.timecode_ms / 1000,
+            "end": c.end_ms / 1000 if c.end_ms is not None else None,
+            "shapes": c.drawing or [],
+        }
+        for c in comments
+        if c.timecode_ms is not None and (c.drawing or c.end_ms is not None)
     ]
 
 
@@ -72,6 +108,8 @@ def add_comment(
     guest_name: str = "",
     share_link=None,
     timecode_ms: int | None = None,
+    end_ms: int | None = None,
+    drawing: list | None = None,
     parent: Comment | None = None,
     visible_to_guests: bool = False,
 ) -> Comment:
@@ -84,6 +122,15 @@ def add_comment(
         raise ValidationError("You can only reply to a comment on the same take.")
     if timecode_ms is not None and (timecode_ms < 0 or timecode_ms > take.seconds * 1000 + 999):
         raise ValidationError("The timecode is outside the take.")
+    if end_ms is not None:
+        if timecode_ms is None:
+            raise ValidationError("A range needs its in point (At) as well as its out point.")
+        if end_ms <= timecode_ms:
+            raise ValidationError("A range ends after it starts: put the out point later.")
+        if end_ms > take.seconds * 1000 + 999:
+            raise ValidationError("The range's out point is outside the take.")
+    if drawing and timecode_ms is None:
+        raise ValidationError("A drawing belongs to a frame: give its timecode (At).")
     if author is None and not clean_guest_name(guest_name):
         raise ValidationError("Tell us your name so the team knows who commented.")
     comment = Comment.objects.create(
@@ -93,6 +140,8 @@ def add_comment(
         share_link=share_link,
         body=body,
         timecode_ms=timecode_ms,
+        end_ms=end_ms,
+        drawing=drawing or [],
         parent=parent,
         visible_to_guests=visible_to_guests or author is None,
     )

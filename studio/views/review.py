@@ -26,7 +26,15 @@ from studio.models import (
     label_formats,
 )
 from studio.review import activity, inbox
-from studio.review.comments import add_comment, markers, parse_timecode, set_resolved, thread
+from studio.review.comments import (
+    add_comment,
+    drawings,
+    kept,
+    markers,
+    posted,
+    set_resolved,
+    thread,
+)
 from studio.review.decisions import choose_hero, decide, decide_many, undo
 from studio.review.states import approval, newest_decisions, required_for, with_approvals
 from studio.team.access import (
@@ -42,6 +50,14 @@ TAKE_PAGE = "studio/take.html"
 
 QUEUE_PAGE = 50  # takes per page of the review queue
 ASPECTS = dict(TARGET_FORMATS)
+# The take page's marker downloads (studio.views.timelines), named for the applications.
+MARKER_KINDS = [
+    ("edl", "Resolve (EDL)"),
+    ("fcpxml", "Final Cut / Resolve (FCPXML)"),
+    ("xml", "Premiere (XML)"),
+    ("otio", "OTIO"),
+    ("csv", "CSV"),
+]
 
 
 def take_context(take: Render, perms: set[str]) -> dict:
@@ -59,6 +75,8 @@ def take_context(take: Render, perms: set[str]) -> dict:
         "comments": thread(comments),
         "comment_count": len(comments),
         "markers": markers(comments),
+        "drawings": drawings(comments),
+        "marker_kinds": MARKER_KINDS,
         "decisions": decisions,
         "verdict": take.approval.verdict,
         "approval": take.approval,
@@ -141,23 +159,17 @@ def comment_add(request: AuthedHtmxRequest, render_id: int):
         if parent is None:
             raise Http404
     try:
-        timecode = parse_timecode(request.POST.get("timecode"))
         add_comment(
             take,
             request.POST.get("body", ""),
             author=request.user,
-            timecode_ms=timecode,
             parent=parent,
             visible_to_guests=request.POST.get("visible_to_guests") == "on",
+            **posted(request.POST),
         )
     except ValidationError as error:
         context = take_context(take, allowed_actions(take.my_role))
-        context.update(
-            comment_error=error.messages[0],
-            body=request.POST.get("body", ""),
-            timecode=request.POST.get("timecode", ""),
-            visible_to_guests=request.POST.get("visible_to_guests") == "on",
-        )
+        context.update(kept(request.POST), comment_error=error.messages[0])
         return render(
             request, f"{TAKE_PAGE}#comments" if request.htmx else TAKE_PAGE, context, status=422
         )
@@ -298,6 +310,9 @@ def compare(request: AuthedHtmxRequest):
     shot = takes[0].shot
     # The picker: the finished takes of the first take's shot, by their posters.
     choices = shot.takes_newest_first().filter(status="completed")
+    for take in takes:  # each player draws its own take's drawings
+        take.drawings = drawings(list(take.comments.order_by("created_at", "pk")))
+        take.drawings_id = f"drawings-{take.pk}"
     context = {"takes": takes, "shot": shot, "campaign": shot.campaign, "choices": choices}
     return render(request, "studio/compare.html", context)
 

@@ -17,7 +17,15 @@ from generation import storage
 from generation.models import Render
 from studio.models import Membership, Role, ShareLink, Verdict, label_formats, name_formats
 from studio.production import delivery
-from studio.review.comments import add_comment, clean_guest_name, markers, parse_timecode, thread
+from studio.review.comments import (
+    add_comment,
+    clean_guest_name,
+    drawings,
+    kept,
+    markers,
+    posted,
+    thread,
+)
 from studio.review.decisions import decide_as_client
 from studio.review.forms import ShareLinkForm
 from studio.review.states import with_approvals
@@ -224,7 +232,7 @@ def guest_take(request: HtmxRequest, token: str, render_id: int):
                 request.POST.get("body", ""),
                 guest_name=name,
                 share_link=link,
-                timecode_ms=parse_timecode(request.POST.get("timecode")),
+                **posted(request.POST),
             )
         except ValidationError as problem:
             error = problem.messages[0]
@@ -245,11 +253,11 @@ def _guest_take_page(request, link, token, take, status=None, **extra):
         "shot": take.shot,
         "comments": (comments := guest_comments(take)),
         "markers": markers(_flatten(comments)),
+        "drawings": drawings(_flatten(comments)),
         "error": "",
         "decision_error": "",
         "guest_name": request.POST.get("guest_name") or request.session.get("guest_name", ""),
-        "body": request.POST.get("body", "") if error else "",
-        "timecode": request.POST.get("timecode", "") if error else "",
+        **(kept(request.POST) if error else {}),
         "note": request.POST.get("note", "") if error else "",
         "client_decision": take.decisions.filter(reviewer__isnull=True).first(),
         **extra,

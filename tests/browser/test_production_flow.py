@@ -116,7 +116,12 @@ def test_formats_grid_continuity_storyboard_cut_and_package(studio_page):  # noq
     assert names == [
         "summer-drop/manifest.csv",
         "summer-drop/manifest.json",
+        "summer-drop/timeline/youtube.edl",  # the cut for the editing applications
+        "summer-drop/timeline/youtube.fcpxml",
+        "summer-drop/timeline/youtube.otio",
+        "summer-drop/youtube/01-sip-take1.c2pa",  # each file's Content Credentials
         "summer-drop/youtube/01-sip-take1.mp4",
+        "summer-drop/youtube/02-pour-take1.c2pa",
         "summer-drop/youtube/02-pour-take1.mp4",
     ]
     record = json.loads(archive.read("summer-drop/manifest.json"))
