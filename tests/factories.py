@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import uuid
 import zipfile
 from decimal import Decimal
@@ -148,3 +149,22 @@ def zip_of(response) -> zipfile.ZipFile:
     body = b"".join(response.streaming_content)
     assert int(response["Content-Length"]) == len(body)
     return zipfile.ZipFile(io.BytesIO(body))
+
+
+def form_fields(html: str) -> dict:
+    """The form as the browser would send it back (inputs, textareas, the hidden layers)."""
+    data = {}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
+        data[name] = value.replace("&quot;", '"').replace("&amp;", "&").replace("&#x27;", "'")
+    for name, value in re.findall(
+        r'<textarea[^>]*name="([^"]+)"[^>]*>\n?(.*?)</textarea>', html, re.S
+    ):
+        data[name] = value.replace("&amp;", "&").replace("&#x27;", "'").replace("&quot;", '"')
+    data.pop("csrfmiddlewaretoken", None)
+    for tag in re.findall(r'<input type="checkbox"[^>]*>', html):  # ticked boxes send "on"
+        name = re.search(r'name="([^"]+)"', tag).group(1)
+        if " checked" in tag:
+            data[name] = "on"
+        else:
+            data.pop(name, None)  # unticked boxes are not sent
+    return data

@@ -12,8 +12,8 @@ from django.urls import reverse
 from generation.prompts.structure import BrandKit
 from studio.models import Shot
 from studio.shots import llm_planning
+from tests.factories import form_fields as fields
 from tests.fakes.chat_fake import API_KEY, MODEL, ChatFake
-from tests.test_plan_page import fields
 
 pytestmark = pytest.mark.django_db
 MODEL_KEY, SIZE = "veo-3.1-fast", "1280x720"  # 4, 6 or 8 s

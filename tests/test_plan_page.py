@@ -4,7 +4,6 @@ hard budget; a refused step keeps everything typed."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -12,6 +11,7 @@ from django.urls import reverse
 
 from generation.models import Render
 from studio.models import PromptVersion, Shot
+from tests.factories import form_fields as fields
 
 pytestmark = pytest.mark.django_db
 
@@ -20,25 +20,6 @@ BRIEF = "Northwind Coffee launches its new Cold Brew for busy commuters. Warm, i
 
 def url(campaign):
     return reverse("studio:plan_shots", args=[campaign.pk])
-
-
-def fields(html: str) -> dict:
-    """The form as the browser would send it back (inputs, textareas, the hidden layers)."""
-    data = {}
-    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
-        data[name] = value.replace("&quot;", '"').replace("&amp;", "&").replace("&#x27;", "'")
-    for name, value in re.findall(
-        r'<textarea[^>]*name="([^"]+)"[^>]*>\n?(.*?)</textarea>', html, re.S
-    ):
-        data[name] = value.replace("&amp;", "&").replace("&#x27;", "'").replace("&quot;", '"')
-    data.pop("csrfmiddlewaretoken", None)
-    for tag in re.findall(r'<input type="checkbox"[^>]*>', html):  # ticked boxes send "on"
-        name = re.search(r'name="([^"]+)"', tag).group(1)
-        if " checked" in tag:
-            data[name] = "on"
-        else:
-            data.pop(name, None)  # unticked boxes are not sent
-    return data
 
 
 def draft(client, campaign, target=20):
