@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from django.utils import timezone
 
 from generation import jobs, media
@@ -57,6 +58,18 @@ def test_a_take_goes_from_prompt_to_stored_video(
     assert ("GET", "/v1/videos/video_000001/content") in openai_fake.seen.requests
     with default_storage.open(take.spritesheet_key, "rb") as handle:
         assert handle.read() == openai_fake.spritesheet_bytes  # kept for scrubbing
+
+
+def test_a_webp_spritesheet_is_stored_and_served_as_webp(
+    client, ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
+):
+    openai_fake.spritesheet_bytes = openai_fake.thumbnail_bytes  # the fake's WebP
+    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    (take,) = settle(django_capture_on_commit_callbacks, [take])
+    assert take.spritesheet_key.endswith("-sprites.webp")
+    client.force_login(ed)
+    served = client.get(reverse("studio:take_media", args=[take.pk, "spritesheet"]))
+    assert served["Content-Type"] == "image/webp"
 
 
 def test_a_reference_image_is_sent_as_a_file_of_the_output_size(

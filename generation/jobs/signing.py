@@ -19,7 +19,7 @@ from django.db import transaction
 from generation import catalog, storage
 from generation.media.labels import burn_label
 from generation.models import Render, RenderStatus
-from generation.provenance import manifests
+from generation.provenance import keys, manifests
 
 logger = logging.getLogger(__name__)
 
@@ -40,16 +40,17 @@ def _prefix(render: Render) -> str:
     return f"{render.media_prefix or f'shot-{render.shot_id}'}/take-{render.take}-{render.pk}"
 
 
-def _copy(path: Path, key: str, name: str, work: Path) -> dict[str, Any]:
+def _copy(
+    path: Path, key: str, name: str, work: Path, credentials: manifests.Credentials
+) -> dict[str, Any]:
     """A delivered copy stored at `name`.mp4 (or already stored at `key`: the take itself),
-    its manifest store at `name`.c2pa."""
+    its manifest store at `name`.c2pa, with who signed it."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1024 * 1024), b""):
             digest.update(block)
     sidecar = work / f"{path.stem}.c2pa"
     sidecar.write_bytes(manifests.manifest_store(path))
-    credentials, _ = manifests.read(path)
     return {
         "key": key or storage.put(f"{name}.mp4", path),
         "c2pa": storage.put(f"{name}.c2pa", sidecar),
@@ -61,14 +62,26 @@ def _copy(path: Path, key: str, name: str, work: Path) -> dict[str, Any]:
     }
 
 
-def signed_copy(render: Render, video: Path, video_key: str, work: Path) -> dict[str, Any]:
-    """The copy delivered of `video`: itself when it carries valid credentials, else signed."""
-    credentials, _ = manifests.read(video)
+def _ours(identity: keys.Identity) -> manifests.Credentials:
+    """A file the studio just signed (valid by construction: not read back on the hot path)."""
+    return manifests.Credentials("valid", signer=identity.name, local=identity.local)
+
+
+def signed_copy(
+    render: Render,
+    video: Path,
+    video_key: str,
+    work: Path,
+    credentials: manifests.Credentials | None = None,
+) -> dict[str, Any]:
+    """The copy delivered of `video`: itself when it carries valid credentials, else signed.
+    `credentials`: what `video` carries, when it was read already."""
+    credentials = credentials or manifests.read(video)[0]
     if credentials.carries:
-        return _copy(video, video_key, _prefix(render), work)
+        return _copy(video, video_key, _prefix(render), work, credentials)
     signed = work / "signed.mp4"
-    manifests.sign_take(video, signed, made_of(render))
-    return _copy(signed, "", f"{_prefix(render)}-signed", work)
+    identity = manifests.sign_take(video, signed, made_of(render))
+    return _copy(signed, "", f"{_prefix(render)}-signed", work, _ours(identity))
 
 
 def labelled_copy(render: Render, signed: Path, work: Path) -> dict[str, Any]:
@@ -76,8 +89,8 @@ def labelled_copy(render: Render, signed: Path, work: Path) -> dict[str, Any]:
     stays its parent ingredient with its own manifest (the history is kept)."""
     burned = burn_label(signed, work / "burned.mp4")
     out = work / "labelled.mp4"
-    manifests.sign_edit(signed, burned, out, made_of(render).title)
-    return _copy(out, "", f"{_prefix(render)}-labelled", work)
+    identity = manifests.sign_edit(signed, burned, out, made_of(render).title)
+    return _copy(out, "", f"{_prefix(render)}-labelled", work, _ours(identity))
 
 
 def stored_fields(render: Render, video: Path, video_key: str) -> dict[str, Any]:
@@ -87,7 +100,8 @@ def stored_fields(render: Render, video: Path, video_key: str) -> dict[str, Any]
     fields: dict[str, Any] = {"credentials": credentials.as_dict()}
     try:
         with tempfile.TemporaryDirectory(dir=storage.temp_dir(), prefix="sign-") as tmp:
-            fields["copies"] = {"signed": signed_copy(render, video, video_key, Path(tmp))}
+            copy = signed_copy(render, video, video_key, Path(tmp), credentials)
+            fields["copies"] = {"signed": copy}
     except Exception:  # a signer misconfigured, a file c2pa cannot sign: made again later
         logger.warning("signing take %s failed", render.pk, exc_info=True)
     return fields

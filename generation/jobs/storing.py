@@ -183,6 +183,10 @@ def _store_extra(provider: Provider, render: Render, variant: str, key: str) -> 
     try:
         with provider.open_result(render.provider_job_id, variant) as chunks:
             spooled = storage.spool(chunks)
+        with spooled.path.open("rb") as handle:
+            suffix = _image_suffix(handle.read(12))
+        if suffix:  # stored (and so served) as what the bytes are, whatever was expected
+            key = f"{key.rsplit('.', 1)[0]}.{suffix}"
         return storage.put(key, spooled.path)
     except ProviderError as error:
         note(render, EventKind.EXTRA_MISSING, {"variant": variant, "code": error.code})
@@ -190,6 +194,17 @@ def _store_extra(provider: Provider, render: Render, variant: str, key: str) -> 
     finally:
         if spooled:
             spooled.path.unlink(missing_ok=True)
+
+
+def _image_suffix(head: bytes) -> str:
+    """The image format of a file's first bytes: JPEG, PNG or WebP ("" when none of them)."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return ""
 
 
 def _made_spritesheet(video_path: Path, duration_ms: int, key: str) -> str:

@@ -211,8 +211,8 @@ def _sign(
     source: Path,
     dest: Path,
     ingredients: list[tuple[Ingredient, str]] | None = None,
-) -> bytes:
-    signer, _identity = keys.signer()
+) -> keys.Identity:
+    signer, identity = keys.signer()
     with c2pa.Builder(manifest) as builder:
         for index, (ingredient, relationship) in enumerate(ingredients or []):
             with ingredient.path.open("rb") as handle:
@@ -226,16 +226,17 @@ def _sign(
                     handle,
                 )
         with source.open("rb") as src, dest.open("w+b") as out:
-            return bytes(builder.sign(signer, MP4, src, out))
+            builder.sign(signer, MP4, src, out)
+    return identity
 
 
-def sign_take(source: Path, dest: Path, made: Made) -> bytes:
+def sign_take(source: Path, dest: Path, made: Made) -> keys.Identity:
     """`source` signed as made by the model (or the studio's animatic) into `dest`; returns
-    the manifest store."""
+    who signed it."""
     return _sign(_manifest(made.title, created(made)), source, dest)
 
 
-def sign_edit(original: Path, edited: Path, dest: Path, title: str) -> bytes:
+def sign_edit(original: Path, edited: Path, dest: Path, title: str) -> keys.Identity:
     """`edited` (the label burned into `original`, which carries its own credentials) signed
     with the original as its parent ingredient: its history is kept."""
     opened = {"action": "c2pa.opened", "parameters": {"ingredientIds": ["ingredient-0"]}}
@@ -245,7 +246,7 @@ def sign_edit(original: Path, edited: Path, dest: Path, title: str) -> bytes:
 
 def sign_composite(
     source: Path, dest: Path, title: str, pieces: list[Ingredient], ai: bool = True
-) -> bytes:
+) -> keys.Identity:
     """A cut: composite of its takes, each a `componentOf` ingredient placed once (a cut of
     animatics only is the studio's own digital creation)."""
     placed = [
