@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
+from generation.provenance import keys
 from studio.settings import parse_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,10 +64,19 @@ def test_production_refuses_a_weak_secret_key(weak):
     assert weak not in result.stderr  # the key itself is never printed
 
 
-def test_production_passes_the_deploy_check_without_warnings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+def test_production_passes_the_deploy_check_without_warnings(tmp_path):
+    # A signing certificate of its own (here a throwaway one, as a file and inline PEM).
+    chain, key = keys.split(keys.make_bundle("Example Studio", "Example"))
+    (tmp_path / "chain.pem").write_bytes(chain)
+    signer = {"STUDIO_C2PA_CERT_CHAIN": str(tmp_path / "chain.pem"),
+              "STUDIO_C2PA_PRIVATE_KEY": key.decode()}  # fmt: skip
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **signer)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+    # With the local test signer, the deploy check says so.
+    local = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert local.returncode != 0 and "reelroom.W001" in local.stderr + local.stdout
+    assert key.decode().splitlines()[1] not in result.stderr + result.stdout  # never printed
 
 
 def test_local_default_is_debug_on_sqlite():
