@@ -11,5 +11,8 @@ def delete_render_media(sender: Any, instance: Any, **kwargs: Any) -> None:
     """A deleted take takes its files with it, once the deletion is committed. (Its reference
     image belongs to the studio's shots: studio/signals.py decides about that one.)"""
     keys = [instance.video_key, instance.thumbnail_key, instance.spritesheet_key]
+    for copy in (instance.copies or {}).values():  # its delivered copies, signed
+        keys += [copy.get("key", ""), copy.get("c2pa", "")]
+    keys = [k for k in dict.fromkeys(keys) if k]
     if any(keys):
         transaction.on_commit(lambda: storage.delete_quietly(keys))

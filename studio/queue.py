@@ -23,11 +23,12 @@ def sign_later(render_id: int, labelled: bool) -> None:
 
 
 def sign_for_delivery(take) -> None:
-    """An approved take's labelled copy, made ahead where a format of its campaign burns in
-    the label (its signed copy was made when it was stored)."""
+    """An approved take's delivered copy made ahead, in the queue: signed, and labelled where a
+    format of its campaign burns in the label."""
     labelled = Format.objects.filter(campaign_id=take.shot.campaign_id, ai_label=True)
-    if any(f.accepts(take.size, take.model_key) for f in labelled):
-        sign_later(take.pk, True)
+    wants_label = any(f.accepts(take.size, take.model_key) for f in labelled)
+    if not take.delivered(labelled=wants_label):
+        sign_later(take.pk, wants_label)
 
 
 def recut_later(campaign_id: int) -> None:

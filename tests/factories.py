@@ -87,7 +87,7 @@ def make_take(shot, take=1, status=S.COMPLETED, user=None, **fields):
         **fields,
     )
     if status == S.COMPLETED:
-        render.video_key = default_storage.save(f"t/{render.pk}.mp4", ContentFile(b"x" * 10))
+        render.video_key = default_storage.save(f"t/{render.pk}.mp4", ContentFile(mp4(b"x")))
         render.save(update_fields=["video_key"])
     return render
 

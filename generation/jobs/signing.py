@@ -1,10 +1,11 @@
-"""A take's delivered copies and their Content Credentials, made in the queue, never in a
-request: read what the stored file carries; a file with valid credentials that the studio did
-not change is delivered byte for byte; any other file is signed as made by its model through
-its provider (or, for the animatic, as the studio's own digital creation). The labelled copy
-(a visible "AI-generated" label burned in, per format) is signed as an edit of what it came
-from. A failed signature loses nothing: the take stays stored and the copy is made again on
-the next request for it."""
+"""A take's Content Credentials: read when it is stored (`read_at_store`: what the file carries,
+its original bytes untouched), and its delivered copies, made in the queue when it is approved
+or delivered (`sign`), never in a request and never on the path to playable: a file with valid
+credentials that the studio did not change is delivered byte for byte; any other file is signed
+as made by its model through its provider (or, for the animatic, as the studio's own digital
+creation). The labelled copy (a visible "AI-generated" label burned in, per format) is signed
+as an edit of what it came from. A failed signature loses nothing: the take stays stored and
+the copy is made again on the next request for it."""
 
 from __future__ import annotations
 
@@ -93,18 +94,9 @@ def labelled_copy(render: Render, signed: Path, work: Path) -> dict[str, Any]:
     return _copy(out, "", f"{_prefix(render)}-labelled", work, _ours(identity))
 
 
-def stored_fields(render: Render, video: Path, video_key: str) -> dict[str, Any]:
-    """At store: what `video` carries, and its signed copy (none if signing failed: it is made
-    again when the take is delivered)."""
-    credentials, _ = manifests.read(video)
-    fields: dict[str, Any] = {"credentials": credentials.as_dict()}
-    try:
-        with tempfile.TemporaryDirectory(dir=storage.temp_dir(), prefix="sign-") as tmp:
-            copy = signed_copy(render, video, video_key, Path(tmp), credentials)
-            fields["copies"] = {"signed": copy}
-    except Exception:  # a signer misconfigured, a file c2pa cannot sign: made again later
-        logger.warning("signing take %s failed", render.pk, exc_info=True)
-    return fields
+def read_at_store(video: Path) -> dict[str, Any]:
+    """At store: what `video` carries (a file without a manifest is answered at once)."""
+    return {"credentials": manifests.read(video)[0].as_dict()}
 
 
 def sign(render_id: int, labelled: bool = False) -> None:
@@ -113,6 +105,22 @@ def sign(render_id: int, labelled: bool = False) -> None:
     render = Render.objects.filter(pk=render_id, status=RenderStatus.COMPLETED).first()
     if render is None or not render.video_key or render.delivered(labelled):
         return
+    try:
+        made = _made(render, labelled)
+    except Exception:  # a signer misconfigured, a file c2pa cannot read: made again when asked
+        logger.warning("signing take %s failed", render.pk, exc_info=True)
+        return
+    with transaction.atomic():  # two copies made at once both land
+        row = Render.objects.select_for_update().get(pk=render.pk)
+        copies = dict(row.copies or {})
+        copies.update({k: v for k, v in made.items() if k in ("signed", "labelled")})
+        fields: dict[str, Any] = {"copies": copies}
+        if "credentials" in made:
+            fields["credentials"] = made["credentials"]
+        Render.objects.filter(pk=render.pk).update(**fields)
+
+
+def _made(render: Render, labelled: bool) -> dict[str, Any]:
     made: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(dir=storage.temp_dir(), prefix="sign-") as tmp:
         work = Path(tmp)
@@ -130,11 +138,4 @@ def sign(render_id: int, labelled: bool = False) -> None:
                 made["labelled"] = labelled_copy(render, source.path, work)
         finally:
             source.path.unlink(missing_ok=True)
-    with transaction.atomic():  # two copies made at once both land
-        row = Render.objects.select_for_update().get(pk=render.pk)
-        copies = dict(row.copies or {})
-        copies.update({k: v for k, v in made.items() if k in ("signed", "labelled")})
-        fields: dict[str, Any] = {"copies": copies}
-        if "credentials" in made:
-            fields["credentials"] = made["credentials"]
-        Render.objects.filter(pk=render.pk).update(**fields)
+    return made

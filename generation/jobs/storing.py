@@ -119,7 +119,7 @@ def _store(render: Render) -> None:
         sprite_key = _store_extra(
             provider, render, "spritesheet", f"{prefix}-sprites.jpg"
         ) or _made_spritesheet(spooled.path, info.duration_ms, f"{prefix}-sprites.jpg")
-        signed = signing.stored_fields(render, spooled.path, video_key)
+        signed = signing.read_at_store(spooled.path)  # signing waits for approval or delivery
     except Exception as error:  # storage or network trouble: retried, never completed
         delay = min(MAX_STORE_DELAY, 5 * 2 ** min(render.attempts, 6))
         if isinstance(error, ProviderError) and error.retry_after is not None:
@@ -165,9 +165,7 @@ def _store(render: Render) -> None:
         next_poll_at=None,
     )
     if not done:
-        copy = signed.get("copies", {}).get("signed", {})
-        extra = [copy.get("c2pa", "")] + ([copy["key"]] if copy.get("key") != video_key else [])
-        storage.delete_quietly([video_key, thumb_key, sprite_key, *filter(None, extra)])
+        storage.delete_quietly([video_key, thumb_key, sprite_key])
         return
     try:
         provider.cleanup(render.provider_job_id)

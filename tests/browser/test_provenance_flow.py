@@ -31,7 +31,10 @@ def test_review_shows_the_ingest_state_and_verify_shows_the_delivered_file(
     page.click(".crumbs a >> nth=0")  # the campaign
     page.click(".campaign-nav >> text=Delivery")
     row = page.locator("#package-files tr[data-file]").first
-    expect(row.locator(".credentials")).to_contain_text("Not AI-generated (animatic)")
+    # Signed in the queue once approved: the page says so and follows until it is done.
+    expect(row.locator(".credentials")).to_contain_text(
+        "Not AI-generated (animatic)", timeout=30_000
+    )
     expect(row.locator(".credentials")).to_contain_text("untrusted test signer")
     row.locator(".credentials a", has_text="verify").click()
     result = page.locator("#verify-result")
