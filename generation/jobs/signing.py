@@ -127,10 +127,13 @@ def _made(render: Render, labelled: bool) -> dict[str, Any]:
         signed = render.delivered()
         source = storage.fetch(signed.get("key") or render.video_key)
         try:
-            if not signed:
-                if not render.credentials:
-                    made["credentials"] = manifests.read(source.path)[0].as_dict()
-                made["signed"] = signed_copy(render, source.path, render.video_key, work)
+            if not signed:  # what the take carries: read at store, else now (once)
+                if render.credentials:
+                    carried = manifests.Credentials(**render.credentials)
+                else:
+                    carried = manifests.read(source.path)[0]
+                    made["credentials"] = carried.as_dict()
+                made["signed"] = signed_copy(render, source.path, render.video_key, work, carried)
             if labelled:
                 if made.get("signed") and made["signed"]["key"] != render.video_key:
                     source.path.unlink(missing_ok=True)

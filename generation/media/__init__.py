@@ -18,6 +18,8 @@ FFMPEG_TIMEOUT = 120
 # demuxer means a crafted file (an HLS or concat playlist in disguise) cannot make ffmpeg open
 # URLs or other local files, and the protocol whitelist allows nothing but that one file.
 SAFE_INPUT = ("-protocol_whitelist", "file", "-f", "mp4")
+# The studio's own encodes of delivered picture (a cut, a burned-in label): H.264, 4:2:0.
+H264 = ("-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p")
 
 
 class MediaError(Exception):
@@ -238,14 +240,7 @@ def concat(clips: list[Clip], out: Path | str, width: int, height: int, fps: int
             "[v]",
             "-map",
             "[a]",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-crf",
-            "21",
-            "-pix_fmt",
-            "yuv420p",
+            *H264,
             "-r",
             str(fps),
             "-c:a",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from generation.media import SAFE_INPUT, _run, _written, probe
+from generation.media import H264, SAFE_INPUT, _run, _written, probe
 
 LABEL = "AI-generated"
 
@@ -39,14 +39,7 @@ def burn_label(video: Path, out: Path, text: str = LABEL) -> Path:
                 str(png),
                 "-filter_complex",
                 f"[0:v][1:v]overlay={margin}:{margin}",
-                "-c:v",
-                "libx264",
-                "-preset",
-                "veryfast",
-                "-crf",
-                "21",
-                "-pix_fmt",
-                "yuv420p",
+                *H264,
                 "-c:a",
                 "copy",
                 "-movflags",
