@@ -8,11 +8,8 @@ class GenerationConfig(AppConfig):
 
     def ready(self) -> None:
         # Django's way: modules that use models are imported once the registry is ready.
-        from django_q.signals import post_spawn  # noqa: PLC0415
-
         from generation import signals, tasks  # noqa: PLC0415
         from generation.provenance import checks  # noqa: F401, PLC0415 - registers the check
 
         post_migrate.connect(lambda **kwargs: tasks.ensure_schedules(), sender=self, weak=False)
         post_delete.connect(signals.delete_render_media, sender="generation.Render")
-        post_spawn.connect(tasks.cluster_started, sender="django_q", weak=False)

@@ -128,6 +128,9 @@ class Render(models.Model):
     polls = models.PositiveIntegerField(default=0)
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # The process sending or storing the take (generation/liveness.py): when it is known to be
+    # dead, the take is given back at once rather than after its deadline or lease.
+    held_by = models.CharField(max_length=120, blank=True)
     provider_expires_at = models.DateTimeField(null=True, blank=True)
     cancel_requested_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,27 +4,22 @@ reverse). A task's payload is a primary key, never a secret."""
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.cache import cache
 from django_q.tasks import async_task
 
 if TYPE_CHECKING:
     from multiprocessing.synchronize import Event  # the cluster's stop event
 
-CHAIN_KEY = "reelroom:sweep-chain"
-PENDING_KEY = "reelroom:sweep-pending"
-PENDING_SECONDS = 60  # a pending sweep lost with a killed worker stops blocking after this
+# The stop event of the cluster this process belongs to (set by manage.py qcluster: the
+# cluster's event before the workers are forked, the main process's own for its sweeper): a
+# sweep stops claiming, a store gives its take back, a worker hands back what it had not started.
+_cluster_stop: Event | threading.Event | None = None
 
 
-# The stop event of the cluster this worker belongs to (set by manage.py qcluster before the
-# workers are forked): a long task (a sweep link) ends early when its cluster is stopping.
-_cluster_stop: Event | None = None
-
-
-def watch_cluster_stop(event: Event) -> None:
+def watch_cluster_stop(event: Event | threading.Event) -> None:
     global _cluster_stop
     _cluster_stop = event
 
@@ -44,20 +39,3 @@ def enqueue(name: str, pk: int) -> None:
     async_task(
         f"generation.tasks.{name}", pk, task_name=f"{name}-{pk}-{time.time_ns()}", group=name
     )
-
-
-def enqueue_sweep() -> None:
-    """Queue a sweep unless one is already waiting in the queue: many kicks at once (300 take
-    requests, every worker of a starting cluster) make one task."""
-    if settings.Q_CLUSTER.get("sync"):
-        return  # inline tasks would chain forever; tests drive sweeps themselves
-    if not cache.add(PENDING_KEY, True, timeout=PENDING_SECONDS):
-        return
-    async_task("generation.tasks.sweep_loop", task_name=f"sweep-{time.time_ns()}", group="sweep")
-
-
-def kick_sweep() -> None:
-    """Start the sweep chain now if it is not running (right after the cluster starts, the
-    schedule may be a minute away)."""
-    if not cache.get(CHAIN_KEY):
-        enqueue_sweep()

@@ -10,6 +10,7 @@ import hashlib
 import logging
 import mimetypes
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -28,6 +29,8 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+
+from generation import liveness
 
 logger = logging.getLogger(__name__)
 
@@ -48,16 +51,31 @@ def temp_dir() -> Path:
 STALE_TEMP = 3600  # seconds without a write: the download's worker is gone
 
 
+def writer_mark() -> str:
+    """The prefix of a temporary file or folder this process writes: its mark, so a starting
+    cluster can tell what no live process is writing."""
+    return liveness.mark()
+
+
+def temporary_folder(kind: str = "") -> tempfile.TemporaryDirectory:
+    """A temporary folder for one piece of work (a cut, a signing), marked with its writer."""
+    return tempfile.TemporaryDirectory(dir=temp_dir(), prefix=f"{writer_mark()}{kind}")
+
+
 def clean_stale_temp(now: float | None = None) -> int:
-    """Remove temporary files no worker has written for an hour (a download killed mid-way
-    leaves its `.part`); a live download writes continuously, so it is never old."""
+    """Remove temporary files and folders whose writer on this machine is dead (a download or a
+    cut killed mid-way), and any that nothing has written for an hour."""
     limit = (now or time.time()) - STALE_TEMP
     removed = 0
     for path in temp_dir().iterdir():
         try:
-            if path.is_file() and path.stat().st_mtime < limit:
+            if not (liveness.is_dead(path.name) or path.stat().st_mtime < limit):
+                continue
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
                 path.unlink()
-                removed += 1
+            removed += 1
         except FileNotFoundError:
             continue  # another worker cleaned it first
     return removed
@@ -67,7 +85,9 @@ def spool(chunks: Iterable[bytes]) -> Spooled:
     """Write a stream of chunks to a temporary file, hashing as it goes."""
     digest = hashlib.sha256()
     size = 0
-    with tempfile.NamedTemporaryFile(dir=temp_dir(), suffix=".part", delete=False) as handle:
+    with tempfile.NamedTemporaryFile(
+        dir=temp_dir(), prefix=writer_mark(), suffix=".part", delete=False
+    ) as handle:
         path = Path(handle.name)
         try:
             for chunk in chunks:

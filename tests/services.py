@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -184,6 +185,39 @@ class CrashStack:
 
     def content_downloads(self) -> int:
         return sum(1 for _, path in self.fake.seen.requests if path.endswith("/content"))
+
+    def log_lines(self, index: int) -> list[tuple[float, str]]:
+        """(time.time(), line) of each timestamped line the `index`-th cluster started logged."""
+        log = self.logs[index]
+        log.flush()
+        lines = []
+        for line in Path(log.name).read_text(errors="replace").splitlines():
+            try:
+                stamp = datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").timestamp()
+            except ValueError:
+                continue
+            lines.append((stamp, line))
+        return lines
+
+    def first_sweeps(self, first: int, since: float) -> list[float | None]:
+        """Seconds from `since` to the first sweep pass of each cluster started from the
+        `first`-th on (None: it has not swept)."""
+        found: list[float | None] = []
+        for index in range(first, len(self.logs)):
+            stamps = [t for t, line in self.log_lines(index) if "first pass starting" in line]
+            found.append(round(stamps[0] - since, 2) if stamps else None)
+        return found
+
+    def render_to_go(self, since: float) -> float:
+        """The longest render still to go at `since`: a job made later counts all of its render."""
+        return max(
+            (
+                max(0.0, min(job.finish_at - since, job.finish_at - job.made_at))
+                for job in self.fake.jobs.values()
+                if job.finish_at is not None
+            ),
+            default=0.0,
+        )
 
 
 def wait(what, condition, timeout: float, every: float = 0.5):

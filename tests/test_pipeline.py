@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from django.utils import timezone
 
 from generation import jobs, media
 from generation import prompts as prompting
@@ -286,31 +285,6 @@ def test_deleting_a_take_removes_its_files(ed, shot, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         take.delete()
     assert not any(default_storage.exists(k) for k in keys)
-
-
-def test_a_sweep_link_finishes_due_takes_and_only_one_chain_runs(
-    ed, shot, django_capture_on_commit_callbacks
-):
-    from django.core.cache import cache
-
-    from generation import tasks
-
-    with django_capture_on_commit_callbacks(execute=False):
-        (take,) = editing.request_takes(shot, ed)
-    Render.objects.filter(pk=take.pk).update(next_poll_at=timezone.now())
-    with django_capture_on_commit_callbacks(execute=True):
-        tasks.sweep_loop(seconds=0)  # submits; the animatic renders inline
-    take.refresh_from_db()
-    assert take.status == S.IN_PROGRESS
-    assert cache.get(tasks.CHAIN_KEY) is None  # the link let go of the chain
-    cache.add(tasks.CHAIN_KEY, True)
-    Render.objects.filter(pk=take.pk).update(next_poll_at=timezone.now())
-    with django_capture_on_commit_callbacks(execute=True):
-        tasks.sweep_loop(seconds=0)  # another chain is alive: this link sweeps beside it
-    take.refresh_from_db()
-    assert take.status in (S.STORING, S.COMPLETED)
-    assert cache.get(tasks.CHAIN_KEY)  # and leaves the living chain's mark alone
-    cache.delete(tasks.CHAIN_KEY)
 
 
 def test_a_take_keeps_the_reference_image_it_was_sent_with(

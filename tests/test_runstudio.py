@@ -149,8 +149,8 @@ def test_sigterm_and_sigint_stop_everything_within_five_seconds(tmp_path):
 
 def test_sigterm_to_the_process_group_stops_the_cluster_gracefully_within_five_seconds(tmp_path):
     """`make run` stopped by SIGTERM to its process group (a service manager, `kill -- -PGID`):
-    the cluster's sweep link (up to 8 s long) used to hold the graceful stop until runstudio's
-    deadline killed it. A stopping cluster ends its link at once, so the cluster stops by
+    a sweep (then a task up to 8 s long) used to hold the graceful stop until runstudio's
+    deadline killed it. A stopping cluster's sweeper ends at once, so the cluster stops by
     itself ("has stopped") and everything is gone well within 5 s."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     env.update(DJANGO_SETTINGS_MODULE="studio.settings", STUDIO_VAR_DIR=str(tmp_path))
@@ -168,8 +168,8 @@ def test_sigterm_to_the_process_group_stops_the_cluster_gracefully_within_five_s
     try:
         _wait_until_serving(port)
         deadline = time.monotonic() + 20
-        while "generation.tasks.sweep_loop" not in log.read_text():  # a link is running
-            assert time.monotonic() < deadline, "no sweep link started"
+        while "first pass" not in log.read_text():  # the sweeper is running
+            assert time.monotonic() < deadline, "the sweeper did not start"
             time.sleep(0.1)
         started = time.monotonic()
         os.killpg(proc.pid, signal.SIGTERM)

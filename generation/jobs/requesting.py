@@ -91,7 +91,6 @@ def create_takes(request: TakeRequest) -> list[Render]:
         return existing
     for render in renders:
         transaction.on_commit(partial(queue.enqueue, "submit", render.pk))
-    transaction.on_commit(queue.kick_sweep)
     return renders
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +121,7 @@ def sign(render_id: int, labelled: bool = False) -> None:
 
 def _made(render: Render, labelled: bool) -> dict[str, Any]:
     made: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(dir=storage.temp_dir(), prefix="sign-") as tmp:
+    with storage.temporary_folder("sign-") as tmp:
         work = Path(tmp)
         signed = render.delivered()
         source = storage.fetch(signed.get("key") or render.video_key)

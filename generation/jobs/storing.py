@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from generation import media, storage
+from generation import liveness, media, queue, storage
 from generation.jobs import signing
 from generation.jobs.transitions import S, advance, due_in, error_fields, load, note
 from generation.models import EventKind, Render
@@ -24,9 +24,11 @@ from generation.providers.base import Provider
 
 logger = logging.getLogger(__name__)
 # A store holds its take for a short lease, renewed every HEARTBEAT seconds while it works
-# (download, probe, upload): a killed worker's take is due again within a minute.
-STORE_LEASE = timedelta(seconds=45)
-HEARTBEAT = 10.0
+# (download, probe, upload): a killed worker's take is due again within 20 seconds. A store
+# whose cluster is told to stop gives its lease back at once (the download starts again
+# elsewhere; nothing was written).
+STORE_LEASE = timedelta(seconds=20)
+HEARTBEAT = 5.0
 MAX_STORE_DELAY = 300.0
 
 
@@ -67,12 +69,30 @@ def store(render_id: int) -> None:
         lease_until=now + STORE_LEASE,
         next_poll_at=now + STORE_LEASE,
         attempts=render.attempts + 1,
+        held_by=liveness.mark(),
     )
     if not claimed:
         return  # another worker is storing it
     render.attempts += 1
     with _heartbeat(render.pk):
-        _store(render)
+        try:
+            _store(render)
+        except Stopping:
+            Render.objects.filter(pk=render.pk, status=S.STORING).update(
+                lease_until=None, next_poll_at=timezone.now()
+            )
+            logger.info("storing take %s given back: the cluster is stopping", render.pk)
+
+
+class Stopping(Exception):
+    """The cluster is stopping: a download in progress ends and its take is due again."""
+
+
+def _until_stopping(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    for chunk in chunks:
+        if queue.cluster_stopping():
+            raise Stopping
+        yield chunk
 
 
 def _store(render: Render) -> None:
@@ -81,7 +101,7 @@ def _store(render: Render) -> None:
     try:
         try:
             with provider.open_result(render.provider_job_id, "video") as chunks:
-                spooled = storage.spool(chunks)
+                spooled = storage.spool(_until_stopping(chunks))
         except ProviderError as error:
             if error.permanent:
                 if error.code == "expired":
@@ -120,6 +140,8 @@ def _store(render: Render) -> None:
             provider, render, "spritesheet", f"{prefix}-sprites.jpg"
         ) or _made_spritesheet(spooled.path, info.duration_ms, f"{prefix}-sprites.jpg")
         signed = signing.read_at_store(spooled.path)  # signing waits for approval or delivery
+    except Stopping:
+        raise
     except Exception as error:  # storage or network trouble: retried, never completed
         delay = min(MAX_STORE_DELAY, 5 * 2 ** min(render.attempts, 6))
         if isinstance(error, ProviderError) and error.retry_after is not None:

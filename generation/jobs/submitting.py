@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from PIL import Image
 
-from generation import catalog, queue, webhooks
+from generation import catalog, liveness, queue, webhooks
 from generation.jobs.requesting import spec_for
 from generation.jobs.transitions import (
     MAX_SENDS,
@@ -96,6 +96,7 @@ def submit(render_id: int) -> None:
         last_attempt_at=timezone.now(),
         next_poll_at=None,
         webhook_token_hash=token_hash,
+        held_by=liveness.mark(),
     ):
         return
     spec = spec_for(render, webhook_url)

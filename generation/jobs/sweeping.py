@@ -16,7 +16,7 @@ from django.db import close_old_connections, connection
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from generation import storage
+from generation import liveness, queue, storage
 from generation.jobs.polling import poll
 from generation.jobs.storing import store
 from generation.jobs.submitting import reconcile, submit
@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 # How long a sweep holds a due take before it is due again: a take whose worker was killed
 # mid-poll waits this long. Claims are made a few per thread at a time (BATCH_PER_THREAD), so a
 # claimed take is handled well within it.
-CLAIM = timedelta(seconds=30)
+CLAIM = timedelta(seconds=20)
 # A send lasts at most the HTTP timeout (plus an image upload): a take still submitting after
 # twice that lost its worker and is reconciled with the provider (never simply sent again).
 SUBMIT_DEADLINE = timedelta(seconds=max(60, 2 * settings.STUDIO_HTTP_TIMEOUT))
@@ -52,8 +52,8 @@ def sweep_once(now: datetime | None = None) -> int:
     claimed in batches by conditional update, so two sweeps at once are harmless and a sweep
     that dies leaves them due again after CLAIM. Takes that fall due while it works are taken
     too, work already paid for first; each take at most once per pass, and a pass claims for
-    PASS_SECONDS at most (a pass with a fixed `now`, as tests run it, until nothing is due).
-    Returns how many takes were handled."""
+    PASS_SECONDS at most (a pass with a fixed `now`, as tests run it, until nothing is due) and
+    claims nothing more once its cluster is stopping. Returns how many takes were handled."""
     fixed = now is not None
     now = now or timezone.now()
     reap(now)
@@ -62,7 +62,7 @@ def sweep_once(now: datetime | None = None) -> int:
     threads = max(1, getattr(settings, "STUDIO_SWEEP_THREADS", 1))
     deadline = time.monotonic() + PASS_SECONDS
     if threads == 1:
-        while (fixed or time.monotonic() < deadline) and (
+        while _claiming(fixed, deadline) and (
             work := _claim(now, limits, seen, batch=BATCH_PER_THREAD)
         ):
             seen.update(pk for pk, _, _ in work)
@@ -81,7 +81,7 @@ def sweep_once(now: datetime | None = None) -> int:
             while True:
                 room = threads * BATCH_PER_THREAD - len(running)
                 work = []
-                if room > 0 and (fixed or time.monotonic() < deadline):
+                if room > 0 and _claiming(fixed, deadline):
                     work = _claim(now, limits, seen, batch=room)
                 seen.update(pk for pk, _, _ in work)
                 running |= {pool.submit(_handle_in_thread, *item) for item in work}
@@ -94,6 +94,10 @@ def sweep_once(now: datetime | None = None) -> int:
             wait(running)
             if seen:  # an idle pass started no thread and opened no connection
                 _close_thread_connections(pool, threads)
+
+
+def _claiming(fixed: bool, deadline: float) -> bool:
+    return (fixed or time.monotonic() < deadline) and not queue.cluster_stopping()
 
 
 def _close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
@@ -147,22 +151,43 @@ def _handle_in_thread(pk: int, status: str, gate: threading.Semaphore) -> None:
     _handle(pk, status, gate)
 
 
-def reap(now: datetime | None = None) -> None:
-    """Reconcile takes stuck past a deadline. Nothing is dropped silently: every action is
-    recorded on the take. Temporary files that dead workers left behind go too."""
-    now = now or timezone.now()
-    removed = storage.clean_stale_temp(now.timestamp())
-    if removed:
-        logger.info("removed %s stale temporary file(s)", removed)
-    for render in Render.objects.filter(status=S.SUBMITTING, updated_at__lt=now - SUBMIT_DEADLINE):
+def _reap_held(now: datetime) -> None:
+    """Sends past their deadline, or whose sender is known to be dead, are reconciled with the
+    provider (never simply sent again); stores whose worker is known to be dead give their lease
+    back at once."""
+    for render in Render.objects.filter(status=S.SUBMITTING):
+        if render.updated_at < now - SUBMIT_DEADLINE:
+            reason = "still submitting after the deadline (a worker died?)"
+        elif liveness.is_dead(render.held_by):
+            reason = "its worker was killed while sending it"
+        else:
+            continue
         advance(
             render,
             S.SUBMITTING,
             S.RECONCILING,
             kind=EventKind.REAPED,
-            detail={"reason": "still submitting after the deadline (a worker died?)"},
+            detail={"reason": reason},
+            only_if={"held_by": render.held_by, "updated_at": render.updated_at},
             next_poll_at=now,
         )
+    held = Render.objects.filter(status=S.STORING, lease_until__gt=now).exclude(held_by="")
+    for render in held.only("pk", "status", "held_by"):
+        if liveness.is_dead(render.held_by) and Render.objects.filter(
+            pk=render.pk, status=S.STORING, held_by=render.held_by
+        ).update(lease_until=None, next_poll_at=now):
+            note(render, EventKind.REAPED, {"reason": "its worker was killed while storing it"})
+
+
+def reap(now: datetime | None = None) -> None:
+    """Reconcile takes stuck past a deadline. Nothing is dropped silently: every action is
+    recorded on the take. Temporary files that dead workers left behind go too (at once when
+    their writer is known to be dead, else after an hour without writes)."""
+    now = now or timezone.now()
+    removed = storage.clean_stale_temp(now.timestamp())
+    if removed:
+        logger.info("removed %s stale temporary file(s)", removed)
+    _reap_held(now)
     lost = Render.objects.filter(
         status=S.QUEUED, next_poll_at__isnull=True, updated_at__lt=now - LOST_QUEUE_DEADLINE
     )

@@ -30,13 +30,15 @@ def advance(
     *,
     kind: str = EventKind.TRANSITION,
     detail: dict[str, Any] | None = None,
+    only_if: dict[str, Any] | None = None,
     **fields: Any,
 ) -> bool:
-    """Move the take from `expected` to `to` if, and only if, it is still in `expected`.
-    Returns False when another worker, a webhook or a user got there first."""
+    """Move the take from `expected` to `to` if, and only if, it is still in `expected` (and
+    its fields still match `only_if`). Returns False when another worker, a webhook or a user
+    got there first."""
     now = timezone.now()
     with transaction.atomic():
-        moved = Render.objects.filter(pk=render.pk, status=expected).update(
+        moved = Render.objects.filter(pk=render.pk, status=expected, **(only_if or {})).update(
             status=to, updated_at=now, **fields
         )
         if moved:

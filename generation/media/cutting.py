@@ -5,7 +5,6 @@ take yet. Out: the stored MP4, its poster and what it is."""
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +40,7 @@ def make_cut(
     the result as a composite whose ingredients are the stored takes (each with its own
     credentials), and store it at `key` (its poster beside it). Temporary files go whatever
     happens."""
-    with tempfile.TemporaryDirectory(dir=storage.temp_dir(), prefix="cut-") as tmp:
+    with storage.temporary_folder("cut-") as tmp:
         work = Path(tmp)
         clips = []
         for i, piece in enumerate(pieces):

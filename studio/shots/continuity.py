@@ -6,7 +6,6 @@ last frame. Every image is fitted to the shot's size."""
 from __future__ import annotations
 
 import hashlib
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -41,7 +40,7 @@ def _source_take(shot: Shot) -> Render:
 def _frame_of(take: Render, last: bool) -> bytes:
     copy = storage.fetch(take.video_key)
     try:
-        with tempfile.TemporaryDirectory(dir=storage.temp_dir()) as tmp:
+        with storage.temporary_folder() as tmp:
             out = Path(tmp) / "frame.png"
             (media.last_frame if last else media.first_frame)(copy.path, out)
             return out.read_bytes()

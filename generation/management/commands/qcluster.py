@@ -1,13 +1,16 @@
-"""`manage.py qcluster`, django-q2's worker cluster, with a stop that always ends: on SIGTERM or
-SIGINT the cluster stops gracefully (running tasks finish, the rest stays queued), and whatever
-is left after STOP_SECONDS is killed, so a worker is gone within 10 s however it is signalled —
-to its own pid (`docker stop`, systemd `KillMode=mixed`) or to its whole process group (systemd's
-default `KillMode=control-group`, Ctrl-C in a terminal). A task killed that way is delivered again
-(ORM broker) and every task is idempotent."""
+"""`manage.py qcluster`, django-q2's worker cluster, with the studio's sweeper running in its main
+process (generation/jobs/sweeper.py: beside the queue, never behind it) and a stop that always
+ends: on SIGTERM or SIGINT the cluster stops gracefully — no task starts after the signal (the
+ones its workers had already taken from the broker are handed back to it at once), running ones
+finish (a store gives its take back at once) — and whatever is left after STOP_SECONDS is
+killed, so a worker is gone within 10 s however it is signalled: to its own pid (`docker stop`,
+systemd `KillMode=mixed`) or to its whole process group (systemd's default
+`KillMode=control-group`, Ctrl-C in a terminal). Every task is idempotent."""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import signal
@@ -16,10 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django_q import cluster as q_cluster
+from django_q import worker as q_worker
+from django_q.brokers import get_broker
+from django_q.brokers.orm import ORM
 from django_q.management.commands.qcluster import Command as ClusterCommand
+from django_q.models import OrmQ
+from django_q.signing import SignedPackage
 
 from generation import queue
+from generation.jobs.sweeper import Sweeper
+
+logger = logging.getLogger(__name__)
 
 STOP_SECONDS = 8.0
 
@@ -32,13 +44,17 @@ class Command(ClusterCommand):
         if options.get("cluster_name"):
             os.environ["Q_CLUSTER_NAME"] = options["cluster_name"]
         _sentinel_stops_only_when_told()
+        q_cluster.worker = _worker_that_hands_back  # what spawn_worker starts
         cluster = q_cluster.Cluster()
         graceful = cluster.sig_handler
+        stopping = threading.Event()  # this process's: its sweeper and the stores it runs
+        queue.watch_cluster_stop(stopping)
 
         def stop(signum: int, frame: Any) -> None:
             _deadline(STOP_SECONDS)
             signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one stop, however many signals
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+            stopping.set()
             graceful(signum, frame)
 
         signal.signal(signal.SIGTERM, stop)
@@ -46,6 +62,15 @@ class Command(ClusterCommand):
         cluster.start()
         if options.get("run_once", False):
             cluster.stop()
+            return
+        if stopping.is_set() or not cluster.sentinel.is_alive():
+            return
+        sweeper = threading.Thread(target=Sweeper(stopping).run, name="sweeper")
+        sweeper.start()
+        while sweeper.is_alive():  # the main thread stays free for the signal
+            sweeper.join(0.5)
+        if cluster.sentinel.is_alive():
+            cluster.stop()  # the sweeper ended on its own (it never does): stop the rest too
 
 
 _QUIET_STARTS: set[Any] = set()  # the sentinel start already patched (the command may run twice)
@@ -69,6 +94,41 @@ def _sentinel_stops_only_when_told() -> None:
     q_cluster.Sentinel.start = quiet_start
 
 
+def _worker_that_hands_back(task_queue: Any, result_queue: Any, timer: Any, *args: Any) -> None:
+    """django-q2's worker, reading its tasks through a queue that hands tasks back to the
+    broker once the cluster is stopping (a worker would otherwise run every task the pusher had
+    fetched ahead before it reached its STOP)."""
+    q_worker.worker(_HandBack(task_queue), result_queue, timer, *args)
+
+
+class _HandBack:
+    def __init__(self, tasks: Any) -> None:
+        self.tasks = tasks
+        self.broker: Any = None
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        while True:
+            task = self.tasks.get(*args, **kwargs)
+            if task == "STOP" or not queue.cluster_stopping():
+                return task
+            self.hand_back(task)
+
+    def hand_back(self, task: dict) -> None:
+        """Give a task that was taken but not started back to the broker, for another cluster
+        (or this one's next start) at once: the ORM broker's row is unlocked, a Redis task (gone
+        from its list once taken) is put back."""
+        try:
+            self.broker = self.broker or get_broker()
+            if isinstance(self.broker, ORM):
+                OrmQ.objects.filter(pk=task["ack_id"]).update(lock=timezone.now())
+            else:
+                kept = {k: v for k, v in task.items() if k not in ("ack_id", "cluster")}
+                self.broker.enqueue(SignedPackage.dumps(kept))
+            logger.info("handed back %s: the cluster is stopping", task.get("name"))
+        except Exception:
+            logger.exception("could not hand back %s (the sweep finds its take)", task.get("name"))
+
+
 def _descendants(pid: int) -> list[int]:
     """Every process below `pid` (Linux /proc), deepest last."""
     parents: dict[int, list[int]] = {}
@@ -90,6 +150,7 @@ def _deadline(seconds: float) -> None:
     """After `seconds`, kill what is left of the cluster and leave."""
 
     def expire() -> None:
+        logger.warning("the cluster did not stop within %s s: what is left is killed", seconds)
         # The whole tree first: a killed parent's children would move to init and be missed.
         tree = _descendants(os.getpid())
         for child in multiprocessing.active_children():
