@@ -1,6 +1,7 @@
-"""Inbound provider callbacks. A webhook only makes its take due for polling at once: the
-sweep still confirms the state with the provider, so a forged or lost webhook can neither
-complete nor lose a take.
+"""Inbound provider callbacks. A webhook hands its take straight to a poll task (which confirms
+the state with the provider and, once it is completed, hands it to a store task) rather than
+waiting for the sweep's next pass; the sweep looks again a few seconds later should that task be
+lost. So a forged or lost webhook can neither complete nor lose a take.
 
 - OpenAI: Standard Webhooks signatures (`webhook-id`, `webhook-timestamp`,
   `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, keyed by the base64 part
@@ -18,12 +19,15 @@ import json
 import secrets
 import time
 from collections.abc import Mapping
+from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from generation import queue
 from generation.models import Render, RenderStatus, WebhookDelivery
 
 TOLERANCE_SECONDS = 300
@@ -48,9 +52,21 @@ def url_for(provider: str) -> tuple[str, str]:
     return f"{base}/hooks/runware/{token}", token_hash(token)
 
 
+HANDED_OVER = timedelta(seconds=5)  # the sweep's look, should the poll task be lost
+
+
 def _make_due(renders: QuerySet[Render]) -> int:
+    """A rendering take goes to a poll task at once; one still being sent or reconciled is made
+    due for the sweep."""
     now = timezone.now()
-    return renders.filter(status__in=WAITING).update(next_poll_at=now, updated_at=now)
+    rendering = list(renders.filter(status=RenderStatus.IN_PROGRESS).values_list("pk", flat=True))
+    handed = Render.objects.filter(pk__in=rendering, status=RenderStatus.IN_PROGRESS).update(
+        next_poll_at=now + HANDED_OVER, updated_at=now
+    )
+    for pk in rendering:
+        transaction.on_commit(partial(queue.enqueue, "poll", pk))
+    others = renders.filter(status__in=WAITING).exclude(status=RenderStatus.IN_PROGRESS)
+    return handed + others.update(next_poll_at=now, updated_at=now)
 
 
 def verify_openai(

@@ -59,12 +59,26 @@ def post(headers, body=None):
     )
 
 
-def test_a_valid_signature_makes_the_take_due_at_once(waiting_take):
-    response = post(signed(event()))
+@pytest.fixture
+def handed(monkeypatch):
+    """The tasks a webhook hands its takes to (name, primary key)."""
+    from generation import queue
+
+    tasks = []
+    monkeypatch.setattr(queue, "enqueue", lambda name, pk: tasks.append((name, pk)))
+    return tasks
+
+
+def test_a_valid_signature_hands_the_take_to_a_poll_task_at_once(
+    waiting_take, handed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(signed(event()))
     assert response.status_code == 200
+    assert handed == [("poll", waiting_take.pk)]  # not left for the sweep's next pass
     waiting_take.refresh_from_db()
-    assert waiting_take.next_poll_at <= timezone.now()
-    assert waiting_take.status == RenderStatus.IN_PROGRESS  # the sweep confirms the state
+    assert waiting_take.next_poll_at <= timezone.now() + timedelta(seconds=5)  # the sweep's look
+    assert waiting_take.status == RenderStatus.IN_PROGRESS  # the poll confirms the state
 
 
 @pytest.mark.parametrize(
@@ -100,7 +114,9 @@ def test_a_replay_is_refused(waiting_take):
     assert waiting_take.next_poll_at > timezone.now()
 
 
-def test_runware_token_makes_only_its_take_due(waiting_take, shot):
+def test_runware_token_makes_only_its_take_due(
+    waiting_take, shot, handed, django_capture_on_commit_callbacks
+):
     token = "a-secret-token-for-this-take-only-0123456789"
     runware = Render.objects.create(
         shot=shot,
@@ -123,14 +139,18 @@ def test_runware_token_makes_only_its_take_due(waiting_take, shot):
     assert bad.status_code == 400
     runware.refresh_from_db()
     assert runware.next_poll_at > timezone.now()
-    good = client.post(
-        reverse("hook_runware", args=[token]), b'{"data": []}', content_type="application/json"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        good = client.post(
+            reverse("hook_runware", args=[token]),
+            b'{"data": []}',
+            content_type="application/json",
+        )
     assert good.status_code == 200
+    assert handed == [("poll", runware.pk)]
     runware.refresh_from_db()
     waiting_take.refresh_from_db()
-    assert runware.next_poll_at <= timezone.now()
-    assert waiting_take.next_poll_at > timezone.now()
+    assert runware.next_poll_at <= timezone.now() + timedelta(seconds=5)
+    assert waiting_take.next_poll_at > timezone.now() + timedelta(seconds=40)
 
 
 def test_webhooks_refuse_get(client, db):
