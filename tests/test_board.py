@@ -168,3 +168,51 @@ def test_board_query_count_is_constant(
     html = response.content.decode()
     assert html.count('class="shot-row"') == count
     assert html.count('data-shot-status="approved"') == count
+
+
+def test_a_long_board_comes_a_page_at_a_time_with_constant_queries(
+    client, alice, campaign, django_assert_num_queries
+):
+    from studio.views.campaigns import BOARD_PAGE
+
+    Shot.objects.bulk_create(
+        Shot(campaign=campaign, title=f"Shot {i}", position=i, prompt={"scene": "x"})
+        for i in range(1, 2 * BOARD_PAGE + 31)
+    )
+    client.force_login(alice)
+    url = reverse("studio:campaign_board", args=[campaign.pk])
+    with django_assert_num_queries(9):  # the 8 of a short board, and the count of all shots
+        first = client.get(url).content.decode()
+    assert first.count('class="shot-row"') == BOARD_PAGE
+    assert f'Shots <span class="muted">({2 * BOARD_PAGE + 30})' in first
+    assert f'hx-get="{url}?after={BOARD_PAGE}"' in first and 'hx-trigger="revealed"' in first
+    with django_assert_num_queries(9):
+        second = client.get(f"{url}?after={BOARD_PAGE}", HTTP_HX_REQUEST="true").content.decode()
+    assert second.count('class="shot-row"') == BOARD_PAGE
+    assert f">Shot {BOARD_PAGE + 1}<" in second and "<h2>" not in second  # rows only
+    assert f"?after={2 * BOARD_PAGE}" in second
+    last = client.get(f"{url}?after={2 * BOARD_PAGE}", HTTP_HX_REQUEST="true").content.decode()
+    assert last.count('class="shot-row"') == 30 and "shot-more" not in last
+    plain = client.get(f"{url}?after={BOARD_PAGE}").content.decode()  # without JavaScript
+    assert "<h2>" in plain and plain.count('class="shot-row"') == BOARD_PAGE
+
+
+def test_a_shot_moved_on_a_later_page_stays_in_view(client, ed, campaign):
+    from studio.views.campaigns import BOARD_PAGE
+
+    Shot.objects.bulk_create(
+        Shot(campaign=campaign, title=f"Shot {i}", position=i, prompt={"scene": "x"})
+        for i in range(1, BOARD_PAGE + 21)
+    )
+    moved = Shot.objects.get(campaign=campaign, position=BOARD_PAGE + 10)
+    client.force_login(ed)
+    response = client.post(
+        reverse("studio:shot_move", args=[campaign.pk, moved.pk]),
+        {"direction": "down"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    moved.refresh_from_db()
+    assert moved.position == BOARD_PAGE + 11
+    assert f'id="shot-{moved.pk}"' in html  # the board grew to the shot, and one past it
+    assert html.count('class="shot-row"') == moved.position + 1

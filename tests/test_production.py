@@ -14,7 +14,7 @@ from django.urls import reverse
 from generation import catalog
 from generation.models import Render, RenderStatus
 from studio.images import check_image
-from studio.models import Decision, Format
+from studio.models import Decision, Format, Shot
 from studio.production import deliverables
 from studio.shots import editing
 from tests.conftest import make_shot
@@ -80,6 +80,34 @@ def test_the_grid_costs_the_same_queries_whatever_its_size(
         page = client.get(url).content.decode()
     assert page.count('data-status="missing"') == 2 * 2 + 6  # 2 empty shots, 6 lack 16:9
     assert page.count('data-status="in_review"') == 6
+
+
+def test_a_long_grid_comes_a_page_at_a_time_and_counts_the_whole(
+    client, ed, campaign, django_assert_num_queries
+):
+    from studio.production.deliverables import GRID_PAGE
+
+    _formats(campaign, ("Reels", "9:16"), ("YouTube", "16:9"))
+    Shot.objects.bulk_create(
+        Shot(campaign=campaign, title=f"Shot {i}", position=i, prompt={"scene": "x"})
+        for i in range(1, 2 * GRID_PAGE + 21)
+    )
+    client.force_login(ed)
+    url = reverse("studio:deliverables", args=[campaign.pk])
+    client.get(url)
+    with django_assert_num_queries(10):  # as a grid of two shots
+        first = client.get(url).content.decode()
+    total = 2 * GRID_PAGE + 20
+    assert first.count("<tr>") - 1 == GRID_PAGE  # the head's row, and a page of shots
+    assert f"{2 * total} missing" in first  # the counts are the whole grid's
+    assert f"Shots 1–{GRID_PAGE} of {total}" in first and "?page=2" in first
+    last = client.get(f"{url}?page=3", HTTP_HX_REQUEST="true").content.decode()
+    assert (
+        last.count("<tr>") - 1 == 20 and f">{2 * GRID_PAGE + 1}. Shot {2 * GRID_PAGE + 1}<" in last
+    )
+    assert f'hx-get="{url}?page=3"' in last  # its polling keeps the page
+    beyond = client.get(f"{url}?page=99").content.decode()
+    assert "page 3 of 3" in beyond
 
 
 def _signature(page: str) -> str:

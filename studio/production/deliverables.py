@@ -107,6 +107,29 @@ class Cell:
         return any(t.status in IN_FLIGHT for t in self.takes)
 
 
+GRID_PAGE = 50  # shots (rows) a page of the grid renders
+
+
+@dataclass
+class GridPage:
+    number: int
+    pages: int
+    rows: list[tuple[Shot, list[Cell]]]
+    first: int  # the row number of its first shot
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+
 @dataclass
 class Grid:
     campaign: Campaign
@@ -122,6 +145,14 @@ class Grid:
     @property
     def in_flight(self) -> bool:
         return any(cell.in_flight for cell in self.cells)
+
+    def page(self, number: int) -> GridPage:
+        """The rows of page `number` (GRID_PAGE shots each; past the last: the last). The
+        counts, the polling and "select all" still speak of the whole grid."""
+        pages = max(1, -(-len(self.rows) // GRID_PAGE))
+        number = min(max(1, number), pages)
+        start = (number - 1) * GRID_PAGE
+        return GridPage(number, pages, self.rows[start : start + GRID_PAGE], start + 1)
 
     def counts(self) -> list[tuple[str, str, int]]:
         """(status, label, number of cells) for the statuses the grid has."""

@@ -307,13 +307,15 @@ def refresh_status(campaign_id: int) -> None:
 
 
 def campaign_states(campaign, shots: list[Shot]) -> dict[int, ShotState]:
-    """Every shot's state in three queries, whatever the number of shots and takes."""
+    """The state of each of `shots` (the campaign's, or a page of them) in three queries,
+    whatever the number of shots and takes."""
+    pks = [shot.pk for shot in shots]
     takes = list(
-        Render.objects.filter(shot__campaign=campaign).only(
+        Render.objects.filter(shot_id__in=pks).only(
             "pk", "shot_id", "take", "status", "thumbnail_key"
         )
     )
-    decisions = Decision.objects.filter(render__shot__campaign=campaign).only(
+    decisions = Decision.objects.filter(render__shot_id__in=pks).only(
         "pk", "render_id", "reviewer_id", "verdict", "created_at"
     )
     take_verdicts = verdicts(decisions, required_for(campaign.pk))

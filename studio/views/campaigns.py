@@ -16,7 +16,7 @@ from studio.team.access import (
     get_campaign_for_user,
     get_current_membership_for,
 )
-from studio.views import AuthedHtmxRequest, render_page
+from studio.views import AuthedHtmxRequest, parse_id, render_page
 
 
 @login_required
@@ -97,15 +97,33 @@ def campaign_archive(request: AuthedHtmxRequest, campaign_id: int):
 @login_required
 @require_http_methods(["GET"])
 def campaign_board(request: AuthedHtmxRequest, campaign_id: int):
+    """The board, a page of shots at a time: the next page comes as the list's end scrolls into
+    view (`?after=<position>`; a plain link without JavaScript)."""
     campaign = get_campaign_for_user(request, campaign_id, "view")
-    return render_page(request, "studio/board.html", board_context(campaign), partial="shots")
+    after = parse_id(request.GET.get("after")) or 0
+    context = board_context(campaign, after=after)
+    if after and request.htmx:
+        return render(request, "studio/board.html#shot-page", context)
+    return render_page(request, "studio/board.html", context, partial="shots")
 
 
-def board_context(campaign: Campaign, add_form: ShotForm | None = None) -> dict:
-    shots = list(campaign.shots.all())
+BOARD_PAGE = 100  # shots a page of the board shows
+
+
+def board_context(
+    campaign: Campaign, add_form: ShotForm | None = None, after: int = 0, through: int = 0
+) -> dict:
+    """The shots after position `after`, BOARD_PAGE of them (or as many as reach position
+    `through`: a shot just moved stays in view), with their states; queries constant."""
+    limit = max(BOARD_PAGE, through - after)
+    shots = list(campaign.shots.filter(position__gt=after).order_by("position")[: limit + 1])
+    more, shots = len(shots) > limit, shots[:limit]
     return {
         "campaign": campaign,
         "shots": shots,
+        "shot_count": campaign.shots.count() if more or after else len(shots),
+        "after": after,
+        "more_after": shots[-1].position if more else None,
         "states": campaign_states(campaign, shots),
         "add_form": add_form or ShotForm(),
         "perms_": allowed_actions(campaign.my_role),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from studio.models import TARGET_FORMATS
 from studio.production import deliverables
 from studio.team.access import allowed_actions, get_campaign_for_user
-from studio.views import AuthedHtmxRequest, render_page
+from studio.views import AuthedHtmxRequest, parse_id, render_page
 
 PAGE = "studio/deliverables.html"
 PLAN_CHANGED = (
@@ -29,6 +29,7 @@ def _context(request: AuthedHtmxRequest, campaign, **extra) -> dict:
     return {
         "campaign": campaign,
         "grid": the_grid,
+        "page": the_grid.page(parse_id(request.GET.get("page")) or 1),
         "counts": the_grid.counts(),
         "aspects": TARGET_FORMATS,
         "perms_": perms,

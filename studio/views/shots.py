@@ -13,11 +13,12 @@ from studio.views import AuthedHtmxRequest, render_page
 from studio.views.campaigns import board_context
 
 
-def _board_or_redirect(request: AuthedHtmxRequest, campaign, add_form=None, status=200):
+def _board_or_redirect(
+    request: AuthedHtmxRequest, campaign, add_form=None, status=200, through: int = 0
+):
     if request.htmx:
-        return render(
-            request, "studio/board.html#shots", board_context(campaign, add_form), status=status
-        )
+        context = board_context(campaign, add_form, through=through)
+        return render(request, "studio/board.html#shots", context, status=status)
     if add_form is not None and status != 200:
         return render(
             request, "studio/board.html", board_context(campaign, add_form), status=status
@@ -82,4 +83,4 @@ def shot_move(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     shot.move(direction)
     campaign = shot.campaign
     campaign.my_role = shot.my_role
-    return _board_or_redirect(request, campaign)
+    return _board_or_redirect(request, campaign, through=shot.position + 1)
