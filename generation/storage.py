@@ -57,7 +57,7 @@ def writer_mark() -> str:
     return liveness.mark()
 
 
-def temporary_folder(kind: str = "") -> tempfile.TemporaryDirectory:
+def temporary_folder(kind: str = "") -> tempfile.TemporaryDirectory[str]:
     """A temporary folder for one piece of work (a cut, a signing), marked with its writer."""
     return tempfile.TemporaryDirectory(dir=temp_dir(), prefix=f"{writer_mark()}{kind}")
 

@@ -29,6 +29,11 @@ def store(render_id: int) -> None:
     jobs.store(render_id)
 
 
+def posters(render_id: int) -> None:
+    """A completed take's poster and spritesheet (off the path to playable)."""
+    jobs.make_posters(render_id)
+
+
 def cancel(render_id: int) -> None:
     jobs.cancel(render_id)
 

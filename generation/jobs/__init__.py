@@ -8,12 +8,13 @@
        \\-> cancelled
 
 requesting (TakeRequest -> rows), transitions (conditional updates), submitting (send,
-reconcile), polling (poll, cancel), storing (download -> storage -> probe), sweeping (the sweep
-and the reaper). Tasks call these; these never import tasks (they enqueue through
-generation.queue).
+reconcile), polling (poll, cancel), storing (download -> storage -> probe), posters (poster and
+spritesheet, after playable), sweeping (the sweep and the reaper). Tasks call these; these
+never import tasks (they enqueue through generation.queue).
 """
 
 from generation.jobs.polling import apply_status, cancel, poll, request_cancel
+from generation.jobs.posters import make as make_posters
 from generation.jobs.requesting import TakeRequest, TakeRequestError, create_takes, spec_for
 from generation.jobs.storing import store
 from generation.jobs.submitting import accepted, reconcile, submit
@@ -28,6 +29,7 @@ __all__ = [
     "advance",
     "apply_status",
     "cancel",
+    "make_posters",
     "create_takes",
     "note",
     "poll",

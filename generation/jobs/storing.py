@@ -1,6 +1,7 @@
 """Storing a finished take (invariant 3, completed means stored): the result streams to a
-temporary file while it is hashed, ffmpeg must read it, a poster is made, both go to storage;
-only then is the take completed."""
+temporary file while it is hashed, ffmpeg must read it, it goes to storage; only then is the
+take completed — playable. Its poster and spritesheet come after, in their own task
+(generation/jobs/posters.py)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
 
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from generation import liveness, media, queue, storage
-from generation.jobs import signing
+from generation.jobs import posters, signing
 from generation.jobs.transitions import S, advance, due_in, error_fields, load, note
 from generation.models import EventKind, Render
 from generation.providers import ProviderError, get_provider
-from generation.providers.base import Provider
 
 logger = logging.getLogger(__name__)
 # A store holds its take for a short lease, renewed every HEARTBEAT seconds while it works
@@ -57,8 +56,8 @@ def _heartbeat(render_id: int) -> Iterator[None]:
 
 
 def store(render_id: int) -> None:
-    """Stream the result to a temporary file while hashing, check it with ffmpeg, make a
-    thumbnail, upload both; only then is the take completed."""
+    """Stream the result to a temporary file while hashing, check it with ffmpeg, upload it;
+    only then is the take completed (its posters follow in their own task)."""
     render = load(render_id)
     if render is None or render.status != S.STORING:
         return
@@ -97,7 +96,7 @@ def _until_stopping(chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 def _store(render: Render) -> None:
     provider = get_provider(render.provider)
-    spooled = thumb = None
+    spooled = None
     try:
         try:
             with provider.open_result(render.provider_job_id, "video") as chunks:
@@ -132,13 +131,8 @@ def _store(render: Render) -> None:
                 "Generate the take again.",
             )
             return
-        thumb = _thumbnail(render, provider, spooled.path)
         prefix = f"{render.media_prefix or f'shot-{render.shot_id}'}/take-{render.take}-{render.pk}"
         video_key = storage.put(f"{prefix}.mp4", spooled.path)
-        thumb_key = storage.put(f"{prefix}.jpg", thumb) if thumb else ""
-        sprite_key = _store_extra(
-            provider, render, "spritesheet", f"{prefix}-sprites.jpg"
-        ) or _made_spritesheet(spooled.path, info.duration_ms, f"{prefix}-sprites.jpg")
         signed = signing.read_at_store(spooled.path)  # signing waits for approval or delivery
     except Stopping:
         raise
@@ -160,19 +154,15 @@ def _store(render: Render) -> None:
             error.__class__.__name__,
             delay,
         )
+        if spooled:
+            spooled.path.unlink(missing_ok=True)
         return
-    finally:
-        for path in (spooled.path if spooled else None, thumb):
-            if path:
-                path.unlink(missing_ok=True)
     done = advance(
         render,
         S.STORING,
         S.COMPLETED,
         detail={"bytes": spooled.size},
         video_key=video_key,
-        thumbnail_key=thumb_key,
-        spritesheet_key=sprite_key,
         bytes=spooled.size,
         sha256=spooled.sha256,
         duration_ms=info.duration_ms,
@@ -184,64 +174,14 @@ def _store(render: Render) -> None:
         completed_at=timezone.now(),
         progress=100,
         lease_until=None,
-        next_poll_at=None,
+        **posters.due_fields(),  # the sweep's backstop, should the posters task be lost
     )
     if not done:
-        storage.delete_quietly([video_key, thumb_key, sprite_key])
+        spooled.path.unlink(missing_ok=True)
+        storage.delete_quietly([video_key])
         return
+    posters.keep_for_later(render, spooled.path)
     try:
         provider.cleanup(render.provider_job_id)
     except Exception:
         logger.warning("provider cleanup for take %s failed", render.pk, exc_info=True)
-
-
-def _store_extra(provider: Provider, render: Render, variant: str, key: str) -> str:
-    """A provider's extra file (a spritesheet), if it has one; a take never fails for it."""
-    if variant not in provider.extra_variants:
-        return ""
-    spooled = None
-    try:
-        with provider.open_result(render.provider_job_id, variant) as chunks:
-            spooled = storage.spool(chunks)
-        with spooled.path.open("rb") as handle:
-            suffix = _image_suffix(handle.read(12))
-        if suffix:  # stored (and so served) as what the bytes are, whatever was expected
-            key = f"{key.rsplit('.', 1)[0]}.{suffix}"
-        return storage.put(key, spooled.path)
-    except ProviderError as error:
-        note(render, EventKind.EXTRA_MISSING, {"variant": variant, "code": error.code})
-        return ""
-    finally:
-        if spooled:
-            spooled.path.unlink(missing_ok=True)
-
-
-def _image_suffix(head: bytes) -> str:
-    """The image format of a file's first bytes: JPEG, PNG or WebP ("" when none of them)."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return ""
-
-
-def _made_spritesheet(video_path: Path, duration_ms: int, key: str) -> str:
-    """A strip of frames for hover scrubbing, made with ffmpeg when the provider sends none;
-    a take never fails for it."""
-    out = video_path.with_name(video_path.stem + "-sprites.jpg")
-    try:
-        return storage.put(key, media.spritesheet(video_path, out, duration_ms / 1000))
-    except media.MediaError:
-        return ""
-    finally:
-        out.unlink(missing_ok=True)
-
-
-def _thumbnail(render: Render, provider: Provider, video_path: Path) -> Path | None:
-    out = video_path.with_suffix(".jpg")
-    try:
-        return media.thumbnail(video_path, out, at_seconds=min(1.0, render.seconds / 2))
-    except media.MediaError:
-        return None

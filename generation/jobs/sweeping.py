@@ -17,6 +17,7 @@ from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from generation import liveness, queue, storage
+from generation.jobs import posters
 from generation.jobs.polling import poll
 from generation.jobs.storing import store
 from generation.jobs.submitting import reconcile, submit
@@ -35,13 +36,22 @@ SUBMIT_DEADLINE = timedelta(seconds=max(60, 2 * settings.STUDIO_HTTP_TIMEOUT))
 LOST_QUEUE_DEADLINE = timedelta(seconds=45)  # a queued take with no task after this is requeued
 
 
-HANDLERS = {S.QUEUED: submit, S.RECONCILING: reconcile, S.IN_PROGRESS: poll, S.STORING: store}
+# A completed take is due only while its posters are missing (their task's backstop).
+HANDLERS = {
+    S.QUEUED: submit,
+    S.RECONCILING: reconcile,
+    S.IN_PROGRESS: poll,
+    S.STORING: store,
+    S.COMPLETED: posters.make,
+}
 BATCH_PER_THREAD = 4  # takes claimed at a time per thread; a sweep claims again while due
 PASS_SECONDS = 3.0  # a pass claims for this long; the sweep chain starts the next at once
-# Work already paid for comes first: storing, then following jobs at the provider, then sending.
+# Work already paid for comes first: storing, then following jobs at the provider, then sending;
+# posters whose task was lost last.
 PRIORITY = Case(
     When(status=S.STORING, then=Value(0)),
     When(status__in=[S.IN_PROGRESS, S.RECONCILING], then=Value(1)),
+    When(status=S.COMPLETED, then=Value(3)),
     default=Value(2),
 )
 

@@ -113,7 +113,7 @@ class _HandBack:
                 return task
             self.hand_back(task)
 
-    def hand_back(self, task: dict) -> None:
+    def hand_back(self, task: dict[str, Any]) -> None:
         """Give a task that was taken but not started back to the broker, for another cluster
         (or this one's next start) at once: the ORM broker's row is unlocked, a Redis task (gone
         from its list once taken) is put back."""
