@@ -150,6 +150,9 @@ def _claim(
 
 def _handle(pk: int, status: str, gate: threading.Semaphore) -> None:
     with gate:  # this provider's requests in flight stay within its limit
+        if queue.cluster_stopping():  # claimed, not started: due again at once, for another
+            Render.objects.filter(pk=pk, status=status).update(next_poll_at=timezone.now())
+            return
         try:
             HANDLERS[RenderStatus(status)](pk)
         except Exception:

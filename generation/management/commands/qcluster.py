@@ -28,8 +28,9 @@ from django_q.management.commands.qcluster import Command as ClusterCommand
 from django_q.models import OrmQ
 from django_q.signing import SignedPackage
 
-from generation import queue
+from generation import liveness, queue
 from generation.jobs.sweeper import Sweeper
+from generation.models import Render, RenderStatus
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +147,19 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def _give_back(pids: list[int]) -> None:
+    """The takes these processes were storing, due again at once rather than when their lease
+    lapses (a send cut off is reconciled by the reaper: its process is dead)."""
+    place = liveness.mark().partition("+")[0]
+    marks = [f"{place}+{pid}+" for pid in pids]
+    try:
+        Render.objects.filter(status=RenderStatus.STORING, held_by__in=marks).update(
+            lease_until=None, next_poll_at=timezone.now()
+        )
+    except Exception:
+        logger.exception("could not give back the stores of a cluster being killed")
+
+
 def _deadline(seconds: float) -> None:
     """After `seconds`, kill what is left of the cluster and leave."""
 
@@ -153,6 +167,7 @@ def _deadline(seconds: float) -> None:
         logger.warning("the cluster did not stop within %s s: what is left is killed", seconds)
         # The whole tree first: a killed parent's children would move to init and be missed.
         tree = _descendants(os.getpid())
+        _give_back([os.getpid(), *tree])
         for child in multiprocessing.active_children():
             child.kill()
         for pid in tree:
