@@ -115,6 +115,16 @@ class Bench:
                 "SELECT provider_job_id, status, completed_at FROM generation_render "
                 "WHERE status IN ('completed', 'failed')",
             )
+            # Posters come after playable, in their own tasks: their calls (a provider's
+            # spritesheet) count too, so wait for them before counting.
+            posters_sql = (
+                "SELECT count(*) FROM generation_render "
+                "WHERE status = 'completed' AND next_poll_at IS NOT NULL"
+            )
+            while finish == takes and self.databases.query(name, posters_sql)[0][0]:
+                if time.monotonic() > deadline + 60:
+                    raise RuntimeError("the posters were not made in time")
+                time.sleep(0.2)
         finally:
             processes.stop()
             fake.stop()

@@ -184,7 +184,11 @@ class Render(models.Model):
                 name="one_take_per_provider_job",
             ),
         ]
-        indexes = [models.Index(fields=["status", "next_poll_at"], name="render_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_poll_at"], name="render_due_idx"),
+            # The review queue, newest finished first, read a page at a time.
+            models.Index(fields=["status", "-completed_at", "-id"], name="render_finished_idx"),
+        ]
 
     def __str__(self) -> str:
         # The title frozen on the take when it was asked for: no read through the shot.
@@ -193,6 +197,20 @@ class Render(models.Model):
     @property
     def in_flight(self) -> bool:
         return self.status in IN_FLIGHT
+
+    @property
+    def posters_pending(self) -> bool:
+        """Completed (playable), its poster still being made (generation/jobs/posters.py)."""
+        return (
+            self.status == RenderStatus.COMPLETED
+            and not self.thumbnail_key
+            and self.next_poll_at is not None
+        )
+
+    @property
+    def changing(self) -> bool:
+        """Whether its card may still change by itself (a page keeps asking while it may)."""
+        return self.in_flight or self.posters_pending
 
     def delivered(self, labelled: bool = False) -> dict[str, Any]:
         """The delivered copy of that kind ({"key", "c2pa", "bytes", "sha256"}), {} until made."""

@@ -104,7 +104,11 @@ class Cell:
 
     @property
     def in_flight(self) -> bool:
-        return any(t.status in IN_FLIGHT for t in self.takes)
+        """A take of the cell is rendering, or the one it shows still waits for its poster (the
+        grid keeps asking until it has it)."""
+        return any(t.status in IN_FLIGHT for t in self.takes) or bool(
+            self.poster and self.poster.posters_pending
+        )
 
 
 GRID_PAGE = 50  # shots (rows) a page of the grid renders
@@ -185,6 +189,7 @@ def grid(campaign: Campaign, viewer=None) -> Grid:
             "duration_ms",
             "video_key",
             "completed_at",
+            "next_poll_at",
         )
         .order_by("shot_id", "-take")
     )

@@ -86,7 +86,7 @@ def editor_context(
         ).only("pk", "name"),
         output_size=catalog.parse_size(shot.size),
         takes=takes,
-        poll_ids=[t.pk for t in takes if t.in_flight],
+        poll_ids=[t.pk for t in takes if t.changing],
         **extra,
     )
 

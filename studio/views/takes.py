@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from generation import jobs, storage
-from generation.models import IN_FLIGHT
 from studio.shots import editing
 from studio.team.access import get_shot_for_user, get_take_for_user
 from studio.views import AuthedHtmxRequest, parse_id
@@ -33,7 +32,7 @@ def takes_poll(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
         request,
         shot,
         takes=takes,
-        poll_ids=[t.pk for t in takes if t.status in IN_FLIGHT],
+        poll_ids=[t.pk for t in takes if t.changing],
         oob=True,
     )
     return render(request, f"{PAGE}#takes-poll", context)
