@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bench import (
     delivery_stream,
+    first_byte,
     guest_downloads,
     load,
     media_speed,
@@ -19,6 +20,8 @@ from bench import (
     planning,
     plot,
     provenance,
+    scale,
+    sweep_cost,
     transfer,
 )
 
@@ -46,9 +49,14 @@ def main() -> int:
     speed = reference_loop()
     page_data = timed("pages", pages.run)
     flow = timed("pipeline", pipeline.run)
+    at_scale = timed("workspace at scale", scale.run)
+    sweeps = timed("sweep cost", sweep_cost.run)
     results = [
-        *pages.rows(page_data),
+        *pages.rows(page_data, speed),
+        *scale.rows(at_scale),
         *pipeline.rows(flow),
+        *sweep_cost.rows(sweeps),
+        *first_byte.rows(timed("first byte", first_byte.run)),
         timed("transfer", transfer.run),
         *timed("media", media_speed.run),
         timed("delivery", delivery_stream.run),
@@ -81,7 +89,8 @@ def main() -> int:
     lines += [
         pages.curves_markdown(page_data),
         pipeline.curves_markdown(flow),
-        *plots(page_data, flow),
+        sweep_cost.curve_markdown(sweeps),
+        *plots(page_data, flow, sweeps),
     ]
     if load.LOAD_RESULT.exists():  # the last load run (`python -m bench.load`, a few minutes)
         lines += [load.LOAD_RESULT.read_text()]
@@ -94,8 +103,8 @@ def main() -> int:
     return 0
 
 
-def plots(page_data: dict, flow: dict) -> list[str]:
-    """The curves as two small SVGs beside docs/benchmarks.md."""
+def plots(page_data: dict, flow: dict, sweeps: dict) -> list[str]:
+    """The curves as small SVGs beside docs/benchmarks.md."""
     curves = page_data["curves"]
     pages_svg = plot.svg(
         {
@@ -114,13 +123,20 @@ def plots(page_data: dict, flow: dict) -> list[str]:
         "takes",
         "seconds",
     )
+    sweep_svg = plot.svg(
+        {"one pass (ms)": {int(n): m["ms"] for n, m in sweeps["curve"].items() if int(n)}},
+        f"takes due (of {sweeps['in_flight']} in flight)",
+        "ms",
+    )
+    (ROOT / "docs" / "benchmarks-sweep.svg").write_text(sweep_svg)
     (ROOT / "docs" / "benchmarks-pages.svg").write_text(pages_svg)
     (ROOT / "docs" / "benchmarks-pipeline.svg").write_text(pipeline_svg)
     return [
-        "Both curves on log–log axes (the dashed line is linear growth):",
+        "The curves on log–log axes (the dashed line is linear growth):",
         "",
         "![Page time as the rows grow](benchmarks-pages.svg)",
         "![Pipeline time as the takes grow](benchmarks-pipeline.svg)",
+        "![The sweep's pass as the due takes grow](benchmarks-sweep.svg)",
         "",
     ]
 

@@ -82,7 +82,7 @@ result["cut_seconds"] = media.probe(work / "cut.mp4").duration_ms / 1000
 print(json.dumps(result))
 """
 
-GOAL_ANIMATIC_RATIO = 2.0  # the animatic at most twice what encoding its cards costs
+GOAL_ANIMATIC_RATIO = 1.5  # the animatic at most 1.5 × what encoding its cards costs
 GOAL_POSTER_SPRITES = 0.25  # seconds per second of the take: a quarter of real time
 GOAL_CUT_REALTIME = 1.0  # a rough cut no slower than playing it
 GOAL_LAST_FRAME = 1.0  # seconds: continuity is a click away
@@ -108,13 +108,12 @@ def run(seconds: int = 12) -> list[dict]:
                 "result": f"{m[f'animatic_{height}'] * 1000:.0f} ms per second of video, "
                 f"{ratio:.2f}× ffmpeg encoding the same cards "
                 f"({m[f'direct_{height}'] * 1000:.0f} ms)",
-                "target": f"≤ {GOAL_ANIMATIC_RATIO:.0f}× the direct encode",
+                "target": f"≤ {GOAL_ANIMATIC_RATIO:.1f}× the direct encode",
                 "ok": ratio <= GOAL_ANIMATIC_RATIO,
                 "how": HOW,
-                "why": "Pillow draws each card at full size, a progress bar is composited over "
-                "every frame and the click track is encoded to AAC; the direct encode of still "
-                "cards is nearly free. What would close it: draw the bar once per card and let "
-                "ffmpeg only move it, or render the cards at half size and scale them up.",
+                "why": "Pillow draws each card at full size and the click track is encoded to "
+                "AAC beside the cards; the progress bar is a box per sixth of a second, drawn "
+                "only in its own time (no longer a full-frame composite over every frame).",
             }
         )
     realtime = m["cut_10"] / m["cut_seconds"]

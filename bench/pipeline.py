@@ -283,10 +283,11 @@ print(json.dumps({"seconds": time.monotonic() - start}))
 """
 
 
-GOAL_THROUGHPUT = 0.7  # of the plain script's takes per second
+GOAL_THROUGHPUT = 0.9  # of the plain script's takes per second
 GOAL_CALLS = 1.5  # × the minimum (create, status, download) with webhooks
 MINIMUM_CALLS = 3
-GOAL_BEYOND_POLL = 2.0  # seconds after the provider's answer (or its webhook)
+GOAL_BEYOND_POLL = 1.0  # seconds after the poll interval in force (without webhooks)
+GOAL_WEBHOOK_P95 = 1.0  # seconds from completion to playable with webhooks
 
 
 def _calls(m: dict) -> str:
@@ -300,8 +301,9 @@ def rows(data: dict) -> list[dict]:
     how = (
         f"a studio on {data['setup']}: takes requested, then one cluster of {WORKERS} workers "
         "started; the fake OpenAI-compatible provider completes a job as soon as it is made "
-        "(its webhook 0.3 s later); a take counts when it is playable (stored in S3, probed, "
-        f"poster made). The plain script: the same jobs with {WORKERS} threads (httpx create, "
+        "(its webhook 0.3 s later); a take counts when it is playable (stored in S3 and "
+        "probed; its poster and spritesheet follow in their own task, and their calls are "
+        f"counted too). The plain script: the same jobs with {WORKERS} threads (httpx create, "
         "poll, download to a temporary file, boto3 put), in its own process, in the same run."
     )
     out = []
@@ -316,13 +318,11 @@ def rows(data: dict) -> list[dict]:
             "ok": ratio >= GOAL_THROUGHPUT,
             "how": how,
             "why": "the script only copies bytes; the studio makes each take playable: it "
-            "probes the video and draws its poster with ffmpeg (about 0.1 s of CPU a take), "
-            "fetches the provider's spritesheet and writes three objects where the script "
-            "writes one, and records every transition (rows, events, the campaign's status). "
-            "On 2 cores that work, not waiting, sets the rate. What would close it: the "
-            "provider's own thumbnail as the poster (one more call, over the calls goal), or "
-            "posters made after the take is playable; more cores or a second cluster scale it "
-            "(the sweep and stores run in parallel across clusters).",
+            "probes the video with ffmpeg, reads its Content Credentials and records every "
+            "transition (rows, events, the campaign's status); its posters (ffmpeg again) "
+            "share the same 2 cores while the next takes are stored. On a busy or slow "
+            "machine that CPU, not waiting, sets the rate; more cores or a second cluster "
+            "scale it (the sweep and stores run in parallel across clusters).",
         })  # fmt: skip
         limit = GOAL_CALLS * MINIMUM_CALLS
         out.append({
@@ -341,7 +341,8 @@ def rows(data: dict) -> list[dict]:
                 f"p95 {m['beyond_p95']:.1f} s; from the poll that saw it done p95 "
                 f"{m['added_p95']:.1f} s"
             )
-            target, ok = "p95 ≤ the poll interval + 2 s", m["beyond_p95"] <= GOAL_BEYOND_POLL
+            target = f"p95 ≤ the poll interval + {GOAL_BEYOND_POLL:.0f} s"
+            ok = m["beyond_p95"] <= GOAL_BEYOND_POLL
             why = (
                 "takes that one poll finds done are stored one after another on 2 cores; see "
                 "the webhook row."
@@ -351,14 +352,12 @@ def rows(data: dict) -> list[dict]:
                 f"p50 {m['p50']:.1f} s, p95 {m['p95']:.1f} s; from the poll that saw it done "
                 f"p95 {m['added_p95']:.1f} s"
             )
-            target, ok = "p95 ≤ 2 s", m["p95"] <= GOAL_BEYOND_POLL
+            target, ok = f"p95 ≤ {GOAL_WEBHOOK_P95:.0f} s", m["p95"] <= GOAL_WEBHOOK_P95
             why = (
-                "a take's webhook makes it due at once, and the next pass of the sweep polls it "
-                "(a pass claims for 3 s at most, work already paid for first); storing takes "
-                "about half a second on 2 cores, so when several finish in the same second the "
-                "last waits for the others' posters. What would close it: stores spread over "
-                "more workers (the webhook could hand the take to a store task directly), or "
-                "a poster made after the take is playable."
+                "a take's webhook hands it to a poll task at once, which hands it to a store "
+                "task; with many finishing in the same second, those tasks queue behind each "
+                "other on the cluster's workers (2 here), and the store itself (download, "
+                "probe, upload) takes a few hundred milliseconds on 2 cores."
             )
         out.append({
             "name": f"completion → playable: {takes} in flight, {mode}",

@@ -188,6 +188,8 @@ class Render(models.Model):
             models.Index(fields=["status", "next_poll_at"], name="render_due_idx"),
             # The review queue, newest finished first, read a page at a time.
             models.Index(fields=["status", "-completed_at", "-id"], name="render_finished_idx"),
+            # A campaign's takes in a state (the dashboard's figures, the board's states).
+            models.Index(fields=["shot", "status"], name="render_shot_status_idx"),
         ]
 
     def __str__(self) -> str:

@@ -4,8 +4,11 @@ import tempfile
 from pathlib import Path
 from xml.etree import ElementTree
 
+import pytest
+
 from bench import (
     delivery_stream,
+    first_byte,
     guest_downloads,
     media_speed,
     pages,
@@ -13,7 +16,9 @@ from bench import (
     planning,
     plot,
     provenance,
+    scale,
     stack,
+    sweep_cost,
     transfer,
 )
 
@@ -53,7 +58,7 @@ def test_the_pages_benchmark_measures_every_page_and_its_queries():
     )
     # Queries do not grow with the rows.
     assert data["curves"]["5"]["board"]["queries"] == data["curves"]["20"]["board"]["queries"]
-    assert len(pages.rows(data)) == 7 and "| 5 |" in pages.curves_markdown(data)
+    assert len(pages.rows(data)) == 7 + 2 and "| 5 |" in pages.curves_markdown(data)
 
 
 def test_the_media_benchmark_times_every_step():
@@ -107,3 +112,33 @@ def test_the_curves_plot_is_an_svg_with_a_line_per_series():
 def test_the_planning_benchmark_plans_ten_shots_that_pass_the_lint():
     result = planning.run(runs=1)
     assert result["shots"] == 10 and "ms (median of 1)" in result["result"]
+
+
+def test_the_first_byte_benchmark_streams_the_package_and_the_spend_csv():
+    data = first_byte.run(shots=4)
+    assert data["takes"] == 12
+    for key in ("package", "csv"):
+        m = data[key]
+        assert m["status"] == 200 and 0 < m["first_s"] <= m["all_s"] and m["bytes"] > 0
+    assert [row["ok"] for row in first_byte.rows(data)] == [True, True]
+
+
+def test_the_sweep_cost_benchmark_draws_its_curve():
+    data = sweep_cost.run(in_flight=200, due=(0, 10, 50))
+    assert set(data["curve"]) == {"0", "10", "50"}
+    assert all(m["ms"] > 0 for m in data["curve"].values())
+    assert "| 50 |" in sweep_cost.curve_markdown(data)
+    assert sweep_cost.rows(data)[0]["ok"] in (True, False)
+
+
+@pytest.mark.services
+def test_the_scale_benchmark_seeds_with_the_command_and_explains_every_page():
+    data = scale.run(campaigns=2, shots=3, takes=10)
+    if "skipped" in data:
+        pytest.skip(data["skipped"])
+    assert data["seeded"]["takes"] == 60 and data["seeded"]["events"] > 60
+    assert len(data["pages"]) == 8
+    for m in data["pages"].values():
+        assert m["queries"] > 0 and m["p95_ms"] >= m["median_ms"] > 0
+        assert isinstance(m["seq_scans"], list)
+    assert len(scale.rows(data)) == 8

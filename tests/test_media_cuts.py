@@ -109,3 +109,29 @@ def test_concat_normalises_size_rate_and_sound(tmp_path):
     seconds = audio_time.split("time=")[1].split()[0]
     h, m, s = seconds.split(":")
     assert abs(int(h) * 3600 + int(m) * 60 + float(s) - 6.0) <= 0.1
+
+
+def test_the_animatics_progress_bar_runs_along_the_bottom_as_the_clip_plays(tmp_path):
+    from generation.media import animatic
+
+    spec = {"title": "Bar", "prompt": "A cup.", "width": 640, "height": 360, "seconds": 4,
+            "audio": False, "structure": {"scene": "A cup."}}  # fmt: skip
+    out = tmp_path / "bar.mp4"
+    animatic.render(spec, out, lambda percent: None)
+    bar = max(4, 360 // 90)
+
+    def orange_share(at: float) -> float:
+        raw = subprocess.run(
+            [media.ffmpeg(), "-loglevel", "error", "-ss", str(at), "-i", str(out),
+             "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+            capture_output=True, check=True,
+        ).stdout  # fmt: skip
+        row = raw[(360 - bar // 2) * 640 * 3 : (360 - bar // 2 + 1) * 640 * 3]
+        red, green, blue = row[0::3], row[1::3], row[2::3]
+        hits = sum(
+            1 for r, g, b in zip(red, green, blue, strict=True) if r > 170 and g < 120 and b < 70
+        )
+        return hits / 640
+
+    early, middle, late = orange_share(0.5), orange_share(2.0), orange_share(3.7)
+    assert 0.05 < early < 0.25 and 0.4 < middle < 0.6 and late > 0.85, (early, middle, late)

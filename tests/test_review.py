@@ -211,6 +211,19 @@ def test_the_review_queue_comes_a_page_at_a_time(client, rita, campaign):
     assert shown == {t.pk for t in takes}  # every take once, on one page or the other
 
 
+def test_a_queue_past_the_cap_counts_no_further(client, rita, campaign, monkeypatch):
+    """A big workspace's queue is not counted to its end: past the cap it says "N+"."""
+    from studio.views import CappedPaginator
+    from studio.views.review import QUEUE_PAGE
+
+    monkeypatch.setattr(CappedPaginator, "CAP", QUEUE_PAGE + 1)
+    for i in range(QUEUE_PAGE + 5):
+        make_take(make_shot(campaign, title=f"S{i}"))
+    client.force_login(rita)
+    first = client.get(reverse("studio:review_queue")).content.decode()
+    assert f"1–{QUEUE_PAGE} of {QUEUE_PAGE + 1}+" in first and 'rel="next"' in first
+
+
 @pytest.mark.parametrize("count", [1, 50])
 def test_take_page_query_count_is_constant(
     client, rita, ed, shot, count, django_assert_num_queries

@@ -23,6 +23,7 @@ from generation.prompts import camera_text, lighting_text, normalize, timeline_p
 FPS = 24
 SAMPLE_RATE = 48000
 ACCENT = (217, 72, 15)
+ACCENT_HEX = "".join(f"{c:02X}" for c in ACCENT)
 
 
 def plan_cards(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -167,6 +168,22 @@ class Cancelled(Exception):
     pass
 
 
+BAR_STEPS_PER_SECOND = 6
+
+
+def progress_bar(width: int, bar: int, seconds: float) -> str:
+    """The bar that runs along the bottom while the clip plays, as ffmpeg filters: one box per
+    sixth of a second, each drawn only in its own time (a moving overlay made every frame a
+    full-frame composite, which cost the encode as much again as the cards themselves)."""
+    steps = max(1, round(seconds * BAR_STEPS_PER_SECOND))
+    return ",".join(
+        f"drawbox=x=0:y=ih-{bar}:w={max(1, round(width * (k + 1) / steps))}:h={bar}"
+        f":color=0x{ACCENT_HEX}:t=fill"
+        f":enable='between(t,{k * seconds / steps:.4f},{(k + 1) * seconds / steps:.4f})'"
+        for k in range(steps)
+    )
+
+
 def render(spec: dict[str, Any], out: Path, on_progress: Callable[[int], None]) -> None:
     """Render the animatic MP4 to `out`; `on_progress(percent)` may raise Cancelled."""
     cards = plan_cards(spec)
@@ -199,13 +216,8 @@ def render(spec: dict[str, Any], out: Path, on_progress: Callable[[int], None]) 
             str(work / "cards.txt"),
             "-i",
             str(work / "track.wav"),
-            "-f",
-            "lavfi",
-            "-i",
-            f"color=c=0xD9480F:s={spec['width']}x{bar}:r={FPS}",
             "-filter_complex",
-            f"[0:v]fps={FPS},format=yuv420p[base];"
-            f"[base][2:v]overlay=x='-w+w*t/{seconds}':y=H-h:shortest=1,format=yuv420p[v]",
+            f"[0:v]fps={FPS},format=yuv420p,{progress_bar(spec['width'], bar, seconds)}[v]",
             "-map",
             "[v]",
             "-map",

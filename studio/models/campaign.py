@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
+    F,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Sum,
     Value,
@@ -49,15 +51,19 @@ class CampaignQuerySet(models.QuerySet):
         return self.exclude(status=CampaignStatus.ARCHIVED)
 
     def for_dashboard(self):
-        """Everything the dashboard shows per campaign, in one query whatever the count."""
+        """Everything the dashboard shows per campaign, in one query whatever the count: each
+        figure a correlated subquery on its own index (no join that would multiply the
+        campaigns by their shots, nor a scan of the decisions)."""
         # Every take counts for the money; only takes of shots still on the board for the work.
         renders = Render.objects.filter(shot__campaign=OuterRef("pk")).order_by()
         live = renders.filter(shot__deleted_at__isnull=True)
+        shots = apps.get_model("studio", "Shot")._default_manager
+        decisions = apps.get_model("studio", "Decision")._default_manager
 
-        def count_of(qs):
+        def count_of(qs, by: str = "shot__campaign"):
             return Coalesce(
                 Subquery(
-                    qs.values("shot__campaign").annotate(n=Count("pk")).values("n")[:1],
+                    qs.values(by).annotate(n=Count("pk")).values("n")[:1],
                     output_field=IntegerField(),
                 ),
                 Value(0),
@@ -70,18 +76,22 @@ class CampaignQuerySet(models.QuerySet):
             .values("total")[:1],
             output_field=DecimalField(max_digits=12, decimal_places=4),
         )
+        undecided = ~Exists(decisions.filter(render_id=OuterRef("pk")))
         return self.annotate(
-            shot_count=Count("shots", filter=Q(shots__deleted_at__isnull=True), distinct=True),
-            takes_in_flight=count_of(live.filter(status__in=IN_FLIGHT)),
-            takes_awaiting_review=count_of(
-                live.filter(status=RenderStatus.COMPLETED, decisions__isnull=True)
+            shot_count=count_of(
+                shots.filter(campaign=OuterRef("pk"), deleted_at__isnull=True).order_by(),
+                by="campaign",
             ),
+            takes_in_flight=count_of(live.filter(status__in=IN_FLIGHT)),
+            takes_awaiting_review=count_of(live.filter(undecided, status=RenderStatus.COMPLETED)),
             spend=Coalesce(spend, Value(Decimal("0")), output_field=DecimalField()),
-            # The cover: the newest finished take with a poster.
+            # The cover: the newest finished take with a poster. (NULLS LAST, which a finished
+            # take's time never is, keeps PostgreSQL from walking the whole table's finished
+            # takes in the review queue's index order to find this campaign's newest.)
             cover_id=Subquery(
                 renders.filter(status=RenderStatus.COMPLETED)
                 .exclude(thumbnail_key="")
-                .order_by("-completed_at", "-pk")
+                .order_by(F("completed_at").desc(nulls_last=True), "-pk")
                 .values("pk")[:1]
             ),
         )

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from studio.team.access import AuthedRequest
@@ -49,3 +51,18 @@ def parse_id(value) -> int | None:
     """A primary key from a query string or form: digits that fit a 64-bit column, else None."""
     value = str(value or "").strip()
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts up to CAP rows (a queue of a big workspace runs to tens of
+    thousands; counting them all would read them all): past it, the pages say "1 000+"."""
+
+    CAP = 1000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.CAP + 1].count()  # type: ignore[attr-defined]
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.CAP

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,6 +19,8 @@ from studio.team.access import (
 )
 from studio.views import AuthedHtmxRequest, parse_id, render_page
 
+DASHBOARD_PAGE = 20  # campaigns a page of the dashboard shows, the newest first
+
 
 @login_required
 @require_http_methods(["GET"])
@@ -30,11 +33,13 @@ def dashboard(request: AuthedHtmxRequest):
     campaigns = (
         campaigns.filter(status=CampaignStatus.ARCHIVED) if show_archived else campaigns.active()
     )
+    page = Paginator(campaigns, DASHBOARD_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "studio/dashboard.html",
         {
-            "campaigns": campaigns,
+            "campaigns": page.object_list,
+            "page": page,
             "show_archived": show_archived,
             "perms_": allowed_actions(membership.role),
         },

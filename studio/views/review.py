@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,7 +43,7 @@ from studio.team.access import (
     get_take_for_user,
     get_takes_for_user,
 )
-from studio.views import AuthedHtmxRequest, parse_id, safe_next
+from studio.views import AuthedHtmxRequest, CappedPaginator, parse_id, safe_next
 
 TAKE_PAGE = "studio/take.html"
 
@@ -325,9 +324,9 @@ def review_queue(request: AuthedHtmxRequest):
     if aspect not in ASPECTS:
         aspect = ""
     # A page at a time: the queue of a busy team runs to hundreds of takes.
-    page = Paginator(inbox.review_queue(request.user, campaign_id, aspect), QUEUE_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = CappedPaginator(
+        inbox.review_queue(request.user, campaign_id, aspect), QUEUE_PAGE
+    ).get_page(request.GET.get("page"))
     takes = with_approvals(label_formats(page.object_list), user=request.user)
     reviewable = Membership.objects.filter(
         user=request.user, role__in=[Role.OWNER, Role.EDITOR, Role.REVIEWER]
