@@ -22,7 +22,10 @@ def reconcile(render_id: int) -> None:
 
 
 def poll(render_id: int) -> None:
+    """A take a webhook said is done: confirmed with the provider and, if it is, stored in the
+    same task (one hop through the queue, not two)."""
     jobs.poll(render_id)
+    jobs.store(render_id)  # a no-op unless the poll just moved it to storing
 
 
 def store(render_id: int) -> None:

@@ -268,7 +268,7 @@ Q_CLUSTER: dict[str, Any] = {
     "catch_up": False,
     "save_limit": 500,
     "ack_failures": True,
-    "poll": 1,
+    "poll": 0.2,  # the ORM broker looks for new tasks five times a second (each hop waits it)
     "cache": "default",
     "sync": envbool("STUDIO_QUEUE_SYNC", False),
     "label": "Queue",

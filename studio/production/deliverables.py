@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -116,14 +116,18 @@ GRID_PAGE = 50  # shots (rows) a page of the grid renders
 
 @dataclass
 class GridPage:
-    number: int
-    pages: int
-    rows: list[tuple[Shot, list[Cell]]]
-    first: int  # the row number of its first shot
+    """Which shots a grid holds: page `number` of `pages`, its first row's number, of `total`."""
 
-    @property
-    def last(self) -> int:
-        return self.first + len(self.rows) - 1
+    number: int = 1
+    pages: int = 1
+    first: int = 1
+    total: int = 0
+
+    @classmethod
+    def of(cls, shots: int, number: int) -> GridPage:
+        pages = max(1, -(-shots // GRID_PAGE))
+        number = min(max(1, number), pages)
+        return cls(number, pages, (number - 1) * GRID_PAGE + 1, shots)
 
     @property
     def previous(self) -> int | None:
@@ -141,6 +145,11 @@ class Grid:
     shots: list[Shot]
     rows: list[tuple[Shot, list[Cell]]]
     takes: dict[int, list[Render]]  # every take of each shot, newest first
+    page: GridPage = field(default_factory=GridPage)  # the whole campaign unless paged
+
+    @property
+    def last(self) -> int:
+        return self.page.first + len(self.rows) - 1
 
     @property
     def cells(self) -> list[Cell]:
@@ -150,14 +159,6 @@ class Grid:
     def in_flight(self) -> bool:
         return any(cell.in_flight for cell in self.cells)
 
-    def page(self, number: int) -> GridPage:
-        """The rows of page `number` (GRID_PAGE shots each; past the last: the last). The
-        counts, the polling and "select all" still speak of the whole grid."""
-        pages = max(1, -(-len(self.rows) // GRID_PAGE))
-        number = min(max(1, number), pages)
-        start = (number - 1) * GRID_PAGE
-        return GridPage(number, pages, self.rows[start : start + GRID_PAGE], start + 1)
-
     def counts(self) -> list[tuple[str, str, int]]:
         """(status, label, number of cells) for the statuses the grid has."""
         counts = dict.fromkeys(CellStatus, 0)
@@ -166,14 +167,22 @@ class Grid:
         return [(status.value, status.label, n) for status, n in counts.items() if n]
 
 
-def grid(campaign: Campaign, viewer=None) -> Grid:
-    """Every cell of the campaign's grid in seven queries, whatever the number of shots,
-    formats and takes; each take knows its formats, its approval and (for `viewer`) the
-    decision they may still undo."""
+def grid(campaign: Campaign, viewer=None, page: int | None = None) -> Grid:
+    """Every cell of the campaign's grid (or of page `page` of its shots, GRID_PAGE a page: a
+    long campaign costs what a page costs) in seven queries (eight paged), whatever the number
+    of shots, formats and takes; each take knows its formats, its approval and (for `viewer`)
+    the decision they may still undo."""
     formats = list(campaign.formats.all())
-    shots = list(campaign.shots.all())
+    shots_of = campaign.shots.all()
+    where = GridPage(total=0)
+    if page is not None:
+        where = GridPage.of(shots_of.count(), page)
+        shots_of = shots_of[where.first - 1 : where.first - 1 + GRID_PAGE]
+    shots = list(shots_of)
+    where.total = where.total or len(shots)
+    pks = [shot.pk for shot in shots]
     takes = list(
-        Render.objects.filter(shot__campaign=campaign)
+        Render.objects.filter(shot_id__in=pks)
         .only(
             "pk",
             "shot_id",
@@ -194,7 +203,9 @@ def grid(campaign: Campaign, viewer=None) -> Grid:
         .order_by("shot_id", "-take")
     )
     decisions = list(
-        Decision.objects.filter(render__shot__campaign=campaign).select_related("reviewer")
+        Decision.objects.filter(
+            render_id__in=Render.objects.filter(shot_id__in=pks).values("pk")
+        ).select_related("reviewer")
     )
     required = required_for(campaign.pk)
     newest = newest_decisions(decisions)
@@ -202,8 +213,7 @@ def grid(campaign: Campaign, viewer=None) -> Grid:
     own = undoable(newest, viewer)
     take_verdicts = {pk: a.verdict for pk, a in take_approvals.items() if a.verdict}
     chosen = {
-        (d.shot_id, d.format_id): d.hero_id
-        for d in Deliverable.objects.filter(shot__campaign=campaign)
+        (d.shot_id, d.format_id): d.hero_id for d in Deliverable.objects.filter(shot_id__in=pks)
     }
     name_formats(takes, formats)
     for take in takes:  # what a cell's decision control shows
@@ -219,7 +229,7 @@ def grid(campaign: Campaign, viewer=None) -> Grid:
             _cell(shot, fmt, mine, chosen.get((shot.pk, fmt.pk)), take_verdicts) for fmt in formats
         ]
         rows.append((shot, cells))
-    return Grid(campaign, formats, shots, rows, by_shot)
+    return Grid(campaign, formats, shots, rows, by_shot, where)
 
 
 def _cell(shot, fmt, shot_takes, chosen_id, take_verdicts) -> Cell:

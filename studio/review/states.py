@@ -315,7 +315,7 @@ def campaign_states(campaign, shots: list[Shot]) -> dict[int, ShotState]:
             "pk", "shot_id", "take", "status", "thumbnail_key"
         )
     )
-    decisions = Decision.objects.filter(render__shot_id__in=pks).only(
+    decisions = Decision.objects.filter(render_id__in=[take.pk for take in takes]).only(
         "pk", "render_id", "reviewer_id", "verdict", "created_at"
     )
     take_verdicts = verdicts(decisions, required_for(campaign.pk))

@@ -19,7 +19,7 @@ from studio.team.access import (
 )
 from studio.views import AuthedHtmxRequest, parse_id, render_page
 
-DASHBOARD_PAGE = 20  # campaigns a page of the dashboard shows, the newest first
+DASHBOARD_PAGE = 15  # campaigns a page of the dashboard shows, the newest first
 
 
 @login_required

@@ -24,12 +24,13 @@ PLAN_CHANGED = (
 
 
 def _context(request: AuthedHtmxRequest, campaign, **extra) -> dict:
-    the_grid = deliverables.grid(campaign, request.user)
+    page = parse_id(request.GET.get("page")) or 1
+    the_grid = deliverables.grid(campaign, request.user, page=page)
     perms = allowed_actions(campaign.my_role)
     return {
         "campaign": campaign,
         "grid": the_grid,
-        "page": the_grid.page(parse_id(request.GET.get("page")) or 1),
+        "page": the_grid.page,
         "counts": the_grid.counts(),
         "aspects": TARGET_FORMATS,
         "perms_": perms,
