@@ -53,7 +53,7 @@ class Sweeper:
         try:
             self._pass("the cluster started")  # at once, whoever leads
             while not self.stop.is_set():
-                handled = self._pass("leading") if self.leading() else 0
+                handled = self._pass("leading") if self._leads() else 0
                 if not handled:
                     self.stop.wait(IDLE_PAUSE)
         finally:
@@ -61,6 +61,13 @@ class Sweeper:
                 cache.delete(LEAD_KEY)  # a stopping leader hands over at once
             connection.close()
             renewer.join(timeout=RENEW_EVERY * 2)
+
+    def _leads(self) -> bool:
+        try:
+            return self.leading()
+        except Exception:  # the cache is away: sweep beside whoever leads (harmless)
+            logger.warning("the sweep's lead could not be read; sweeping anyway", exc_info=True)
+            return True
 
     def _pass(self, why: str) -> int:
         first = not self.passes

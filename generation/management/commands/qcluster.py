@@ -70,8 +70,10 @@ class Command(ClusterCommand):
         sweeper.start()
         while sweeper.is_alive():  # the main thread stays free for the signal
             sweeper.join(0.5)
-        if cluster.sentinel.is_alive():
-            cluster.stop()  # the sweeper ended on its own (it never does): stop the rest too
+        if not stopping.is_set():  # the sweeper ended on its own: stop, and say so to the
+            logger.error("the sweeper stopped unexpectedly; the cluster stops")  # supervisor
+            cluster.stop()
+            raise SystemExit(1)
 
 
 _QUIET_STARTS: set[Any] = set()  # the sentinel start already patched (the command may run twice)
