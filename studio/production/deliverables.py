@@ -169,17 +169,22 @@ class Grid:
 
 def grid(campaign: Campaign, viewer=None, page: int | None = None) -> Grid:
     """Every cell of the campaign's grid (or of page `page` of its shots, GRID_PAGE a page: a
-    long campaign costs what a page costs) in seven queries (eight paged), whatever the number
-    of shots, formats and takes; each take knows its formats, its approval and (for `viewer`)
-    the decision they may still undo."""
+    long campaign costs what a page costs) in seven queries (eight when it has several pages),
+    whatever the number of shots, formats and takes; each take knows its formats, its approval
+    and (for `viewer`) the decision they may still undo."""
     formats = list(campaign.formats.all())
     shots_of = campaign.shots.all()
     where = GridPage(total=0)
-    if page is not None:
+    if page is not None and page > 1:
         where = GridPage.of(shots_of.count(), page)
-        shots_of = shots_of[where.first - 1 : where.first - 1 + GRID_PAGE]
-    shots = list(shots_of)
-    where.total = where.total or len(shots)
+        shots = list(shots_of[where.first - 1 : where.first - 1 + GRID_PAGE])
+    elif page is not None:  # the first page: counted only when there is more than a page
+        shots = list(shots_of[: GRID_PAGE + 1])
+        where = GridPage.of(shots_of.count() if len(shots) > GRID_PAGE else len(shots), 1)
+        shots = shots[:GRID_PAGE]
+    else:
+        shots = list(shots_of)
+        where.total = len(shots)
     pks = [shot.pk for shot in shots]
     takes = list(
         Render.objects.filter(shot_id__in=pks)
