@@ -83,7 +83,7 @@ def test_the_grid_costs_the_same_queries_whatever_its_size(
 
 
 def test_a_long_grid_comes_a_page_at_a_time(client, ed, campaign, django_assert_num_queries):
-    from studio.production.deliverables import GRID_PAGE
+    from studio.production.grid import GRID_PAGE
 
     _formats(campaign, ("Reels", "9:16"), ("YouTube", "16:9"))
     Shot.objects.bulk_create(

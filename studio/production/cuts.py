@@ -23,7 +23,7 @@ from generation.media import cutting
 from generation.models import Render
 from studio import queue
 from studio.models import Campaign, Cut, CutKind, CutStatus, Format
-from studio.production.deliverables import grid
+from studio.production.grid import grid
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from studio import queue
 from studio.csv_safe import cell
 from studio.models import Campaign, CellStatus, Decision, Membership, Role
 from studio.production import disclosure, timelines
-from studio.production.deliverables import grid
+from studio.production.grid import grid
 
 CSV_FIELDS = [
     "path",

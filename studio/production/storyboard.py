@@ -9,7 +9,7 @@ from django.db import transaction
 
 from studio import queue
 from studio.models import Campaign, Cut, Format, Shot
-from studio.production.deliverables import Cell, grid
+from studio.production.grid import Cell, grid
 
 
 @dataclass
