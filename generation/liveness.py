@@ -17,9 +17,10 @@ def _namespace() -> str:
         return "0"
 
 
-def mark() -> str:
-    """This process's mark ('+' is in neither a host name nor tempfile's random part)."""
-    return f"{socket.gethostname()}.{_namespace()}+{os.getpid()}+"
+def mark(pid: int | None = None) -> str:
+    """This process's mark, or that of process `pid` of this machine and namespace ('+' is in
+    neither a host name nor tempfile's random part)."""
+    return f"{socket.gethostname()}.{_namespace()}+{pid or os.getpid()}+"
 
 
 def is_dead(marked: str) -> bool:

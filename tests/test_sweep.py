@@ -197,8 +197,7 @@ def _dead_mark() -> str:
     """The mark a process of this machine had that has ended."""
     ended = subprocess.Popen(["true"])
     ended.wait()
-    place = liveness.mark().partition("+")[0]
-    return f"{place}+{ended.pid}+"
+    return liveness.mark(ended.pid)
 
 
 def test_a_send_or_a_store_whose_worker_was_killed_is_given_back_at_once(shot):

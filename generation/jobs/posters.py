@@ -37,14 +37,14 @@ def names(video_key: str) -> list[str]:
     return [f"{stem}.jpg", *(f"{stem}-sprites.{kind}" for kind in ("jpg", "png", "webp"))]
 
 
-def kept_path(render_id: int) -> Path:
+def _kept_path(render_id: int) -> Path:
     return storage.temp_dir() / f"{storage.writer_mark()}posters-{render_id}.mp4"
 
 
 def keep_for_later(render: Render, video: Path) -> None:
     """After the take is completed: keep its downloaded file for the posters task, and queue
     that task once the completion is committed."""
-    kept = kept_path(render.pk)
+    kept = _kept_path(render.pk)
     video.replace(kept)
     transaction.on_commit(lambda: queue.enqueue("posters", render.pk))
 
@@ -62,6 +62,10 @@ def make(render_id: int) -> None:
         render = load(render_id)
         if render is None or render.status != S.COMPLETED or render.thumbnail_key:
             return
+        # Working on it: the sweep's backstop waits another minute rather than making them too.
+        Render.objects.filter(pk=render.pk, status=S.COMPLETED, thumbnail_key="").update(
+            **due_fields()
+        )
         with _source(render, kept) as video:
             made = _made(render, get_provider(render.provider), video)
         done = Render.objects.filter(pk=render.pk, status=S.COMPLETED, thumbnail_key="").update(
@@ -124,7 +128,7 @@ def _provider_sprites(provider: Provider, render: Render, key: str) -> str:
         with provider.open_result(render.provider_job_id, "spritesheet") as chunks:
             spooled = storage.spool(chunks)
         with spooled.path.open("rb") as handle:
-            suffix = image_suffix(handle.read(12))
+            suffix = _image_suffix(handle.read(12))
         if suffix:
             key = f"{key.rsplit('.', 1)[0]}.{suffix}"
         return storage.put(key, spooled.path)
@@ -136,7 +140,7 @@ def _provider_sprites(provider: Provider, render: Render, key: str) -> str:
             spooled.path.unlink(missing_ok=True)
 
 
-def image_suffix(head: bytes) -> str:
+def _image_suffix(head: bytes) -> str:
     """The image format of a file's first bytes: JPEG, PNG or WebP ("" when none of them)."""
     if head.startswith(b"\xff\xd8\xff"):
         return "jpg"

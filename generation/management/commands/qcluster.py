@@ -152,8 +152,7 @@ def _descendants(pid: int) -> list[int]:
 def _give_back(pids: list[int]) -> None:
     """The takes these processes were storing, due again at once rather than when their lease
     lapses (a send cut off is reconciled by the reaper: its process is dead)."""
-    place = liveness.mark().partition("+")[0]
-    marks = [f"{place}+{pid}+" for pid in pids]
+    marks = [liveness.mark(pid) for pid in pids]
     try:
         Render.objects.filter(status=RenderStatus.STORING, held_by__in=marks).update(
             lease_until=None, next_poll_at=timezone.now()
