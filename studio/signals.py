@@ -1,5 +1,6 @@
 """What the studio hears from generation (its signals run generation → studio only; the
-studio calls itself directly): a take deleted, a take requested or finished."""
+studio calls itself directly): a take deleted, a take requested or finished; and what moves a
+campaign's spend figures, so that the workspace's spend page computes them again."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.db.models import Q
 
 from generation import storage
 from generation.models import FINISHED, EventKind, Render, RenderStatus
-from studio.models import Shot
+from studio.models import CampaignSpend, Shot
 from studio.review import states
 
 
@@ -41,3 +42,19 @@ def follow_the_work(sender, instance, created, **kwargs) -> None:
         campaign_id = _campaign_of(instance.render_id)
         if campaign_id:
             transaction.on_commit(lambda: states.refresh_status(campaign_id))
+
+
+# Transitions inside the flight that move no money: the take stays reserved at its estimate.
+NO_MONEY_MOVES = (RenderStatus.SUBMITTING, RenderStatus.RECONCILING, RenderStatus.IN_PROGRESS)
+
+
+def spend_of_take(sender, instance, **kwargs) -> None:
+    """A take made or saved: its campaign's spend figures are out of date."""
+    CampaignSpend.changed(shots=instance.shot_id)
+
+
+def spend_of_transition(sender, instance, created, **kwargs) -> None:
+    """A take's transition that may move money (billed, its cost, out of the flight). It runs
+    in the transition's own transaction, so the figures and the change are never apart."""
+    if created and instance.kind != EventKind.CREATED and instance.to_status not in NO_MONEY_MOVES:
+        CampaignSpend.changed(shots__renders=instance.render_id)

@@ -91,4 +91,8 @@ def test_the_studios_signals_listen_only_to_the_engine():
         for receiver in signal._live_receivers(model)[0]
         if getattr(receiver, "__module__", "") == signals.__name__
     }
-    assert heard == {(False, "generation.Render"), (True, "generation.RenderEvent")}
+    assert heard == {
+        (False, "generation.Render"),
+        (True, "generation.Render"),
+        (True, "generation.RenderEvent"),
+    }

@@ -141,4 +141,5 @@ def test_the_scale_benchmark_seeds_with_the_command_and_explains_every_page():
     for m in data["pages"].values():
         assert m["queries"] > 0 and m["p95_ms"] >= m["median_ms"] > 0
         assert isinstance(m["seq_scans"], list)
-    assert len(scale.rows(data)) == 8
+    assert data["recompute"]["all"] > 0 and data["recompute"]["one"] > 0
+    assert len(scale.rows(data)) == 9

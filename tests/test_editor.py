@@ -12,7 +12,8 @@ from PIL import Image
 
 from generation import prompts as prompting
 from studio.models import PromptTemplate, PromptVersion
-from tests.factories import editor_data
+from studio.production.deliverables import add_format
+from tests.factories import editor_data, make_take
 from tests.images import upload
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -393,3 +394,19 @@ def test_on_screen_text_is_kept_for_the_edit_and_never_sent_to_the_model(client,
     assert 'value="Cold brew &lt;b&gt;all day&lt;/b&gt;"' in page  # kept, escaped
     board = client.get(reverse("studio:storyboard", args=[shot.campaign_id])).content.decode()
     assert "Cold brew &lt;b&gt;all day&lt;/b&gt;</q>" in board
+
+
+@pytest.mark.parametrize("takes", [1, 30])
+def test_the_shot_editor_costs_ten_queries_whatever_its_takes(
+    client, ed, shot, takes, django_assert_num_queries
+):
+    add_format(shot.campaign, "Reels", "9:16")
+    for n in range(1, takes + 1):
+        make_take(shot, take=n, size="720x1280" if n % 2 else "1280x720")
+    client.force_login(ed)
+    url = reverse("studio:shot_detail", args=[shot.campaign_id, shot.pk])
+    # session, user, shot with role, takes, decisions, approvers, memberships (chrome),
+    # templates, assets, and the campaign's formats once (the takes' labels and the warning)
+    with django_assert_num_queries(10):
+        html = client.get(url).content.decode()
+    assert html.count("Reels · 720×1280") == (takes + 1) // 2

@@ -237,8 +237,9 @@ def test_take_page_query_count_is_constant(
         Decision.objects.create(render=take, reviewer=rita, verdict=Verdict.APPROVED)
     client.force_login(rita)
     # session, user, take with role, comments, decisions, events, members, memberships (chrome),
-    # the campaign's formats and approvers, the shot's finished takes (N / P)
-    with django_assert_num_queries(11):
+    # the campaign's formats and approvers; the shot's finished takes before and after (N / P)
+    # are read with the take
+    with django_assert_num_queries(10):
         response = client.get(reverse("studio:take_page", args=[take.pk]))
     assert response.content.decode().count('class="comment') >= 2 * count
 

@@ -28,6 +28,7 @@ from studio.models.review import (
     Verdict,
 )
 from studio.models.shot import Shot, renumber_shots
+from studio.models.spend import CampaignSpend
 from studio.models.team import (
     INVITATION_DAYS,
     Invitation,
@@ -55,6 +56,7 @@ __all__ = [
     "TARGET_FORMATS",
     "Campaign",
     "CampaignQuerySet",
+    "CampaignSpend",
     "CampaignStatus",
     "Comment",
     "Decision",

@@ -25,6 +25,7 @@ from django.utils import timezone
 from generation import catalog
 from generation.models import IN_FLIGHT, Render, RenderStatus
 from generation.prompts import BrandKit
+from studio.models.spend import CampaignSpend
 from studio.models.team import Workspace
 
 
@@ -160,6 +161,16 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """A new campaign gets its spend row, so that every change from now on raises its
+        version; a saved one may have changed who must approve (studio/models/spend.py)."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            CampaignSpend.objects.get_or_create(campaign=self)
+        else:
+            CampaignSpend.changed(pk=self.pk)
 
     def get_absolute_url(self) -> str:
         return reverse("studio:campaign_board", args=[self.pk])

@@ -14,6 +14,7 @@ from django.utils import timezone
 from generation.models import Render, RenderStatus
 from studio.models.campaign import Campaign
 from studio.models.shot import Shot
+from studio.models.spend import CampaignSpend
 
 
 class Comment(models.Model):
@@ -123,6 +124,17 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.who}: {self.get_verdict_display()} on take {self.render_id}"
+
+    # A decision given or taken back may change which takes are approved: the campaign's
+    # spend figures (per approved take and second) are computed again.
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        CampaignSpend.changed(shots__renders=self.render_id)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        CampaignSpend.changed(shots__renders=self.render_id)
+        return deleted
 
     @property
     def decider(self) -> int | str:

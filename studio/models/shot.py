@@ -20,6 +20,7 @@ from studio.images import fit_image
 from studio.models.campaign import Campaign
 from studio.models.frames import FramesMixin
 from studio.models.prompt_history import PromptTemplate, PromptVersion
+from studio.models.spend import CampaignSpend
 
 
 class LiveShots(models.Manager):
@@ -235,6 +236,7 @@ class Shot(FramesMixin, models.Model):
             archived = Shot.objects.filter(pk=self.pk).update(deleted_at=timezone.now())
             if archived:
                 renumber_shots(self.campaign_id)
+                CampaignSpend.changed(pk=self.campaign_id)  # its takes now count as deleted
         takes = list(self.renders.all())
         cancelled = [t for t in takes if t.can_cancel and jobs.request_cancel(t, user)]
         left = [t for t in takes if t.in_flight and t not in cancelled]

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from studio.form_fields import choice_field
-from studio.models import TARGET_FORMATS, Campaign, CampaignStatus, Role
+from studio.models import TARGET_FORMATS, Campaign, CampaignSpend, CampaignStatus, Role
 
 
 class MemberChoices(forms.ModelMultipleChoiceField):
@@ -62,6 +62,11 @@ class CampaignForm(forms.ModelForm):
             "brand_must_include": forms.Textarea(attrs={"rows": 2}),
             "due_date": forms.DateInput(attrs={"type": "date"}),
         }
+
+    def _save_m2m(self) -> None:
+        super()._save_m2m()  # type: ignore[misc]
+        # The required approvers decide which takes are approved: spend per approved take too.
+        CampaignSpend.changed(pk=self.instance.pk)
 
     def __init__(self, *args, workspace_id: int, can_manage_budget: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

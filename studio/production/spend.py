@@ -2,7 +2,8 @@
 reserved (takes in flight, at their estimate), unknown (a take whose billing the provider never
 told, at its estimate); by campaign, model, person and day; per approved take and approved
 second. The sums are generation.budget's, the ones the hard budget is checked against; takes of
-deleted shots are in every figure."""
+deleted shots are in every figure. A campaign's page counts its takes; the workspace's adds up
+each campaign's figures as stored (studio/models/spend.py), computing again those that changed."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 
 from generation import budget
+from generation.models import Render
 from studio.csv_safe import row as safe_row
-from studio.models import Decision, Verdict
+from studio.models import Campaign, CampaignSpend, Decision, Verdict
 from studio.review.states import required_of, verdicts
 
 ZERO = Decimal("0")
@@ -82,67 +85,214 @@ class Spend:
         return bars
 
 
-GROUPS = {
-    "campaign": ("shot__campaign_id", "shot__campaign__name"),
-    "model": ("model_key", "model_key"),
-    "person": ("created_by_id", "created_by__username"),
-    "day": ("day", "day"),
-}
+# What a take's money is grouped by on the page, besides its campaign.
+GROUPS = ("model", "person", "day")
+KEYS = {"model": "model_key", "person": "created_by_id", "day": "day"}
+
+
+@dataclass
+class Figures:
+    """One campaign's figures: what the page shows, before labels. Stored as JSON in
+    CampaignSpend (the workspace page adds these up) and made from the takes here."""
+
+    settled: Decimal = ZERO
+    reserved: Decimal = ZERO
+    unknown: Decimal = ZERO
+    takes: int = 0
+    failed_billed: int = 0
+    failed_not_billed: int = 0
+    deleted_takes: int = 0
+    deleted_committed: Decimal = ZERO
+    approved_takes: int = 0
+    approved_seconds: Decimal = ZERO
+    # group -> key (a model key, a person's id or None, a day as ISO text) -> [settled,
+    # reserved or unknown, takes]
+    by: dict[str, dict] = field(default_factory=lambda: {name: {} for name in GROUPS})
+
+    SUMS = ("settled", "reserved", "unknown", "deleted_committed", "approved_seconds")
+    COUNTS = ("takes", "failed_billed", "failed_not_billed", "deleted_takes", "approved_takes")
+
+    def add(self, other: Figures) -> None:
+        for name in (*self.SUMS, *self.COUNTS):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in GROUPS:
+            for key, (settled, reserved, n) in other.by[name].items():
+                _add_to(self.by[name], key, settled, reserved, n)
+
+    def to_json(self) -> dict:
+        return {
+            **{name: str(getattr(self, name)) for name in self.SUMS},
+            **{name: getattr(self, name) for name in self.COUNTS},
+            **{
+                name: [[key, str(s), str(r), n] for key, (s, r, n) in self.by[name].items()]
+                for name in GROUPS
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Figures:
+        figures = cls()
+        for name in cls.SUMS:
+            setattr(figures, name, Decimal(data[name]))
+        for name in cls.COUNTS:
+            setattr(figures, name, int(data[name]))
+        for name in GROUPS:
+            for key, s, r, n in data[name]:
+                figures.by[name][key] = [Decimal(s), Decimal(r), int(n)]
+        return figures
+
+
+def _add_to(group: dict, key: object, settled: Decimal, reserved: Decimal, n: int) -> None:
+    row = group.setdefault(key, [ZERO, ZERO, 0])
+    row[0] += settled
+    row[1] += reserved
+    row[2] += n
+
+
+def figures_by_campaign(takes) -> dict[int, Figures]:
+    """Each campaign's figures for a set of takes (one campaign's, a workspace's, or the
+    campaigns whose stored figures are out of date), in three queries whatever their count:
+    the takes' money grouped by campaign × model × person × day in one pass (the groups the
+    page shows are folded from it), the decisions and the required approvers."""
+    buckets = (
+        takes.annotate(day=TruncDate("created_at"))
+        .values("shot__campaign_id", *KEYS.values())
+        .annotate(
+            settled=budget.settled_sum(),
+            reserved=budget.reserved_sum(),
+            unknown=budget.unknown_sum(),
+            n=Count("pk"),
+            failed_billed=Count("pk", filter=Q(status="failed", billed=True)),
+            failed_not_billed=Count("pk", filter=Q(status="failed", billed=False)),
+            deleted_takes=Count("pk", filter=ON_DELETED_SHOT),
+            deleted_committed=budget.committed_sum(only=ON_DELETED_SHOT),
+        )
+        .order_by()
+    )
+    out: dict[int, Figures] = {}
+    for b in buckets:
+        f = out.setdefault(b["shot__campaign_id"], Figures())
+        f.settled += b["settled"]
+        f.reserved += b["reserved"]
+        f.unknown += b["unknown"]
+        f.takes += b["n"]
+        f.failed_billed += b["failed_billed"]
+        f.failed_not_billed += b["failed_not_billed"]
+        f.deleted_takes += b["deleted_takes"]
+        f.deleted_committed += b["deleted_committed"]
+        for name, column in KEYS.items():
+            key = b[column].isoformat() if name == "day" else b[column]
+            _add_to(f.by[name], key, b["settled"], b["reserved"] + b["unknown"], b["n"])
+    for campaign_id, lengths in _approved(takes).items():
+        f = out.setdefault(campaign_id, Figures())
+        f.approved_takes = len(lengths)
+        f.approved_seconds = sum((Decimal(ms or 0) / 1000 for ms in lengths.values()), ZERO)
+    return out
 
 
 def spend(takes) -> Spend:
-    """The figures for a set of takes (a workspace's or a campaign's), in a constant number of
-    queries whatever their count."""
-    totals = takes.aggregate(
-        settled=budget.settled_sum(),
-        reserved=budget.reserved_sum(),
-        unknown=budget.unknown_sum(),
-        takes=Count("pk"),
-        failed_billed=Count("pk", filter=Q(status="failed", billed=True)),
-        failed_not_billed=Count("pk", filter=Q(status="failed", billed=False)),
-        deleted_takes=Count("pk", filter=ON_DELETED_SHOT),
-        deleted_committed=budget.committed_sum(only=ON_DELETED_SHOT),
-    )
-    by = {}
-    for name, (key, label) in GROUPS.items():
-        rows = (
-            takes.annotate(day=TruncDate("created_at"))
-            .values(key, label)
-            .annotate(
-                settled=budget.settled_sum(),
-                reserved=budget.reserved_sum() + budget.unknown_sum(),
-                n=Count("pk"),
-            )
-            .order_by(key if name == "day" else "-settled")
+    """The figures for a set of takes (a campaign's), counted from the takes themselves in a
+    constant number of queries whatever their count."""
+    per_campaign = figures_by_campaign(takes)
+    return _page(per_campaign, _campaign_names(per_campaign))
+
+
+def workspace_spend(workspace) -> Spend:
+    """A workspace's figures: each campaign's as stored (CampaignSpend), those changed since
+    computed again from their takes first. Constant queries whatever the takes; a campaign
+    whose takes changed costs what its own spend page costs, once."""
+    campaigns = list(
+        Campaign.objects.filter(workspace=workspace)
+        .order_by()
+        .values_list(
+            "pk", "name", "spend_figures__version", "spend_figures__seen", "spend_figures__figures"
         )
-        by[name] = [
-            Row(
-                str(r[label] if r[label] is not None else "—"),
-                r["settled"],
-                r["reserved"],
-                r["n"],
-                r[key],
-            )
-            for r in rows
-        ]
-    approved = _approved(takes)
+    )
+    names = {pk: name for pk, name, *_ in campaigns}
+    stale = [pk for pk, _, version, seen, _ in campaigns if version is None or version != seen]
+    per_campaign = {
+        pk: Figures.from_json(figures)
+        for pk, _, version, seen, figures in campaigns
+        if version is not None and version == seen
+    }
+    if stale:
+        per_campaign.update(_recompute(stale))
+    return _page(per_campaign, names)
+
+
+def _recompute(campaign_ids: list[int]) -> dict[int, Figures]:
+    """Compute the campaigns' figures from their takes and store them at the version read
+    before: a change that lands meanwhile raises the version, so they are computed again next
+    time rather than trusted."""
+    CampaignSpend.objects.bulk_create(
+        [CampaignSpend(campaign_id=pk) for pk in campaign_ids], ignore_conflicts=True
+    )
+    versions = dict(CampaignSpend.objects.filter(pk__in=campaign_ids).values_list("pk", "version"))
+    computed = figures_by_campaign(Render.objects.filter(shot__campaign_id__in=campaign_ids))
+    fresh = {pk: computed.get(pk, Figures()) for pk in campaign_ids}
+    CampaignSpend.objects.bulk_update(
+        [
+            CampaignSpend(campaign_id=pk, seen=versions[pk], figures=fresh[pk].to_json())
+            for pk in campaign_ids
+        ],
+        ["seen", "figures"],
+    )
+    return fresh
+
+
+def _campaign_names(per_campaign: dict[int, Figures]) -> dict[int, str]:
+    return dict(Campaign.objects.filter(pk__in=list(per_campaign)).values_list("pk", "name"))
+
+
+def _page(per_campaign: dict[int, Figures], campaign_names: dict[int, str]) -> Spend:
+    """Add the campaigns' figures up into the page's, labelled (people by their usernames,
+    read in one query)."""
+    total = Figures()
+    for figures in per_campaign.values():
+        total.add(figures)
+    people = [pk for pk in total.by["person"] if pk is not None]
+    usernames = dict(
+        get_user_model().objects.filter(pk__in=people).values_list("pk", "username")
+        if people
+        else []
+    )
+    labels = {
+        "model": lambda key: key,
+        "person": lambda key: usernames.get(key, "—") if key is not None else "—",
+        "day": lambda key: key,
+    }
+    by = {
+        "campaign": _rows(
+            {pk: [f.settled, f.reserved + f.unknown, f.takes] for pk, f in per_campaign.items()},
+            lambda pk: campaign_names.get(pk, "—"),
+        )
+    }
+    for name in GROUPS:
+        by[name] = _rows(total.by[name], labels[name], in_order=name == "day")
     return Spend(
-        totals["settled"],
-        totals["reserved"],
-        totals["unknown"],
-        totals["takes"],
-        totals["failed_billed"],
-        totals["failed_not_billed"],
-        len(approved),
-        sum((Decimal(ms or 0) / 1000 for ms in approved.values()), ZERO),
-        totals["deleted_takes"],
-        totals["deleted_committed"],
+        total.settled,
+        total.reserved,
+        total.unknown,
+        total.takes,
+        total.failed_billed,
+        total.failed_not_billed,
+        total.approved_takes,
+        total.approved_seconds,
+        total.deleted_takes,
+        total.deleted_committed,
         by,
     )
 
 
-def _approved(takes) -> dict[int, int | None]:
-    """The approved takes and their lengths in ms."""
+def _rows(group: dict, label, in_order: bool = False) -> list[Row]:
+    rows = [Row(str(label(key)), s, r, n, key) for key, (s, r, n) in group.items()]
+    if in_order:  # days, oldest first
+        return sorted(rows, key=lambda row: row.label)
+    return sorted(rows, key=lambda row: (-row.settled, row.label))
+
+
+def _approved(takes) -> dict[int, dict[int, int | None]]:
+    """Each campaign's approved takes and their lengths in ms."""
     decisions = (
         Decision.objects.filter(render__in=takes.values("pk"))
         .only("pk", "render_id", "reviewer_id", "verdict", "created_at")
@@ -159,10 +309,12 @@ def _approved(takes) -> dict[int, int | None]:
         lengths[decision.render_id] = decision.take_ms or decision.take_seconds * 1000
     required = required_of(by_campaign)
     return {
-        pk: lengths[pk]
+        campaign_id: {
+            pk: lengths[pk]
+            for pk, v in verdicts(found, required[campaign_id]).items()
+            if v == Verdict.APPROVED
+        }
         for campaign_id, found in by_campaign.items()
-        for pk, v in verdicts(found, required[campaign_id]).items()
-        if v == Verdict.APPROVED
     }
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from generation.models import Render, RenderStatus
@@ -55,6 +55,20 @@ def of_aspect(takes, aspect: str) -> Q:
         if size and probe.accepts(size, model_key):
             wanted |= Q(size=size, model_key=model_key)
     return wanted
+
+
+def shot_neighbours() -> dict[str, Subquery]:
+    """Annotations for a take: the pks of its shot's finished takes just before and after it
+    (by take number), so that the take page reads them with the take itself."""
+    finished = Render.objects.filter(shot_id=OuterRef("shot_id"), status=RenderStatus.COMPLETED)
+    return {
+        "previous_pk": Subquery(
+            finished.filter(take__lt=OuterRef("take")).order_by("-take").values("pk")[:1]
+        ),
+        "following_pk": Subquery(
+            finished.filter(take__gt=OuterRef("take")).order_by("take").values("pk")[:1]
+        ),
+    }
 
 
 def neighbours(queue, take: Render) -> tuple[Render | None, Render | None]:

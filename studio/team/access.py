@@ -129,12 +129,20 @@ def get_shot_for_user(
     return _allowed(_with_role(shot, "campaign__workspace__memberships__role").first(), action)
 
 
-def get_take_for_user(request: AuthedRequest, render_id: int, action: str = "view") -> Render:
-    take = Render.objects.filter(
-        pk=render_id,
-        shot__campaign__workspace__memberships__user=request.user,
-        shot__deleted_at__isnull=True,
-    ).select_related("shot__campaign__workspace")
+def get_take_for_user(
+    request: AuthedRequest, render_id: int, action: str = "view", **annotations: Any
+) -> Render:
+    """The take, if the viewer may do `action` on it; `annotations` are read with it (the
+    take page's neighbours, in the same query)."""
+    take = (
+        Render.objects.filter(
+            pk=render_id,
+            shot__campaign__workspace__memberships__user=request.user,
+            shot__deleted_at__isnull=True,
+        )
+        .select_related("shot__campaign__workspace")
+        .annotate(**annotations)
+    )
     return _allowed(
         _with_role(take, "shot__campaign__workspace__memberships__role").first(), action
     )

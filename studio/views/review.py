@@ -113,17 +113,12 @@ def _walk(request: AuthedHtmxRequest, take: Render) -> dict:
             "walk_query": query,
             "walk_back": back,
         }
-    # Not take.shot.renders: the related manager would load each row's shot_id (deferred by
-    # only()) one query at a time.
-    done = list(
-        Render.objects.filter(shot_id=take.shot_id, status=RenderStatus.COMPLETED)
-        .only("pk", "take")
-        .order_by("take")
-    )
-    numbers = [t.take for t in done]
-    index = numbers.index(take.take) if take.take in numbers else None
-    previous = done[index - 1] if index else None
-    following = done[index + 1] if index is not None and index + 1 < len(done) else None
+    # The shot's finished takes before and after this one, read with it (shot_neighbours);
+    # a take still rendering, or failed, is not among them and has none.
+    finished = take.status == RenderStatus.COMPLETED
+    before, after = getattr(take, "previous_pk", None), getattr(take, "following_pk", None)
+    previous = Render(pk=before) if finished and before else None
+    following = Render(pk=after) if finished and after else None
     return {
         "previous": previous,
         "following": following,
@@ -141,7 +136,7 @@ def _take_url(take: Render, query: str = "") -> str:
 @login_required
 @require_GET
 def take_page(request: AuthedHtmxRequest, render_id: int):
-    take = get_take_for_user(request, render_id, "view")
+    take = get_take_for_user(request, render_id, "view", **inbox.shot_neighbours())
     context = take_context(take, allowed_actions(take.my_role))
     context.update(_walk(request, take))
     return render(request, TAKE_PAGE, context)
@@ -221,7 +216,7 @@ def _said(verdict: str, count: int, first: Render) -> str:
 def take_decide(request: AuthedHtmxRequest, render_id: int):
     """A decision on one take: in place (htmx answers the take's decision control, with Undo),
     or from the take page, where "Approve and next" goes on to the next take."""
-    take = get_take_for_user(request, render_id, "decide")
+    take = get_take_for_user(request, render_id, "decide", **inbox.shot_neighbours())
     verdict, note = request.POST.get("verdict", ""), request.POST.get("note", "")
     then = request.POST.get("then") or request.GET.get("then")
     walk = _walk(request, take) if then == "next" else {}

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import uuid
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 
-from studio.models import Shot, label_formats
+from studio.models import Shot, name_formats
 from studio.review.states import with_approvals
 from studio.team.access import allowed_actions
 
@@ -28,7 +29,9 @@ def shot_page_context(request: HttpRequest, shot: Shot, **extra) -> dict:
     """What every part of the shot page needs; its takes (or take) with their format and
     where they stand with the reviewers."""
     shown = list(extra.get("takes") or []) + ([extra["take"]] if extra.get("take") else [])
-    label_formats(shown, shot.campaign_id)
+    # Read once, kept on the campaign: the editor's format warning reads them too.
+    prefetch_related_objects([shot.campaign], "formats")
+    name_formats(shown, list(shot.campaign.formats.all()))
     # Only a finished take is decided on: a poll of takes still rendering asks nothing more.
     done = [t for t in shown if t.status == "completed"]
     with_approvals(done, shot.campaign_id, request.user)

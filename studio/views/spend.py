@@ -14,12 +14,12 @@ from studio.team.access import allowed_actions, get_campaign_for_user, get_works
 from studio.views import AuthedHtmxRequest
 
 
-def _page(request: AuthedHtmxRequest, takes, context: dict, name: str):
+def _page(request: AuthedHtmxRequest, takes, context: dict, name: str, figures):
     if request.GET.get("format") == "csv":
         response = StreamingHttpResponse(spend.csv_rows(takes), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{slugify(name)}-spend.csv"'
         return response
-    figures = spend.spend(takes)
+    figures = figures()
     return render(
         request, "studio/spend.html", {**context, "spend": figures, "bars": figures.chart()}
     )
@@ -31,7 +31,7 @@ def workspace_spend(request: AuthedHtmxRequest, slug: str):
     workspace = get_workspace_for_user(request, slug, "view_spend")
     takes = Render.objects.filter(shot__campaign__workspace=workspace)
     context = {"workspace": workspace, "perms_": allowed_actions(workspace.my_role)}
-    return _page(request, takes, context, workspace.name)
+    return _page(request, takes, context, workspace.name, lambda: spend.workspace_spend(workspace))
 
 
 @login_required
@@ -40,4 +40,4 @@ def campaign_spend(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "view_spend")
     takes = Render.objects.filter(shot__campaign=campaign)
     context = {"campaign": campaign, "perms_": allowed_actions(campaign.my_role)}
-    return _page(request, takes, context, campaign.name)
+    return _page(request, takes, context, campaign.name, lambda: spend.spend(takes))
