@@ -86,6 +86,7 @@ def test_the_pipeline_benchmark_runs_takes_through_a_running_studio_with_webhook
     # Playable soon after the job finished: the webhook, not the 10 s first poll, moved it.
     assert 0 < studio["p50"] < 10 and studio["per_second"] > 0
     assert plain["calls"] == 3 and plain["per_second"] > 0
+    assert studio["steady"] > 0 and plain["steady"] > 0
     data = {
         "setup": bench.describe(),
         "overhead": {"plain": plain, "polling": studio, "webhooks": studio},
@@ -95,6 +96,14 @@ def test_the_pipeline_benchmark_runs_takes_through_a_running_studio_with_webhook
     }
     names = [row["name"] for row in pipeline.rows(data)]
     assert "pipeline: 3 takes, webhooks" in names and "| 3 |" in pipeline.curves_markdown(data)
+
+
+def test_the_rate_while_full_leaves_out_the_start_and_the_tail():
+    # 10 s of waiting for the first poll, then 100 takes at 5 a second, then a slow last one.
+    done = [10 + i / 5 for i in range(100)] + [60.0]
+    assert pipeline.steady_rate(done) == pytest.approx(5, rel=0.01)
+    assert pipeline.steady_rate([1.0, 2.0, 3.0]) == pytest.approx(1)
+    assert pipeline.steady_rate([4.0]) == 0
 
 
 def test_the_curves_plot_is_an_svg_with_a_line_per_series():
