@@ -340,15 +340,18 @@ def rows(data: dict) -> list[dict]:
             f"({plain['steady']:.1f} takes/s); the whole run from the first create "
             f"{m['per_second']:.1f} takes/s, {whole:.0%} of the script's "
             f"{plain['per_second']:.1f}",
-            "target": f"≥ {GOAL_THROUGHPUT:.0%} of the plain script while full",
-            "ok": ratio >= GOAL_THROUGHPUT,
+            "target": f"≥ {GOAL_THROUGHPUT:.0%} of the plain script, while full and over "
+            "the whole run",
+            "ok": ratio >= GOAL_THROUGHPUT and whole >= GOAL_THROUGHPUT,
             "how": how,
             "why": "the script only copies bytes; the studio makes each take playable: it "
             "probes the video with ffmpeg, reads its Content Credentials and records every "
             "transition (rows, events, the campaign's status); its posters (ffmpeg again) "
             "share the same 2 cores while the next takes are stored. On a busy or slow "
             "machine that CPU, not waiting, sets the rate; more cores or a second cluster "
-            "scale it (the sweep and stores run in parallel across clusters).",
+            "scale it (the sweep and stores run in parallel across clusters). Without "
+            "webhooks the whole run also waits for the provider's first poll, 10 s after a "
+            "create, which the script (polling every 0.2 s) does not.",
         })  # fmt: skip
         limit = GOAL_CALLS * MINIMUM_CALLS
         out.append({

@@ -198,6 +198,37 @@ def test_a_lost_answer_to_create_is_reconciled_not_resent(
     assert len(openai_fake.live_jobs()) == 1 and len(openai_fake.seen.creates) == 1
 
 
+def test_a_list_that_ends_early_is_no_proof_and_nothing_is_sent_again(
+    ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
+):
+    """The take's job is on the second page of the provider's list; the page after the
+    cursor comes back empty (its video deleted between the two pages): the take waits and
+    asks again rather than paying for a second job."""
+    openai_fake.faults.drop_after_create = True
+    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    assert take.status == S.RECONCILING
+    for i in range(120):  # newer videos push the take's own off the first page of 100
+        openai_fake._make_job(
+            {"model": "sora-2", "prompt": f"another {i}", "size": "1280x720", "seconds": "4"},
+            None,
+        )
+    openai_fake.faults.lose_cursor = True
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.reconcile(take.pk)
+    take.refresh_from_db()
+    assert take.status == S.RECONCILING and take.provider_job_id == ""
+    assert take.events.filter(kind="reconcile_retry", detail__code="reconcile_incomplete").exists()
+    assert len(openai_fake.seen.creates) == 1
+    openai_fake.faults.lose_cursor = False
+    # A video deleted between two pages (the cursor) no longer ends the list: keyset paging.
+    openai_fake.jobs["video_000100"].deleted = True
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.reconcile(take.pk)
+    take.refresh_from_db()
+    assert take.status == S.IN_PROGRESS and take.provider_job_id == "video_000001"
+    assert len(openai_fake.seen.creates) == 1
+
+
 def test_reconciling_when_the_provider_has_no_job_sends_again(
     ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
 ):

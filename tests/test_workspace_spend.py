@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -173,3 +174,31 @@ def test_a_change_while_the_figures_are_computed_is_not_lost(
     stored.refresh_from_db()
     assert stored.seen == stored.version
     assert Render.objects.count() == 2
+
+
+def test_figures_that_cannot_be_read_are_computed_again(client, ed, campaign, workspace):
+    _billed(make_shot(campaign), 1, Decimal("2.50"), ed)
+    client.force_login(ed)
+    _page(client, workspace)
+    stored = CampaignSpend.objects.get(campaign=campaign)
+    for unreadable in ({}, {"settled": "x"}, []):
+        CampaignSpend.objects.filter(pk=stored.pk).update(figures=unreadable)
+        assert _figure(_page(client, workspace), "settled") == "$2.50"
+        assert Decimal(CampaignSpend.objects.get(pk=stored.pk).figures["settled"]) == Decimal("2.5")
+
+
+def test_the_takes_of_a_person_deleted_since_count_as_nobodys(
+    client, alice, ed, campaign, workspace
+):
+    gone = get_user_model().objects.create_user("gone")
+    shot = make_shot(campaign)
+    _billed(shot, 1, Decimal("1.00"), gone)
+    _billed(shot, 2, Decimal("2.00"), None)
+    client.force_login(alice)
+    assert ">gone<" in _page(client, workspace)
+    gone.delete()  # their takes stay, with nobody as their maker
+    by_person = re.search(
+        r'data-spend-by="person">(.*?)</table>', _page(client, workspace), re.S
+    ).group(1)
+    assert ">gone<" not in by_person
+    assert by_person.count("<tr><td>—</td><td>2</td>") == 1

@@ -264,6 +264,15 @@ class OpenAIProvider(Provider):
                     response = client.get("/videos", params=params)
                     self._raise_for(response, creating=False)
                     body = response.json()
+                    if after and not body.get("data"):
+                        # The page before said there was more: an empty page is no proof that
+                        # the job does not exist (a video deleted meanwhile may have been the
+                        # cursor), so nothing may be sent again on its word.
+                        raise ProviderError(
+                            "The provider's list of videos ended early; Reelroom will look again.",
+                            code="reconcile_incomplete",
+                            permanent=False,
+                        )
                     for video in body.get("data", []):
                         created = _timestamp(video.get("created_at"))
                         if created and created < since:

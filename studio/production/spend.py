@@ -209,15 +209,25 @@ def workspace_spend(workspace) -> Spend:
         )
     )
     names = {pk: name for pk, name, *_ in campaigns}
-    stale = [pk for pk, _, version, seen, _ in campaigns if version is None or version != seen]
-    per_campaign = {
-        pk: Figures.from_json(figures)
-        for pk, _, version, seen, figures in campaigns
-        if version is not None and version == seen
-    }
+    per_campaign, stale = {}, []
+    for pk, _, version, seen, stored in campaigns:
+        figures = _stored(stored) if version is not None and version == seen else None
+        if figures is None:
+            stale.append(pk)
+        else:
+            per_campaign[pk] = figures
     if stale:
         per_campaign.update(_recompute(stale))
     return _page(per_campaign, names)
+
+
+def _stored(data: object) -> Figures | None:
+    """Stored figures, or None when they cannot be read (written by an older version of this
+    module, say): they are then computed again, never guessed."""
+    try:
+        return Figures.from_json(data)  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        return None
 
 
 def _recompute(campaign_ids: list[int]) -> dict[int, Figures]:
@@ -256,6 +266,10 @@ def _page(per_campaign: dict[int, Figures], campaign_names: dict[int, str]) -> S
         if people
         else []
     )
+    # A person deleted since their takes were counted: with nobody's, as the takes now say.
+    for pk in [pk for pk in people if pk not in usernames]:
+        settled, reserved, n = total.by["person"].pop(pk)
+        _add_to(total.by["person"], None, settled, reserved, n)
     labels = {
         "model": lambda key: key,
         "person": lambda key: usernames.get(key, "—") if key is not None else "—",

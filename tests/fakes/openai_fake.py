@@ -121,6 +121,9 @@ class Faults:
     final_status: str | None = None
     content_rate_limit: int = 0  # answer this many video downloads with 429 + Retry-After
     content_redirect_to: str | None = None  # answer downloads with 302 to this base URL
+    # Answer a page asked for after a cursor with nothing (has_more false), as a list whose
+    # cursor's video was deleted between two pages may.
+    lose_cursor: bool = False
 
 
 @dataclass
@@ -430,11 +433,16 @@ class FakeOpenAI(FakeServer):
                 order = query.get("order", ["desc"])[0]
                 if order not in ("asc", "desc"):
                     fake.seen.violations.append(f"list order {order}")
-                jobs = sorted(fake.live_jobs(), key=lambda j: j.id, reverse=order == "desc")
+                # Keyset paging: the page after a cursor starts where the cursor's video was,
+                # whether or not it has been deleted since.
+                jobs = sorted(fake.jobs.values(), key=lambda j: j.id, reverse=order == "desc")
                 after = query.get("after", [None])[0]
                 if after:
                     ids = [j.id for j in jobs]
                     jobs = jobs[ids.index(after) + 1 :] if after in ids else []
+                    if fake.faults.lose_cursor:
+                        jobs = []
+                jobs = [j for j in jobs if not j.deleted]
                 page = jobs[:limit]
                 self._send(
                     200,
