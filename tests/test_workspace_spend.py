@@ -46,6 +46,7 @@ def _billed(shot, take, cost, user=None, **fields):
 def test_it_adds_up_the_campaigns_as_their_own_pages_count_them(client, ed, rita, workspace):
     spring = make_campaign(workspace, "Spring")
     autumn = make_campaign(workspace, "Autumn")
+    make_campaign(workspace, "Winter")  # no takes yet: no row
     _billed(make_shot(spring), 1, Decimal("1.2500"), ed)
     in_flight = make_take(make_shot(autumn), 1, S.IN_PROGRESS, ed, cost_estimate=Decimal("0.75"))
     decisions.decide(_billed(in_flight.shot, 2, Decimal("2.0000"), ed), rita, "approved")
@@ -58,6 +59,7 @@ def test_it_adds_up_the_campaigns_as_their_own_pages_count_them(client, ed, rita
     assert _figure(_campaign_page(client, autumn), "settled") == "$2.00"
     by_campaign = re.search(r'data-spend-by="campaign">(.*?)</table>', page, re.S).group(1)
     assert by_campaign.index("Autumn") < by_campaign.index("Spring")  # the most spent first
+    assert "Winter" not in by_campaign
     by_person = re.search(r'data-spend-by="person">(.*?)</table>', page, re.S).group(1)
     assert ">ed<" in by_person and "<td>3</td>" in by_person
 

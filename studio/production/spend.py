@@ -277,7 +277,11 @@ def _page(per_campaign: dict[int, Figures], campaign_names: dict[int, str]) -> S
     }
     by = {
         "campaign": _rows(
-            {pk: [f.settled, f.reserved + f.unknown, f.takes] for pk, f in per_campaign.items()},
+            {
+                pk: [f.settled, f.reserved + f.unknown, f.takes]
+                for pk, f in per_campaign.items()
+                if f.takes  # a campaign without takes has no row, as before it had any
+            },
             lambda pk: campaign_names.get(pk, "—"),
         )
     }
