@@ -1,15 +1,40 @@
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from decimal import Decimal
 
 from django import template
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
 from generation import catalog
 
 register = template.Library()
+
+# No row has these ids: they stand for the ids while a URL is reversed.
+_ANY_ID = 9_087_654_321
+
+
+@functools.lru_cache(maxsize=256)
+def _path_of(prefix: str, name: str, args: tuple) -> str:
+    return reverse(name, args=list(args))
+
+
+@register.simple_tag
+def id_url(name: str, *args) -> str:
+    """`{% id_url 'studio:shot_edit' campaign.pk shot.pk %}`: what `{% url %}` gives, at a
+    fraction of its cost, for URLs whose arguments are ids (and words, kept as they are). The
+    grid and the board link hundreds of takes and shots, and Django's reverse() walks the URL
+    patterns every time (about 50 µs); here a path is reversed once per name, words and script
+    prefix, and the ids are put in its placeholders."""
+    ids = {i: str(int(arg)) for i, arg in enumerate(args) if not isinstance(arg, str)}
+    shape = tuple(_ANY_ID + i if i in ids else arg for i, arg in enumerate(args))
+    path = _path_of(get_script_prefix(), name, shape)
+    for i, value in ids.items():
+        path = path.replace(str(_ANY_ID + i), value, 1)
+    return path
 
 
 @register.filter
