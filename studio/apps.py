@@ -14,4 +14,5 @@ class StudioConfig(AppConfig):
         post_delete.connect(signals.delete_unused_reference, sender="generation.Render")
         post_save.connect(signals.follow_the_work, sender="generation.RenderEvent")
         post_save.connect(signals.spend_of_take, sender="generation.Render")
+        post_delete.connect(signals.spend_of_take, sender="generation.Render")
         post_save.connect(signals.spend_of_transition, sender="generation.RenderEvent")

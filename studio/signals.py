@@ -49,7 +49,8 @@ NO_MONEY_MOVES = (RenderStatus.SUBMITTING, RenderStatus.RECONCILING, RenderStatu
 
 
 def spend_of_take(sender, instance, **kwargs) -> None:
-    """A take made or saved: its campaign's spend figures are out of date."""
+    """A take made, saved or deleted (one known not to be billed): its campaign's spend
+    figures are out of date."""
     CampaignSpend.changed(shots=instance.shot_id)
 
 

@@ -204,3 +204,16 @@ def test_the_takes_of_a_person_deleted_since_count_as_nobodys(
     ).group(1)
     assert ">gone<" not in by_person
     assert by_person.count("<tr><td>—</td><td>2</td>") == 1
+
+
+def test_a_take_deleted_after_the_page_was_computed_leaves_its_figures(
+    client, ed, campaign, workspace
+):
+    shot = make_shot(campaign)
+    _billed(shot, 1, Decimal("1.00"), ed)
+    unbilled = make_take(shot, 2, S.FAILED, ed, billed=False, cost_estimate=Decimal("0.40"))
+    client.force_login(ed)
+    assert "2 takes;" in _page(client, workspace)
+    unbilled.delete()  # known not billed: the only kind a take may be deleted as
+    page = _page(client, workspace)
+    assert "1 take;" in page and "failed and not billed: 0" in page

@@ -3,8 +3,9 @@
 The workspace page adds up every campaign's figures. Reading every take of the workspace for
 that costs seconds at a hundred thousand takes, so each campaign keeps its figures here with
 two counters: `version` goes up (one UPDATE, in the same transaction as the change) whenever
-anything that moves the campaign's money or approvals changes (studio/signals.py: a take made
-or finished, a decision, a shot deleted, the required approvers), and `seen` is the version the
+anything that moves the campaign's money or approvals changes (a take made, deleted or moving
+money: studio/signals.py; a decision given or taken back, a shot deleted, the campaign or its
+required approvers saved: their models and form), and `seen` is the version the
 stored figures were computed at. The page recomputes only the campaigns whose two differ, from
 the takes themselves (studio/production/spend.py), so a figure is never older than the page.
 The hard budget never reads this table: generation.budget sums the takes at every request."""

@@ -14,12 +14,12 @@ from studio.team.access import allowed_actions, get_campaign_for_user, get_works
 from studio.views import AuthedHtmxRequest
 
 
-def _page(request: AuthedHtmxRequest, takes, context: dict, name: str, figures):
+def _page(request: AuthedHtmxRequest, takes, context: dict, name: str, compute):
     if request.GET.get("format") == "csv":
         response = StreamingHttpResponse(spend.csv_rows(takes), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{slugify(name)}-spend.csv"'
         return response
-    figures = figures()
+    figures = compute()
     return render(
         request, "studio/spend.html", {**context, "spend": figures, "bars": figures.chart()}
     )
