@@ -199,7 +199,7 @@ def test_the_spend_page_costs_the_same_queries_whatever_the_takes(
     client.force_login(ed)
     url = reverse("studio:campaign_spend", args=[campaign.pk])
     client.get(url)
-    with django_assert_num_queries(9) as few:  # one of them: the required approvers
+    with django_assert_num_queries(8) as few:  # one of them: the required approvers
         client.get(url)
     _seed_spend(campaign, ed, alice, rita)
     with django_assert_num_queries(len(few.captured_queries)):

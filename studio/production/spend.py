@@ -142,6 +142,18 @@ class Figures:
         return figures
 
 
+# The figures one grouped row of takes gives as they are (its count is `n`).
+BUCKET_FIGURES = (
+    "settled",
+    "reserved",
+    "unknown",
+    "failed_billed",
+    "failed_not_billed",
+    "deleted_takes",
+    "deleted_committed",
+)
+
+
 def _add_to(group: dict, key: object, settled: Decimal, reserved: Decimal, n: int) -> None:
     row = group.setdefault(key, [ZERO, ZERO, 0])
     row[0] += settled
@@ -171,18 +183,11 @@ def figures_by_campaign(takes) -> dict[int, Figures]:
     )
     out: dict[int, Figures] = {}
     for b in buckets:
-        f = out.setdefault(b["shot__campaign_id"], Figures())
-        f.settled += b["settled"]
-        f.reserved += b["reserved"]
-        f.unknown += b["unknown"]
-        f.takes += b["n"]
-        f.failed_billed += b["failed_billed"]
-        f.failed_not_billed += b["failed_not_billed"]
-        f.deleted_takes += b["deleted_takes"]
-        f.deleted_committed += b["deleted_committed"]
+        bucket = Figures(takes=b["n"], **{name: b[name] for name in BUCKET_FIGURES})
         for name, column in KEYS.items():
             key = b[column].isoformat() if name == "day" else b[column]
-            _add_to(f.by[name], key, b["settled"], b["reserved"] + b["unknown"], b["n"])
+            bucket.by[name][key] = [b["settled"], b["reserved"] + b["unknown"], b["n"]]
+        out.setdefault(b["shot__campaign_id"], Figures()).add(bucket)
     for campaign_id, lengths in _approved(takes).items():
         f = out.setdefault(campaign_id, Figures())
         f.approved_takes = len(lengths)
@@ -190,11 +195,11 @@ def figures_by_campaign(takes) -> dict[int, Figures]:
     return out
 
 
-def spend(takes) -> Spend:
-    """The figures for a set of takes (a campaign's), counted from the takes themselves in a
-    constant number of queries whatever their count."""
-    per_campaign = figures_by_campaign(takes)
-    return _page(per_campaign, _campaign_names(per_campaign))
+def spend(campaign) -> Spend:
+    """A campaign's figures, counted from its takes in a constant number of queries whatever
+    their count."""
+    takes = Render.objects.filter(shot__campaign=campaign)
+    return _page(figures_by_campaign(takes), {campaign.pk: campaign.name})
 
 
 def workspace_spend(workspace) -> Spend:
@@ -209,11 +214,12 @@ def workspace_spend(workspace) -> Spend:
         )
     )
     names = {pk: name for pk, name, *_ in campaigns}
-    per_campaign, stale = {}, []
+    per_campaign: dict[int, Figures] = {}
+    stale: dict[int, int | None] = {}  # the version read now (None: no row yet)
     for pk, _, version, seen, stored in campaigns:
         figures = _stored(stored) if version is not None and version == seen else None
         if figures is None:
-            stale.append(pk)
+            stale[pk] = version
         else:
             per_campaign[pk] = figures
     if stale:
@@ -230,28 +236,30 @@ def _stored(data: object) -> Figures | None:
         return None
 
 
-def _recompute(campaign_ids: list[int]) -> dict[int, Figures]:
+def _recompute(versions: dict[int, int | None]) -> dict[int, Figures]:
     """Compute the campaigns' figures from their takes and store them at the version read
-    before: a change that lands meanwhile raises the version, so they are computed again next
-    time rather than trusted."""
+    before (`versions`): a change that lands meanwhile raises the version, so they are computed
+    again next time rather than trusted. A campaign without a row (made by a bulk insert) gets
+    one at the model's first version."""
+    first = CampaignSpend._meta.get_field("version").get_default()
     CampaignSpend.objects.bulk_create(
-        [CampaignSpend(campaign_id=pk) for pk in campaign_ids], ignore_conflicts=True
+        [CampaignSpend(campaign_id=pk) for pk, version in versions.items() if version is None],
+        ignore_conflicts=True,
     )
-    versions = dict(CampaignSpend.objects.filter(pk__in=campaign_ids).values_list("pk", "version"))
-    computed = figures_by_campaign(Render.objects.filter(shot__campaign_id__in=campaign_ids))
-    fresh = {pk: computed.get(pk, Figures()) for pk in campaign_ids}
+    computed = figures_by_campaign(Render.objects.filter(shot__campaign_id__in=list(versions)))
+    fresh = {pk: computed.get(pk, Figures()) for pk in versions}
     CampaignSpend.objects.bulk_update(
         [
-            CampaignSpend(campaign_id=pk, seen=versions[pk], figures=fresh[pk].to_json())
-            for pk in campaign_ids
+            CampaignSpend(
+                campaign_id=pk,
+                seen=first if version is None else version,
+                figures=fresh[pk].to_json(),
+            )
+            for pk, version in versions.items()
         ],
         ["seen", "figures"],
     )
     return fresh
-
-
-def _campaign_names(per_campaign: dict[int, Figures]) -> dict[int, str]:
-    return dict(Campaign.objects.filter(pk__in=list(per_campaign)).values_list("pk", "name"))
 
 
 def _page(per_campaign: dict[int, Figures], campaign_names: dict[int, str]) -> Spend:

@@ -40,4 +40,4 @@ def campaign_spend(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "view_spend")
     takes = Render.objects.filter(shot__campaign=campaign)
     context = {"campaign": campaign, "perms_": allowed_actions(campaign.my_role)}
-    return _page(request, takes, context, campaign.name, lambda: spend.spend(takes))
+    return _page(request, takes, context, campaign.name, lambda: spend.spend(campaign))
