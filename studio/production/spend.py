@@ -7,8 +7,6 @@ each campaign's figures as stored (studio/models/spend.py), computing again thos
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,7 +16,6 @@ from django.db.models.functions import TruncDate
 
 from generation import budget
 from generation.models import Render
-from studio.csv_safe import row as safe_row
 from studio.models import Campaign, CampaignSpend, Decision, Verdict
 from studio.review.states import required_of, verdicts
 
@@ -342,62 +339,3 @@ def _approved(takes) -> dict[int, dict[int, int | None]]:
         }
         for campaign_id, found in by_campaign.items()
     }
-
-
-CSV_FIELDS = [
-    "created_at",
-    "campaign",
-    "shot",
-    "shot_deleted",
-    "take",
-    "model",
-    "provider",
-    "person",
-    "status",
-    "billed",
-    "estimate",
-    "actual",
-    "settled",
-    "counted",
-    "cost_rejected",
-]
-
-
-def csv_rows(takes):
-    """One line per take, for accounting: written as it is read (a generator)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-
-    def flush() -> str:
-        text = out.getvalue()
-        out.seek(0)
-        out.truncate()
-        return text
-
-    writer.writerow(CSV_FIELDS)
-    yield flush()
-    for t in (
-        takes.select_related("shot__campaign", "created_by").order_by("created_at", "pk").iterator()
-    ):
-        writer.writerow(
-            safe_row(
-                [
-                    t.created_at.isoformat(),
-                    t.shot.campaign.name,
-                    t.shot.title,
-                    "yes" if t.shot.deleted_at else "no",
-                    t.take,
-                    t.model_key,
-                    t.provider,
-                    t.created_by.get_username() if t.created_by else "",
-                    t.status,
-                    {True: "yes", False: "no", None: "unknown"}[t.billed],
-                    t.cost_estimate,
-                    "" if t.cost_actual is None else t.cost_actual,
-                    budget.settled_cost(t),
-                    budget.counted_cost(t),
-                    t.cost_rejected,
-                ]
-            )
-        )
-        yield flush()

@@ -9,14 +9,14 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from generation.models import Render
-from studio.production import spend
+from studio.production import spend, spend_csv
 from studio.team.access import allowed_actions, get_campaign_for_user, get_workspace_for_user
 from studio.views import AuthedHtmxRequest
 
 
 def _page(request: AuthedHtmxRequest, takes, context: dict, name: str, compute):
     if request.GET.get("format") == "csv":
-        response = StreamingHttpResponse(spend.csv_rows(takes), content_type="text/csv")
+        response = StreamingHttpResponse(spend_csv.csv_rows(takes), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{slugify(name)}-spend.csv"'
         return response
     figures = compute()
