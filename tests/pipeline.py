@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 from datetime import timedelta
 
 from django.utils import timezone
 
-from generation import jobs
+from generation import jobs, liveness
 from generation.models import FINISHED, Render
 from studio.shots import editing
 
@@ -42,3 +43,10 @@ def transitions(render) -> list[tuple[str, str]]:
         .exclude(from_status="")
         .values_list("from_status", "to_status")
     )
+
+
+def dead_mark() -> str:
+    """The mark a process of this machine had that has ended (a worker killed with -9)."""
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    return liveness.mark(ended.pid)

@@ -124,7 +124,7 @@ def running_stack(tmp_path, video: bytes, broker: str = "orm", clusters: int = 3
         STUDIO_HTTP_TIMEOUT="5",
         STUDIO_WORKERS="4",
         STUDIO_SWEEP_THREADS="8",
-        STUDIO_RECONCILE_GRACE="5",
+        STUDIO_RECONCILE_GRACE="10",
     )
     stack = CrashStack(env, var, fake, name, broker, clusters)
     try:
@@ -174,11 +174,11 @@ class CrashStack:
             cluster.wait()
         self.clusters = []
 
-    def sql(self, query: str):
+    def sql(self, query: str, params=None):
         import psycopg
 
         with psycopg.connect(dbname=self.database, autocommit=True, **PG) as db:
-            return db.execute(query).fetchall()
+            return db.execute(query, params).fetchall()
 
     def statuses(self) -> dict[str, int]:
         return dict(self.sql("SELECT status, count(*) FROM generation_render GROUP BY status"))

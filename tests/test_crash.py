@@ -126,7 +126,15 @@ def test_kill_9_twice_loses_nothing_and_makes_one_job_per_take(crash_stack):
         "bound (60 s + render still to go)": round(bound, 1),
         "whole run (s)": round(time.monotonic() - started, 1),
     }
-    print("CRASH SUITE " + json.dumps(figures))
+    twice = sorted({p for p in prompts if prompts.count(p) > 1})
+    if twice:  # what each take paid twice went through, to find out why
+        figures["events of the takes paid twice"] = stack.sql(
+            "SELECT e.render_id, e.at::text, e.from_status, e.to_status, e.kind, e.detail::text "
+            "FROM generation_renderevent e JOIN generation_render r ON r.id = e.render_id "
+            "WHERE r.prompt_text = ANY(%s) ORDER BY e.render_id, e.at, e.id",
+            [twice],
+        )
+    print("CRASH SUITE " + json.dumps(figures, default=str))
     assert counts == {"completed": TAKES}, figures
     assert len(jobs) == TAKES and duplicates == 0, figures  # one paid job per take
     assert len(set(prompts)) == TAKES

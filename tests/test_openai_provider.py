@@ -18,7 +18,7 @@ from generation.models import Render, RenderStatus
 from generation.providers.base import tls_context
 from generation.providers.openai import CONTENT_RULES, OpenAIProvider
 from tests.images import upload
-from tests.pipeline import make_take, settle, transitions
+from tests.pipeline import dead_mark, make_take, settle, transitions
 
 S = RenderStatus
 
@@ -184,6 +184,44 @@ def test_a_crash_after_the_provider_accepted_is_reconciled_to_one_job(
     assert len(openai_fake.live_jobs()) == 1 and len(openai_fake.seen.creates) == 1
     assert (S.SUBMITTING, S.RECONCILING) in transitions(take)
     assert (S.RECONCILING, S.IN_PROGRESS) in transitions(take)
+
+
+def test_a_send_found_dead_long_after_it_began_still_waits_its_grace(
+    ed, sora_shot, openai_fake, settings, django_capture_on_commit_callbacks
+):
+    """A worker killed mid-send is found dead only when its cluster comes back, a while after
+    the send began; the create it had written may still reach the provider after that. The
+    grace counts from when the send was given up, so the late job is found, not paid twice."""
+    settings.STUDIO_RECONCILE_GRACE = 30
+    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks, execute=False)
+    began = timezone.now() - timedelta(minutes=5)
+    Render.objects.filter(pk=take.pk).update(
+        status=S.SUBMITTING,
+        attempts=1,
+        submitted_at=began,
+        last_attempt_at=began,
+        updated_at=began + timedelta(seconds=1),
+        held_by=dead_mark(),
+        next_poll_at=None,
+    )
+    jobs.reap()
+    take.refresh_from_db()
+    assert take.status == S.RECONCILING
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.reconcile(take.pk)
+    take.refresh_from_db()
+    assert take.status == S.RECONCILING and openai_fake.seen.creates == []
+    assert take.events.filter(kind="reconcile_wait").exists()
+    # The create the killed worker had written reaches the provider now.
+    late = openai_fake._make_job(
+        {"model": "sora-2", "prompt": take.prompt_text, "size": "1280x720", "seconds": "4"},
+        None,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.reconcile(take.pk)
+    take.refresh_from_db()
+    assert take.status == S.IN_PROGRESS and take.provider_job_id == late.id
+    assert openai_fake.seen.creates == [] and len(openai_fake.live_jobs()) == 1
 
 
 @pytest.mark.parametrize("fault", ["drop_after_create", "create_status_after_accept"])

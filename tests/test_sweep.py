@@ -6,7 +6,6 @@ holds; store leases that a heartbeat renews, so a dead worker's take is due agai
 from __future__ import annotations
 
 import contextlib
-import subprocess
 import threading
 import time
 from datetime import timedelta
@@ -21,6 +20,7 @@ from generation import liveness, queue, storage
 from generation.jobs import storing, sweeper, sweeping
 from generation.models import Render, RenderEvent, RenderStatus
 from generation.providers import get_provider
+from tests.pipeline import dead_mark
 
 S = RenderStatus
 
@@ -172,7 +172,7 @@ def test_a_store_gives_its_take_back_at_once_when_the_cluster_stops(shot, stoppi
 
 def test_temporary_files_of_dead_writers_go_at_once(db):
     folder = storage.temp_dir()
-    dead = _dead_mark()
+    dead = dead_mark()
     left = [
         folder / f"{dead}abc.part",  # a download killed mid-way
         folder / f"{dead}cut-xyz",  # a cut's folder
@@ -193,19 +193,12 @@ def test_temporary_files_of_dead_writers_go_at_once(db):
         path.unlink()
 
 
-def _dead_mark() -> str:
-    """The mark a process of this machine had that has ended."""
-    ended = subprocess.Popen(["true"])
-    ended.wait()
-    return liveness.mark(ended.pid)
-
-
 def test_a_send_or_a_store_whose_worker_was_killed_is_given_back_at_once(shot):
     """A kill -9 in the middle of a send or a store: the next pass reconciles the send (never
     sends it again blindly) and stores the take again, without waiting for the send's deadline
     or the store's lease; a live worker's send and store are left alone."""
     sending, storing_, alive_send, alive_store = _due_takes(shot, 4, status=S.SUBMITTING)
-    dead, live = _dead_mark(), liveness.mark()
+    dead, live = dead_mark(), liveness.mark()
     later = timezone.now() + timedelta(seconds=20)
     Render.objects.filter(pk__in=[sending.pk, alive_send.pk]).update(next_poll_at=None)
     Render.objects.filter(pk=sending.pk).update(held_by=dead)

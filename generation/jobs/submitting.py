@@ -225,9 +225,11 @@ def reconcile(render_id: int) -> None:
         return
     if found:
         note(render, EventKind.RECONCILE_OWNED, {"jobs": [f.job_id for f in found]})
-    # A create can reach the provider after our connection gave up on it: "no job" counts as
-    # proof only once the grace period since the last send has passed.
-    waited = (timezone.now() - (render.last_attempt_at or render.created_at)).total_seconds()
+    # A create can reach the provider after our side gave up on it (a read that timed out, a
+    # worker killed mid-send and found dead only after a restart): "no job" counts as proof
+    # only once the grace period has passed since the send was given up — since the take came
+    # here, which is never before the give-up — not since the send began.
+    waited = (timezone.now() - render.updated_at).total_seconds()
     grace = settings.STUDIO_RECONCILE_GRACE
     if waited < grace:
         Render.objects.filter(pk=render.pk, status=S.RECONCILING).update(
