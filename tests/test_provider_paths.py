@@ -5,6 +5,7 @@ SDK calls retryable."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -14,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from generation import jobs
-from generation.models import RenderStatus
+from generation.models import Render, RenderStatus
 from generation.providers.base import MAX_RETRY_AFTER, retry_after
 from generation.providers.openai import CONTENT_RULES
 from tests.fakes.base import FakeServer, FileHost, JSONHandler
@@ -269,3 +270,62 @@ def test_an_openai_400_with_a_safety_message_and_no_code_reads_as_the_content_ru
     take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.FAILED and take.error_message == CONTENT_RULES
     assert take.error_code != "http_400" and take.billed is False
+
+
+# --------------------------------------------------------------------------- 10. six hours
+
+
+def _sent_hours_ago(take, hours: float) -> None:
+    sent = timezone.now() - timedelta(hours=hours)
+    Render.objects.filter(pk=take.pk).update(submitted_at=sent, last_attempt_at=sent)
+    take.refresh_from_db()
+
+
+def test_a_take_the_provider_gives_no_answer_about_fails_after_six_hours(
+    ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
+):
+    """Polls that only ever fail passingly (an outage) are retried, but not for ever: six hours
+    after the send the take fails, says why with the provider's last answer, and that it may
+    have been billed."""
+    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    assert take.status == S.IN_PROGRESS
+    openai_fake.faults.outage_until = time.time() + 600
+    jobs.poll(take.pk)
+    take.refresh_from_db()
+    assert take.status == S.IN_PROGRESS and take.events.filter(kind="poll_retry").exists()
+    _sent_hours_ago(take, 6.1)
+    jobs.poll(take.pk)
+    take.refresh_from_db()
+    assert (take.status, take.error_code, take.billed) == (S.FAILED, "timeout", None)
+    assert "within 6 hours" in take.error_message
+    assert "answered only with errors (provider_unavailable)" in take.error_message
+    assert "may still have been billed" in take.error_message
+    assert take.prompt_text  # the prompt is kept
+
+
+@pytest.mark.parametrize("cancelled", [False, True])
+def test_a_send_the_provider_cannot_confirm_for_six_hours_ends_without_a_second_job(
+    ed, sora_shot, openai_fake, cancelled, django_capture_on_commit_callbacks
+):
+    """A create whose answer was lost, then a provider whose list keeps failing: the take
+    asks again with backoff, never sends again blindly, and after six hours ends — failed, or
+    cancelled when the person asked — saying it may have been billed."""
+    openai_fake.faults.drop_after_create = True
+    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    assert take.status == S.RECONCILING
+    openai_fake.faults.outage_until = time.time() + 600
+    if cancelled:
+        assert jobs.request_cancel(take, ed)
+    jobs.reconcile(take.pk)
+    take.refresh_from_db()
+    assert take.status == S.RECONCILING
+    assert take.events.filter(kind="reconcile_retry").exists()
+    _sent_hours_ago(take, 6.1)
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.reconcile(take.pk)
+    take.refresh_from_db()
+    assert take.status == (S.CANCELLED if cancelled else S.FAILED)
+    assert (take.error_code, take.billed) == ("reconcile_unconfirmed", None)
+    assert "Nothing was sent again" in take.error_message
+    assert "may have been billed" in take.error_message
+    assert len(openai_fake.seen.creates) == 1

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -13,19 +12,19 @@ from django.utils import timezone
 from generation import budget, queue
 from generation.jobs.transitions import (
     MAX_SENDS,
+    RENDER_DEADLINE,
     S,
     advance,
     due_in,
     error_fields,
     load,
     note,
+    past_deadline,
     poll_delay,
 )
 from generation.models import EventKind, Render
 from generation.providers import ProviderError, get_provider
 from generation.providers.base import JobStatus, Provider
-
-RENDER_DEADLINE = timedelta(hours=6)
 
 
 def poll(render_id: int) -> None:
@@ -48,6 +47,9 @@ def poll(render_id: int) -> None:
                 target,
                 **{**error_fields(error), "billed": False if provider.free else None},
             )
+            return
+        if past_deadline(render):
+            _timed_out(render, provider, f"At the end it answered only with errors ({error.code}).")
             return
         delay = max(error.retry_after or 0, poll_delay(provider, render.polls))
         Render.objects.filter(pk=render.pk, status=S.IN_PROGRESS).update(
@@ -103,17 +105,8 @@ def apply_status(render: Render, provider: Provider, status: JobStatus) -> None:
         by_provider = "" if render.cancel_requested_at else "cancelled_by_provider"
         _record_cancelled(render, provider, error_code=by_provider)
     else:
-        if timezone.now() - (render.submitted_at or render.created_at) > RENDER_DEADLINE:
-            advance(
-                render,
-                S.IN_PROGRESS,
-                S.FAILED,
-                billed=None,
-                next_poll_at=None,
-                error_code="timeout",
-                error_message="The provider did not finish this take within 6 hours. It "
-                "may still have been billed; check the provider's dashboard.",
-            )
+        if past_deadline(render):
+            _timed_out(render, provider)
             return
         Render.objects.filter(pk=render.pk, status=S.IN_PROGRESS).update(
             progress=max(render.progress, min(99, status.progress)),
@@ -124,8 +117,7 @@ def apply_status(render: Render, provider: Provider, status: JobStatus) -> None:
 
 
 def _may_send_again(render: Render) -> bool:
-    started = render.submitted_at or render.created_at
-    return render.attempts < MAX_SENDS and timezone.now() - started < RENDER_DEADLINE
+    return render.attempts < MAX_SENDS and not past_deadline(render)
 
 
 def _send_again(render: Render, provider: Provider, error: ProviderError) -> None:
@@ -147,6 +139,23 @@ def _send_again(render: Render, provider: Provider, error: ProviderError) -> Non
         provider_job_id="",
         progress=0,
         **due_in(delay),
+    )
+
+
+def _timed_out(render: Render, provider: Provider, last_answer: str = "") -> None:
+    """Still not finished (or no usable answer about it) RENDER_DEADLINE after it was sent."""
+    hours = int(RENDER_DEADLINE.total_seconds() // 3600)
+    words = [f"The provider did not finish this take within {hours} hours.", last_answer]
+    if not provider.free:
+        words.append("It may still have been billed; check the provider's dashboard.")
+    advance(
+        render,
+        S.IN_PROGRESS,
+        S.FAILED,
+        billed=False if provider.free else None,
+        next_poll_at=None,
+        error_code="timeout",
+        error_message=" ".join(w for w in words if w),
     )
 
 

@@ -19,12 +19,14 @@ from generation import catalog, liveness, queue, webhooks
 from generation.jobs.requesting import spec_for
 from generation.jobs.transitions import (
     MAX_SENDS,
+    RENDER_DEADLINE,
     S,
     advance,
     due_in,
     error_fields,
     load,
     note,
+    past_deadline,
     poll_delay,
 )
 from generation.models import EventKind, Render
@@ -183,6 +185,9 @@ def reconcile(render_id: int) -> None:
     try:
         found = provider.find(spec_for(render))
     except ProviderError as error:
+        if past_deadline(render):
+            _unconfirmed(render, error)
+            return
         delay = error.retry_after or poll_delay(provider, render.polls)
         Render.objects.filter(pk=render.pk, status=S.RECONCILING).update(
             polls=render.polls + 1, **due_in(delay)
@@ -245,3 +250,25 @@ def reconcile(render_id: int) -> None:
             next_poll_at=None,
         )
         transaction.on_commit(lambda: queue.enqueue("submit", render.pk))
+
+
+def _unconfirmed(render: Render, error: ProviderError) -> None:
+    """The provider gave no usable answer about the take's job for RENDER_DEADLINE: nothing was
+    sent again, and whether a job exists (and was billed) is unknown. A take whose cancel was
+    asked for ends cancelled; any other fails."""
+    hours = int(RENDER_DEADLINE.total_seconds() // 3600)
+    advance(
+        render,
+        S.RECONCILING,
+        S.CANCELLED if render.cancel_requested_at else S.FAILED,
+        detail={"reason": "unconfirmed", "code": error.code},
+        billed=None,
+        next_poll_at=None,
+        error_code="reconcile_unconfirmed",
+        error_message=(
+            "The connection broke while this take was being sent, and for "
+            f"{hours} hours the provider could not say whether it has the job (it answered "
+            f"with errors: {error.code}). Nothing was sent again. It may have been billed: "
+            "check the provider's dashboard, then generate again if you need it."
+        ),
+    )

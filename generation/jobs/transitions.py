@@ -19,6 +19,9 @@ S = RenderStatus
 # A take is sent at most this many times, whatever failed passingly in between (a refused
 # create, a provider's own timeout): then it fails and says so.
 MAX_SENDS = 5
+# A take is followed at its provider for at most this long after its first send: a render not
+# finished, or a provider that gives no usable answer about it, then fails and says so.
+RENDER_DEADLINE = timedelta(hours=6)
 # One line per transition, as key=value pairs a log collector can parse (logfmt).
 take_log = logging.getLogger("reelroom.takes")
 
@@ -110,3 +113,8 @@ def due_in(seconds: float) -> dict[str, Any]:
 
 def poll_delay(provider: Provider, polls: int) -> float:
     return float(min(provider.max_poll, provider.first_poll * (provider.backoff ** max(0, polls))))
+
+
+def past_deadline(render: Render) -> bool:
+    """Whether the take has been at its provider longer than RENDER_DEADLINE."""
+    return timezone.now() - (render.submitted_at or render.created_at) > RENDER_DEADLINE
