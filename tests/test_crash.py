@@ -107,6 +107,19 @@ def test_kill_9_twice_loses_nothing_and_makes_one_job_per_take(crash_stack):
     stored = {str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()}
     orphans = sorted(stored - known)
     billed = sum(1 for r in rows if r[5])
+    # How late a create reached the provider after it was sent (a dead worker's create can sit
+    # in the provider's listen queue): what the reconcile grace has to outlast.
+    sends: dict[str, list[float]] = {}
+    for prompt, at in stack.sql(
+        "SELECT r.prompt_text, extract(epoch FROM e.at)::float FROM generation_renderevent e "
+        "JOIN generation_render r ON r.id = e.render_id WHERE e.to_status = 'submitting'"
+    ):
+        sends.setdefault(prompt, []).append(at)
+    late = [
+        job.made_at - max(t for t in sends[job.prompt] if t <= job.made_at)
+        for job in jobs
+        if any(t <= job.made_at for t in sends.get(job.prompt, []))
+    ]
     figures = {
         "broker": stack.broker,
         "takes": TAKES,
@@ -121,6 +134,7 @@ def test_kill_9_twice_loses_nothing_and_makes_one_job_per_take(crash_stack):
         "wrong bytes": len(wrong),
         "orphan objects": len(orphans),
         "billed": billed,
+        "slowest create to arrive after its send (s)": round(max(late, default=0), 2),
         "first sweep of each cluster after the last restart (s)": first_sweeps,
         "seconds to settle after the last restart": round(settle_seconds, 1),
         "bound (60 s + render still to go)": round(bound, 1),
@@ -134,6 +148,16 @@ def test_kill_9_twice_loses_nothing_and_makes_one_job_per_take(crash_stack):
             "WHERE r.prompt_text = ANY(%s) ORDER BY e.render_id, e.at, e.id",
             [twice],
         )
+        paid = [j for j in jobs if j.prompt in twice]
+        figures["their jobs (id, made at, deleted)"] = [
+            (j.id, round(j.made_at, 2), j.deleted) for j in paid
+        ]
+        first = min(j.made_at for j in paid) - 60
+        figures["lists answered since a minute before (time, after, ids, has theirs)"] = [
+            (round(t, 2), after, len(ids), sorted({j.id for j in paid} & set(ids)))
+            for t, after, ids in stack.fake.seen.lists
+            if t > first
+        ]
     print("CRASH SUITE " + json.dumps(figures, default=str))
     assert counts == {"completed": TAKES}, figures
     assert len(jobs) == TAKES and duplicates == 0, figures  # one paid job per take

@@ -133,6 +133,8 @@ class Recorder:
     creates: list[dict] = field(default_factory=list)
     outage_answers: int = 0
     webhooks: list[tuple[str, int]] = field(default_factory=list)  # (video id, answer status)
+    # Each list answered: (time, after, ids on the page) — the crash suite's evidence.
+    lists: list[tuple[float, str | None, list[str]]] = field(default_factory=list)
 
 
 class FakeOpenAI(FakeServer):
@@ -444,6 +446,7 @@ class FakeOpenAI(FakeServer):
                         jobs = []
                 jobs = [j for j in jobs if not j.deleted]
                 page = jobs[:limit]
+                fake.seen.lists.append((time.time(), after, [j.id for j in page]))
                 self._send(
                     200,
                     {
