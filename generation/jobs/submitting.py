@@ -266,9 +266,10 @@ def _unconfirmed(render: Render, error: ProviderError) -> None:
         next_poll_at=None,
         error_code="reconcile_unconfirmed",
         error_message=(
-            "The connection broke while this take was being sent, and for "
-            f"{hours} hours the provider could not say whether it has the job (it answered "
-            f"with errors: {error.code}). Nothing was sent again. It may have been billed: "
-            "check the provider's dashboard, then generate again if you need it."
+            "The connection broke while this take was being sent, and "
+            f"{hours} hours after the take was first sent the provider still could not say "
+            f"whether it has the job (it answered with errors: {error.code}). Nothing was sent "
+            "again. It may have been billed: check the provider's dashboard, then generate "
+            "again if you need it."
         ),
     )
