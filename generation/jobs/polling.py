@@ -12,7 +12,7 @@ from django.utils import timezone
 from generation import budget, queue
 from generation.jobs.transitions import (
     MAX_SENDS,
-    RENDER_DEADLINE,
+    RENDER_DEADLINE_HOURS,
     S,
     advance,
     due_in,
@@ -144,8 +144,10 @@ def _send_again(render: Render, provider: Provider, error: ProviderError) -> Non
 
 def _timed_out(render: Render, provider: Provider, last_answer: str = "") -> None:
     """Still not finished (or no usable answer about it) RENDER_DEADLINE after it was sent."""
-    hours = int(RENDER_DEADLINE.total_seconds() // 3600)
-    words = [f"The provider did not finish this take within {hours} hours.", last_answer]
+    words = [
+        f"The provider did not finish this take within {RENDER_DEADLINE_HOURS} hours.",
+        last_answer,
+    ]
     if not provider.free:
         words.append("It may still have been billed; check the provider's dashboard.")
     advance(

@@ -19,7 +19,7 @@ from generation import catalog, liveness, queue, webhooks
 from generation.jobs.requesting import spec_for
 from generation.jobs.transitions import (
     MAX_SENDS,
-    RENDER_DEADLINE,
+    RENDER_DEADLINE_HOURS,
     S,
     advance,
     due_in,
@@ -256,7 +256,6 @@ def _unconfirmed(render: Render, error: ProviderError) -> None:
     """The provider gave no usable answer about the take's job for RENDER_DEADLINE: nothing was
     sent again, and whether a job exists (and was billed) is unknown. A take whose cancel was
     asked for ends cancelled; any other fails."""
-    hours = int(RENDER_DEADLINE.total_seconds() // 3600)
     advance(
         render,
         S.RECONCILING,
@@ -267,9 +266,9 @@ def _unconfirmed(render: Render, error: ProviderError) -> None:
         error_code="reconcile_unconfirmed",
         error_message=(
             "The connection broke while this take was being sent, and "
-            f"{hours} hours after the take was first sent the provider still could not say "
-            f"whether it has the job (it answered with errors: {error.code}). Nothing was sent "
-            "again. It may have been billed: check the provider's dashboard, then generate "
-            "again if you need it."
+            f"{RENDER_DEADLINE_HOURS} hours after the take was first sent the provider still "
+            f"could not say whether it has the job (it answered with errors: {error.code}). "
+            "Nothing was sent again. It may have been billed: check the provider's dashboard, "
+            "then generate again if you need it."
         ),
     )

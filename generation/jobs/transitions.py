@@ -21,7 +21,8 @@ S = RenderStatus
 MAX_SENDS = 5
 # A take is followed at its provider for at most this long after its first send: a render not
 # finished, or a provider that gives no usable answer about it, then fails and says so.
-RENDER_DEADLINE = timedelta(hours=6)
+RENDER_DEADLINE_HOURS = 6
+RENDER_DEADLINE = timedelta(hours=RENDER_DEADLINE_HOURS)
 # One line per transition, as key=value pairs a log collector can parse (logfmt).
 take_log = logging.getLogger("reelroom.takes")
 
