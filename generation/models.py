@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from generation import catalog
+from generation import catalog, text
 from generation.catalog.specs import VideoModel
 
 
@@ -95,7 +95,7 @@ class Render(models.Model):
 
     # Handed down by the studio when the take is requested (generation knows no shots): the
     # title the animatic shows, and where the take's files go in storage.
-    title = models.CharField(max_length=200, blank=True)
+    title = text.LineField(max_length=200, blank=True)
     media_prefix = models.CharField(max_length=300, blank=True)
 
     # What was sent.
@@ -104,8 +104,8 @@ class Render(models.Model):
     provider_model = models.CharField(max_length=128, blank=True)
     size = models.CharField(max_length=16)
     seconds = models.PositiveSmallIntegerField()
-    prompt_text = models.TextField()
-    prompt_json = models.JSONField(default=dict, blank=True)  # the structured prompt, frozen
+    prompt_text = text.BlockField()
+    prompt_json = text.CleanJSONField(default=dict, blank=True)  # the structured prompt, frozen
     audio = models.BooleanField(default=True)
     reference_image_key = models.CharField(max_length=500, blank=True)
     last_frame_key = models.CharField(max_length=500, blank=True)

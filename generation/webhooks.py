@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import secrets
 import time
 from collections.abc import Mapping
@@ -27,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from generation import queue
+from generation import queue, text
 from generation.models import Render, RenderStatus, WebhookDelivery
 
 TOLERANCE_SECONDS = 300
@@ -101,7 +100,7 @@ def receive_openai(headers: Mapping[str, str], body: bytes) -> int:
     """Handle a verified OpenAI delivery once; returns how many takes became due."""
     delivery_id = verify_openai(headers, body, settings.OPENAI_WEBHOOK_SECRET)
     try:
-        event = json.loads(body)
+        event = text.loads(body)
         video_id = str(event["data"]["id"])
     except (ValueError, KeyError, TypeError):
         raise WebhookRejected("unreadable event") from None

@@ -3,13 +3,18 @@ return) is a formula to Excel and LibreOffice, so such a cell gets a leading apo
 
 from __future__ import annotations
 
+from generation import text
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A cell safe to open and to parse: no control characters but tab and newline (whatever
+    was stored), no formula."""
+    if not isinstance(value, str):
+        return value
+    value = text.block(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def row(values) -> list:

@@ -161,6 +161,7 @@ studio_urls: list[URLPattern | URLResolver] = [
     path("assets/<id:asset_id>/image/", assets.asset_image, name="asset_image"),
     path("assets/<id:asset_id>/delete/", assets.asset_delete, name="asset_delete"),
     path("comments/<id:comment_id>/resolve/", review.comment_resolve, name="comment_resolve"),
+    path("comments/<id:comment_id>/delete/", review.comment_delete, name="comment_delete"),
     path("compare/", review.compare, name="compare"),
     path("review/", review.review_queue, name="review_queue"),
     path("review/decide/", review.decide_selected, name="decide_selected"),

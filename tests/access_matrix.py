@@ -202,6 +202,12 @@ ENDPOINTS = [
         data=lambda ctx: {"resolved": "1"},
     ),
     Endpoint(
+        "studio:comment_delete",
+        "post",
+        "comment",
+        lambda ctx: {"comment_id": ctx["guest_comment"].pk},
+    ),
+    Endpoint(
         "studio:take_decide",
         "post",
         "decide",

@@ -293,6 +293,9 @@ def ctx(team, workspace, campaign):
         "asset": asset,
         "take": take,
         "comment": Comment.objects.create(render=take, author=team["owner"], body="First!"),
+        "guest_comment": Comment.objects.create(
+            render=take, guest_name="Cleo", body="Lovely.", share_link=link, visible_to_guests=True
+        ),
         "link": link,
         "token": token,
         "invitation": Invitation.open(workspace, "joiner@example.com", "viewer", team["owner"]),

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import reverse
 
@@ -29,10 +31,21 @@ from tests.access_matrix import (
 from tests.conftest import make_user
 
 
+def served(response) -> None:
+    """Close the response as a server does once the body is sent (a download frees its slot),
+    without Django's end-of-request hook closing the test's database connection (on
+    PostgreSQL that ends the test's transaction: the test client does the same)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def _call(client, endpoint, ctx):
     url = reverse(endpoint.name, kwargs=endpoint.kwargs(ctx))
     response = getattr(client, endpoint.method)(url, endpoint.data(ctx))
-    response.close()  # as a server does when it has sent the body (a download frees its slot)
+    served(response)
     return response
 
 
@@ -144,7 +157,7 @@ def test_urls_outside_the_role_rules_answer_each_persona_as_the_matrix_says(ctx,
     for persona in PERSONAS:
         url = reverse(row.name, kwargs=row.kwargs(ctx, persona))
         response = getattr(personas[persona], row.method)(url, row.data(ctx))
-        response.close()  # as a server does once the body is sent (a download frees its slot)
+        served(response)
         want = expected(row, persona)
         if want == "ok":
             assert response.status_code in row.ok, (persona, response.status_code)

@@ -21,7 +21,7 @@ import httpx
 from django.conf import settings
 from django.core.files.storage import default_storage
 
-from generation import catalog
+from generation import catalog, text
 from generation.providers.base import (
     JobSpec,
     JobStatus,
@@ -51,7 +51,7 @@ def _is_safety(code: str, message: str = "") -> bool:
 
 def _error_body(response: httpx.Response) -> tuple[str, str, str]:
     try:
-        error = response.json().get("error") or {}
+        error = text.loads(response.content).get("error") or {}
     except ValueError:
         return "", "", ""
     if not isinstance(error, dict):
@@ -154,7 +154,7 @@ class OpenAIProvider(Provider):
     @staticmethod
     def _json(response: httpx.Response, *, creating: bool) -> dict[str, Any]:
         try:
-            body = response.json()
+            body = text.loads(response.content)
             if not isinstance(body, dict) or "id" not in body:
                 raise ValueError
             return body
@@ -263,7 +263,7 @@ class OpenAIProvider(Provider):
                         params["after"] = after
                     response = client.get("/videos", params=params)
                     self._raise_for(response, creating=False)
-                    body = response.json()
+                    body = text.loads(response.content)
                     if after and not body.get("data"):
                         # The page before said there was more: an empty page is no proof that
                         # the job does not exist (a video deleted meanwhile may have been the

@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from generation import catalog
+from generation import catalog, text
 from generation.models import IN_FLIGHT, Render, RenderStatus
 from generation.prompts import BrandKit
 from studio.models.spend import CampaignSpend
@@ -102,14 +102,14 @@ class Campaign(models.Model):
     # The viewer's role, set on the row by the studio's access rules when they fetch it.
     my_role: str
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="campaigns")
-    name = models.CharField(max_length=160)
-    brief = models.TextField(blank=True)
+    name = text.LineField(max_length=160)
+    brief = text.BlockField(blank=True)
     # Brand kit: prompt material applied when a shot's prompt is compiled.
-    brand_style = models.TextField("visual style", blank=True)
-    brand_palette = models.CharField("palette", max_length=300, blank=True)
-    brand_sound = models.CharField("sound", max_length=300, blank=True)
-    brand_must_include = models.TextField("must include", blank=True)
-    brand_banned_words = models.TextField(
+    brand_style = text.BlockField("visual style", blank=True)
+    brand_palette = text.LineField("palette", max_length=300, blank=True)
+    brand_sound = text.LineField("sound", max_length=300, blank=True)
+    brand_must_include = text.BlockField("must include", blank=True)
+    brand_banned_words = text.BlockField(
         "banned words", blank=True, help_text="Comma-separated words a prompt must not use."
     )
     budget = models.DecimalField(
@@ -135,6 +135,9 @@ class Campaign(models.Model):
         verbose_name="required approvers",
         help_text="Members who must all approve a take. Leave empty: any reviewer's approval.",
     )
+    # What changed in the sign-off without the owner (a required approver who left the
+    # workspace), shown with the approvers until the campaign is next saved.
+    approvers_note = text.BlockField(blank=True)
     client_must_approve = models.BooleanField(
         "the client must approve too",
         default=False,

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
-from generation import catalog
+from generation import catalog, text
 from studio.models.campaign import TARGET_FORMATS, Campaign
 from studio.models.shot import Shot
 from studio.models.team import Workspace
@@ -51,7 +51,7 @@ class Format(models.Model):
     """A deliverable format of a campaign: a name the team uses ("Reels") and an aspect."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="formats")
-    name = models.CharField(max_length=60)
+    name = text.LineField(max_length=60)
     aspect = models.CharField(max_length=8, choices=TARGET_FORMATS)
     position = models.PositiveSmallIntegerField(default=1)
     # A visible "AI-generated" label burned into the files delivered in this format.
@@ -119,7 +119,7 @@ class Asset(models.Model):
     my_role: str
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="assets")
-    name = models.CharField(max_length=120)
+    name = text.LineField(max_length=120)
     kind = models.CharField(max_length=16, choices=AssetKind, default=AssetKind.PRODUCT)
     image_key = models.CharField(max_length=500)
     width = models.PositiveIntegerField()

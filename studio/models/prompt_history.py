@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from generation import catalog, prompts
+from generation import catalog, prompts, text
 from studio.models.team import Workspace
 
 
@@ -33,12 +33,12 @@ class PromptVersion(models.Model):
 
     shot = models.ForeignKey("studio.Shot", on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    prompt = models.JSONField(default=dict)
+    prompt = text.CleanJSONField(default=dict)
     compiled_text = models.TextField(blank=True)
     model_key = models.CharField(max_length=64)
     size = models.CharField(max_length=16)
     seconds = models.PositiveSmallIntegerField()
-    note = models.CharField(max_length=200, blank=True)
+    note = text.LineField(max_length=200, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -92,8 +92,8 @@ class PromptTemplate(models.Model):
     workspace = models.ForeignKey(
         Workspace, on_delete=models.CASCADE, related_name="prompt_templates"
     )
-    name = models.CharField(max_length=120)
-    prompt = models.JSONField(default=dict)
+    name = text.LineField(max_length=120)
+    prompt = text.CleanJSONField(default=dict)
     model_key = models.CharField(max_length=64)
     size = models.CharField(max_length=16)
     seconds = models.PositiveSmallIntegerField()

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from generation import catalog, jobs, prompts
+from generation import catalog, jobs, prompts, text
 from generation.models import RenderStatus
 from studio.images import fit_image
 from studio.models.campaign import Campaign
@@ -37,14 +37,14 @@ class Shot(FramesMixin, models.Model):
     my_role: str
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="shots")
     position = models.PositiveIntegerField(default=1)
-    title = models.CharField(max_length=160)
-    prompt = models.JSONField(default=dict, blank=True)
+    title = text.LineField(max_length=160)
+    prompt = text.CleanJSONField(default=dict, blank=True)
     model_key = models.CharField(max_length=64, default="animatic")
     size = models.CharField(max_length=16, default="1280x720")
     seconds = models.PositiveSmallIntegerField(default=4)
     # Words for the screen (a super, the call to action), added in the edit: video models draw
     # text badly, so it is never part of the prompt.
-    on_screen_text = models.CharField(max_length=200, blank=True)
+    on_screen_text = text.LineField(max_length=200, blank=True)
     # Disclosure: None follows the campaign's default (Campaign.depicts_*).
     depicts_people = models.BooleanField(null=True, blank=True)
     depicts_places = models.BooleanField(null=True, blank=True)
@@ -58,10 +58,10 @@ class Shot(FramesMixin, models.Model):
     reference_fit = models.CharField(max_length=8, blank=True)
     # Where the first frame came from when it was not uploaded ("Last frame of shot 2, take 3",
     # "Asset “Bottle”"), and the image the video must end on, where the model takes one.
-    reference_source = models.CharField(max_length=200, blank=True)
+    reference_source = text.LineField(max_length=200, blank=True)
     last_frame_image = models.CharField(max_length=500, blank=True)
     last_frame_size = models.CharField(max_length=16, blank=True)
-    last_frame_source = models.CharField(max_length=200, blank=True)
+    last_frame_source = text.LineField(max_length=200, blank=True)
     hero_take = models.ForeignKey(
         "generation.Render", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
 
+from generation import text
+
 
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
@@ -22,7 +24,7 @@ class Role(models.TextChoices):
 class Workspace(models.Model):
     # The viewer's role, set on the row by the studio's access rules when they fetch it.
     my_role: str
-    name = models.CharField(max_length=120)
+    name = text.LineField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 

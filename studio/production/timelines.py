@@ -15,6 +15,7 @@ from decimal import Decimal
 import opentimelineio as otio
 from django.utils.text import slugify
 
+from generation import text
 from studio.csv_safe import cell
 from studio.models import Comment
 
@@ -59,8 +60,8 @@ class Note:
 
     @property
     def text(self) -> str:
-        said = " ".join(self.body.split())
-        return f"{self.author}: {said}" + (" [resolved]" if self.resolved else "")
+        said = " ".join(text.line(self.body).split())
+        return f"{text.line(self.author)}: {said}" + (" [resolved]" if self.resolved else "")
 
 
 @dataclass(frozen=True)
@@ -83,14 +84,16 @@ def _marker(note: Note, rate: float, clip_frames: int) -> otio.schema.Marker:
             otio.opentime.RationalTime(start, rate), otio.opentime.RationalTime(length, rate)
         ),
         color=otio.schema.MarkerColor.GREEN if note.resolved else otio.schema.MarkerColor.RED,
-        metadata={"reelroom": {"author": note.author, "resolved": note.resolved}},
+        metadata={"reelroom": {"author": text.line(note.author), "resolved": note.resolved}},
     )
 
 
 def timeline(name: str, pieces: list[Piece], fps: Decimal | float | None) -> otio.schema.Timeline:
-    """One video track: every piece a clip in order, its notes markers on it."""
+    """One video track: every piece a clip in order, its notes markers on it. Every name is
+    one clean line whatever was stored (an EDL's TITLE and comment lines end at a newline; XML
+    cannot carry control characters)."""
     rate = rate_of(fps)
-    made = otio.schema.Timeline(name=name)
+    made = otio.schema.Timeline(name=text.line(name))
     track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
     made.tracks.append(track)
     for piece in pieces:
@@ -99,9 +102,9 @@ def timeline(name: str, pieces: list[Piece], fps: Decimal | float | None) -> oti
             otio.opentime.RationalTime(0, rate), otio.opentime.RationalTime(length, rate)
         )
         clip = otio.schema.Clip(
-            name=piece.name.rsplit("/", 1)[-1],
+            name=text.line(piece.name.rsplit("/", 1)[-1]),
             media_reference=otio.schema.ExternalReference(
-                target_url=piece.name, available_range=span
+                target_url=text.line(piece.name), available_range=span
             ),
             source_range=span,
         )

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from generation import text
 from generation.models import Render
 from studio.models import (
     Comment,
@@ -97,7 +98,7 @@ def thread(comments: list[Comment]) -> list[Comment]:
 def clean_guest_name(name: str) -> str:
     """A guest's display name on one line: no control characters (a newline would end up in a
     mail header), spaces collapsed, at most 80 characters."""
-    return " ".join(notifications.CONTROL.sub(" ", name or "").split())[:80]
+    return " ".join(text.line(name or "").split())[:80]
 
 
 def add_comment(
@@ -113,7 +114,7 @@ def add_comment(
     parent: Comment | None = None,
     visible_to_guests: bool = False,
 ) -> Comment:
-    body = (body or "").strip()
+    body = text.typed(body or "", multiline=True)
     if not body:
         raise ValidationError("Write something first.")
     if len(body) > MAX_COMMENT:
@@ -153,3 +154,16 @@ def add_comment(
 def set_resolved(comment: Comment, resolved: bool) -> None:
     comment.resolved_at = timezone.now() if resolved else None
     comment.save(update_fields=["resolved_at"])
+
+
+def can_delete(comment: Comment, user) -> bool:
+    """A member who may comment deletes a guest's comment (what a client's link let in is the
+    team's to clear) or their own; another member's words stay theirs."""
+    return comment.author_id is None or comment.author_id == user.pk
+
+
+def delete_comment(comment: Comment, user) -> None:
+    """The comment and its replies, gone (a guest's, or the member's own)."""
+    if not can_delete(comment, user):
+        raise ValidationError("You can delete your own comments and guests' comments.")
+    comment.delete()

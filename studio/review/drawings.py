@@ -4,11 +4,12 @@ colours only, numbers in range, a bounded size — so what is stored is always s
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 from django.core.exceptions import ValidationError
+
+from generation import text
 
 COLOURS = ("red", "yellow", "green", "blue", "white")
 # kind -> how many points it takes (None: a freehand path of 2 or more)
@@ -47,10 +48,11 @@ def _shape(value: Any) -> dict[str, Any]:
         raise ValidationError(f"A drawn {kind} has the wrong number of points.")
     shape: dict[str, Any] = {"kind": kind, "color": colour, "points": [_point(p) for p in points]}
     if kind == "text":
-        text = value.get("text")
-        if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+        said = value.get("text")
+        said = " ".join(text.typed(said).split()) if isinstance(said, str) else ""
+        if not said or len(said) > MAX_TEXT:
             raise ValidationError(f"Text on a drawing is 1 to {MAX_TEXT} characters.")
-        shape["text"] = " ".join(text.split())
+        shape["text"] = said
     return shape
 
 
@@ -62,7 +64,9 @@ def parse(raw: str | None) -> list[dict[str, Any]]:
     if len(raw) > MAX_BYTES:
         raise ValidationError("This drawing is too large: draw fewer or simpler shapes.")
     try:
-        value = json.loads(raw)
+        value = text.loads(raw)
+    except text.TooDeep:
+        raise ValidationError("This drawing is nested too deeply to read: draw it again.") from None
     except ValueError:
         raise ValidationError("The drawing could not be read: draw it again.") from None
     if not isinstance(value, list):

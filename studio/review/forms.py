@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from generation import text
 from studio.models import Shot
 
 # What a link lets its guest do, chosen when it is made.
@@ -34,7 +35,7 @@ class ShareLinkForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    label = forms.CharField(
+    label = text.LineFormField(
         max_length=120, required=False, help_text="For you: who the link is for."
     )
     shot = forms.ModelChoiceField(

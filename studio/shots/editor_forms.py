@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django import forms
 
-from generation import catalog, prompts
+from generation import catalog, prompts, text
 from studio.form_fields import choice_field
 from studio.images import check_image
 from studio.models import Shot
@@ -25,12 +25,12 @@ class SegmentForm(forms.Form):
     end = forms.DecimalField(
         min_value=0, max_digits=5, decimal_places=1, widget=forms.NumberInput(attrs={"step": "0.1"})
     )
-    camera = forms.CharField(
+    camera = text.LineFormField(
         required=False,
         max_length=300,
         widget=forms.TextInput(attrs={"placeholder": "Dolly-in, 85mm f/1.8"}),
     )
-    action = forms.CharField(
+    action = text.BlockFormField(
         required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
     speed = forms.DecimalField(
@@ -45,7 +45,7 @@ class SegmentForm(forms.Form):
         choices=[("LINEAR", "Linear"), ("EASE_IN", "Ease in"), ("EASE_OUT", "Ease out")],
         initial="LINEAR",
     )
-    end_state = forms.CharField(required=False, max_length=500, label="End frame")
+    end_state = text.LineFormField(required=False, max_length=500, label="End frame")
     connected = forms.BooleanField(required=False, label="Connected to the previous shot")
 
     def to_segment(self) -> dict:
@@ -75,8 +75,8 @@ SEGMENT_PREFIX = "seg"
 
 
 class ShotEditorForm(forms.Form):
-    title = forms.CharField(max_length=160)
-    on_screen_text = forms.CharField(
+    title = text.LineFormField(max_length=160)
+    on_screen_text = text.LineFormField(
         required=False,
         max_length=200,
         label="On-screen text",
@@ -97,15 +97,15 @@ class ShotEditorForm(forms.Form):
     mode = forms.ChoiceField(
         choices=[("layers", "Layers"), ("timeline", "Timeline")], widget=forms.RadioSelect
     )
-    scene = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    subject = forms.CharField(required=False, max_length=500)
-    beats = forms.CharField(
+    scene = text.BlockFormField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    subject = text.LineFormField(required=False, max_length=500)
+    beats = text.BlockFormField(
         required=False,
         label="Action beats",
         help_text="One beat per line, in order.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    camera_movement = forms.CharField(required=False, max_length=300, label="Movement")
+    camera_movement = text.LineFormField(required=False, max_length=300, label="Movement")
     camera_lens_mm = forms.IntegerField(
         required=False, min_value=8, max_value=800, label="Lens (mm)"
     )
@@ -121,11 +121,13 @@ class ShotEditorForm(forms.Form):
             ("WIDE", "Wide"),
         ],
     )
-    camera_depth_of_field = forms.CharField(required=False, max_length=100, label="Depth of field")
-    camera_angle = forms.CharField(required=False, max_length=100, label="Angle")
-    lighting_direction = forms.CharField(required=False, max_length=200, label="Direction")
-    lighting_quality = forms.CharField(required=False, max_length=200, label="Quality")
-    lighting_color_temperature = forms.CharField(
+    camera_depth_of_field = text.LineFormField(
+        required=False, max_length=100, label="Depth of field"
+    )
+    camera_angle = text.LineFormField(required=False, max_length=100, label="Angle")
+    lighting_direction = text.LineFormField(required=False, max_length=200, label="Direction")
+    lighting_quality = text.LineFormField(required=False, max_length=200, label="Quality")
+    lighting_color_temperature = text.LineFormField(
         required=False, max_length=100, label="Colour temperature"
     )
     # Shown only for models whose sound is optional; absent means "with sound".
@@ -135,18 +137,20 @@ class ShotEditorForm(forms.Form):
         label="Sound",
         choices=[("on", "With sound"), ("off", "Without sound")],
     )
-    audio_dialogue = forms.CharField(
+    audio_dialogue = text.BlockFormField(
         required=False,
         label="Dialogue",
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="One line each: Speaker (emotion): what they say",
     )
-    audio_sfx = forms.CharField(required=False, max_length=500, label="Sound effects")
-    audio_ambience = forms.CharField(required=False, max_length=500, label="Ambience")
-    audio_music = forms.CharField(required=False, max_length=500, label="Music")
-    style_film_reference = forms.CharField(required=False, max_length=300, label="Film reference")
-    style_grade = forms.CharField(required=False, max_length=200, label="Grade")
-    style_palette = forms.CharField(required=False, max_length=200, label="Palette")
+    audio_sfx = text.LineFormField(required=False, max_length=500, label="Sound effects")
+    audio_ambience = text.LineFormField(required=False, max_length=500, label="Ambience")
+    audio_music = text.LineFormField(required=False, max_length=500, label="Music")
+    style_film_reference = text.LineFormField(
+        required=False, max_length=300, label="Film reference"
+    )
+    style_grade = text.LineFormField(required=False, max_length=200, label="Grade")
+    style_palette = text.LineFormField(required=False, max_length=200, label="Palette")
     variations = forms.TypedChoiceField(
         coerce=int, choices=[(i, i) for i in range(1, 5)], initial=1, required=False
     )
@@ -339,7 +343,7 @@ class FitForm(forms.Form):
 
 
 class SaveTemplateForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = text.LineFormField(max_length=120)
 
 
 def whole_seconds(raw, default: int) -> int:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
+from generation import text
 from studio.models import Shot
 
 
 class ShotForm(forms.ModelForm):
-    scene = forms.CharField(
+    scene = text.BlockFormField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What happens in this shot?"}),
         help_text="A first line for the scene; the prompt builder on the shot page does the rest.",

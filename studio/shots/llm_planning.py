@@ -21,7 +21,7 @@ from openai.types.chat import ChatCompletionMessageParam
 from openai.types.shared_params import ResponseFormatJSONSchema
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from generation import catalog
+from generation import catalog, text
 from generation.prompts.beats import with_beats
 from generation.prompts.structure import BrandKit, empty_prompt
 from studio.shots.brief import read_brief
@@ -159,13 +159,14 @@ def check_one(answer_text: str, number: int, seconds: int, model, size: str, bra
     return draft, _shot_problems(number, draft, model, size, brand)
 
 
-def _json_of(text: str) -> str:
-    """The JSON of an answer, also when a gateway wrapped it in a Markdown fence."""
-    fenced = re.search(r"```(?:json)?\s*(\{.*\})\s*```", text, re.S)
+def _json_of(answer: str) -> str:
+    """The JSON of an answer, also when a gateway wrapped it in a Markdown fence, its text
+    cleaned as the studio cleans what anyone types. ValueError when it is not JSON at all, or
+    nested deeper than the studio reads."""
+    fenced = re.search(r"```(?:json)?\s*(\{.*\})\s*```", answer, re.S)
     if fenced:
-        text = fenced.group(1)
-    json.loads(text)  # ValueError when it is not JSON at all
-    return text
+        answer = fenced.group(1)
+    return json.dumps(text.strings(text.loads(answer)))
 
 
 def _client() -> openai.OpenAI:
@@ -179,18 +180,18 @@ def _client() -> openai.OpenAI:
 
 def _asked(messages: list[ChatCompletionMessageParam], checked, fmt: ResponseFormatJSONSchema):
     """The first answer `checked` finds no problem in: asked once, repaired once at most.
-    `checked(text)` returns (result, problems). Raises PlanningError."""
+    `checked(answer)` returns (result, problems). Raises PlanningError."""
     client = _client()
     found: list[str] = []
     for attempt in range(2):
-        text = _ask(client, messages, fmt)
-        result, found = checked(text)
+        answer = _ask(client, messages, fmt)
+        result, found = checked(answer)
         if not found:
             return result
         if attempt == 0:
             messages = [
                 *messages,
-                {"role": "assistant", "content": text},
+                {"role": "assistant", "content": answer},
                 {
                     "role": "user",
                     "content": "These problems must be fixed; answer again in full:\n- "
@@ -215,7 +216,7 @@ def plan_shots(
         {"role": "user", "content": f"The brief:\n{brief}"},
     ]
     drafts = _asked(
-        messages, lambda text: check(text, target, model, size, brand), response_format()
+        messages, lambda answer: check(answer, target, model, size, brand), response_format()
     )
     return Plan(drafts, read_brief(brief, fallback), model, size, target)
 
@@ -242,7 +243,7 @@ def draft_one(
     ]
     return _asked(
         messages,
-        lambda text: check_one(text, index + 1, seconds, model, size, brand),
+        lambda answer: check_one(answer, index + 1, seconds, model, size, brand),
         response_format(PlannedShot, "one_shot"),
     )
 

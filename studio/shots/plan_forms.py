@@ -7,7 +7,7 @@ import json
 
 from django import forms
 
-from generation import catalog, prompts
+from generation import catalog, prompts, text
 from generation.prompts.beats import beats_of, camera_of, with_beats
 from generation.prompts.structure import CURVES, empty_prompt
 from studio.shots import planning
@@ -16,7 +16,7 @@ MAX_ROWS = 12
 
 
 class PlanSettingsForm(forms.Form):
-    brief = forms.CharField(
+    brief = text.BlockFormField(
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=4000,
         help_text="What the campaign sells, to whom, where and in what mood.",
@@ -47,21 +47,21 @@ class PlanRowForm(forms.Form):
     """One planned shot: the fields a person adjusts most; the rest of its layers ride along
     in `layers` (JSON the planner wrote) and are checked again when the shot is made."""
 
-    title = forms.CharField(max_length=160)
+    title = text.LineFormField(max_length=160)
     seconds = forms.IntegerField(min_value=1, max_value=60)
-    scene = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
-    subject = forms.CharField(max_length=300, required=False)
-    beats = forms.CharField(
+    scene = text.BlockFormField(widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+    subject = text.LineFormField(max_length=300, required=False)
+    beats = text.BlockFormField(
         label="Action",
         max_length=900,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="One beat a line, “END:” the frame it ends on; two or more make a timeline.",
     )
-    camera = forms.CharField(label="Camera move", max_length=120, required=False)
-    sound = forms.CharField(max_length=300, required=False)
-    voiceover = forms.CharField(label="Voice-over", max_length=300, required=False)
-    on_screen_text = forms.CharField(
+    camera = text.LineFormField(label="Camera move", max_length=120, required=False)
+    sound = text.LineFormField(max_length=300, required=False)
+    voiceover = text.LineFormField(label="Voice-over", max_length=300, required=False)
+    on_screen_text = text.LineFormField(
         label="On-screen text", max_length=200, required=False, help_text="Added in the edit."
     )
     connected = forms.BooleanField(label="Continues from the shot before", required=False)
@@ -71,7 +71,7 @@ class PlanRowForm(forms.Form):
         """The layers the page carried, taken only where they have the prompt's shape (the
         field comes back from the browser: anything else is dropped, never trusted)."""
         try:
-            value = json.loads(self.cleaned_data.get("layers") or "{}")
+            value = text.strings(text.loads(self.cleaned_data.get("layers") or "{}"))
         except ValueError:
             value = {}
         return prompts.normalize(safe_layers(value))
@@ -104,7 +104,7 @@ class PlanRowForm(forms.Form):
     def timings(self) -> list[str]:
         """The timeline's timings as drafted ("0.0–3.0 s"), shown beside the beats."""
         try:
-            layers = safe_layers(json.loads(self["layers"].value() or "{}"))
+            layers = safe_layers(text.loads(self["layers"].value() or "{}"))
         except ValueError:
             return []
         return [f"{s['start']:.1f}–{s['end']:.1f} s" for s in layers["timeline"]]

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from generation import storage
 from generation.provenance import manifests
 from studio.team.access import get_take_for_user
-from studio.views import AuthedHtmxRequest
+from studio.views import AuthedHtmxRequest, parse_id
 
 PAGE = "studio/verify.html"
 
@@ -30,10 +31,17 @@ class VerifyForm(forms.Form):
         return upload
 
 
-def _read_take(request: AuthedHtmxRequest, render_id: int, copy: str) -> dict:
+def _read_take(request: AuthedHtmxRequest, copy: str) -> dict:
+    """The credentials of a take of the member's (`?take=`): 404 for anything that is not one
+    of theirs, a clear answer for one whose video is not stored yet."""
+    render_id = parse_id(request.GET.get("take"))
+    if render_id is None:
+        raise Http404
     take = get_take_for_user(request, render_id, "view")
     delivered = take.delivered(labelled=copy == "labelled") if copy else {}
     key = delivered.get("key") or take.video_key
+    if not key:
+        return {"problem": f"{take} has no video yet: verify it once it is stored."}
     fetched = storage.fetch(key)
     try:
         summary, store = manifests.read(fetched.path)
@@ -56,9 +64,9 @@ def verify_page(request: AuthedHtmxRequest):
             context.update(subject=upload.name, summary=summary, store=store)
         else:
             status = 422
-    elif request.GET.get("take", "").isdigit():
-        copy = request.GET.get("copy", "")
-        context.update(_read_take(request, int(request.GET["take"]), copy))
+    elif "take" in request.GET:
+        context.update(_read_take(request, request.GET.get("copy", "")))
+        status = 409 if context.get("problem") else 200
     if context.get("store"):
         context["tree"] = manifests.tree(context["store"])
     return render(request, PAGE, context, status=status)

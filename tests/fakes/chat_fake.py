@@ -10,7 +10,9 @@ strict JSON schema) and answers by what the brief says:
 - "not json": prose, twice;
 - "fenced": the good plan wrapped in a Markdown fence, as some gateways return it;
 - "busy": 429 with Retry-After;
-- "slow": an answer after the client's timeout.
+- "slow": an answer after the client's timeout;
+- "deeply nested": JSON nested 20 000 levels deep (40 KB), every time;
+- "control characters": the good plan with control characters and NUL in its text.
 
 Asked for one shot (the schema named "one_shot", "Draft this shot again"), it answers with one
 shot, or, for "missing fields" (then a fit) and "always wrong", one without its fields.
@@ -60,6 +62,8 @@ GOOD["shots"][-1].update(
 )
 GOOD["shots"][1]["connected"] = True
 WRONG = plan([40, 40, 40])  # no model here makes 40 s
+DIRTY = json.loads(json.dumps(GOOD))
+DIRTY["shots"][0].update(title="Cold\x01 open", scene="A sunlit\x00 kitchen\x1b[31m.")
 
 
 class ChatHandler(JSONHandler):
@@ -92,6 +96,10 @@ class ChatHandler(JSONHandler):
         if "slow" in brief:
             time.sleep(server.slow_seconds)
             return self._answer(json.dumps(GOOD))
+        if "deeply nested" in brief:
+            return self._answer("[" * 20_000 + "]" * 20_000)
+        if "control characters" in brief:
+            return self._answer(json.dumps(DIRTY))
         if "not json" in brief:
             return self._answer("Here is a lovely plan: first the can, then the pour.")
         if "fenced" in brief:
