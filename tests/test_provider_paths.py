@@ -209,18 +209,87 @@ def test_a_redirect_loop_is_a_clear_retried_error_not_an_unreadable_take(
 # --------------------------------------------------------------------------- 9. retryable
 
 
-@pytest.mark.parametrize("code", ["timeoutProvider", "noAvailableServer"])
-def test_a_retryable_runware_refusal_at_create_is_sent_again(
+# runware-sdk 1.8.0's retryable "provider" codes, and timeoutProvider (docs/providers.md).
+RETRYABLE = ["timeoutProvider", "noAvailableServer", "inferenceError", "taskFailed",
+             "modelUnavailable", "modelNotReady"]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", RETRYABLE)
+def test_a_retryable_runware_refusal_at_create_is_sent_again_under_a_new_key(
     ed, veo_shot, runware_fake, code, django_capture_on_commit_callbacks
 ):
+    """Runware keeps a refused taskUUID and answers it again with conflictTaskUUID (the fake
+    does too): the second send goes under a new key, and nothing conflicts."""
     runware_fake.faults.create_errors = [
         {"code": code, "message": "Provider timed out", "taskType": "videoInference"}
     ]
     take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    (refused,) = runware_fake.held  # the key the refused create carried
     assert take.status == S.QUEUED and take.error_code == ""
-    assert take.events.filter(kind="retry", detail__code=code).exists()
+    assert take.events.filter(kind="retry", detail__code=code, detail__refused_key=refused)
+    assert str(take.idempotency_key) != refused
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.COMPLETED and take.billed is True
+    assert runware_fake.seen.conflicts == []
+    assert [t["taskUUID"] for t in runware_fake.seen.creates] == [str(take.idempotency_key)]
+
+
+def test_a_key_runware_already_holds_is_reconciled_then_spent(
+    ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
+):
+    """A create refused whose answer was lost: the take reconciles (no job), sends again under
+    the same key (a create still on its way would be caught as a duplicate), is told the key is
+    taken, reconciles again, and only then, the key provably spent, sends under a new one."""
+    runware_fake.faults.refuse_then_drop = [{"code": "noAvailableServer"}]
+    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    first = str(take.idempotency_key)
+    (take,) = settle(django_capture_on_commit_callbacks, [take])
+    assert take.status == S.COMPLETED and take.billed is True
+    assert runware_fake.seen.conflicts == [first]  # the same key once more, never a job twice
+    assert str(take.idempotency_key) != first
+    assert [t["taskUUID"] for t in runware_fake.seen.creates] == [str(take.idempotency_key)]
+    assert take.events.filter(detail__spent_key=first).exists()
+    assert len(runware_fake.tasks) == 1
+
+
+def test_a_conflict_on_a_key_whose_job_exists_adopts_the_job(
+    ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
+):
+    """A send whose acknowledgement was lost, sent again (a redelivered task): Runware answers
+    conflictTaskUUID, and getResponse finds this take's job: adopted, not failed."""
+    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    assert take.status == S.IN_PROGRESS
+    Render.objects.filter(pk=take.pk).update(status=S.QUEUED, provider_job_id="")
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.submit(take.pk)
+    take.refresh_from_db()
+    assert take.status == S.RECONCILING and runware_fake.seen.conflicts == [
+        str(take.idempotency_key)
+    ]
+    (take,) = settle(django_capture_on_commit_callbacks, [take])
+    assert take.status == S.COMPLETED and take.provider_job_id == str(take.idempotency_key)
+    assert len(runware_fake.tasks) == 1
+
+
+def test_runware_codes_read_as_the_sdk_classifies_them():
+    """Each code the adapter retries is retryable in runware-sdk 1.8.0, except the two
+    documented deviations; its not-found codes are the SDK's notFound."""
+    from runware.errors import derive_code, is_retryable
+
+    from generation.providers import runware
+
+    deviations = {"timeoutProvider"}
+    for code in runware.RETRYABLE_CODES | runware.SERVER_CODES:
+        assert is_retryable(derive_code(code)) or code in deviations, code
+    assert not is_retryable(derive_code("timeoutProvider"))  # the deviation, still one
+    assert is_retryable(derive_code("modelDisabled"))  # retried by the SDK, not by us
+    assert "modelDisabled" not in runware.RETRYABLE_CODES
+    for code in ("taskNotFound", "taskFailedOrNotFound"):
+        assert derive_code(code) == "notFound", code
+    error = runware.RunwareProvider._task_error({"code": "modelDisabled"})
+    assert error.permanent and "switched this model off" in error.message
+    blocked = runware.RunwareProvider._task_error({"code": "providerContentPolicyViolation"})
+    assert blocked.permanent and "content rules" in blocked.message
 
 
 def test_a_runware_task_failed_by_a_provider_timeout_is_sent_again_under_a_new_key(

@@ -165,3 +165,19 @@ def test_the_checker_catches_the_shapes_that_drifted_before():
     assert any(
         "duration" in p for p in violations({**runway, "width": 1, "height": 1, "duration": 7})
     )
+
+
+def test_a_sound_switch_no_sdk_type_names_is_sourced_from_runware_s_page():
+    """runware-sdk types `providerSettings` as a plain dict: Wan2.6's sound switch
+    (providerSettings.alibaba.audio) names the Runware page it comes from."""
+    nested = [
+        m
+        for m in catalog.MODELS.values()
+        if m.route(catalog.RUNWARE) and m.audio.parameter == "providerSettings.alibaba.audio"
+    ]
+    assert {"wan-2.6", "wan-2.6-flash"} <= {m.key for m in nested}
+    for model in nested:
+        assert model.audio.parameter in model.source, model.key
+        assert "Runware page" in model.source and "not in the SDK's types" in model.source
+    wan = catalog.get("wan-2.6")
+    assert "cannot be used with `providerSettings.alibaba.audio`" in wan.source

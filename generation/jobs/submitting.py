@@ -8,6 +8,8 @@ provider's matching jobs belongs to no other take."""
 from __future__ import annotations
 
 import logging
+import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -31,7 +33,7 @@ from generation.jobs.transitions import (
 )
 from generation.models import EventKind, Render
 from generation.providers import ProviderError, get_provider
-from generation.providers.base import JobStatus, OutcomeUnknown, Provider
+from generation.providers.base import KEY_TAKEN, JobStatus, OutcomeUnknown, Provider
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +110,7 @@ def submit(render_id: int) -> None:
         else:
             status = provider.submit(spec)
     except OutcomeUnknown as error:
-        _to_reconcile(render, error.message, error.retry_after)
+        _to_reconcile(render, error.message, error.retry_after, error.code)
         return
     except ProviderError as error:
         _submit_failed(render, provider, error)
@@ -132,7 +134,9 @@ def _submit_failed(render: Render, provider: Provider, error: ProviderError) -> 
     if error.permanent:
         advance(render, S.SUBMITTING, S.FAILED, detail={"code": error.code}, **error_fields(error))
     elif not error.sent:
-        # Provably not received (refused, rate limited at create): safe to send again later.
+        # Provably no job (refused, rate limited at create): safe to send again later, under a
+        # new idempotency key: a provider that keeps refused keys (Runware's taskUUID) answers
+        # the old one with a conflict.
         if render.attempts >= MAX_SENDS:
             error.message = (
                 f"{error.message} Reelroom tried {render.attempts} times; try again later."
@@ -145,18 +149,31 @@ def _submit_failed(render: Render, provider: Provider, error: ProviderError) -> 
             S.SUBMITTING,
             S.QUEUED,
             kind=EventKind.RETRY,
-            detail={"code": error.code, "retry_in_seconds": round(delay, 1)},
+            detail={
+                "code": error.code,
+                "retry_in_seconds": round(delay, 1),
+                "refused_key": str(render.idempotency_key),
+            },
+            idempotency_key=uuid.uuid4(),
             **due_in(delay),
         )
     else:
-        _to_reconcile(render, error.message, error.retry_after)
+        _to_reconcile(render, error.message, error.retry_after, error.code)
 
 
-def _to_reconcile(render: Render, reason: str, wait: float | None = None) -> None:
+def _to_reconcile(
+    render: Render, reason: str, wait: float | None = None, code: str = "outcome_unknown"
+) -> None:
     """Ask the provider about the job before anything is sent again: in 2 s, or when the
     provider said it can answer (a 503's Retry-After)."""
     delay = max(2.0, wait or 0)
-    advance(render, S.SUBMITTING, S.RECONCILING, detail={"reason": reason}, **due_in(delay))
+    advance(
+        render,
+        S.SUBMITTING,
+        S.RECONCILING,
+        detail={"reason": reason, "code": code},
+        **due_in(delay),
+    )
 
 
 def accepted(render: Render, provider: Provider, status: JobStatus, expected: str) -> bool:
@@ -242,14 +259,33 @@ def reconcile(render_id: int) -> None:
         )
         note(render, EventKind.RECONCILE_WAIT, {"seconds_left": round(grace - waited, 1)})
     else:
+        # The same key again, so that a create still on its way is caught by the provider as a
+        # duplicate — unless the provider already holds the key with no job under it (it
+        # answered the send with a key conflict): then the key is spent, and a new one is safe.
+        fresh: dict[str, Any] = {"idempotency_key": uuid.uuid4()} if _key_taken(render) else {}
         advance(
             render,
             S.RECONCILING,
             S.QUEUED,
-            detail={"reason": "the provider has no job for this take: safe to send"},
+            detail={
+                "reason": "the provider has no job for this take: safe to send",
+                **({"spent_key": str(render.idempotency_key)} if fresh else {}),
+            },
             next_poll_at=None,
+            **fresh,
         )
         transaction.on_commit(lambda: queue.enqueue("submit", render.pk))
+
+
+def _key_taken(render: Render) -> bool:
+    """The send being reconciled was answered "this key is already used" (KEY_TAKEN)."""
+    last = (
+        render.events.filter(to_status=S.RECONCILING, from_status=S.SUBMITTING)
+        .order_by("-at", "-pk")
+        .values_list("detail", flat=True)
+        .first()
+    )
+    return isinstance(last, dict) and last.get("code") == KEY_TAKEN
 
 
 def _unconfirmed(render: Render, error: ProviderError) -> None:

@@ -45,6 +45,11 @@ class ProviderError(Exception):
         return f"{self.code}: {self.message}"
 
 
+# The code of an OutcomeUnknown whose create the provider refused because it already holds the
+# take's idempotency key: whether a job exists under it is settled by reconciling.
+KEY_TAKEN = "key_taken"
+
+
 class OutcomeUnknown(ProviderError):
     """The create may or may not have made a job (timeout, 5xx after sending, a dropped
     connection): the take must be reconciled before anything is sent again."""

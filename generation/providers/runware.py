@@ -20,8 +20,9 @@ import httpx
 from django.conf import settings
 from django.core.files.storage import default_storage
 
-from generation import catalog
+from generation import catalog, text
 from generation.providers.base import (
+    KEY_TAKEN,
     JobSpec,
     JobStatus,
     OutcomeUnknown,
@@ -31,10 +32,43 @@ from generation.providers.base import (
     retry_after,
 )
 
-NOT_FOUND_CODES = {"taskNotFound", "invalidTaskUUID", "notFound"}
-# Failures the SDK calls retryable (runware-sdk 1.8.0 errors.py: a provider timeout, no server
-# free): tried again with backoff within the take's deadline, never billed.
-RETRYABLE_CODES = {"timeoutProvider", "noAvailableServer"}
+# How Runware's codes are read, after runware-sdk 1.8.0's classifier (errors.py `derive_code`
+# and `is_retryable`); docs/providers.md says the same per code.
+# The SDK's "notFound" codes that getResponse answers for a task it has no job under.
+NOT_FOUND_CODES = {"taskNotFound", "invalidTaskUUID", "notFound", "taskFailedOrNotFound"}
+# The SDK's "provider" codes (retryable): the model's provider failed the task and billed
+# nothing; tried again with backoff under a new taskUUID, within the take's sends and deadline.
+# Two deviations, on purpose: `timeoutProvider` is retried although the SDK derives "unknown"
+# for it (its test for timeouts is `"Timeout" in raw`, which the lowercase prefix slips past;
+# a provider's timeout is as passing as its own "timeout"), and `modelDisabled` is not (a
+# model switched off does not come back within a take's six hours: said, not retried).
+RETRYABLE_CODES = {
+    "inferenceError",
+    "processingFailed",
+    "taskFailed",
+    "downloadFailed",
+    "uploadFailed",
+    "noAvailableServer",
+    "modelUnavailable",
+    "modelNotReady",
+    "mediaStorageFileCouldNotBeMoved",
+    "timeoutProvider",
+}
+# The SDK's "serverError" codes (retryable): at create, whether a task was made is unknown
+# (reconciled by getResponse before anything is sent again); on a running task, a failure for
+# a passing reason.
+SERVER_CODES = {
+    "internalServerError",
+    "serviceUnavailable",
+    "serverUnavailable",
+    "standardError",
+    "unknownError",
+    "undefinedError",
+    "defaultError",
+    "unrecognizedResponse",
+}
+# A create under a taskUUID Runware already holds (a send that did arrive, or a refused one).
+CONFLICT_CODE = "conflictTaskUUID"
 CONTENT_CODES = {"promptBlocked", "contentModerated", "nsfwContent", "safetyCheckFailed"}
 OUTPUT_QUALITY = 85
 
@@ -192,7 +226,7 @@ class RunwareProvider(Provider):
                 retry_after=wait,
             )
         try:
-            body = response.json()
+            body = text.loads(response.content)
             if not isinstance(body, dict):
                 raise ValueError
         except ValueError:
@@ -221,15 +255,6 @@ class RunwareProvider(Provider):
         allowed = error.get("allowedValues")
         if allowed:
             message = f"{message} Allowed: {', '.join(str(v) for v in allowed)}."
-        if code in RETRYABLE_CODES:
-            return ProviderError(
-                "The model's provider did not answer in time or had no server free; Reelroom "
-                "will try again.",
-                code=code,
-                permanent=False,
-                sent=False,  # the task was refused or failed: sending again makes no second job
-                billed=False,
-            )
         lowered = code.lower()
         if (
             code in CONTENT_CODES
@@ -240,6 +265,20 @@ class RunwareProvider(Provider):
             message = (
                 "Runware refused this under the model's content rules. Change the "
                 "prompt or the reference image and try again."
+            )
+        elif code in RETRYABLE_CODES or code in SERVER_CODES or code.startswith("provider"):
+            return ProviderError(
+                "The model's provider failed this take for a passing reason (a timeout, no "
+                "server free, an error of its own); Reelroom will try again.",
+                code=code,
+                permanent=False,
+                sent=False,  # the task was refused or failed: sending again makes no second job
+                billed=False,
+            )
+        elif code == "modelDisabled":
+            message = (
+                "Runware has switched this model off. Choose another model for the shot and "
+                "generate again."
             )
         return ProviderError(message, code=code, permanent=True, billed=False)
 
@@ -284,6 +323,22 @@ class RunwareProvider(Provider):
     def submit(self, spec: JobSpec) -> JobStatus:
         body = self._post([build_task(spec)], creating=True)
         for error in body.get("errors") or []:
+            code = _error_code(error)
+            if code == CONFLICT_CODE:
+                # Runware already holds this taskUUID: a send of ours that did arrive (then
+                # its job is this take's), or one it refused (then the key is spent).
+                # getResponse on it settles which.
+                raise OutcomeUnknown(
+                    "Runware already has a task under this take's key; checking whether it "
+                    "made the video.",
+                    code=KEY_TAKEN,
+                )
+            if code in SERVER_CODES:
+                raise OutcomeUnknown(
+                    "Runware had an error of its own while taking the request; checking "
+                    "whether it made the video.",
+                    code=code,
+                )
             raise self._task_error(error)
         for item in body.get("data") or []:
             if item.get("taskUUID") == spec.idempotency_key:

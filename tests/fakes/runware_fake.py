@@ -93,10 +93,16 @@ class Task:
         }
 
 
+# Task errors Runware answers with 400 (the request as a whole refused), not 200.
+REFUSED_WHOLE = ("unsupportedDuration", "conflictTaskUUID")
+
+
 @dataclass
 class Faults:
     create_status: int | None = None  # answer the next create with this HTTP status
     create_errors: list | None = None  # answer the next create with these task errors (400)
+    # Refuse the next create with these task errors, then close the connection unanswered.
+    refuse_then_drop: list | None = None
     drop_after_create: bool = False  # accept the task, then close the connection unanswered
     rate_limit: int = 0  # answer this many requests with 429 + Retry-After
     retry_after: int = 20
@@ -117,6 +123,7 @@ class Seen:
     bodies: list = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     creates: list[dict] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)  # taskUUIDs sent again, answered 409-ish
     downloads: list[dict] = field(default_factory=list)  # headers of each CDN request
 
 
@@ -124,6 +131,9 @@ class FakeRunware(FakeServer):
     def __init__(self, video_bytes: bytes):
         self.video_bytes = video_bytes
         self.tasks: dict[str, Task] = {}
+        # Every taskUUID a create reached with, refused or not: Runware answers a taskUUID it
+        # already holds with `conflictTaskUUID`, whatever became of the first task.
+        self.held: set[str] = set()
         self.faults = Faults()
         self.seen = Seen()
         self._lock = threading.Lock()
@@ -299,9 +309,7 @@ class FakeRunware(FakeServer):
                         fake.seen.violations.append(f"taskType {kind}")
                 status = (
                     400
-                    if errors
-                    and not data
-                    and any(e.get("code") == "unsupportedDuration" for e in errors)
+                    if errors and not data and any(e.get("code") in REFUSED_WHOLE for e in errors)
                     else 200
                 )
                 body = {}
@@ -317,9 +325,28 @@ class FakeRunware(FakeServer):
                     status, faults.create_status = faults.create_status, None
                     self._send(status, {"errors": [{"code": "error", "message": "fault"}]})
                     return None
+                task_uuid = str(task.get("taskUUID"))
+                with fake._lock:
+                    if task_uuid in fake.held:
+                        fake.seen.conflicts.append(task_uuid)
+                        return {
+                            "error": {
+                                "code": "conflictTaskUUID",
+                                "message": "A task with this taskUUID already exists.",
+                                "parameter": "taskUUID",
+                                "taskType": "videoInference",
+                                "taskUUID": task_uuid,
+                            }
+                        }
+                    fake.held.add(task_uuid)
                 if faults.create_errors:
                     errors, faults.create_errors = faults.create_errors, None
                     self._send(400, {"errors": errors})
+                    return None
+                if faults.refuse_then_drop:
+                    faults.refuse_then_drop = None
+                    self.close_connection = True
+                    self.connection.shutdown(2)
                     return None
                 refusal = fake.check_inference(task)
                 fake.seen.creates.append(task)

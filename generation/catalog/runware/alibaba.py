@@ -30,6 +30,14 @@ WAN_3 = VideoModel(
 )
 
 
+# runware-sdk 1.8.0 types `providerSettings` as a plain dict, so no SDK type names the sound
+# switch; its source is Runware's own pages, checked 2026-12-06.
+ALIBABA_AUDIO = (
+    "not in the SDK's types; the model page's validation rules name it: \"`inputs.audio` "
+    'cannot be used with `providerSettings.alibaba.audio`", and the provider page '
+    "(docs/providers/alibaba) gives providerSettings.alibaba its automatic audio generation"
+)
+
 ROWS: list[VideoModel] = [
     VideoModel(
         key="wan-2.6",
@@ -44,8 +52,8 @@ ROWS: list[VideoModel] = [
         remix=False,
         prices={**flat(WAN_720, D("0.10"), D("0.10")), **flat(WAN_1080, D("0.15"), D("0.15"))},
         source="Runware page alibaba-wan2-6: $0.10/s at 720p, $0.15/s at 1080p; ten sizes "
-        "(16:9, 9:16, 1:1, 4:3, 3:4 at each tier); sound switch providerSettings.alibaba.audio; "
-        "SDK 1.8.0 resolution 720p/1080p, sent beside frame images.",
+        "(16:9, 9:16, 1:1, 4:3, 3:4 at each tier); sound switch providerSettings.alibaba.audio "
+        "(" + ALIBABA_AUDIO + "); SDK 1.8.0 resolution 720p/1080p, sent beside frame images.",
         last_checked=CHECKED_DEC,
         summary="Up to 15 s with sound.",
     ),
@@ -66,7 +74,8 @@ ROWS: list[VideoModel] = [
             **flat(WAN_1080, D("0.0375"), D("0.075")),
         },
         source="Runware page alibaba-wan2-6-flash: image to video only; $0.025/s ($0.05 with "
-        "audio) at 720p, $0.0375/s ($0.075) at 1080p; sizes as Wan2.6. Durations as Wan2.6 "
+        "audio) at 720p, $0.0375/s ($0.075) at 1080p; sizes as Wan2.6; sound switch "
+        "providerSettings.alibaba.audio (" + ALIBABA_AUDIO + "). Durations as Wan2.6 "
         "(the page lists none; the SDK types an integer).",
         last_checked=CHECKED_DEC,
         summary="Animates a first frame, fast and cheap.",
