@@ -100,6 +100,18 @@ document.addEventListener("change", (event) => {
   }
 });
 
+// "Select all to review" ticks only the takes nobody has decided on yet (not those approved or
+// sent back), so a bulk approval never repeats a decision.
+document.addEventListener("click", (event) => {
+  const only = event.target.closest("[data-select-to-review]");
+  if (!only) return;
+  const formId = only.dataset.selectToReview;
+  selectionOf(formId).forEach((box) => { box.checked = box.hasAttribute("data-to-review"); });
+  const all = document.querySelector(`[data-select-all="${formId}"]`);
+  if (all) all.checked = false;
+  countSelection(formId);
+});
+
 // Enter in a "what should change" note sends the take back (never approves it); Enter in a
 // selection's note does nothing (a button says what happens).
 document.addEventListener("keydown", (event) => {

@@ -11,6 +11,7 @@ from django.contrib.auth import hashers
 from django.db import models
 from django.utils import timezone
 
+from generation import text
 from generation.models import Render, RenderStatus
 from studio.models.campaign import Campaign
 from studio.models.shot import Shot
@@ -32,13 +33,13 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    guest_name = models.CharField(max_length=80, blank=True)
-    body = models.TextField()
+    guest_name = text.LineField(max_length=80, blank=True)
+    body = text.BlockField()
     timecode_ms = models.PositiveIntegerField(null=True, blank=True)
     # A range: the out point (the in point is timecode_ms). A drawing on the frame at
     # timecode_ms: shapes in 0–1 of the picture (review.drawings checks them).
     end_ms = models.PositiveIntegerField(null=True, blank=True)
-    drawing = models.JSONField(default=list, blank=True)
+    drawing = text.CleanJSONField(default=list, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     share_link = models.ForeignKey(
         "ShareLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
@@ -90,10 +91,18 @@ class CellStatus(models.TextChoices):
 CLIENT = "client"  # who decided through a guest link: "the client", whatever name they gave
 
 
+class StandingDecisions(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
 class Decision(models.Model):
     """A member's decision on a take, or the client's through a guest link (no reviewer, the
     name they gave and the link). The newest of each reviewer counts; the client counts as one
     reviewer whatever names they give."""
+
+    # Set by review.decisions when a decision asked for was this one, already standing.
+    repeated: bool
 
     render = models.ForeignKey(
         "generation.Render", on_delete=models.CASCADE, related_name="decisions"
@@ -105,16 +114,26 @@ class Decision(models.Model):
         on_delete=models.CASCADE,
         related_name="decisions",
     )
-    guest_name = models.CharField(max_length=80, blank=True)
+    guest_name = text.LineField(max_length=80, blank=True)
     share_link = models.ForeignKey(
         "ShareLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
     )
     verdict = models.CharField(max_length=20, choices=Verdict)
-    note = models.TextField(blank=True)
+    note = text.BlockField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # A decision whose author left the workspace (or may no longer decide) stops counting: it
+    # stays in the take's history, marked, and every approval reads past it.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_why = text.LineField(max_length=200, blank=True)
+
+    # The default manager (and so `take.decisions`) holds the decisions that count; `history`
+    # holds every one, for the take's history.
+    objects = StandingDecisions()
+    history = models.Manager()  # noqa: DJ012 (ruff takes a plain Manager() for a field)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        base_manager_name = "history"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(reviewer__isnull=False) | ~models.Q(guest_name=""),
@@ -165,7 +184,7 @@ class ShareLink(models.Model):
         Shot, null=True, blank=True, on_delete=models.CASCADE, related_name="share_links"
     )
     token_hash = models.CharField(max_length=64, unique=True)
-    label = models.CharField(max_length=120, blank=True)
+    label = text.LineField(max_length=120, blank=True)
     expires_at = models.DateTimeField()
     password_hash = models.CharField(max_length=200, blank=True)
     allow_comments = models.BooleanField(default=True)

@@ -63,6 +63,10 @@ class CampaignForm(forms.ModelForm):
             "due_date": forms.DateInput(attrs={"type": "date"}),
         }
 
+    def save(self, commit: bool = True) -> Campaign:
+        self.instance.approvers_note = ""  # the owner has seen what changed in the sign-off
+        return super().save(commit)
+
     def _save_m2m(self) -> None:
         super()._save_m2m()  # type: ignore[misc]
         # The required approvers decide which takes are approved: spend per approved take too.

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from generation import text
 from generation.models import EventKind, Render, RenderEvent, RenderStatus
 from studio import queue
 from studio.models import (
@@ -28,10 +29,23 @@ def _check(take: Render, verdict: str) -> None:
         raise ValidationError("Choose approve or request changes.")
 
 
+def standing(take: Render, reviewer=None) -> Decision | None:
+    """The decider's decision that counts on the take now: a member's, or (None) the client's."""
+    mine = Decision.objects.filter(render=take)
+    mine = mine.filter(reviewer=reviewer) if reviewer else mine.filter(reviewer__isnull=True)
+    return mine.order_by("-created_at", "-pk").first()
+
+
 def _record(take: Render, verdict: str, note: str, **who) -> Decision:
-    decision = Decision.objects.create(
-        render=take, verdict=verdict, note=note.strip()[:2000], **who
-    )
+    """The decision, recorded and told. One that repeats the decider's standing decision (the
+    same verdict, with no note or the same note: a take ticked again in a selection) is that
+    one, not recorded twice."""
+    note = text.typed(note, multiline=True)[:2000]
+    current = standing(take, who.get("reviewer"))
+    if current is not None and current.verdict == verdict and note in ("", current.note):
+        current.repeated = True
+        return current
+    decision = Decision.objects.create(render=take, verdict=verdict, note=note, **who)
     if verdict == Verdict.APPROVED:
         queue.sign_for_delivery(take)  # its labelled copy, where a format asks for one
     author = take.created_by

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from studio.models import Invitation, InvitationUsed, LastOwnerError
-from studio.review import notifications
+from studio.review import approvers, notifications
 from studio.team.access import allowed_actions, get_workspace_for_user, memberships_for
 from studio.team.forms import InviteForm, RoleForm, SignupForm
 from studio.views import AuthedHtmxRequest, HtmxRequest, parse_id
@@ -102,6 +102,13 @@ def invitation_accept(request: HtmxRequest, token: str):
     )
 
 
+def _signoff(campaign_ids: list[int]) -> str:
+    if not campaign_ids:
+        return ""
+    many = f"{len(campaign_ids)} campaigns" if len(campaign_ids) > 1 else "1 campaign"
+    return f" Their approvals no longer count ({many} updated)."
+
+
 @login_required
 @require_POST
 def member_role(request: AuthedHtmxRequest, slug: str, membership_id: int):
@@ -112,11 +119,13 @@ def member_role(request: AuthedHtmxRequest, slug: str, membership_id: int):
         messages.error(request, "Choose one of the roles offered.")
         return redirect("studio:member_list", slug=workspace.slug)
     try:
-        membership.change_role(form.cleaned_data["role"])
+        changed = approvers.change_role(membership, form.cleaned_data["role"])
     except LastOwnerError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{membership.user.username} is now {membership.role}.")
+        messages.success(
+            request, f"{membership.user.username} is now {membership.role}." + _signoff(changed)
+        )
     return redirect("studio:member_list", slug=workspace.slug)
 
 
@@ -126,11 +135,14 @@ def member_remove(request: AuthedHtmxRequest, slug: str, membership_id: int):
     workspace = get_workspace_for_user(request, slug, "manage_members")
     membership = get_object_or_404(workspace.memberships.select_related("user"), pk=membership_id)
     try:
-        membership.remove()
+        changed = approvers.remove_member(membership)
     except LastOwnerError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{membership.user.username} was removed from {workspace}.")
+        messages.success(
+            request,
+            f"{membership.user.username} was removed from {workspace}." + _signoff(changed),
+        )
     return redirect("studio:member_list", slug=workspace.slug)
 
 

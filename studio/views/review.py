@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -27,6 +27,7 @@ from studio.models import (
 from studio.review import activity, inbox
 from studio.review.comments import (
     add_comment,
+    delete_comment,
     drawings,
     kept,
     markers,
@@ -61,10 +62,15 @@ MARKER_KINDS = [
 
 def take_context(take: Render, perms: set[str]) -> dict:
     comments = list(take.comments.select_related("author").order_by("created_at", "pk"))
-    decisions = list(take.decisions.select_related("reviewer").order_by("-created_at", "-pk"))
+    decisions = list(
+        Decision.history.filter(render=take)
+        .select_related("reviewer")
+        .order_by("-created_at", "-pk")
+    )
     model = take.model_spec
     label_formats([take])
-    newest = newest_decisions(decisions).get(take.pk, {})
+    standing = [d for d in decisions if d.withdrawn_at is None]
+    newest = newest_decisions(standing).get(take.pk, {})
     take.approval = approval(newest, required_for(take.shot.campaign_id))
     return {
         "take": take,
@@ -187,6 +193,23 @@ def comment_resolve(request: AuthedHtmxRequest, comment_id: int):
     return redirect(reverse("studio:take_page", args=[take.pk]) + f"#comment-{comment.pk}")
 
 
+@login_required
+@require_POST
+def comment_delete(request: AuthedHtmxRequest, comment_id: int):
+    comment = get_comment_for_user(request, comment_id, "comment")
+    take = get_take_for_user(request, comment.render_id, "comment")
+    try:
+        delete_comment(comment, request.user)
+    except ValidationError as error:
+        return HttpResponse(error.messages[0], status=403)
+    if request.htmx:
+        return render(
+            request, f"{TAKE_PAGE}#comments", take_context(take, allowed_actions(take.my_role))
+        )
+    messages.success(request, "Comment deleted.")
+    return redirect(reverse("studio:take_page", args=[take.pk]) + "#comments")
+
+
 DECIDE = "studio/_decide.html"
 
 
@@ -273,11 +296,16 @@ def decide_selected(request: AuthedHtmxRequest):
     takes = get_takes_for_user(request, ids, "decide")
     verdict = request.POST.get("verdict", "")
     try:
-        decide_many(takes, request.user, verdict, request.POST.get("note", ""))
+        decisions = decide_many(takes, request.user, verdict, request.POST.get("note", ""))
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, _said(verdict, len(takes), takes[0]))
+        fresh = [d for d in decisions if not getattr(d, "repeated", False)]
+        already = len(decisions) - len(fresh)
+        said = _said(verdict, len(fresh), fresh[0].render) if fresh else "Nothing new to record."
+        if already:
+            said += f" {already} already had this decision of yours."
+        messages.success(request, said)
     return redirect(safe_next(request, fallback))
 
 
