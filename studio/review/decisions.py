@@ -38,11 +38,17 @@ def standing(take: Render, reviewer=None) -> Decision | None:
 
 def _record(take: Render, verdict: str, note: str, **who) -> Decision:
     """The decision, recorded and told. One that repeats the decider's standing decision (the
-    same verdict, with no note or the same note: a take ticked again in a selection) is that
-    one, not recorded twice."""
+    same verdict, with no note or the same note) while nobody has decided on the take since (a
+    take ticked again in a selection) is that one, not recorded twice; after another's
+    decision, the same verdict again is a new look, and recorded."""
     note = text.typed(note, multiline=True)[:2000]
     current = standing(take, who.get("reviewer"))
-    if current is not None and current.verdict == verdict and note in ("", current.note):
+    if (
+        current is not None
+        and current.verdict == verdict
+        and note in ("", current.note)
+        and not Decision.objects.filter(render=take, pk__gt=current.pk).exists()
+    ):
         current.repeated = True
         return current
     decision = Decision.objects.create(render=take, verdict=verdict, note=note, **who)
