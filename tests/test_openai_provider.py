@@ -282,6 +282,26 @@ def test_reconciling_when_the_provider_has_no_job_sends_again(
     assert len(openai_fake.live_jobs()) == 1
 
 
+def test_a_take_safe_to_send_again_is_sent_by_the_sweep_when_its_task_is_lost(
+    ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
+):
+    """The submit task queued after a reconcile dies with its worker (a cluster killed): the
+    take is due at once, and the next sweep sends it (issue 34, point 10)."""
+    openai_fake.faults.create_error = (
+        503,
+        {"error": {"message": "down", "type": "server", "param": None, "code": None}},
+    )
+    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    assert take.status == S.RECONCILING
+    with django_capture_on_commit_callbacks(execute=False):  # its submit task is lost
+        jobs.reconcile(take.pk)
+    take.refresh_from_db()
+    assert take.status == S.QUEUED and take.next_poll_at <= timezone.now()
+    jobs.sweep_once(timezone.now())
+    take.refresh_from_db()
+    assert take.status == S.IN_PROGRESS and len(openai_fake.live_jobs()) == 1
+
+
 def test_the_same_submit_delivered_twice_creates_one_job(
     ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
 ):

@@ -291,3 +291,27 @@ def test_the_heartbeat_renews_the_lease_while_the_store_works(shot, monkeypatch)
     storing.store(take.pk)
     first, later = seen
     assert later > first
+
+
+@pytest.mark.django_db
+def test_each_kind_of_due_work_gets_its_share_oldest_first(shot):
+    """A backlog of stores never holds up a reconcile, a poll or a send: every claim takes the
+    kinds in turn, each kind's oldest first (issue 34, point 10)."""
+    now = timezone.now()
+    made = {}
+    for status, count in (("storing", 30), ("reconciling", 1), ("in_progress", 3), ("queued", 3)):
+        for n in range(count):
+            # The stores have waited longest of all; within a kind, the first made is oldest.
+            age = 600 - n if status == "storing" else 60 - n
+            take = Render.objects.create(
+                shot=shot, take=len(made) + 1, model_key="animatic", provider="animatic",
+                size="1280x720", seconds=4, prompt_text="x", status=status,
+                next_poll_at=now - timedelta(seconds=age),
+            )  # fmt: skip
+            made[take.pk] = status
+    first = sweeping._claim(now, {}, set(), batch=8)
+    kinds = [made[pk] for pk, _, _ in first]
+    assert kinds.count("storing") <= 3, kinds  # its share, not the whole claim
+    assert "reconciling" in kinds and kinds.count("queued") >= 2, kinds
+    stores = [pk for pk, _, _ in first if made[pk] == "storing"]
+    assert stores == sorted(stores)  # oldest first within the kind

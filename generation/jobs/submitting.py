@@ -271,7 +271,9 @@ def reconcile(render_id: int) -> None:
                 "reason": "the provider has no job for this take: safe to send",
                 **({"spent_key": str(render.idempotency_key)} if fresh else {}),
             },
-            next_poll_at=None,
+            # Due at once, as a new take is: the sweep sends it beside its submit task, so a
+            # task lost with its worker (a cluster killed) costs nothing.
+            next_poll_at=timezone.now(),
             **fresh,
         )
         transaction.on_commit(lambda: queue.enqueue("submit", render.pk))

@@ -13,7 +13,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection
-from django.db.models import Case, Value, When
+from django.db.models import Case, F, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from generation import liveness, queue, storage
@@ -46,9 +47,10 @@ HANDLERS = {
 }
 BATCH_PER_THREAD = 4  # takes claimed at a time per thread; a sweep claims again while due
 PASS_SECONDS = 3.0  # a pass claims for this long; the sweep chain starts the next at once
-# Work already paid for comes first: storing, then following jobs at the provider, then sending;
-# posters whose task was lost last.
-PRIORITY = Case(
+# The kinds of due work. Each gets its share of every claim, oldest first within its kind, so a
+# backlog of one kind (ninety stores after a restart) never holds up another (a reconcile, the
+# polls of finished jobs, a send); at equal turns, work already paid for comes first.
+KIND = Case(
     When(status=S.STORING, then=Value(0)),
     When(status__in=[S.IN_PROGRESS, S.RECONCILING], then=Value(1)),
     When(status=S.COMPLETED, then=Value(3)),
@@ -130,7 +132,11 @@ def _claim(
     due = (
         Render.objects.filter(status__in=list(HANDLERS), next_poll_at__lte=now)
         .exclude(pk__in=seen)
-        .order_by(PRIORITY, "next_poll_at")
+        .annotate(
+            kind=KIND,
+            turn=Window(RowNumber(), partition_by=[KIND], order_by=[F("next_poll_at"), F("pk")]),
+        )
+        .order_by("turn", "kind")
         .values_list("pk", "status", "provider", "next_poll_at")[:batch]
     )
     work = []
