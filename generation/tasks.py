@@ -50,10 +50,6 @@ def render_animatic(job_pk: int) -> None:
     animatic.run_job(job_pk)
 
 
-def sweep() -> int:
-    return jobs.sweep_once()
-
-
 def ensure_schedules(**kwargs: Any) -> None:
     """The sweep needs no schedule: it runs in every cluster's main process (generation/jobs/
     sweeper.py). The minute schedule that restarted the old chain of sweep tasks goes."""

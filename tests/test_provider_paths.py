@@ -398,3 +398,62 @@ def test_a_send_the_provider_cannot_confirm_for_six_hours_ends_without_a_second_
     assert "Nothing was sent again" in take.error_message
     assert "may have been billed" in take.error_message
     assert len(openai_fake.seen.creates) == 1
+
+
+# --------------------------------------------------------------------------- one reading
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "creating", "code", "permanent", "sent"),
+    [
+        (401, {}, True, "unauthorized", True, False),
+        (403, {}, False, "unauthorized", True, False),
+        (402, {}, True, "insufficient_balance", True, False),
+        (429, {"Retry-After": "7"}, True, "rate_limited", False, False),
+        (503, {}, True, "outcome_unknown", False, True),
+        (503, {}, False, "provider_unavailable", False, True),
+    ],
+)
+def test_one_reading_of_an_http_status_for_every_adapter(
+    status, headers, creating, code, permanent, sent
+):
+    from generation.providers.base import OutcomeUnknown, status_error
+
+    error = status_error(
+        httpx.Response(status, headers=headers), creating=creating, who="Runware",
+        key_setting="RUNWARE_API_KEY",
+    )  # fmt: skip
+    assert (error.code, error.permanent, error.sent) == (code, permanent, sent)
+    assert isinstance(error, OutcomeUnknown) == (code == "outcome_unknown")
+    if status == 429:
+        assert error.retry_after == 7
+    assert status_error(httpx.Response(400), creating=True, who="x", key_setting="K") is None
+
+
+@pytest.mark.parametrize("shot_of", ["sora_shot", "veo_shot"])
+def test_both_adapters_read_a_refused_key_at_create_alike(
+    ed, request, shot_of, django_capture_on_commit_callbacks
+):
+    shot = request.getfixturevalue(shot_of)
+    if shot_of == "sora_shot":
+        fake = request.getfixturevalue("openai_fake")
+        fake.faults.create_error = (401, {"error": {"message": "bad key", "code": None}})
+    else:
+        request.getfixturevalue("runware_fake").faults.create_status = 401
+    take = make_take(shot, ed, django_capture_on_commit_callbacks)
+    assert (take.status, take.error_code, take.billed) == (S.FAILED, "unauthorized", False)
+    assert "refused the API key" in take.error_message
+
+
+def test_the_providers_table_says_who_is_offered_where_and_what_is_ai_made(settings):
+    from generation import catalog, connections
+
+    settings.RUNWARE_API_KEY = ""
+    settings.OPENAI_API_KEY = "sk-test-not-real"
+    assert catalog.configured_providers() == {"animatic", "openai"}
+    rows = {row["name"]: row for row in connections.overview()}
+    assert rows["animatic"]["where"] == "this machine"
+    assert rows["openai"]["where"] == settings.OPENAI_BASE_URL and rows["openai"]["configured"]
+    assert not rows["runware"]["configured"]
+    assert not catalog.ai_made("animatic") and catalog.ai_made("runware")
+    assert catalog.ai_made("a-provider-since-removed")  # never a disclosure left off

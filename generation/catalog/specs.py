@@ -14,12 +14,54 @@ OPENAI = "openai"
 RUNWARE = "runware"
 ANIMATIC = "animatic"
 
-# A provider's identity, once: its name (the registry's key, a route's provider) and its label.
-PROVIDER_LABELS = {
-    OPENAI: "OpenAI-compatible Videos API",
-    RUNWARE: "Runware",
-    ANIMATIC: "Animatic (built in)",
+
+@dataclass(frozen=True)
+class ProviderInfo:
+    """A provider, once: its name (the registry's key, a route's provider), its label, the
+    settings that offer it and say where it answers, and whether what it makes is AI-made."""
+
+    name: str
+    label: str
+    key_setting: str  # the setting that offers its models ("": always offered)
+    where_setting: str  # the setting naming where it answers ("": this machine)
+    needs: str  # what an owner sets to offer its models, in words
+    ai_made: bool  # its videos come from a generative model (the animatic draws cards)
+
+    @property
+    def configured(self) -> bool:
+        return not self.key_setting or bool(getattr(settings, self.key_setting, ""))
+
+    @property
+    def where(self) -> str:
+        return str(getattr(settings, self.where_setting)) if self.where_setting else "this machine"
+
+
+PROVIDERS: dict[str, ProviderInfo] = {
+    p.name: p
+    for p in (
+        ProviderInfo(ANIMATIC, "Animatic (built in)", "", "", "nothing", ai_made=False),
+        ProviderInfo(
+            OPENAI,
+            "OpenAI-compatible Videos API",
+            "OPENAI_API_KEY",
+            "OPENAI_BASE_URL",
+            "OPENAI_API_KEY (and OPENAI_BASE_URL for a gateway)",
+            ai_made=True,
+        ),
+        ProviderInfo(
+            RUNWARE, "Runware", "RUNWARE_API_KEY", "RUNWARE_BASE_URL", "RUNWARE_API_KEY", True
+        ),
+    )
 }
+PROVIDER_LABELS = {name: p.label for name, p in PROVIDERS.items()}
+
+
+def ai_made(provider: str) -> bool:
+    """Whether a take of this provider is AI-generated (a provider no longer known counts as
+    one: a disclosure is never left off by mistake)."""
+    info = PROVIDERS.get(provider)
+    return info.ai_made if info else True
+
 
 # Resolution names used by models that take `resolution` instead of width and height, with the
 # 16:9 frame that the animatic and the reference-image fit use for them.
@@ -108,7 +150,8 @@ class VideoModel:
     summary: str = ""
 
     def durations_for(self, size: str) -> tuple[int, ...]:
-        return self.durations_by_size.get(size, self.durations)
+        """The lengths the model makes at `size` (its own list where the size has one)."""
+        return self.durations_by_size.get(size) or self.durations
 
     def route(self, provider: str) -> Route | None:
         return next((r for r in self.routes if r.provider == provider), None)
@@ -140,7 +183,7 @@ class VideoModel:
                 for p in self.lifecycle.still_served_by
             )
             return f"{self.lifecycle.reason} It can still be used through {needs}."
-        needs = " or ".join(_provider_requirement(r.provider) for r in self.routes)
+        needs = " or ".join(PROVIDERS[r.provider].needs for r in self.routes)
         return f"Needs {needs}."
 
     def frame_size(self, size: str) -> tuple[int, int]:
@@ -162,21 +205,8 @@ class VideoModel:
         return with_audio if audio else no_audio
 
 
-def _provider_requirement(provider: str) -> str:
-    return {
-        OPENAI: "OPENAI_API_KEY (and OPENAI_BASE_URL for a gateway)",
-        RUNWARE: "RUNWARE_API_KEY",
-        ANIMATIC: "nothing",
-    }[provider]
-
-
 def configured_providers() -> set[str]:
-    providers = {ANIMATIC}
-    if settings.OPENAI_API_KEY:
-        providers.add(OPENAI)
-    if settings.RUNWARE_API_KEY:
-        providers.add(RUNWARE)
-    return providers
+    return {name for name, provider in PROVIDERS.items() if provider.configured}
 
 
 def parse_size(size: str) -> tuple[int, int]:

@@ -32,7 +32,7 @@ def made_of(render: Render) -> manifests.Made:
         provider=catalog.PROVIDER_LABELS.get(render.provider, render.provider),
         job_id=render.provider_job_id,
         prompt_sha256=hashlib.sha256(render.prompt_text.encode()).hexdigest(),
-        ai=render.provider != "animatic",
+        ai=catalog.ai_made(render.provider),
     )
 
 

@@ -187,3 +187,59 @@ def tls_context() -> ssl.SSLContext:
 def http_client(**options: Any) -> httpx.Client:
     """An httpx client for a provider, on the shared TLS context."""
     return httpx.Client(verify=tls_context(), **options)
+
+
+def status_error(
+    response: httpx.Response,
+    *,
+    creating: bool,
+    who: str,
+    key_setting: str,
+    out_of_credit: bool = False,
+    credit_code: str = "insufficient_balance",
+) -> ProviderError | None:
+    """What an HTTP status says, the same for every adapter; None for a status the adapter
+    reads from its own body (a 4xx refusal with the provider's code, or a success).
+
+    A 401 / 403 (the key), a 402 (no credit, or a 429 the provider says is about credit) and a
+    429 (busy) are refusals: nothing was made, so `sent` is False. A 5xx answered to a create
+    leaves the outcome unknown (a gateway may have passed the request on): the take is
+    reconciled before anything is sent again; to any other call it is a passing failure."""
+    status = response.status_code
+    wait = retry_after(response)
+    if status == 402 or (status == 429 and out_of_credit):
+        return ProviderError(
+            f"The {who} account has no credit left. Top it up, then generate again.",
+            code=credit_code,
+            permanent=True,
+            sent=False,
+        )
+    if status in (401, 403):
+        return ProviderError(
+            f"{who} refused the API key. An owner should check {key_setting}.",
+            code="unauthorized",
+            permanent=True,
+            sent=False,
+        )
+    if status == 429:
+        return ProviderError(
+            f"{who} is busy (rate limited); Reelroom will try again.",
+            code="rate_limited",
+            permanent=False,
+            sent=False,
+            retry_after=wait,
+        )
+    if status >= 500:
+        if creating:
+            return OutcomeUnknown(
+                f"{who} answered {status} after receiving the request; checking whether it "
+                "made the video.",
+                retry_after=wait,
+            )
+        return ProviderError(
+            f"{who} is unavailable ({status}); Reelroom will try again.",
+            code="provider_unavailable",
+            permanent=False,
+            retry_after=wait,
+        )
+    return None

@@ -29,7 +29,7 @@ from generation.providers.base import (
     Provider,
     ProviderError,
     http_client,
-    retry_after,
+    status_error,
 )
 
 CONTENT_RULES = (
@@ -96,39 +96,16 @@ class OpenAIProvider(Provider):
             return
         code, message, param = _error_body(response)
         status = response.status_code
-        if status == 429 and code != "insufficient_quota":
-            raise ProviderError(
-                "The provider is busy (rate limited); Reelroom will try again.",
-                code="rate_limited",
-                permanent=False,
-                sent=False,
-                retry_after=retry_after(response),
-            )
-        if status >= 500:
-            if creating:
-                raise OutcomeUnknown(
-                    f"The provider answered {status} after receiving the "
-                    "request; checking whether it made the video.",
-                    retry_after=retry_after(response),
-                )
-            raise ProviderError(
-                f"The provider had a problem ({status}); Reelroom will try again.",
-                code="provider_unavailable",
-                permanent=False,
-                retry_after=retry_after(response),
-            )
-        if status in (401, 403):
-            raise ProviderError(
-                "The provider refused the API key. An owner should check OPENAI_API_KEY.",
-                code="unauthorized",
-                permanent=True,
-            )
-        if status == 429 or status == 402:
-            raise ProviderError(
-                "The provider account has no credit left. Top it up, then generate again.",
-                code="insufficient_quota",
-                permanent=True,
-            )
+        known = status_error(
+            response,
+            creating=creating,
+            who="The provider",
+            key_setting="OPENAI_API_KEY",
+            out_of_credit=code == "insufficient_quota",
+            credit_code="insufficient_quota",
+        )
+        if known is not None:
+            raise known
         if status in (404, 410):
             raise ProviderError(
                 "The provider no longer has this video.",

@@ -30,6 +30,7 @@ from generation.providers.base import (
     ProviderError,
     http_client,
     retry_after,
+    status_error,
 )
 
 # How Runware's codes are read, after runware-sdk 1.8.0's classifier (errors.py `derive_code`
@@ -186,45 +187,11 @@ class RunwareProvider(Provider):
                 code="connection_lost",
                 permanent=False,
             ) from None
-        status = response.status_code
-        wait = retry_after(response)
-        if status == 402:
-            raise ProviderError(
-                "The Runware account has no balance left. Top it up, then generate again.",
-                code="insufficient_balance",
-                permanent=True,
-                sent=False,
-            )
-        if status in (401, 403):
-            raise ProviderError(
-                "Runware refused the API key. An owner should check RUNWARE_API_KEY.",
-                code="unauthorized",
-                permanent=True,
-                sent=False,
-            )
-        if status == 429:
-            raise ProviderError(
-                "Runware is busy (rate limited); Reelroom will try again.",
-                code="rate_limited",
-                permanent=False,
-                sent=False,
-                retry_after=wait,
-            )
-        if status >= 500:
-            if creating:
-                # 503 and 504 are retryable, but a gateway may have passed the task on:
-                # getResponse on our taskUUID settles it exactly.
-                raise OutcomeUnknown(
-                    f"Runware answered {status} after receiving the request; "
-                    "checking whether it made the video.",
-                    retry_after=wait,
-                )
-            raise ProviderError(
-                f"Runware is unavailable ({status}); Reelroom will try again.",
-                code="provider_unavailable",
-                permanent=False,
-                retry_after=wait,
-            )
+        known = status_error(
+            response, creating=creating, who="Runware", key_setting="RUNWARE_API_KEY"
+        )
+        if known is not None:
+            raise known
         try:
             body = text.loads(response.content)
             if not isinstance(body, dict):

@@ -130,12 +130,6 @@ def request_cut(campaign: Campaign, fmt: Format | None, user=None) -> Cut | None
     return cut
 
 
-def request_rough_cuts(campaign: Campaign, user=None) -> list[Cut]:
-    """ "Make all rough cuts": one per format that has something to show, in one action."""
-    made = (request_cut(campaign, fmt, user) for fmt in campaign.formats.all())
-    return [cut for cut in made if cut is not None]
-
-
 def recut(campaign_id: int) -> list[Cut]:
     """A hero changed: every format (and the storyboard) that has a cut gets one of what it
     holds now; cuts of unchanged takes are found, not made again."""
@@ -232,7 +226,7 @@ def _piece(source: dict, takes: dict[int, Render], cut: Cut) -> cutting.Piece:
         take.signed_key or take.video_key,  # with its credentials, the cut's ingredient
         bool(take.has_audio),
         title=f"{source['title']}, take {source['take_number']}",
-        ai=take.provider != "animatic",
+        ai=catalog.ai_made(take.provider),
     )
 
 

@@ -83,7 +83,7 @@ class Entry:
 
     @property
     def ai_generated(self) -> bool:
-        return self.take.provider != "animatic"
+        return catalog.ai_made(self.take.provider)
 
     @property
     def kept(self) -> bool:

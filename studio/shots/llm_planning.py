@@ -116,7 +116,7 @@ def _schema_problems(error: ValidationError) -> list[str]:
 
 
 def _shot_problems(number: int, draft: ShotDraft, model, size: str, brand: BrandKit) -> list:
-    allowed = list(model.durations_for(size) or model.durations)
+    allowed = list(model.durations_for(size))
     found = []
     if draft.seconds not in allowed:
         found.append(f"Shot {number} is {draft.seconds} s; {model.label} makes {allowed} s.")
@@ -133,7 +133,7 @@ def check(answer_text: str, target: int, model, size: str, brand: BrandKit):
         return [], _schema_problems(error)
     except ValueError:
         return [], ["The answer is not JSON."]
-    allowed = list(model.durations_for(size) or model.durations)
+    allowed = list(model.durations_for(size))
     drafts = linked([_draft(s, brand) for s in answer.shots])
     found = [
         problem
@@ -210,7 +210,7 @@ def plan_shots(
 ) -> Plan:
     """The language model's plan, validated; one repair round at most. Raises PlanningError."""
     model = catalog.require(model_key)
-    allowed = list(model.durations_for(size) or model.durations)
+    allowed = list(model.durations_for(size))
     messages: list[ChatCompletionMessageParam] = [
         {"role": "system", "content": _instructions(target, allowed, brand)},
         {"role": "user", "content": f"The brief:\n{brief}"},
@@ -227,7 +227,7 @@ def draft_one(
     """Row `index` of the plan drafted again by the language model, its length kept, the
     rest of the plan told for context. Raises PlanningError."""
     model = catalog.require(model_key)
-    allowed = list(model.durations_for(size) or model.durations)
+    allowed = list(model.durations_for(size))
     seconds, total = drafts[index].seconds, sum(d.seconds for d in drafts)
     plan = "\n".join(
         f"{n}. {d.title} ({d.seconds} s): {d.prompt['scene']}" for n, d in enumerate(drafts, 1)

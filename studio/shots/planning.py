@@ -267,7 +267,7 @@ def plan_shots(
 ) -> Plan:
     """The draft plan: shots that fit the target on the model at the size, in layers."""
     model = catalog.require(model_key)
-    allowed = model.durations_for(size) or model.durations
+    allowed = model.durations_for(size)
     facts = read_brief(brief, fallback)
     seconds = lengths(list(allowed), max(1, target))
     roles = _roles(len(seconds))

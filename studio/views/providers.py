@@ -25,7 +25,7 @@ def provider_list(request: AuthedHtmxRequest):
 @require_POST
 def provider_test(request: AuthedHtmxRequest, name: str):
     require_staff(request)
-    if name not in connections.PROVIDER_NAMES:
+    if not connections.known(name):
         raise Http404
     ok, message = connections.test_connection(name)
     return render(
