@@ -217,3 +217,33 @@ def test_a_shot_moved_on_a_later_page_stays_in_view(client, ed, campaign):
     assert moved.position == BOARD_PAGE + 11
     assert f'id="shot-{moved.pk}"' in html  # the board grew to the shot, and one past it
     assert html.count('class="shot-row"') == moved.position + 1
+
+
+def test_the_board_refreshes_its_shots_in_flight_until_none_is(
+    client, vic, campaign, django_assert_max_num_queries
+):
+    from generation.models import Render
+    from tests.factories import make_take
+
+    busy = make_shot(campaign, title="Busy")
+    idle = make_shot(campaign, title="Idle")
+    take = make_take(busy, status="in_progress")
+    make_take(idle)
+    client.force_login(vic)
+    page = client.get(reverse("studio:campaign_board", args=[campaign.pk])).content.decode()
+    refresh = f"?refresh={busy.pk}"
+    assert f'id="board-poller" hx-get="/c/{campaign.pk}/{refresh}"' in page
+    assert "data-working" in page  # the "takes queued" message stays while they render
+    url = reverse("studio:campaign_board", args=[campaign.pk]) + refresh
+    polled = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert f'id="shot-{busy.pk}"' in polled and 'hx-swap-oob="true"' in polled
+    assert f'id="shot-{idle.pk}"' not in polled
+    assert 'data-shot-status="generating"' in polled and "hx-get" in polled
+    Render.objects.filter(pk=take.pk).update(status="completed")
+    with django_assert_max_num_queries(8):
+        done = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-shot-status="in_review"' in done
+    assert '<div id="board-poller"></div>' in done  # nothing in flight: the poll stops
+    board = reverse("studio:campaign_board", args=[campaign.pk])
+    bad = client.get(board + "?refresh=x,²", HTTP_HX_REQUEST="true")
+    assert bad.status_code == 200 and "shot-row" not in bad.content.decode()

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from studio.models import Campaign, CampaignStatus
+from studio.models import Campaign, CampaignStatus, ShotStatus
 from studio.production import deliverables
 from studio.production.forms import CampaignForm
 from studio.review.states import campaign_states
@@ -105,6 +105,9 @@ def campaign_board(request: AuthedHtmxRequest, campaign_id: int):
     """The board, a page of shots at a time: the next page comes as the list's end scrolls into
     view (`?after=<position>`; a plain link without JavaScript)."""
     campaign = get_campaign_for_user(request, campaign_id, "view")
+    if "refresh" in request.GET:  # the page's poll of its shots in flight
+        ids = [parse_id(v) for v in request.GET["refresh"].split(",")[:BOARD_PAGE]]
+        return render(request, "studio/board.html#board-refresh", refresh_context(campaign, ids))
     after = parse_id(request.GET.get("after")) or 0
     context = board_context(campaign, after=after)
     if after and request.htmx:
@@ -123,13 +126,33 @@ def board_context(
     limit = max(BOARD_PAGE, through - after)
     shots = list(campaign.shots.filter(position__gt=after).order_by("position")[: limit + 1])
     more, shots = len(shots) > limit, shots[:limit]
+    states = campaign_states(campaign, shots)
     return {
         "campaign": campaign,
         "shots": shots,
         "shot_count": campaign.shots.count() if more or after else len(shots),
         "after": after,
         "more_after": shots[-1].position if more else None,
-        "states": campaign_states(campaign, shots),
+        "states": states,
+        "in_flight": _in_flight(shots, states),
         "add_form": add_form or ShotForm(),
         "perms_": allowed_actions(campaign.my_role),
     }
+
+
+def refresh_context(campaign: Campaign, ids: list[int | None]) -> dict:
+    """The rows of the shots a board polls for (those it showed in flight), as they are now;
+    queries constant."""
+    shots = list(campaign.shots.filter(pk__in=[i for i in ids if i]).order_by("position"))
+    states = campaign_states(campaign, shots)
+    return {
+        "campaign": campaign,
+        "shots": shots,
+        "states": states,
+        "in_flight": _in_flight(shots, states),
+        "perms_": allowed_actions(campaign.my_role),
+    }
+
+
+def _in_flight(shots, states) -> list[int]:
+    return [s.pk for s in shots if states[s.pk].status == ShotStatus.GENERATING]

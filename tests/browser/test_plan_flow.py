@@ -48,5 +48,9 @@ def test_plan_from_the_brief_edit_a_row_and_generate_all(studio_page):  # noqa: 
     expect(page.locator(".message.success").first).to_contain_text("4 shots created.")
     expect(page.locator(".shot-row")).to_have_count(4)
     expect(page.locator(".shot-row").nth(1)).to_contain_text("Bottle on the ridge")
+    # The board says what is queued, refreshes its shots as they render, then lets the message go.
+    expect(page.locator(".message.success", has_text="4 takes queued.")).to_have_count(1)
+    expect(page.locator("[data-shot-status=in_review]")).to_have_count(4, timeout=RENDER)
+    expect(page.locator(".message.success", has_text="takes queued")).to_have_count(0)
     page.click(".campaign-nav >> text=Deliverables")
     expect(page.locator('td.cell[data-status="in_review"]')).to_have_count(4, timeout=RENDER)
