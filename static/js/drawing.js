@@ -229,7 +229,14 @@
       if (range && range.from !== null && range.to !== null) add(range.from, range.to, true);
     }
     video.addEventListener("loadedmetadata", spans);
-    document.body.addEventListener("htmx:afterSwap", () => { load(); spans(); });
+    // The comment form comes back from the server after a post, its tool buttons off: the tool
+    // follows what the buttons show (never a tool on behind a button that says off).
+    const syncTool = () => {
+      const pressed = document.querySelector('[data-draw-tool][aria-pressed="true"]');
+      state.tool = pressed ? pressed.dataset.drawTool : null;
+      layer.classList.toggle("drawing", state.tool !== null);
+    };
+    document.body.addEventListener("htmx:afterSwap", () => { syncTool(); load(); spans(); });
     load();
     if (video.readyState >= 1) { fit(); spans(); }
   }

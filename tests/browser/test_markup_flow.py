@@ -66,12 +66,15 @@ def test_draw_a_box_and_an_arrow_then_a_range_that_loops(studio_page):  # noqa: 
     page.click("[data-draw-color=yellow]")
     page.click("[data-draw-tool=arrow]")
     drag(page, layer.bounding_box(), (0.8, 0.7), (0.55, 0.55))
-    page.click("[data-draw-tool=arrow]")  # the tool off again
     expect(page.locator("[data-draft] [data-kind]")).to_have_count(2)
     expect(page.locator("#comment-timecode")).to_have_value(re.compile(r"^00:01\.5\d$"))
     page.fill("#comment-body", "The logo is too small here")
-    page.click(".new-comment button[type=submit]")
+    page.click(".new-comment button[type=submit]")  # posted with the arrow tool still on
     expect(page.locator(".comment .badge", has_text="drawing")).to_have_count(1)
+    # The form comes back with its tools off, and the tool is off with it: a click on the
+    # picture is the player's again.
+    expect(page.locator("[data-draw-tool][aria-pressed=true]")).to_have_count(0)
+    expect(layer).not_to_have_class(re.compile(r"\bdrawing\b"))
 
     page.reload()
     page.wait_for_function("() => document.querySelector('video[data-player]').readyState >= 1")
