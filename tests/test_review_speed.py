@@ -416,7 +416,7 @@ def test_the_client_s_page_groups_by_format_with_format_length_and_approval(camp
     page = Client().get(guest(token)).content.decode()
     assert page.index("YouTube · 16:9") < page.index("Reels · 9:16")
     assert "YouTube · 1280×720 (16:9)" in page and "Reels · 720×1280 (9:16)" in page
-    assert page.count(">Approved<") == 1 and page.count(">In review<") == 1
+    assert page.count(">Approved<") == 1 and page.count(">To review<") == 1
     assert "rita" not in page  # members are not named to guests
     by_shot, token2 = ShareLink.create(campaign=campaign, days=3, group_by="shot")
     page = Client().get(guest(token2)).content.decode()

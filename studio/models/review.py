@@ -72,7 +72,7 @@ class ShotStatus(models.TextChoices):
 
     DRAFT = "draft", "Draft"
     GENERATING = "generating", "Generating"
-    IN_REVIEW = "in_review", "In review"
+    IN_REVIEW = "in_review", "To review"
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     APPROVED = "approved", "Approved"
 
@@ -82,7 +82,7 @@ class CellStatus(models.TextChoices):
 
     APPROVED = "approved", "Approved"
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    IN_REVIEW = "in_review", "In review"
+    IN_REVIEW = "in_review", "To review"
     RENDERING = "rendering", "Rendering"
     FAILED = "failed", "Failed"
     MISSING = "missing", "Missing"

@@ -55,6 +55,14 @@ def test_formats_grid_continuity_storyboard_cut_and_package(studio_page):  # noq
     expect(page.locator('td.cell[data-status="in_review"]')).to_have_count(4, timeout=RENDER)
     assert page.url == grid_url
     expect(page.locator("td.cell img")).to_have_count(4)
+    # Each poster keeps its format's shape: the Reels (9:16) boxes are tall, YouTube's wide.
+    for box in page.locator(".cell-poster.aspect-916").all():
+        shape = box.bounding_box()
+        assert shape["height"] > shape["width"] * 1.5, shape
+    for box in page.locator(".cell-poster.aspect-169").all():
+        shape = box.bounding_box()
+        assert shape["width"] > shape["height"] * 1.5, shape
+    assert page.locator(".cell-poster.aspect-916").count() == 2
 
     # Continuity: shot 2 starts on shot 1's last frame.
     page.goto(board)
