@@ -330,3 +330,26 @@ def test_a_signer_callback_signs_and_check_deploy_warns_only_on_the_local_signer
     take = stored_take(shot, 1, "1280x720", b"kms", model_key="sora-2", provider="openai")
     summary, _ = manifests.read_stream(io.BytesIO(stored_bytes(take.delivered()["key"])))
     assert summary.state == "valid" and summary.signer == "Fake KMS signer" and not summary.local
+
+
+def test_the_verify_page_names_the_signer_once_and_each_ingredient_in_words(
+    client, ed, shot, tmp_path
+):
+    pieces = []
+    for number in (1, 2):
+        take = stored_take(shot, number, "1280x720", f"piece {number}".encode())
+        path = tmp_path / f"take{number}.mp4"
+        path.write_bytes(stored_bytes(take.delivered()["key"]))
+        pieces.append(manifests.Ingredient(f"Hero pour, take {number}", path))
+    cut = tmp_path / "cut.mp4"
+    manifests.sign_composite(pieces[0].path, cut, "Rough cut", pieces)
+    client.force_login(ed)
+    page = client.post(
+        reverse("studio:verify"), {"video": SimpleUploadedFile("cut.mp4", cut.read_bytes())}
+    ).content.decode()
+    assert "Signed by Reelroom local signer." in page
+    assert "Reelroom local signer (Reelroom local signer" not in page
+    assert page.count("<strong>placed</strong> Hero pour, take 1") == 1
+    assert page.count("<strong>placed</strong> Hero pour, take 2") == 1
+    assert "<strong>placed</strong> ·" not in page and "<strong>placed</strong></li>" not in page
+    assert "componentOf" not in page and page.count(": a piece placed in this file") == 2

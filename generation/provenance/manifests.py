@@ -46,6 +46,10 @@ class Credentials:
         return asdict(self)
 
     @property
+    def signed_by(self) -> str:
+        return signed_by(self.signer, self.issuer)
+
+    @property
     def carries(self) -> bool:
         """Signed and intact: delivered as it is, byte for byte."""
         return self.state in ("valid", "trusted")
@@ -272,9 +276,40 @@ def _short(source_type: str) -> str:
     return source_type.removeprefix(IPTC) if source_type else ""
 
 
+# An ingredient's relationship to the file that holds it, in words.
+RELATIONSHIPS = {
+    "parentOf": "the file this one was made from",
+    "componentOf": "a piece placed in this file",
+    "inputTo": "used to make this file",
+}
+
+
+def signed_by(signer: str, issuer: str) -> str:
+    """Who signed, said once: the issuer beside the signer only when it names someone else."""
+    if not issuer or issuer == signer or issuer.startswith(signer) or not signer:
+        return signer or issuer
+    return f"{signer}, certified by {issuer}"
+
+
+def _placed_titles(action: dict[str, Any], titles: dict[str, str]) -> list[str]:
+    """The ingredients an action names (by its hashed links, or the ids it was built with)."""
+    parameters = action.get("parameters") or {}
+    names = [
+        str(link.get("url", "")).rsplit("/", 1)[-1]
+        for link in parameters.get("ingredients") or []
+        if isinstance(link, dict)
+    ]
+    names += [str(i) for i in parameters.get("ingredientIds") or []]
+    return [titles[name] for name in names if name in titles]
+
+
 def _node(store: dict[str, Any], label: str, seen: set[str]) -> dict[str, Any]:
     manifest = (store.get("manifests") or {}).get(label) or {}
     seen.add(label)
+    titles = {
+        str(i.get("label", "")): str(i.get("title", "") or "an untitled file")
+        for i in manifest.get("ingredients") or []
+    }
     actions = []
     for assertion in manifest.get("assertions") or []:
         if assertion.get("label", "").startswith("c2pa.actions"):
@@ -287,6 +322,7 @@ def _node(store: dict[str, Any], label: str, seen: set[str]) -> dict[str, Any]:
                         if isinstance(action.get("softwareAgent"), dict)
                         else str(action.get("softwareAgent") or ""),
                         "description": action.get("description", ""),
+                        "ingredients": _placed_titles(action, titles),
                     }
                 )
     ingredients = []
@@ -295,7 +331,9 @@ def _node(store: dict[str, Any], label: str, seen: set[str]) -> dict[str, Any]:
         ingredients.append(
             {
                 "title": ingredient.get("title", ""),
-                "relationship": ingredient.get("relationship", ""),
+                "relationship": RELATIONSHIPS.get(
+                    ingredient.get("relationship", ""), ingredient.get("relationship", "")
+                ),
                 "manifest": _node(store, child, seen) if child and child not in seen else None,
             }
         )
@@ -307,6 +345,7 @@ def _node(store: dict[str, Any], label: str, seen: set[str]) -> dict[str, Any]:
         "generator": generators[0].get("name", "") if generators else "",
         "signer": info.get("common_name", ""),
         "issuer": info.get("issuer", ""),
+        "signed_by": signed_by(info.get("common_name", ""), info.get("issuer", "")),
         "signed_at": info.get("time", ""),
         "local": info.get("issuer", "") == keys.LOCAL_ORG,
         "actions": actions,
