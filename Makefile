@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 RUN_STAMP := $(VENV)/.run-installed-stamp
+# Where `make run` / `make dev` listen (`make run PORT=8100` when 8000 is taken).
+PORT ?= 8000
 
 .PHONY: run dev test test-postgres lint format bench load setup clean
 
@@ -26,11 +28,13 @@ setup: $(RUN_STAMP)
 
 # The product's run: DEBUG off, static files and designed error pages served by the studio.
 run: setup
-	DJANGO_DEBUG=false $(BIN)/python manage.py runstudio
+	DJANGO_DEBUG=false STUDIO_BASE_URL=$${STUDIO_BASE_URL:-http://127.0.0.1:$(PORT)} \
+		$(BIN)/python manage.py runstudio --addrport 127.0.0.1:$(PORT)
 
 # For developers: the same, with Django's debug pages.
 dev: setup
-	DJANGO_DEBUG=true $(BIN)/python manage.py runstudio
+	DJANGO_DEBUG=true STUDIO_BASE_URL=$${STUDIO_BASE_URL:-http://127.0.0.1:$(PORT)} \
+		$(BIN)/python manage.py runstudio --addrport 127.0.0.1:$(PORT)
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -44,3 +44,23 @@ def test_a_forbidden_action_says_why(client, vic, campaign, settings):
         response.status_code == 403
         and "Your role may not edit campaign" in response.content.decode()
     )
+
+
+def test_make_run_listens_on_the_port_it_is_given():
+    """`make run PORT=8100` (8000 taken by something else): the studio listens there and its
+    links say so. Read from make's own plan of the commands (`make -n`), nothing is run."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for target in ("run", "dev"):
+        planned = subprocess.run(
+            ["make", "-n", "-o", "setup", target, "PORT=8100"],
+            cwd=root, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        assert "runstudio --addrport 127.0.0.1:8100" in planned
+        assert "http://127.0.0.1:8100" in planned
+    default = subprocess.run(
+        ["make", "-n", "-o", "setup", "run"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    assert "runstudio --addrport 127.0.0.1:8000" in default
