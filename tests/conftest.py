@@ -9,18 +9,15 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from hypothesis import settings as hypothesis_settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from generation.jobs import signing
-from generation.models import Render, RenderStatus
 from studio.images import check_image
 from studio.models import (
     Asset,
-    Campaign,
     Comment,
     Cut,
     CutStatus,
@@ -30,13 +27,11 @@ from studio.models import (
     Membership,
     Role,
     ShareLink,
-    Shot,
     Workspace,
 )
+from tests.factories import make_campaign, make_shot, make_take, make_user
 from tests.images import upload
 from tests.media_files import mp4
-
-PASSWORD = "correct horse battery staple"
 
 # Hypothesis: a bounded profile for `make test`, a deep one on demand; the example database in
 # the run's temporary folder (tests/settings.py), never in the repository.
@@ -48,21 +43,6 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.register_profile("deep", max_examples=400, database=_examples)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-
-def make_user(username: str, **extra):
-    return get_user_model().objects.create_user(
-        username=username, email=f"{username}@example.com", password=PASSWORD, **extra
-    )
-
-
-def make_campaign(workspace: Workspace, name: str = "Spring launch", **fields) -> Campaign:
-    return Campaign.objects.create(workspace=workspace, name=name, **fields)
-
-
-def make_shot(campaign: Campaign, title: str = "Hero pour", **fields) -> Shot:
-    fields.setdefault("position", campaign.next_shot_position())
-    return Shot.objects.create(campaign=campaign, title=title, **fields)
 
 
 @pytest.fixture
@@ -258,15 +238,9 @@ def ctx(team, workspace, campaign):
     image = upload(size=(1000, 1000))
     shot.set_reference(image, check_image(image))
     shot.record_version(team["owner"], "first version")
-    take = Render.objects.create(
-        shot=shot,
-        take=1,
-        model_key="animatic",
-        provider="animatic",
-        size="1280x720",
-        seconds=4,
+    take = make_take(
+        shot,
         prompt_text="A cup.",
-        status=RenderStatus.COMPLETED,
         video_key=default_storage.save("access/take.mp4", ContentFile(mp4(b"access"))),
     )
     signing.sign(take.pk)  # its delivered copy, as the store phase makes it

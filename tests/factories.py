@@ -11,6 +11,7 @@ import uuid
 import zipfile
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -18,14 +19,29 @@ from django.utils import timezone
 
 from generation.jobs import signing
 from generation.models import Render, RenderStatus
-from studio.models import Decision
+from studio.models import Campaign, Decision, Shot, Workspace
 from studio.production.deliverables import add_format
 from studio.shots import editing
-from tests.conftest import make_shot
 from tests.media_files import mp4
 from tests.pipeline import settle
 
 S = RenderStatus
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(username: str, **extra):
+    return get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.com", password=PASSWORD, **extra
+    )
+
+
+def make_campaign(workspace: Workspace, name: str = "Spring launch", **fields) -> Campaign:
+    return Campaign.objects.create(workspace=workspace, name=name, **fields)
+
+
+def make_shot(campaign: Campaign, title: str = "Hero pour", **fields) -> Shot:
+    fields.setdefault("position", campaign.next_shot_position())
+    return Shot.objects.create(campaign=campaign, title=title, **fields)
 
 
 def editor_data(**overrides):
@@ -72,21 +88,23 @@ def generate(client, shot, capture, **overrides):
     return response, data
 
 
-def make_take(shot, take=1, status=S.COMPLETED, user=None, **fields):
-    render = Render.objects.create(
-        shot=shot,
-        take=take,
-        model_key="animatic",
-        provider="animatic",
-        size=fields.pop("size", "1280x720"),
-        seconds=4,
-        prompt_text=fields.pop("prompt_text", "A cup of cold brew."),
-        status=status,
-        created_by=user,
-        completed_at=timezone.now(),
+def make_take(shot, take=1, status=S.COMPLETED, user=None, *, stored=None, **fields) -> Render:
+    """A take as a row, as the tests set one up (`tests.pipeline.request_take` asks for one
+    through the real path instead): the animatic's, 4 s at 1280x720 unless `fields` say
+    otherwise; a completed one has an MP4 in storage (`stored=False`: none, `True`: one
+    whatever its status)."""
+    values = {
+        "model_key": "animatic",
+        "provider": "animatic",
+        "size": "1280x720",
+        "seconds": 4,
+        "prompt_text": "A cup of cold brew.",
+        "completed_at": timezone.now() if status == S.COMPLETED else None,
+        "created_by": user,
         **fields,
-    )
-    if status == S.COMPLETED:
+    }
+    render = Render.objects.create(shot=shot, take=take, status=status, **values)
+    if (status == S.COMPLETED if stored is None else stored) and not render.video_key:
         render.video_key = default_storage.save(f"t/{render.pk}.mp4", ContentFile(mp4(b"x")))
         render.save(update_fields=["video_key"])
     return render

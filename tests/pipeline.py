@@ -13,7 +13,7 @@ from generation.models import FINISHED, Render
 from studio.shots import editing
 
 
-def make_take(shot, user, capture, execute=True) -> Render:
+def request_take(shot, user, capture, execute=True) -> Render:
     """Request one take of the shot through the real entry point, running (or not) the tasks
     it queues."""
     with capture(execute=execute):

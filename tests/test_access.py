@@ -28,7 +28,7 @@ from tests.access_matrix import (
     named_urls,
     table,
 )
-from tests.conftest import make_user
+from tests.factories import make_user
 
 
 def served(response) -> None:

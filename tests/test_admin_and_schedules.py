@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django_q.models import Schedule
 
-from generation.models import Render
+from tests.factories import make_take
 
 
 def test_migrate_creates_the_schedules_once_and_the_sweep_needs_none(db):
@@ -23,16 +23,8 @@ def test_migrate_creates_the_schedules_once_and_the_sweep_needs_none(db):
 @pytest.mark.parametrize("model", ["workspace", "campaign", "shot", "comment", "decision"])
 def test_operators_can_browse_the_admin(client, shot, model):
     admin = get_user_model().objects.create_superuser("op", "op@example.com", "pw")
-    Render.objects.create(
-        shot=shot,
-        take=1,
-        model_key="animatic",
-        provider="animatic",
-        size="1280x720",
-        seconds=4,
-        prompt_text="p",
-        title=shot.title,  # every take carries its shot's title as it was asked for
-    )
+    # Every take carries its shot's title as it was asked for.
+    make_take(shot, status="queued", stored=False, title=shot.title)
     client.force_login(admin)
     assert client.get(reverse(f"admin:studio_{model}_changelist")).status_code == 200
     response = client.get(reverse("admin:generation_render_changelist"))

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from studio.models import Shot
-from tests.conftest import make_campaign, make_shot
+from tests.factories import make_campaign, make_shot, make_take
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -143,21 +143,11 @@ def test_shot_titles_are_escaped(client, alice, campaign):
 def test_board_query_count_is_constant(
     client, alice, rita, campaign, django_assert_num_queries, count
 ):
-    from generation.models import Render
     from studio.models import Decision
 
     for i in range(count):
         shot = make_shot(campaign, title=f"Shot {i}")
-        take = Render.objects.create(
-            shot=shot,
-            take=1,
-            model_key="animatic",
-            provider="animatic",
-            size="1280x720",
-            seconds=4,
-            prompt_text="p",
-            status="completed",
-        )
+        take = make_take(shot, stored=False)
         Decision.objects.create(render=take, reviewer=rita, verdict="approved")
     client.force_login(alice)
     url = reverse("studio:campaign_board", args=[campaign.pk])
@@ -223,7 +213,6 @@ def test_the_board_refreshes_its_shots_in_flight_until_none_is(
     client, vic, campaign, django_assert_max_num_queries
 ):
     from generation.models import Render
-    from tests.factories import make_take
 
     busy = make_shot(campaign, title="Busy")
     idle = make_shot(campaign, title="Idle")

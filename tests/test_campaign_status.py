@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from studio.models import Campaign, CampaignStatus
 from studio.shots import editing
-from tests.conftest import make_shot
+from tests.factories import make_shot
 from tests.pipeline import settle
 
 

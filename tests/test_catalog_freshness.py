@@ -185,12 +185,12 @@ def test_the_catalog_page_shows_every_model_with_its_source_and_date(client, ed)
 def test_a_snapshot_take_is_sent_under_its_dated_name(
     ed, shot, openai_fake, django_capture_on_commit_callbacks
 ):
-    from tests.pipeline import make_take, settle
+    from tests.pipeline import request_take, settle
 
     shot.model_key, shot.size, shot.seconds = "sora-2-2025-12-08", "1280x720", 4
     shot.prompt = {"scene": "A cup of cold brew on a table."}
     shot.save()
-    take = make_take(shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == "completed" and take.provider_model == "sora-2-2025-12-08"
     assert openai_fake.seen.creates[-1]["model"] == "sora-2-2025-12-08"

@@ -18,9 +18,9 @@ from studio.models import Asset, Cut, CutStatus, Decision
 from studio.production import cuts
 from studio.review import decisions
 from studio.review.decisions import choose_hero
-from tests.conftest import make_shot
+from tests.factories import make_shot
 from tests.images import image_bytes, upload
-from tests.pipeline import make_take, settle
+from tests.pipeline import request_take, settle
 
 S = RenderStatus
 
@@ -29,7 +29,7 @@ def _finished_take(shot, user, capture, **changes):
     for name, value in changes.items():
         setattr(shot, name, value)
     shot.save()
-    take = make_take(shot, user, capture)
+    take = request_take(shot, user, capture)
     (take,) = settle(capture, [take])
     assert take.status == S.COMPLETED
     return take
@@ -69,7 +69,7 @@ def test_continue_from_the_previous_shot_uses_its_exact_last_frame(
     with default_storage.open(second.reference_image, "rb") as fh:
         assert _pixels_close(fh.read(), expected) < 1.0
     # The take made from it is sent with that first frame.
-    made = make_take(second, ed, django_capture_on_commit_callbacks, execute=False)
+    made = request_take(second, ed, django_capture_on_commit_callbacks, execute=False)
     assert made.reference_image_key == second.reference_image
 
 
@@ -106,7 +106,7 @@ def test_bridge_takes_the_next_shots_first_frame_as_the_last(
         copy.path.unlink()
     with default_storage.open(b.last_frame_image, "rb") as fh:
         assert _pixels_close(fh.read(), first) < 1.0
-    made = make_take(b, ed, django_capture_on_commit_callbacks, execute=False)
+    made = request_take(b, ed, django_capture_on_commit_callbacks, execute=False)
     assert made.last_frame_key == b.last_frame_image
 
 

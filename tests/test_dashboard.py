@@ -8,21 +8,7 @@ from django.urls import reverse
 from generation.models import Render, RenderStatus
 from studio.models import CampaignStatus, Decision, Verdict
 from studio.views.campaigns import DASHBOARD_PAGE
-from tests.conftest import make_campaign, make_shot
-
-
-def make_take(shot, take, status, **fields):
-    return Render.objects.create(
-        shot=shot,
-        take=take,
-        status=status,
-        model_key="animatic",
-        provider="animatic",
-        size="1280x720",
-        seconds=4,
-        prompt_text="p",
-        **fields,
-    )
+from tests.factories import make_campaign, make_shot, make_take
 
 
 def test_it_lists_campaigns_with_their_figures(client, alice, rita, workspace):
@@ -65,7 +51,7 @@ def test_archived_campaigns_move_to_their_own_list(client, alice, workspace):
 
 
 def test_a_user_without_workspace_is_told_what_to_do(client, db):
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     client.force_login(make_user("loner"))
     response = client.get(reverse("studio:dashboard"))

@@ -18,8 +18,14 @@ from django.utils import timezone
 from generation.models import Render, RenderStatus
 from studio.models import Decision, ShareLink
 from studio.production.deliverables import add_format
-from tests.conftest import make_campaign, make_shot
-from tests.factories import delivered_campaign, stored_take, zip_of
+from tests.factories import (
+    delivered_campaign,
+    make_campaign,
+    make_shot,
+    make_take,
+    stored_take,
+    zip_of,
+)
 
 S = RenderStatus
 
@@ -140,8 +146,7 @@ def _seed_spend(campaign, ed, alice, rita):
              cost_estimate=Decimal("0.7000"), created_by=alice),
     ]  # fmt: skip
     takes = [
-        Render.objects.create(shot=shot, take=i, size="1280x720", seconds=4, prompt_text="x", **r)
-        for i, r in enumerate(rows, start=1)
+        make_take(shot, i, stored=False, prompt_text="x", **r) for i, r in enumerate(rows, start=1)
     ]
     Decision.objects.create(render=takes[0], reviewer=rita, verdict="approved")
     Decision.objects.create(render=takes[1], reviewer=rita, verdict="approved")

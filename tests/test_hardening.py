@@ -9,8 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from studio.models import CampaignStatus, Comment
-from tests.conftest import PASSWORD
-from tests.factories import guest, make_take
+from tests.factories import PASSWORD, guest, make_take
 
 # --------------------------------------------------------------------------- logins
 
@@ -37,7 +36,7 @@ def test_logins_lock_out_after_repeated_failures(login_url, alice, settings):
 
 
 def test_the_admin_lists_access_attempts_for_unlocking(client, db):
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     admin = make_user("root", is_staff=True, is_superuser=True)
     Client(REMOTE_ADDR="203.0.113.5").post("/login/", {"username": "vic", "password": "x"})

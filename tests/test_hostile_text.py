@@ -19,8 +19,7 @@ from django.urls import reverse
 
 from generation import text
 from studio.models import Campaign, Comment, Decision, ShareLink, Shot
-from tests.conftest import make_shot
-from tests.factories import delivered_campaign, form_fields, guest, make_take, zip_of
+from tests.factories import delivered_campaign, form_fields, guest, make_shot, make_take, zip_of
 from tests.fakes.chat_fake import API_KEY, MODEL, ChatFake
 
 pytestmark = pytest.mark.django_db

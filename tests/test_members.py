@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from studio.models import Invitation, Membership, Role
-from tests.conftest import make_user
+from tests.factories import make_user
 
 
 def members_url(workspace):
@@ -162,7 +162,7 @@ def test_a_membership_of_another_workspace_is_not_found(client, alice, charlie, 
 
 
 def test_the_switcher_changes_the_current_workspace(client, alice, workspace, other_workspace):
-    from tests.conftest import make_campaign
+    from tests.factories import make_campaign
 
     Membership.objects.create(workspace=other_workspace, user=alice, role=Role.VIEWER)
     make_campaign(workspace, name="In first")

@@ -19,8 +19,8 @@ from generation import budget, catalog
 from generation.models import Render, RenderStatus
 from studio.models import Shot
 from studio.production.deliverables import add_format, plan_missing
-from tests.conftest import make_shot
-from tests.pipeline import make_take, settle
+from tests.factories import make_shot, make_take
+from tests.pipeline import request_take, settle
 
 S = RenderStatus
 VEO = "veo-3.1-fast"
@@ -65,11 +65,11 @@ def test_deleting_a_shot_keeps_its_takes_on_the_books_and_cancels_the_one_in_fli
     client, ed, campaign, runware_fake, django_capture_on_commit_callbacks
 ):
     shot = _veo(make_shot(campaign, title="Slow ice pour"))
-    done = make_take(shot, ed, django_capture_on_commit_callbacks)
+    done = request_take(shot, ed, django_capture_on_commit_callbacks)
     (done,) = settle(django_capture_on_commit_callbacks, [done])
     assert done.status == S.COMPLETED and done.billed is True
     runware_fake.faults.polls_to_finish = 10_000  # the second take is still rendering
-    rendering = make_take(shot, ed, django_capture_on_commit_callbacks)
+    rendering = request_take(shot, ed, django_capture_on_commit_callbacks)
     assert rendering.status == S.IN_PROGRESS
     before = budget.committed(campaign.pk)
     assert before == done.cost_actual + rendering.cost_estimate
@@ -108,7 +108,7 @@ def test_the_deleted_shots_budget_cannot_be_spent_again(
     campaign.budget = _per_take() * 1 + Decimal("0.10")  # room for one take
     campaign.save()
     first = _veo(make_shot(campaign, title="First"))
-    take = make_take(first, ed, django_capture_on_commit_callbacks)
+    take = request_take(first, ed, django_capture_on_commit_callbacks)
     settle(django_capture_on_commit_callbacks, [take])
     client.force_login(ed)
     client.post(reverse("studio:shot_delete", args=[campaign.pk, first.pk]))
@@ -123,10 +123,8 @@ def test_the_deleted_shots_budget_cannot_be_spent_again(
 def test_the_admin_cannot_delete_a_shot_with_takes(ed, campaign, shot):
     from django.db.models import ProtectedError
 
-    Render.objects.create(
-        shot=shot, take=1, model_key=VEO, provider="runware", size="1920x1080", seconds=8,
-        prompt_text="x", status=S.COMPLETED, billed=True, cost_estimate=Decimal("1.2"),
-    )  # fmt: skip
+    make_take(shot, model_key=VEO, provider="runware", size="1920x1080", seconds=8,
+              billed=True, cost_estimate=Decimal("1.2"), stored=False)  # fmt: skip
     with pytest.raises(ProtectedError):
         shot.delete()
     with pytest.raises(ProtectedError):
@@ -185,9 +183,9 @@ def test_generate_cancel_generate_again_cannot_walk_past_the_budget(
     ],
 )
 def test_what_counts_against_a_budget(campaign, shot, status, billed, counts):
-    take = Render.objects.create(
-        shot=shot, take=1, model_key=VEO, provider="runware", size="1920x1080", seconds=8,
-        prompt_text="x", status=status, billed=billed, cost_estimate=Decimal("1.2000"),
+    take = make_take(
+        shot, 1, status, model_key=VEO, provider="runware", size="1920x1080", seconds=8,
+        billed=billed, cost_estimate=Decimal("1.2"), stored=False,
     )  # fmt: skip
     assert budget.committed(campaign.pk) == (Decimal("1.2000") if counts else 0)
     assert budget.counted_cost(take) == (Decimal("1.2000") if counts else 0)
@@ -201,7 +199,7 @@ def test_a_reported_cost_that_cannot_be_right_falls_back_to_the_estimate(
     client, ed, shot, runware_fake, reported, django_capture_on_commit_callbacks
 ):
     runware_fake.faults.cost = reported
-    take = make_take(_veo(shot), ed, django_capture_on_commit_callbacks)
+    take = request_take(_veo(shot), ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.COMPLETED  # recording it never raised
     assert take.cost_actual == take.cost_estimate and take.cost_rejected
@@ -219,7 +217,7 @@ def test_a_plausible_reported_cost_is_kept(
     ed, shot, runware_fake, django_capture_on_commit_callbacks
 ):
     runware_fake.faults.cost = 0
-    take = make_take(_veo(shot), ed, django_capture_on_commit_callbacks)
+    take = request_take(_veo(shot), ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.cost_actual == 0 and take.cost_rejected == ""
 

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from generation.models import Render, RenderStatus
-from tests.pipeline import make_take, settle
+from tests.factories import make_take
+from tests.pipeline import request_take, settle
 
 S = RenderStatus
 
@@ -20,7 +21,7 @@ def test_every_transition_is_one_structured_log_line(
     ed, shot, caplog, django_capture_on_commit_callbacks
 ):
     caplog.set_level(logging.INFO, logger="reelroom.takes")
-    take = make_take(shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     lines = [r for r in caplog.records if r.name == "reelroom.takes"]
     moves = [(r.from_status, r.to_status) for r in lines]
@@ -35,7 +36,7 @@ def test_time_in_state_is_counted_from_the_previous_transition(
     ed, shot, caplog, django_capture_on_commit_callbacks
 ):
     caplog.set_level(logging.INFO, logger="reelroom.takes")
-    take = make_take(shot, ed, django_capture_on_commit_callbacks, execute=False)
+    take = request_take(shot, ed, django_capture_on_commit_callbacks, execute=False)
     # It waited an hour in the queue; the send itself took no time.
     Render.objects.filter(pk=take.pk).update(updated_at=timezone.now() - timedelta(hours=1))
     settle(django_capture_on_commit_callbacks, [take])
@@ -54,11 +55,8 @@ def test_studio_status_prints_queue_takes_and_the_oldest(shot):
         [("openai", S.IN_PROGRESS, 300), ("openai", S.QUEUED, 10), ("runware", S.STORING, 60),
          ("animatic", S.COMPLETED, 900)], start=1,
     ):  # fmt: skip
-        Render.objects.create(
-            shot=shot, take=i, model_key="sora-2", provider=provider, size="1280x720",
-            seconds=4, prompt_text="x", status=status, provider_job_id=f"job-{i}",
-            created_at=now - timedelta(seconds=age),
-        )  # fmt: skip
+        make_take(shot, i, status, model_key="sora-2", provider=provider, stored=False,
+                  provider_job_id=f"job-{i}", created_at=now - timedelta(seconds=age))  # fmt: skip
     out = io.StringIO()
     call_command("studio_status", stdout=out)
     text = out.getvalue()

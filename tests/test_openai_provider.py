@@ -18,7 +18,7 @@ from generation.models import Render, RenderStatus
 from generation.providers.base import tls_context
 from generation.providers.openai import CONTENT_RULES, OpenAIProvider
 from tests.images import upload
-from tests.pipeline import dead_mark, make_take, settle, transitions
+from tests.pipeline import dead_mark, request_take, settle, transitions
 
 S = RenderStatus
 
@@ -37,7 +37,7 @@ def sora_shot(shot, openai_fake):
 def test_a_take_goes_from_prompt_to_stored_video(
     ed, sora_shot, openai_fake, tmp_path, django_capture_on_commit_callbacks
 ):
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.IN_PROGRESS and take.provider_job_id == "video_000001"
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.COMPLETED and take.billed is True
@@ -64,7 +64,7 @@ def test_a_webp_spritesheet_is_stored_and_served_as_webp(
     client, ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
 ):
     openai_fake.spritesheet_bytes = openai_fake.thumbnail_bytes  # the fake's WebP
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.spritesheet_key.endswith("-sprites.webp")
     client.force_login(ed)
@@ -80,7 +80,7 @@ def test_a_reference_image_is_sent_as_a_file_of_the_output_size(
 
     sora_shot.set_reference(image, check_image(image))
     sora_shot.fit_reference("pad", (1280, 720))
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.IN_PROGRESS
     job = openai_fake.jobs[take.provider_job_id]
     assert job.reference and job.reference.startswith(b"\x89PNG")
@@ -100,7 +100,7 @@ def test_a_permanent_error_at_submit_fails_and_is_not_billed(
             }
         },
     )
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     assert (take.status, take.billed, take.error_code) == (S.FAILED, False, "moderation_blocked")
     assert take.error_message == CONTENT_RULES
     assert take.prompt_text.startswith("A cup of cold brew")
@@ -112,7 +112,7 @@ def test_a_bad_key_says_who_should_fix_it(
     ed, sora_shot, openai_fake, settings, django_capture_on_commit_callbacks
 ):
     settings.OPENAI_API_KEY = "sk-wrong"
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.FAILED and "OPENAI_API_KEY" in take.error_message
     assert "sk-wrong" not in take.error_message
 
@@ -133,7 +133,7 @@ def test_a_rate_limited_create_waits_and_is_sent_once(
     )
     openai_fake.faults.retry_after = 30
     before = timezone.now()
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.QUEUED
     assert take.next_poll_at >= before + timedelta(seconds=29)
     assert jobs.sweep_once() == 0  # not due yet
@@ -145,7 +145,7 @@ def test_a_rate_limited_create_waits_and_is_sent_once(
 def test_a_429_on_poll_makes_the_next_poll_wait_for_retry_after(
     ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
 ):
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     openai_fake.faults.rate_limit_polls = 1
     openai_fake.faults.retry_after = 45
     before = timezone.now()
@@ -170,7 +170,7 @@ def test_a_crash_after_the_provider_accepted_is_reconciled_to_one_job(
 
     monkeypatch.setattr(submitting, "accepted", crash_once)
     with pytest.raises(SystemExit):
-        make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+        request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     take = Render.objects.get()
     assert take.status == S.SUBMITTING and take.provider_job_id == ""
     assert len(openai_fake.live_jobs()) == 1
@@ -193,7 +193,7 @@ def test_a_send_found_dead_long_after_it_began_still_waits_its_grace(
     the send began; the create it had written may still reach the provider after that. The
     grace counts from when the send was given up, so the late job is found, not paid twice."""
     settings.STUDIO_RECONCILE_GRACE = 30
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks, execute=False)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks, execute=False)
     began = timezone.now() - timedelta(minutes=5)
     Render.objects.filter(pk=take.pk).update(
         status=S.SUBMITTING,
@@ -229,7 +229,7 @@ def test_a_lost_answer_to_create_is_reconciled_not_resent(
     ed, sora_shot, openai_fake, fault, django_capture_on_commit_callbacks
 ):
     setattr(openai_fake.faults, fault, 502 if fault == "create_status_after_accept" else True)
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.RECONCILING
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.COMPLETED
@@ -243,7 +243,7 @@ def test_a_list_that_ends_early_is_no_proof_and_nothing_is_sent_again(
     cursor comes back empty (its video deleted between the two pages): the take waits and
     asks again rather than paying for a second job."""
     openai_fake.faults.drop_after_create = True
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.RECONCILING
     for i in range(120):  # newer videos push the take's own off the first page of 100
         openai_fake._make_job(
@@ -274,7 +274,7 @@ def test_reconciling_when_the_provider_has_no_job_sends_again(
         503,
         {"error": {"message": "down", "type": "server", "param": None, "code": None}},
     )
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.RECONCILING and openai_fake.live_jobs() == []
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.COMPLETED
@@ -291,7 +291,7 @@ def test_a_take_safe_to_send_again_is_sent_by_the_sweep_when_its_task_is_lost(
         503,
         {"error": {"message": "down", "type": "server", "param": None, "code": None}},
     )
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.RECONCILING
     with django_capture_on_commit_callbacks(execute=False):  # its submit task is lost
         jobs.reconcile(take.pk)
@@ -305,7 +305,7 @@ def test_a_take_safe_to_send_again_is_sent_by_the_sweep_when_its_task_is_lost(
 def test_the_same_submit_delivered_twice_creates_one_job(
     ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
 ):
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks, execute=False)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks, execute=False)
     with django_capture_on_commit_callbacks(execute=True):
         jobs.submit(take.pk)
         jobs.submit(take.pk)
@@ -315,7 +315,7 @@ def test_the_same_submit_delivered_twice_creates_one_job(
 
 def test_a_failed_job_says_why(ed, sora_shot, openai_fake, django_capture_on_commit_callbacks):
     openai_fake.faults.fail_job_with = {"code": "moderation_blocked", "message": "blocked"}
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert (take.status, take.billed, take.error_message) == (S.FAILED, False, CONTENT_RULES)
 
@@ -324,7 +324,7 @@ def test_expired_content_ends_the_take_with_a_clear_message(
     ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
 ):
     openai_fake.faults.expire_content = True
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.EXPIRED and take.billed is True
     assert "deleted the video before Reelroom could store it" in take.error_message
@@ -335,7 +335,7 @@ def test_expired_content_ends_the_take_with_a_clear_message(
 def test_a_malformed_or_slow_poll_is_retried(
     ed, sora_shot, openai_fake, fault, django_capture_on_commit_callbacks
 ):
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     setattr(openai_fake.faults, fault, 1 if fault == "malformed_poll" else 3.0)
     jobs.poll(take.pk)
     take.refresh_from_db()
@@ -349,7 +349,7 @@ def test_a_malformed_or_slow_poll_is_retried(
 def test_cancel_while_rendering_deletes_the_job(
     client, ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
 ):
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         assert jobs.request_cancel(take, ed)
     take.refresh_from_db()
@@ -362,7 +362,7 @@ def test_content_that_is_not_ready_yet_is_retried_not_failed(
     ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
 ):
     openai_fake.faults.content_not_ready = 2
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.COMPLETED
     assert take.events.filter(kind="store_retry").count() == 2
@@ -371,7 +371,7 @@ def test_content_that_is_not_ready_yet_is_retried_not_failed(
 def test_a_key_refused_while_polling_fails_and_may_have_been_billed(
     ed, sora_shot, openai_fake, settings, django_capture_on_commit_callbacks
 ):
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     settings.OPENAI_API_KEY = "sk-rotated-away"
     jobs.poll(take.pk)
     take.refresh_from_db()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from generation import jobs, storage
 from generation.jobs import posters
 from generation.models import Render, RenderStatus
-from tests.pipeline import make_take, settle
+from tests.pipeline import request_take, settle
 
 S = RenderStatus
 
@@ -35,7 +35,7 @@ def held_posters(monkeypatch):
 
 
 def _stored(shot, ed, capture):
-    take = make_take(shot, ed, capture)
+    take = request_take(shot, ed, capture)
     (take,) = settle(capture, [take])
     return take
 

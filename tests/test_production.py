@@ -17,7 +17,7 @@ from studio.images import check_image
 from studio.models import Decision, Format, Shot
 from studio.production import deliverables
 from studio.shots import editing
-from tests.conftest import make_shot
+from tests.factories import make_shot, make_take
 from tests.images import image_bytes, upload
 from tests.pipeline import settle
 
@@ -72,10 +72,7 @@ def test_the_grid_costs_the_same_queries_whatever_its_size(
     with django_assert_num_queries(10) as small:  # one of them: the required approvers
         assert client.get(url).status_code == 200
     for shot in _shots(campaign, 6):
-        Render.objects.create(
-            shot=shot, take=1, model_key="animatic", provider="animatic", size="720x1280",
-            seconds=4, prompt_text="x", status=S.COMPLETED, thumbnail_key="x.jpg",
-        )  # fmt: skip
+        make_take(shot, size="720x1280", thumbnail_key="x.jpg", stored=False)
     with django_assert_num_queries(len(small.captured_queries)):
         page = client.get(url).content.decode()
     assert page.count('data-status="missing"') == 2 * 2 + 6  # 2 empty shots, 6 lack 16:9
@@ -176,10 +173,7 @@ def test_the_grid_polls_only_while_takes_are_in_flight(client, ed, campaign):
     # Idle, the grid is asked again only when a decision is made in it, never on a timer.
     assert 'hx-trigger="decided from:body"' in idle and "every 2s" not in idle
     assert "data-working" not in idle
-    Render.objects.create(
-        shot=shot, take=1, model_key="animatic", provider="animatic", size="1280x720",
-        seconds=4, prompt_text="x", status=S.IN_PROGRESS,
-    )  # fmt: skip
+    make_take(shot, status=S.IN_PROGRESS)
     polled = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert polled.lstrip().startswith('<section id="grid"')
     assert 'hx-trigger="every 2s, decided from:body"' in polled and "data-working" in polled
@@ -281,10 +275,7 @@ def test_the_storyboard_reorders_by_drag_and_by_buttons(client, ed, vic, campaig
 def test_the_storyboard_shows_running_time_per_format(client, ed, campaign):
     _formats(campaign, ("Reels", "9:16"))
     shots = _shots(campaign, 2)
-    Render.objects.create(
-        shot=shots[0], take=1, model_key="animatic", provider="animatic", size="720x1280",
-        seconds=4, duration_ms=4500, prompt_text="x", status=S.COMPLETED, thumbnail_key="p.jpg",
-    )  # fmt: skip
+    make_take(shots[0], size="720x1280", duration_ms=4500, thumbnail_key="p.jpg", stored=False)
     client.force_login(ed)
     page = client.get(reverse("studio:storyboard", args=[campaign.pk])).content.decode()
     assert "Running time 0:08" in page  # 4.5 s hero + 4 s planned, rounded

@@ -28,10 +28,9 @@ from studio.models import Decision
 from studio.production import cuts
 from studio.production.deliverables import add_format
 from studio.review.decisions import choose_hero
-from tests.conftest import make_shot
-from tests.factories import stored_take, zip_of
+from tests.factories import make_shot, stored_take, zip_of
 from tests.images import upload
-from tests.pipeline import make_take, settle
+from tests.pipeline import request_take, settle
 
 pytestmark = pytest.mark.django_db
 S = RenderStatus
@@ -96,7 +95,7 @@ def test_a_take_with_its_provider_s_credentials_is_recorded_and_delivered_byte_f
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
     openai_fake.video_bytes = provider_signed(sample_mp4, provider_ca, settings)
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.COMPLETED
     assert take.credentials["state"] == "valid" and take.credentials["signer"] == "Fake Sora signer"
@@ -126,7 +125,7 @@ def test_a_take_with_its_provider_s_credentials_is_recorded_and_delivered_byte_f
 def test_a_take_without_credentials_is_signed_as_made_by_its_model(
     client, ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
 ):
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.credentials["state"] == "none"
     signing.sign(take.pk)  # the queue's task, as an approval or a delivery asks for it
@@ -152,7 +151,7 @@ def test_an_animatic_take_is_signed_as_the_studio_s_own_creation(
 ):
     (take,) = settle(
         django_capture_on_commit_callbacks,
-        [make_take(shot, ed, django_capture_on_commit_callbacks)],
+        [request_take(shot, ed, django_capture_on_commit_callbacks)],
     )
     signing.sign(take.pk)
     take.refresh_from_db()
@@ -295,7 +294,7 @@ def test_a_signer_that_fails_loses_nothing(
 ):
     (take,) = settle(
         django_capture_on_commit_callbacks,
-        [make_take(shot, ed, django_capture_on_commit_callbacks)],
+        [request_take(shot, ed, django_capture_on_commit_callbacks)],
     )
     settings.STUDIO_C2PA_CERT_CHAIN = "/nowhere/chain.pem"
     settings.STUDIO_C2PA_PRIVATE_KEY = "/nowhere/key.pem"

@@ -19,7 +19,7 @@ from generation.models import Render, RenderStatus
 from generation.providers.base import MAX_RETRY_AFTER, retry_after
 from generation.providers.openai import CONTENT_RULES
 from tests.fakes.base import FakeServer, FileHost, JSONHandler
-from tests.pipeline import make_take, settle
+from tests.pipeline import request_take, settle
 
 S = RenderStatus
 
@@ -53,7 +53,7 @@ def test_an_expired_or_cancelled_openai_job_is_final_not_polled_for_six_hours(
     ed, sora_shot, openai_fake, final, django_capture_on_commit_callbacks
 ):
     openai_fake.faults.final_status = final
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == (S.EXPIRED if final == "expired" else S.CANCELLED)
     assert take.next_poll_at is None and take.prompt_text  # the prompt is kept
@@ -83,7 +83,7 @@ def test_retry_after_reads_seconds_and_http_dates_and_is_capped():
 def test_a_dated_retry_after_on_an_openai_poll_is_honoured(
     ed, sora_shot, openai_fake, django_capture_on_commit_callbacks
 ):
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     openai_fake.faults.rate_limit_polls = 1
     openai_fake.faults.retry_after_value = _in(90)
     before = timezone.now()
@@ -98,7 +98,7 @@ def test_a_dated_retry_after_on_a_runware_create_is_honoured(
     runware_fake.faults.rate_limit = 1
     runware_fake.faults.retry_after_value = _in(120)
     before = timezone.now()
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.QUEUED and take.next_poll_at >= before + timedelta(seconds=115)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.COMPLETED and len(runware_fake.seen.creates) == 1
@@ -109,7 +109,7 @@ def test_a_429_on_the_content_download_keeps_its_retry_after(
 ):
     openai_fake.faults.content_rate_limit = 1
     openai_fake.faults.retry_after = 200
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     for _ in range(4):
         jobs.poll(take.pk)
     take.refresh_from_db()
@@ -127,7 +127,7 @@ def test_a_runware_cdn_429_keeps_its_retry_after(
 ):
     runware_fake.faults.cdn_rate_limit = 1
     runware_fake.faults.retry_after_value = _in(150)
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     for _ in range(3):
         jobs.poll(take.pk)
     take.refresh_from_db()
@@ -147,7 +147,7 @@ def test_a_503_on_create_keeps_its_delay_while_reconciling(
     )
     openai_fake.faults.retry_after = 60
     before = timezone.now()
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.RECONCILING
     assert take.next_poll_at >= before + timedelta(seconds=55)
 
@@ -161,7 +161,7 @@ def test_an_openai_content_redirect_is_followed_without_the_api_key(
     bucket = FileHost(openai_fake.video_bytes).start()
     try:
         openai_fake.faults.content_redirect_to = bucket.root
-        take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+        take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
         (take,) = settle(django_capture_on_commit_callbacks, [take])
     finally:
         bucket.stop()
@@ -177,7 +177,7 @@ def test_a_runware_cdn_redirect_is_followed_without_credentials(
     bucket = FileHost(runware_fake.video_bytes).start()
     try:
         runware_fake.faults.cdn_redirect_to = bucket.root
-        take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+        take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
         (take,) = settle(django_capture_on_commit_callbacks, [take])
     finally:
         bucket.stop()
@@ -195,7 +195,7 @@ def test_a_redirect_loop_is_a_clear_retried_error_not_an_unreadable_take(
     loop = FakeServer(Loop).start()
     try:
         openai_fake.faults.content_redirect_to = loop.root
-        take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+        take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
         for _ in range(4):
             jobs.poll(take.pk)
         jobs.store(take.pk)
@@ -223,7 +223,7 @@ def test_a_retryable_runware_refusal_at_create_is_sent_again_under_a_new_key(
     runware_fake.faults.create_errors = [
         {"code": code, "message": "Provider timed out", "taskType": "videoInference"}
     ]
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     (refused,) = runware_fake.held  # the key the refused create carried
     assert take.status == S.QUEUED and take.error_code == ""
     assert take.events.filter(kind="retry", detail__code=code, detail__refused_key=refused)
@@ -241,7 +241,7 @@ def test_a_key_runware_already_holds_is_reconciled_then_spent(
     the same key (a create still on its way would be caught as a duplicate), is told the key is
     taken, reconciles again, and only then, the key provably spent, sends under a new one."""
     runware_fake.faults.refuse_then_drop = [{"code": "noAvailableServer"}]
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     first = str(take.idempotency_key)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.COMPLETED and take.billed is True
@@ -257,7 +257,7 @@ def test_a_conflict_on_a_key_whose_job_exists_adopts_the_job(
 ):
     """A send whose acknowledgement was lost, sent again (a redelivered task): Runware answers
     conflictTaskUUID, and getResponse finds this take's job: adopted, not failed."""
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.IN_PROGRESS
     Render.objects.filter(pk=take.pk).update(status=S.QUEUED, provider_job_id="")
     with django_capture_on_commit_callbacks(execute=True):
@@ -296,7 +296,7 @@ def test_a_runware_task_failed_by_a_provider_timeout_is_sent_again_under_a_new_k
     ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
 ):
     runware_fake.faults.fail_task_with = {"code": "timeoutProvider", "message": "timed out"}
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     first_key = str(take.idempotency_key)
     runware_fake.faults.fail_task_with = None  # the next task renders
     (take,) = settle(django_capture_on_commit_callbacks, [take])
@@ -311,7 +311,7 @@ def test_retries_stop_within_the_takes_limit(
     ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
 ):
     runware_fake.faults.fail_task_with = {"code": "noAvailableServer", "message": "busy"}
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take], passes=40)
     assert take.status == S.FAILED and take.billed is False
     assert len(runware_fake.seen.creates) == jobs.transitions.MAX_SENDS
@@ -323,7 +323,7 @@ def test_a_blocked_prompt_reads_as_the_content_rules(
     runware_fake.faults.create_errors = [
         {"code": "promptBlocked", "message": "Prompt blocked", "taskType": "videoInference"}
     ]
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.FAILED and take.billed is False
     assert "content rules" in take.error_message and take.prompt_text
 
@@ -336,7 +336,7 @@ def test_an_openai_400_with_a_safety_message_and_no_code_reads_as_the_content_ru
         {"error": {"message": "Your request was rejected by the safety system.",
                    "type": "invalid_request_error", "param": None, "code": None}},
     )  # fmt: skip
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.FAILED and take.error_message == CONTENT_RULES
     assert take.error_code != "http_400" and take.billed is False
 
@@ -356,7 +356,7 @@ def test_a_take_the_provider_gives_no_answer_about_fails_after_six_hours(
     """Polls that only ever fail passingly (an outage) are retried, but not for ever: six hours
     after the send the take fails, says why with the provider's last answer, and that it may
     have been billed."""
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.IN_PROGRESS
     openai_fake.faults.outage_until = time.time() + 600
     jobs.poll(take.pk)
@@ -380,7 +380,7 @@ def test_a_send_the_provider_cannot_confirm_for_six_hours_ends_without_a_second_
     asks again with backoff, never sends again blindly, and after six hours ends — failed, or
     cancelled when the person asked — saying it may have been billed."""
     openai_fake.faults.drop_after_create = True
-    take = make_take(sora_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(sora_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.RECONCILING
     openai_fake.faults.outage_until = time.time() + 600
     if cancelled:
@@ -440,7 +440,7 @@ def test_both_adapters_read_a_refused_key_at_create_alike(
         fake.faults.create_error = (401, {"error": {"message": "bad key", "code": None}})
     else:
         request.getfixturevalue("runware_fake").faults.create_status = 401
-    take = make_take(shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(shot, ed, django_capture_on_commit_callbacks)
     assert (take.status, take.error_code, take.billed) == (S.FAILED, "unauthorized", False)
     assert "refused the API key" in take.error_message
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from generation.models import Render, RenderStatus
-from tests.factories import completed_take
+from tests.factories import completed_take, make_take
 from tests.pipeline import settle
 
 S = RenderStatus
@@ -75,18 +75,16 @@ def test_a_runware_remix_sends_the_video_id(
     from generation import catalog
 
     sora = catalog.MODELS["sora-2"]
-    original = Render.objects.create(
-        shot=shot,
-        take=9,
+    original = make_take(
+        shot,
+        9,
         model_key="sora-2",
         provider="runware",
         provider_model=sora.route("runware").model_id,
-        size="1280x720",
-        seconds=4,
         prompt_text="A cup.",
-        status=S.COMPLETED,
         provider_job_id="task-uuid",
         provider_output_id="out-12345678",
+        stored=False,
     )
     settings.OPENAI_API_KEY = "sk-any"  # Sora stays usable only through a gateway...
     response = remix(client, original, "At dusk.", django_capture_on_commit_callbacks)
@@ -143,7 +141,7 @@ def test_a_remix_needs_a_prompt(client, ed, shot, django_capture_on_commit_callb
 
 @pytest.fixture
 def operator(db):
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     return make_user("olivia", is_staff=True)
 

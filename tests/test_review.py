@@ -12,8 +12,7 @@ from django.utils import timezone
 from generation.models import RenderEvent, RenderStatus
 from studio.models import Comment, Decision, ShareLink, Verdict, Workspace
 from studio.review.states import campaign_states
-from tests.conftest import make_campaign, make_shot
-from tests.factories import guest, make_take
+from tests.factories import guest, make_campaign, make_shot, make_take
 
 S = RenderStatus
 XSS = '<script>alert("x")</script><img src=x onerror="alert(1)">'

@@ -18,8 +18,7 @@ from studio.models import CampaignStatus, Cut, Decision, ShareLink
 from studio.production.deliverables import add_format
 from studio.review.activity import activity
 from studio.review.states import required_for, verdicts
-from tests.conftest import make_campaign, make_shot
-from tests.factories import generate, guest, make_take, stored_take
+from tests.factories import generate, guest, make_campaign, make_shot, make_take, stored_take
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from generation import jobs
 from generation.models import RenderStatus
 from studio.images import check_image
 from tests.images import upload
-from tests.pipeline import make_take, settle, transitions
+from tests.pipeline import request_take, settle, transitions
 
 S = RenderStatus
 
@@ -31,7 +31,7 @@ def veo_shot(shot, runware_fake):
 def test_a_veo_take_goes_from_prompt_to_stored_video(
     ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
 ):
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.IN_PROGRESS and take.provider_job_id == str(take.idempotency_key)
     (task,) = runware_fake.seen.creates
     assert task["model"] == "google:3@3"
@@ -53,7 +53,7 @@ def test_request_shapes_follow_the_catalog(
     shot.prompt = {"scene": "A cup.", "audio": {"generate": False}}
     shot.model_key, shot.size, shot.seconds = "seedance-2", "720p", 5
     shot.save()
-    make_take(shot, ed, django_capture_on_commit_callbacks)
+    request_take(shot, ed, django_capture_on_commit_callbacks)
     seedance = runware_fake.seen.creates[-1]
     assert seedance["resolution"] == "720p" and "width" not in seedance
     assert seedance["settings"] == {"audio": False}
@@ -63,7 +63,7 @@ def test_request_shapes_follow_the_catalog(
     shot.model_key, shot.size, shot.seconds = "kling-3-pro", "1920x1080", 5
     shot.prompt = {"scene": "A cup."}
     shot.save()
-    make_take(shot, ed, django_capture_on_commit_callbacks)
+    request_take(shot, ed, django_capture_on_commit_callbacks)
     kling = runware_fake.seen.creates[-1]
     assert "width" not in kling and "height" not in kling  # sized from the frame image
     (frame,) = kling["inputs"]["frameImages"]
@@ -77,7 +77,7 @@ def test_request_shapes_follow_the_catalog(
     # Runway Gen-4.5 needs width and height even next to a frame image.
     shot.model_key, shot.size, shot.seconds = "runway-gen-4.5", "1280x720", 5
     shot.save()
-    make_take(shot, ed, django_capture_on_commit_callbacks)
+    request_take(shot, ed, django_capture_on_commit_callbacks)
     runway = runware_fake.seen.creates[-1]
     assert (runway["width"], runway["height"]) == (1280, 720)
     assert runway["inputs"]["frameImages"][0]["frame"] == "first"
@@ -85,7 +85,7 @@ def test_request_shapes_follow_the_catalog(
 
     shot.clear_reference()
     shot.save()
-    make_take(shot, ed, django_capture_on_commit_callbacks)
+    request_take(shot, ed, django_capture_on_commit_callbacks)
     runway = runware_fake.seen.creates[-1]
     assert (runway["width"], runway["height"]) == (1280, 720) and "inputs" not in runway
 
@@ -96,7 +96,7 @@ def test_the_video_is_downloaded_without_the_api_key(
     """videoURL is on a CDN host: the key must never travel there."""
     from tests.fakes.runware_fake import API_KEY
 
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.COMPLETED
     assert runware_fake.cdn.root != runware_fake.root  # another port, as another host
@@ -110,7 +110,7 @@ def test_a_finished_result_without_a_status_is_stored(
     ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
 ):
     runware_fake.faults.omit_status = True
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.COMPLETED and take.polls <= 3
 
@@ -128,7 +128,7 @@ def test_a_per_task_error_fails_the_take_and_says_what_is_allowed(
             "taskUUID": "x",
         }
     ]
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     assert (take.status, take.billed, take.error_code) == (S.FAILED, False, "unsupportedDuration")
     assert "Allowed: 4, 6, 8." in take.error_message
 
@@ -137,7 +137,7 @@ def test_no_balance_is_permanent_and_not_billed(
     ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
 ):
     runware_fake.faults.create_status = 402
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     assert (take.status, take.billed, take.error_code) == (S.FAILED, False, "insufficient_balance")
     assert "Top it up" in take.error_message
 
@@ -146,7 +146,7 @@ def test_a_rate_limited_create_is_sent_again_later(
     ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
 ):
     runware_fake.faults.rate_limit = 1
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.QUEUED and take.events.filter(kind="retry").exists()
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.COMPLETED and len(runware_fake.tasks) == 1
@@ -160,7 +160,7 @@ def test_a_lost_answer_is_reconciled_by_get_response(
         runware_fake.faults.create_status = 504  # the gateway timed out: maybe sent
     else:
         runware_fake.faults.drop_after_create = True
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.RECONCILING
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.COMPLETED
@@ -174,7 +174,7 @@ def test_a_lost_answer_is_reconciled_by_get_response(
 def test_poll_faults_are_retried(
     ed, veo_shot, runware_fake, fault, django_capture_on_commit_callbacks
 ):
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     setattr(runware_fake.faults, fault, 1)
     jobs.poll(take.pk)
     take.refresh_from_db()
@@ -188,7 +188,7 @@ def test_a_create_that_arrives_late_is_found_not_resent(
 ):
     settings.STUDIO_RECONCILE_GRACE = 6
     runware_fake.faults.slow_seconds = 3.0  # the client gives up after 2 s; the task lands at 3 s
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.RECONCILING
     (take,) = settle(django_capture_on_commit_callbacks, [take], passes=60, pause=0.25)
     assert take.status == S.COMPLETED
@@ -202,7 +202,7 @@ def test_a_failed_task_says_why(ed, veo_shot, runware_fake, django_capture_on_co
         "code": "contentModerated",
         "message": "The content was moderated.",
     }
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert (take.status, take.billed, take.error_code) == (S.FAILED, False, "contentModerated")
     assert "content rules" in take.error_message
@@ -215,7 +215,7 @@ def test_a_failed_task_keeps_runwares_own_reason(
         "code": "invalidFrameImage",
         "message": "The first frame image could not be decoded.",
     }
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert (take.status, take.error_code) == (S.FAILED, "invalidFrameImage")
     assert take.error_message == "The first frame image could not be decoded."
@@ -225,7 +225,7 @@ def test_expired_content_ends_the_take(
     ed, veo_shot, runware_fake, django_capture_on_commit_callbacks
 ):
     runware_fake.faults.expire_content = True
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.EXPIRED
     assert "deleted the video before Reelroom could store it" in take.error_message
@@ -235,7 +235,7 @@ def test_webhook_url_carries_a_secret_token_whose_hash_is_kept(
     ed, veo_shot, runware_fake, settings, django_capture_on_commit_callbacks
 ):
     settings.STUDIO_WEBHOOK_BASE_URL = "https://studio.example.com"
-    take = make_take(veo_shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(veo_shot, ed, django_capture_on_commit_callbacks)
     url = runware_fake.seen.creates[-1]["webhookURL"]
     assert url.startswith("https://studio.example.com/hooks/runware/")
     token = url.rsplit("/", 1)[1]

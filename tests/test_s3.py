@@ -16,7 +16,8 @@ from moto.server import ThreadedMotoServer
 from generation import jobs, media
 from generation.models import RenderStatus
 from studio.settings import s3_media_storage
-from tests.pipeline import make_take, settle
+from tests.factories import make_take
+from tests.pipeline import request_take, settle
 
 S = RenderStatus
 BUCKET = "reelroom-takes"
@@ -78,7 +79,7 @@ def s3(settings, monkeypatch):
 def test_a_take_is_stored_privately_and_previewed_with_a_presigned_range_request(
     client, ed, shot, s3, django_capture_on_commit_callbacks
 ):
-    take = make_take(shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.COMPLETED
     head = s3.client().head_object(Bucket=BUCKET, Key=take.video_key)
@@ -108,7 +109,7 @@ def test_a_take_is_stored_privately_and_previewed_with_a_presigned_range_request
 def test_storage_down_during_upload_is_retried_and_never_completed_early(
     ed, shot, s3, django_capture_on_commit_callbacks
 ):
-    take = make_take(shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(shot, ed, django_capture_on_commit_callbacks)
     take.refresh_from_db()
     assert take.status == S.IN_PROGRESS  # rendered; the animatic's file is in the bucket
     with django_capture_on_commit_callbacks(execute=False):
@@ -167,7 +168,7 @@ def test_each_provider_end_to_end_into_the_bucket(
     shot.model_key, shot.size, shot.seconds = model_key, size, seconds
     shot.prompt = {"scene": "A cup of cold brew on a table."}
     shot.save()
-    take = make_take(shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert (take.status, take.provider) == (S.COMPLETED, provider)
     body = s3.client().get_object(Bucket=BUCKET, Key=take.video_key)["Body"].read()
@@ -191,20 +192,16 @@ def test_the_delivery_package_streams_from_the_bucket(client, vic, rita, campaig
     from django.core.files.storage import default_storage
 
     from generation.jobs import signing
-    from generation.models import Render, RenderStatus
     from studio.models import Decision
     from studio.production.deliverables import add_format
-    from tests.conftest import make_shot
+    from tests.factories import make_shot
     from tests.media_files import mp4
 
     add_format(campaign, "YouTube", "16:9")
     data = mp4(bytes(range(256)) * 4096)  # 1 MiB that is not all zeros
     key = default_storage.save("bucket/take.mp4", ContentFile(data))
-    take = Render.objects.create(
-        shot=make_shot(campaign), take=1, model_key="animatic", provider="animatic",
-        size="1280x720", seconds=4, prompt_text="x", status=RenderStatus.COMPLETED,
-        video_key=key, bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
-    )  # fmt: skip
+    take = make_take(make_shot(campaign), video_key=key, bytes=len(data),
+                     sha256=hashlib.sha256(data).hexdigest())  # fmt: skip
     signing.sign(take.pk)  # its signed copy, read from and written to the bucket
     Decision.objects.create(render=take, reviewer=rita, verdict="approved")
     client.force_login(vic)

@@ -10,8 +10,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django_q.tasks import async_task
 
-from generation.models import Render
 from tests.conftest import configured_secrets
+from tests.factories import make_take
 from tests.fakes.openai_fake import API_KEY
 from tests.leaks import ResponseRecorder
 
@@ -35,14 +35,5 @@ def test_a_secret_is_caught_wherever_it_is_written(_no_secret_leaks, shot, where
     elif where == "task":
         async_task("math.floor", 1.5, task_name=f"key-{API_KEY}", sync=True)
     else:
-        Render.objects.create(
-            shot=shot,
-            take=1,
-            model_key="animatic",
-            provider="animatic",
-            size="1280x720",
-            seconds=4,
-            prompt_text="x",
-            error_message=f"refused key {API_KEY}",
-        )
+        make_take(shot, status="failed", error_message=f"refused key {API_KEY}")
     assert recorder.leaks(configured_secrets()), f"a secret in the {where} was not seen"

@@ -20,6 +20,7 @@ from generation import liveness, queue, storage
 from generation.jobs import storing, sweeper, sweeping
 from generation.models import Render, RenderEvent, RenderStatus
 from generation.providers import get_provider
+from tests.factories import make_take
 from tests.pipeline import dead_mark
 
 S = RenderStatus
@@ -28,11 +29,8 @@ S = RenderStatus
 def _due_takes(shot, n, status=S.IN_PROGRESS, provider="animatic"):
     now = timezone.now()
     return [
-        Render.objects.create(
-            shot=shot, take=i, model_key="animatic", provider=provider, size="1280x720",
-            seconds=4, prompt_text="x", status=status, next_poll_at=now - timedelta(seconds=1),
-            provider_job_id=f"job-{i}",
-        )
+        make_take(shot, i, status, provider=provider, stored=False, provider_job_id=f"job-{i}",
+                  next_poll_at=now - timedelta(seconds=1))
         for i in range(1, n + 1)
     ]  # fmt: skip
 
@@ -303,11 +301,8 @@ def test_each_kind_of_due_work_gets_its_share_oldest_first(shot):
         for n in range(count):
             # The stores have waited longest of all; within a kind, the first made is oldest.
             age = 600 - n if status == "storing" else 60 - n
-            take = Render.objects.create(
-                shot=shot, take=len(made) + 1, model_key="animatic", provider="animatic",
-                size="1280x720", seconds=4, prompt_text="x", status=status,
-                next_poll_at=now - timedelta(seconds=age),
-            )  # fmt: skip
+            take = make_take(shot, len(made) + 1, status, stored=False,
+                             next_poll_at=now - timedelta(seconds=age))  # fmt: skip
             made[take.pk] = status
     first = sweeping._claim(now, {}, set(), batch=8)
     kinds = [made[pk] for pk, _, _ in first]

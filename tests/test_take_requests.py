@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from generation.models import Render, RenderStatus
 from studio.shots import editing
-from tests.conftest import make_shot
-from tests.factories import completed_take, generate
+from tests.factories import completed_take, generate, make_shot, make_take
 from tests.pipeline import settle
 
 S = RenderStatus
@@ -116,9 +115,7 @@ def test_one_lost_create_among_answered_variations_adopts_the_only_unowned_job(
 def test_the_database_refuses_one_job_for_two_takes(ed, shot):
     from django.db import IntegrityError, transaction
 
-    common = dict(model_key="animatic", provider="openai", size="1280x720", seconds=4)
-    Render.objects.create(shot=shot, take=1, provider_job_id="video_1", prompt_text="a", **common)
+    common = dict(status="in_progress", provider="openai", stored=False)
+    make_take(shot, 1, provider_job_id="video_1", prompt_text="a", **common)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Render.objects.create(
-            shot=shot, take=2, provider_job_id="video_1", prompt_text="b", **common
-        )
+        make_take(shot, 2, provider_job_id="video_1", prompt_text="b", **common)

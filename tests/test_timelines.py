@@ -21,8 +21,7 @@ from generation.models import Render
 from studio.models import Comment, Decision, ShareLink
 from studio.production import timelines
 from studio.production.deliverables import add_format
-from tests.conftest import make_shot
-from tests.factories import guest, stored_take, zip_of
+from tests.factories import guest, make_shot, stored_take, zip_of
 
 pytestmark = pytest.mark.django_db
 

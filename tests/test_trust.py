@@ -19,9 +19,8 @@ from studio.models import CutStatus, Decision, ShareLink
 from studio.production import cuts
 from studio.production.deliverables import add_format
 from studio.review.decisions import choose_hero
-from tests.conftest import make_shot
-from tests.factories import delivered_campaign, stored_take, zip_of
-from tests.pipeline import make_take, settle
+from tests.factories import delivered_campaign, make_shot, stored_take, zip_of
+from tests.pipeline import request_take, settle
 
 S = RenderStatus
 
@@ -112,7 +111,7 @@ def test_a_failed_cut_says_what_to_do_without_ffmpeg_or_server_paths(
 ):
     fmt = add_format(campaign, "YouTube", "16:9")
     shot = make_shot(campaign, title="One", prompt={"scene": "A sunrise."})
-    take = make_take(shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(shot, ed, django_capture_on_commit_callbacks)
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     choose_hero(take, ed)
     with django_capture_on_commit_callbacks(execute=False):
@@ -141,7 +140,7 @@ def test_a_polled_take_cards_remix_form_keeps_the_pages_batch_key(
     shot.model_key, shot.size, shot.seconds = "sora-2", "1280x720", 4
     shot.prompt = {"scene": "A cup of cold brew on a table."}
     shot.save()
-    take = make_take(shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.IN_PROGRESS
     client.force_login(ed)
     page = client.get(shot.get_absolute_url()).content.decode()

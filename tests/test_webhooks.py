@@ -14,22 +14,21 @@ from django.utils import timezone
 
 from generation.models import Render, RenderStatus, WebhookDelivery
 from generation.webhooks import token_hash
+from tests.factories import make_take
 from tests.fakes.webhook_keys import SECRET, SECRET_KEY_BYTES
 
 
 @pytest.fixture
 def waiting_take(shot, settings):
     settings.OPENAI_WEBHOOK_SECRET = SECRET
-    return Render.objects.create(
-        shot=shot,
-        take=1,
+    return make_take(
+        shot,
+        1,
+        RenderStatus.IN_PROGRESS,
         model_key="sora-2",
         provider="openai",
         provider_model="sora-2",
-        size="1280x720",
-        seconds=4,
         prompt_text="A cup.",
-        status=RenderStatus.IN_PROGRESS,
         provider_job_id="video_123",
         next_poll_at=timezone.now() + timedelta(seconds=50),
     )
@@ -118,16 +117,14 @@ def test_runware_token_makes_only_its_take_due(
     waiting_take, shot, handed, django_capture_on_commit_callbacks
 ):
     token = "a-secret-token-for-this-take-only-0123456789"
-    runware = Render.objects.create(
-        shot=shot,
-        take=2,
+    runware = make_take(
+        shot,
+        2,
+        RenderStatus.IN_PROGRESS,
         model_key="veo-3.1",
         provider="runware",
         provider_model="google:3@2",
-        size="1280x720",
-        seconds=4,
         prompt_text="A cup.",
-        status=RenderStatus.IN_PROGRESS,
         provider_job_id="uuid",
         webhook_token_hash=token_hash(token),
         next_poll_at=timezone.now() + timedelta(seconds=50),

@@ -18,8 +18,7 @@ from studio.models import CampaignSpend
 from studio.production import spend
 from studio.review import decisions
 from studio.shots import editing
-from tests.conftest import make_campaign, make_shot
-from tests.factories import make_take
+from tests.factories import make_campaign, make_shot, make_take
 from tests.pipeline import settle
 
 S = RenderStatus

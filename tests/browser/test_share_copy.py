@@ -20,7 +20,7 @@ def test_a_new_guest_link_is_shown_once_with_a_copy_button(
     try:
         page.goto("/login/")
         page.fill("#id_username", "alice")
-        from tests.conftest import PASSWORD
+        from tests.factories import PASSWORD
 
         page.fill("#id_password", PASSWORD)
         page.click("button[type=submit]")
