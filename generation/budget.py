@@ -118,9 +118,9 @@ def committed(account: int) -> Decimal:
     """Money spent or promised in a budget account (a campaign's id): billed takes at their
     cost, takes in flight and takes whose billing is unknown at their estimate; takes known
     not to have been billed at nothing. Takes of deleted shots count like any other."""
-    total: Decimal = Render.objects.filter(shot__campaign_id=account).aggregate(
-        total=committed_sum()
-    )["total"]
+    total: Decimal = Render.objects.filter(budget_account=account).aggregate(total=committed_sum())[
+        "total"
+    ]
     return total
 
 

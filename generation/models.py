@@ -97,6 +97,9 @@ class Render(models.Model):
     # title the animatic shows, and where the take's files go in storage.
     title = text.LineField(max_length=200, blank=True)
     media_prefix = models.CharField(max_length=300, blank=True)
+    # The budget the take counts against (the studio's account: a campaign's id), so that the
+    # engine sums a budget without reading the studio's tables.
+    budget_account = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
 
     # What was sent.
     model_key = models.CharField(max_length=64)

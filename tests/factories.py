@@ -101,6 +101,7 @@ def make_take(shot, take=1, status=S.COMPLETED, user=None, *, stored=None, **fie
         "prompt_text": "A cup of cold brew.",
         "completed_at": timezone.now() if status == S.COMPLETED else None,
         "created_by": user,
+        "budget_account": shot.campaign_id,
         **fields,
     }
     render = Render.objects.create(shot=shot, take=take, status=status, **values)
@@ -140,7 +141,7 @@ def stored_take(shot, take, size, data: bytes, **fields) -> Render:
         prompt_text=f"Prompt as sent for {shot.title} take {take}.", status=S.COMPLETED,
         video_key=key, bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
         width=int(size.split("x")[0]), height=int(size.split("x")[1]), billed=True,
-        **fields,
+        budget_account=shot.campaign_id, **fields,
     )  # fmt: skip
     signing.sign(made.pk)
     made.refresh_from_db()

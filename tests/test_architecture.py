@@ -96,3 +96,22 @@ def test_the_studios_signals_listen_only_to_the_engine():
         (True, "generation.Render"),
         (True, "generation.RenderEvent"),
     }
+
+
+def test_the_engine_reads_no_studio_table():
+    """import-linter sees imports, not ORM lookups: generation's code (its migrations aside)
+    never filters across the shot into the studio's tables (a budget is summed by the account
+    on the take)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "generation"
+    crossing = re.compile(r"\bshot__|\"studio\.(?!Shot\")|apps\.get_model\(\s*\"studio\"")
+    found = [
+        f"{path.relative_to(root)}:{n}"
+        for path in root.rglob("*.py")
+        if "migrations" not in path.parts
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if crossing.search(line)
+    ]
+    assert found == [], found

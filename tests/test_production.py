@@ -289,3 +289,17 @@ def test_only_editors_generate_missing_formats(client, team, campaign, role):
     url = reverse("studio:deliverables_missing", args=[campaign.pk])
     assert client.post(url, {"batch_key": str(uuid.uuid4())}).status_code == 403
     assert not Render.objects.exists()
+
+
+def test_a_cell_costs_what_its_takes_were_billed_a_reported_zero_included(client, ed, campaign):
+    """The money rule is generation/budget.py's: a provider's reported cost of $0 is $0, not
+    the estimate (the grid's own copy of the rule took a zero for "no report")."""
+    _formats(campaign, ("YouTube", "16:9"))
+    (shot,) = _shots(campaign, 1)
+    make_take(shot, 1, billed=True, cost_estimate=Decimal("1.20"), cost_actual=Decimal("0"),
+              stored=False)  # fmt: skip
+    make_take(shot, 2, billed=True, cost_estimate=Decimal("0.40"), stored=False)
+    make_take(shot, 3, status=S.FAILED, billed=False, cost_estimate=Decimal("9"), stored=False)
+    client.force_login(ed)
+    page = client.get(reverse("studio:deliverables", args=[campaign.pk])).content.decode()
+    assert "3 takes · $0.40" in page

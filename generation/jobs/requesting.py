@@ -103,6 +103,7 @@ def _make(request: TakeRequest, per_take: Decimal | int) -> list[Render]:
             take=last + variation,
             title=request.title[:200],
             media_prefix=request.media_prefix,
+            budget_account=request.budget_account,
             created_by_id=request.user_id,
             batch_key=request.batch_key,
             variation=variation,

@@ -15,14 +15,13 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from generation import catalog, text
+from generation import budget, catalog, text
 from generation.models import IN_FLIGHT, Render, RenderStatus
 from generation.prompts import BrandKit
 from studio.models.spend import CampaignSpend
@@ -73,7 +72,7 @@ class CampaignQuerySet(models.QuerySet):
         spend = Subquery(
             renders.filter(billed=True)
             .values("shot__campaign")
-            .annotate(total=Sum(Coalesce("cost_actual", "cost_estimate")))
+            .annotate(total=budget.settled_sum())
             .values("total")[:1],
             output_field=DecimalField(max_digits=12, decimal_places=4),
         )

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from zipstream import ZIP_STORED, ZipStream
 
-from generation import catalog, storage
+from generation import budget, catalog, storage
 from generation.models import Render
 from studio import queue
 from studio.csv_safe import cell
@@ -252,9 +252,7 @@ def manifest(pkg: Package, for_guest: bool = False) -> list[dict]:
                 "size": take.stored_size or take.size,
                 "seconds": take.seconds,
                 "duration_ms": take.duration_ms,
-                "cost": str(
-                    take.cost_actual if take.cost_actual is not None else take.cost_estimate
-                ),
+                "cost": str(budget.settled_cost(take)),
                 "billed": take.billed,
                 "decisions": decisions.get(take.pk, []),
                 "bytes": entry.copy.get("bytes"),

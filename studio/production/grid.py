@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from generation import budget
 from generation.models import IN_FLIGHT, Render, RenderStatus
 from studio.models import (
     Campaign,
@@ -207,6 +208,6 @@ def _cell(shot, fmt, shot_takes, chosen_id, take_verdicts) -> Cell:
         status = CellStatus.FAILED
     else:
         status = CellStatus.MISSING
-    cost = sum((t.cost_actual or t.cost_estimate for t in takes if t.billed), Decimal("0"))
+    cost = sum((budget.settled_cost(t) for t in takes), Decimal("0"))
     shown = poster or hero
     return Cell(shot, fmt, takes, hero, poster, status, shown.approval if shown else PENDING, cost)

@@ -237,6 +237,7 @@ def _request(shot: Shot, user, route, **fields) -> TakeRequest:
         shot_id=shot.pk,
         title=shot.title,
         media_prefix=shot.storage_prefix(),
+        budget_account=shot.campaign_id,
         provider=route.provider,
         provider_model=route.model_id,
         user_id=user.pk if user else None,

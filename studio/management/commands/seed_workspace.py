@@ -126,6 +126,7 @@ class Command(BaseCommand):
             shot=shot,
             take=take,
             created_by=owner,
+            budget_account=shot.campaign_id,
             model_key="sora-2",
             provider="openai",
             provider_model="sora-2",
