@@ -30,6 +30,9 @@ from studio.models import (
     Workspace,
 )
 from tests.factories import make_campaign, make_shot, make_take, make_user
+from tests.fakes.chat_fake import API_KEY as CHAT_KEY
+from tests.fakes.chat_fake import MODEL as CHAT_MODEL
+from tests.fakes.chat_fake import ChatFake
 from tests.images import upload
 from tests.media_files import mp4
 
@@ -145,6 +148,19 @@ def openai_fake(sample_mp4, settings):
 
 
 @pytest.fixture
+def chat(settings):
+    """The fake language model (tests/fakes/chat_fake.py), configured as the studio's planner;
+    it waits 3 s on a "slow" brief, longer than the 1 s the studio gives it."""
+    fake = ChatFake(slow_seconds=3).start()
+    settings.STUDIO_LLM_BASE_URL = fake.url
+    settings.STUDIO_LLM_API_KEY = CHAT_KEY
+    settings.STUDIO_LLM_MODEL = CHAT_MODEL
+    settings.STUDIO_LLM_TIMEOUT = 1.0
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
 def runware_fake(sample_mp4, settings):
     from tests.fakes.runware_fake import API_KEY, FakeRunware
 
@@ -166,8 +182,6 @@ def configured_secrets(settings=None) -> list[str]:
     from tests.fakes.webhook_keys import SECRET as WEBHOOK_SECRET
 
     found = {OPENAI_KEY, RUNWARE_KEY, WEBHOOK_SECRET, WEBHOOK_SECRET.removeprefix("whsec_")}
-    from tests.fakes.chat_fake import API_KEY as CHAT_KEY
-
     found.add(CHAT_KEY)
     for name in (
         "OPENAI_API_KEY",

@@ -20,7 +20,6 @@ from django.urls import reverse
 from generation import text
 from studio.models import Campaign, Comment, Decision, ShareLink, Shot
 from tests.factories import delivered_campaign, form_fields, guest, make_shot, make_take, zip_of
-from tests.fakes.chat_fake import API_KEY, MODEL, ChatFake
 
 pytestmark = pytest.mark.django_db
 
@@ -240,17 +239,6 @@ def test_a_plan_row_with_deep_layers_keeps_the_row(client, ed, campaign):
     response = client.post(url, data)
     assert response.status_code == 200
     assert form_fields(response.content.decode())["row-0-title"] == "Kept as typed"
-
-
-@pytest.fixture
-def chat(settings):
-    fake = ChatFake(slow_seconds=3).start()
-    settings.STUDIO_LLM_BASE_URL = fake.url
-    settings.STUDIO_LLM_API_KEY = API_KEY
-    settings.STUDIO_LLM_MODEL = MODEL
-    settings.STUDIO_LLM_TIMEOUT = 2.0
-    yield fake
-    fake.stop()
 
 
 def test_a_model_s_deep_answer_is_said_and_the_brief_kept(client, ed, campaign, chat):

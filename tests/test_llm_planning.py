@@ -13,22 +13,11 @@ from generation.prompts.structure import BrandKit
 from studio.models import Shot
 from studio.shots import llm_planning
 from tests.factories import form_fields as fields
-from tests.fakes.chat_fake import API_KEY, MODEL, ChatFake
+from tests.fakes.chat_fake import API_KEY, MODEL
 
 pytestmark = pytest.mark.django_db
 MODEL_KEY, SIZE = "veo-3.1-fast", "1280x720"  # 4, 6 or 8 s
 BRAND = BrandKit(palette="amber and cream", banned_words=("cheap",))
-
-
-@pytest.fixture
-def chat(settings):
-    fake = ChatFake(slow_seconds=3).start()
-    settings.STUDIO_LLM_BASE_URL = fake.url
-    settings.STUDIO_LLM_API_KEY = API_KEY
-    settings.STUDIO_LLM_MODEL = MODEL
-    settings.STUDIO_LLM_TIMEOUT = 1.0
-    yield fake
-    fake.stop()
 
 
 def plan(brief: str, target: int = 20):
