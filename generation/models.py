@@ -68,19 +68,6 @@ FINISHED = (
 class Render(models.Model):
     """One take of a shot. It freezes what was sent, so a take can always be explained."""
 
-    # The viewer's role: set on the row by the studio's access rules when they fetch it
-    # (generation never reads it); the compare page's drawings for its player.
-    my_role: str
-    drawings: list[dict[str, Any]]
-    drawings_id: str
-    # Where a take is shown, the studio sets what it says of it: its formats (`format_name`,
-    # `format_label`), its review state (`approval`) and the viewer's decision they may still
-    # take back (`undoable`). Generation never reads them.
-    format_name: str
-    format_label: str
-    approval: Any
-    undoable: Any
-
     # PROTECT: a take that cost or may have cost money is never deleted with its shot (deleting
     # a shot archives it; see studio.shots.editing.delete_shot).
     shot = models.ForeignKey("studio.Shot", on_delete=models.PROTECT, related_name="renders")

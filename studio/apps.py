@@ -11,8 +11,11 @@ class StudioConfig(AppConfig):
         from studio import signals, tasks  # noqa: PLC0415
 
         post_migrate.connect(lambda **kwargs: tasks.ensure_schedules(), sender=self, weak=False)
-        post_delete.connect(signals.delete_unused_reference, sender="generation.Render")
         post_save.connect(signals.follow_the_work, sender="generation.RenderEvent")
-        post_save.connect(signals.spend_of_take, sender="generation.Render")
-        post_delete.connect(signals.spend_of_take, sender="generation.Render")
+        # A take saved or deleted as the engine's Render or as the studio's Take (a proxy sends
+        # its own sender): the same bookkeeping either way.
+        for take in ("generation.Render", "studio.Take"):
+            post_delete.connect(signals.delete_unused_reference, sender=take)
+            post_save.connect(signals.spend_of_take, sender=take)
+            post_delete.connect(signals.spend_of_take, sender=take)
         post_save.connect(signals.spend_of_transition, sender="generation.RenderEvent")

@@ -78,7 +78,8 @@ def test_a_providers_identity_lives_in_one_place():
 
 def test_the_studios_signals_listen_only_to_the_engine():
     """Signals run generation → studio; the studio calls itself directly (a decision or a hero
-    choice recuts through studio.queue, not through a signal on its own tables)."""
+    choice recuts through studio.queue, not through a signal on its own tables). The studio's
+    Take is the engine's Render seen from the studio (a proxy, no table): heard alike."""
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save
 
@@ -95,6 +96,8 @@ def test_the_studios_signals_listen_only_to_the_engine():
         (False, "generation.Render"),
         (True, "generation.Render"),
         (True, "generation.RenderEvent"),
+        (False, "studio.Take"),
+        (True, "studio.Take"),
     }
 
 
@@ -113,5 +116,23 @@ def test_the_engine_reads_no_studio_table():
         if "migrations" not in path.parts
         for n, line in enumerate(path.read_text().splitlines(), 1)
         if crossing.search(line)
+    ]
+    assert found == [], found
+
+
+def test_the_studio_reads_takes_through_its_take():
+    """One home for the take: the studio's reads go through `Take` (its queryset says live,
+    finished, of a campaign); only the engine's own bookkeeping names `Render.objects`."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "studio"
+    allowed = {"management/commands/seed_workspace.py", "signals.py"}  # writes, not reads
+    found = [
+        f"{path.relative_to(root)}:{n}"
+        for path in root.rglob("*.py")
+        if "migrations" not in path.parts and str(path.relative_to(root)) not in allowed
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"\bRender\.objects\b|shot__deleted_at__isnull=True", line)
     ]
     assert found == [], found

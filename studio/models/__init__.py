@@ -29,6 +29,7 @@ from studio.models.review import (
 )
 from studio.models.shot import Shot, renumber_shots
 from studio.models.spend import CampaignSpend
+from studio.models.take import Take, TakeQuerySet, live_take
 from studio.models.team import (
     INVITATION_DAYS,
     Invitation,
@@ -70,6 +71,9 @@ __all__ = [
     "ShareLink",
     "ShareLinkQuerySet",
     "Shot",
+    "Take",
+    "TakeQuerySet",
+    "live_take",
     "Verdict",
     "Workspace",
     "CellStatus",

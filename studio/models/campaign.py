@@ -22,9 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from generation import budget, catalog, text
-from generation.models import IN_FLIGHT, Render, RenderStatus
+from generation.models import IN_FLIGHT, RenderStatus
 from generation.prompts import BrandKit
 from studio.models.spend import CampaignSpend
+from studio.models.take import Take
 from studio.models.team import Workspace
 
 
@@ -55,8 +56,8 @@ class CampaignQuerySet(models.QuerySet):
         figure a correlated subquery on its own index (no join that would multiply the
         campaigns by their shots, nor a scan of the decisions)."""
         # Every take counts for the money; only takes of shots still on the board for the work.
-        renders = Render.objects.filter(shot__campaign=OuterRef("pk")).order_by()
-        live = renders.filter(shot__deleted_at__isnull=True)
+        renders = Take.objects.of_campaign(OuterRef("pk")).order_by()
+        live = renders.live()
         shots = apps.get_model("studio", "Shot")._default_manager
         decisions = apps.get_model("studio", "Decision")._default_manager
 

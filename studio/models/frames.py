@@ -12,8 +12,8 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from generation import catalog, storage
-from generation.models import Render
 from studio.images import fit_image
+from studio.models.take import Take
 
 LAST_FRAME_FIELDS = ["last_frame_image", "last_frame_size", "last_frame_source"]
 
@@ -111,11 +111,11 @@ class FramesMixin:
     def _forget(self, keys: set[str]) -> None:
         in_use = {self.reference_original, self.reference_image, self.last_frame_image}
         sent = set(
-            Render.objects.filter(reference_image_key__in=keys).values_list(
+            Take.objects.filter(reference_image_key__in=keys).values_list(
                 "reference_image_key", flat=True
             )
         ) | set(
-            Render.objects.filter(last_frame_key__in=keys).values_list("last_frame_key", flat=True)
+            Take.objects.filter(last_frame_key__in=keys).values_list("last_frame_key", flat=True)
         )
         storage.delete_quietly(keys - in_use - sent)
 

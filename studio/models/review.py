@@ -12,10 +12,10 @@ from django.db import models
 from django.utils import timezone
 
 from generation import text
-from generation.models import Render, RenderStatus
 from studio.models.campaign import Campaign
 from studio.models.shot import Shot
 from studio.models.spend import CampaignSpend
+from studio.models.take import Take
 
 
 class Comment(models.Model):
@@ -273,11 +273,7 @@ class ShareLink(models.Model):
 
     def takes(self):
         """What a guest of this link may see: the finished takes of its campaign or shot."""
-        takes = Render.objects.filter(
-            shot__campaign_id=self.campaign_id,
-            shot__deleted_at__isnull=True,
-            status=RenderStatus.COMPLETED,
-        )
+        takes = Take.objects.live().finished().of_campaign(self.campaign_id)
         return takes.filter(shot_id=self.shot_id) if self.shot_id else takes
 
     @property

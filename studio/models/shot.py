@@ -5,7 +5,9 @@ prompt's history and reusable templates are in studio.models.prompt_history."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -15,12 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from generation import catalog, jobs, prompts, text
-from generation.models import RenderStatus
+from generation.models import Render, RenderStatus
 from studio.images import fit_image
 from studio.models.campaign import Campaign
 from studio.models.frames import FramesMixin
 from studio.models.prompt_history import PromptTemplate, PromptVersion
 from studio.models.spend import CampaignSpend
+
+T = TypeVar("T", bound=Render)  # a take, as the engine's Render or the studio's Take
 
 
 class LiveShots(models.Manager):
@@ -97,7 +101,7 @@ class Shot(FramesMixin, models.Model):
             shot.save()
         return shot
 
-    def representative_take(self, takes):
+    def representative_take(self, takes: Iterable[T]) -> T | None:
         """The take that stands for the shot (its poster, the source of a frame, its place in
         a cut): its hero if that take is finished, else its newest finished take. `takes` are
         the shot's takes already loaded (no query here); None when none is finished."""

@@ -20,9 +20,8 @@ from django.utils import timezone
 from generation import catalog, media
 from generation.jobs import signing
 from generation.media import cutting
-from generation.models import Render
 from studio import queue
-from studio.models import Campaign, Cut, CutKind, CutStatus, Format
+from studio.models import Campaign, Cut, CutKind, CutStatus, Format, Take
 from studio.production.grid import grid
 
 logger = logging.getLogger(__name__)
@@ -81,7 +80,7 @@ def _sources(campaign: Campaign, fmt: Format | None) -> tuple[list[dict], list[d
 
 def _size(fmt: Format | None, sources: list[dict], campaign: Campaign) -> tuple[int, int]:
     aspect = fmt.aspect if fmt else (campaign.target_formats or ["16:9"])[0]
-    takes = Render.objects.filter(pk__in=[s["take"] for s in sources if s["take"]])
+    takes = Take.objects.filter(pk__in=[s["take"] for s in sources if s["take"]])
     sizes = Counter(
         (t.width, t.height)
         for t in takes.only("width", "height", "size")
@@ -206,7 +205,7 @@ class TakeGone(Exception):
     """A take the cut was planned with has no video any more."""
 
 
-def _piece(source: dict, takes: dict[int, Render], cut: Cut) -> cutting.Piece:
+def _piece(source: dict, takes: dict[int, Take], cut: Cut) -> cutting.Piece:
     if source["take"] is None:
         return cutting.Piece(
             seconds=source["seconds"],
@@ -226,14 +225,14 @@ def _piece(source: dict, takes: dict[int, Render], cut: Cut) -> cutting.Piece:
         take.signed_key or take.video_key,  # with its credentials, the cut's ingredient
         bool(take.has_audio),
         title=f"{source['title']}, take {source['take_number']}",
-        ai=catalog.ai_made(take.provider),
+        ai=take.ai_made,
     )
 
 
-def _signed_takes(ids: list[int]) -> dict[int, Render]:
+def _signed_takes(ids: list[int]) -> dict[int, Take]:
     """The cut's takes, each with its signed copy (made here, in the queue, where missing)."""
-    takes = Render.objects.in_bulk(ids)
+    takes = Take.objects.in_bulk(ids)
     unsigned = [pk for pk, take in takes.items() if take.video_key and not take.signed_key]
     for pk in unsigned:
         signing.sign(pk)
-    return Render.objects.in_bulk(ids) if unsigned else takes
+    return Take.objects.in_bulk(ids) if unsigned else takes

@@ -21,11 +21,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from zipstream import ZIP_STORED, ZipStream
 
-from generation import budget, catalog, storage
-from generation.models import Render
+from generation import catalog, storage
 from studio import queue
 from studio.csv_safe import cell
-from studio.models import Campaign, CellStatus, Decision, Membership, Role
+from studio.models import Campaign, CellStatus, Decision, Membership, Role, Take
 from studio.production import disclosure, timelines
 from studio.production.grid import grid
 
@@ -63,7 +62,7 @@ CSV_FIELDS = [
 @dataclass
 class Entry:
     path: str
-    take: Render
+    take: Take
     format_name: str
     aspect: str
     number: int
@@ -83,7 +82,7 @@ class Entry:
 
     @property
     def ai_generated(self) -> bool:
-        return catalog.ai_made(self.take.provider)
+        return self.take.ai_made
 
     @property
     def kept(self) -> bool:
@@ -167,7 +166,7 @@ def package(campaign: Campaign) -> Package:
                     folder=folder[fmt.pk],
                 )
             )
-    takes = Render.objects.in_bulk([e.take.pk for e in entries])
+    takes = Take.objects.in_bulk([e.take.pk for e in entries])
     for entry in entries:
         entry.take = takes[entry.take.pk]  # every field, for the manifest
     return Package(campaign, entries, missing)
@@ -252,7 +251,7 @@ def manifest(pkg: Package, for_guest: bool = False) -> list[dict]:
                 "size": take.stored_size or take.size,
                 "seconds": take.seconds,
                 "duration_ms": take.duration_ms,
-                "cost": str(budget.settled_cost(take)),
+                "cost": str(take.cost),
                 "billed": take.billed,
                 "decisions": decisions.get(take.pk, []),
                 "bytes": entry.copy.get("bytes"),

@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from generation import budget
-from generation.models import IN_FLIGHT, Render, RenderStatus
+from generation.models import IN_FLIGHT, RenderStatus
 from studio.models import (
     Campaign,
     CellStatus,
@@ -16,6 +15,7 @@ from studio.models import (
     Deliverable,
     Format,
     Shot,
+    Take,
     Verdict,
     name_formats,
 )
@@ -34,9 +34,9 @@ from studio.review.states import (
 class Cell:
     shot: Shot
     format: Format
-    takes: list[Render]
-    hero: Render | None  # chosen, else the shot's hero or newest approved take of the format
-    poster: Render | None  # the hero, else the newest finished take of the format
+    takes: list[Take]
+    hero: Take | None  # chosen, else the shot's hero or newest approved take of the format
+    poster: Take | None  # the hero, else the newest finished take of the format
     status: str
     approval: Approval = PENDING  # of the take the cell shows
     cost: Decimal = Decimal("0")
@@ -95,7 +95,7 @@ class Grid:
     formats: list[Format]
     shots: list[Shot]
     rows: list[tuple[Shot, list[Cell]]]
-    takes: dict[int, list[Render]]  # every take of each shot, newest first
+    takes: dict[int, list[Take]]  # every take of each shot, newest first
     page: GridPage = field(default_factory=GridPage)  # the whole campaign unless paged
 
     @property
@@ -138,7 +138,7 @@ def grid(campaign: Campaign, viewer=None, page: int | None = None) -> Grid:
         where.total = len(shots)
     pks = [shot.pk for shot in shots]
     takes = list(
-        Render.objects.filter(shot_id__in=pks)
+        Take.objects.filter(shot_id__in=pks)
         .only(
             "pk",
             "shot_id",
@@ -160,7 +160,7 @@ def grid(campaign: Campaign, viewer=None, page: int | None = None) -> Grid:
     )
     decisions = list(
         Decision.objects.filter(
-            render_id__in=Render.objects.filter(shot_id__in=pks).values("pk")
+            render_id__in=Take.objects.filter(shot_id__in=pks).values("pk")
         ).select_related("reviewer")
     )
     required = required_for(campaign.pk)
@@ -175,7 +175,7 @@ def grid(campaign: Campaign, viewer=None, page: int | None = None) -> Grid:
     for take in takes:  # what a cell's decision control shows
         take.approval = take_approvals.get(take.pk) or approval({}, required)
         take.undoable = own.get(take.pk)
-    by_shot: dict[int, list[Render]] = {}
+    by_shot: dict[int, list[Take]] = {}
     for take in takes:
         by_shot.setdefault(take.shot_id, []).append(take)
     rows = []
@@ -208,6 +208,7 @@ def _cell(shot, fmt, shot_takes, chosen_id, take_verdicts) -> Cell:
         status = CellStatus.FAILED
     else:
         status = CellStatus.MISSING
-    cost = sum((budget.settled_cost(t) for t in takes), Decimal("0"))
+    cost = sum((t.cost for t in takes), Decimal("0"))
     shown = poster or hero
-    return Cell(shot, fmt, takes, hero, poster, status, shown.approval if shown else PENDING, cost)
+    approval = getattr(shown, "approval", PENDING) if shown else PENDING
+    return Cell(shot, fmt, takes, hero, poster, status, approval, cost)

@@ -15,8 +15,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 
 from generation import budget
-from generation.models import Render
-from studio.models import Campaign, CampaignSpend, Decision, Verdict
+from studio.models import Campaign, CampaignSpend, Decision, Take, Verdict
 from studio.review.states import required_of, verdicts
 
 ZERO = Decimal("0")
@@ -195,7 +194,7 @@ def figures_by_campaign(takes) -> dict[int, Figures]:
 def spend(campaign) -> Spend:
     """A campaign's figures, counted from its takes in a constant number of queries whatever
     their count."""
-    takes = Render.objects.filter(shot__campaign=campaign)
+    takes = Take.objects.filter(shot__campaign=campaign)
     return _page(figures_by_campaign(takes), {campaign.pk: campaign.name})
 
 
@@ -243,7 +242,7 @@ def _recompute(versions: dict[int, int | None]) -> dict[int, Figures]:
         [CampaignSpend(campaign_id=pk) for pk, version in versions.items() if version is None],
         ignore_conflicts=True,
     )
-    computed = figures_by_campaign(Render.objects.filter(shot__campaign_id__in=list(versions)))
+    computed = figures_by_campaign(Take.objects.filter(shot__campaign_id__in=list(versions)))
     fresh = {pk: computed.get(pk, Figures()) for pk in versions}
     CampaignSpend.objects.bulk_update(
         [

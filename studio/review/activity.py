@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from generation.models import EventKind, Render, RenderEvent, RenderStatus
-from studio.models import Comment, Decision, Verdict, label_formats
+from studio.models import Comment, Decision, Verdict, label_formats, live_take
 
 
 def _in(detail: dict) -> str:
@@ -49,9 +49,7 @@ class Activity:
 def activity(campaign, limit: int = 60) -> list[Activity]:
     """What happened in a campaign, newest first, in three queries."""
     events = (
-        RenderEvent.objects.filter(
-            render__shot__campaign=campaign, render__shot__deleted_at__isnull=True
-        )
+        RenderEvent.objects.filter(live_take("render"), render__shot__campaign=campaign)
         .filter(
             Q(
                 to_status__in=["queued", "completed", "failed", "expired", "cancelled"],
@@ -64,16 +62,12 @@ def activity(campaign, limit: int = 60) -> list[Activity]:
         .order_by("-at")[:limit]
     )
     comments = (
-        Comment.objects.filter(
-            render__shot__campaign=campaign, render__shot__deleted_at__isnull=True
-        )
+        Comment.objects.filter(live_take("render"), render__shot__campaign=campaign)
         .select_related("author", "render__shot")
         .order_by("-created_at")[:limit]
     )
     decisions = (
-        Decision.objects.filter(
-            render__shot__campaign=campaign, render__shot__deleted_at__isnull=True
-        )
+        Decision.objects.filter(live_take("render"), render__shot__campaign=campaign)
         .select_related("reviewer", "render__shot")
         .order_by("-created_at")[:limit]
     )
@@ -101,8 +95,9 @@ def activity(campaign, limit: int = 60) -> list[Activity]:
         if event.kind == EventKind.HERO:
             who = event.detail.get("by") or "Someone"
             text = f"{who} made take {take.take} the hero take of “{take.shot.title}”"
-            if take.format_name:
-                text += f" ({take.format_name})"
+            shown_as = getattr(take, "format_name", "")  # set by label_formats on the takes shown
+            if shown_as:
+                text += f" ({shown_as})"
             items.append(Activity(event.at, "hero", text, take))
             continue
         what = {

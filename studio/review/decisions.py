@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -76,7 +77,7 @@ def decide(take: Render, reviewer, verdict: str, note: str = "") -> Decision:
     return decision
 
 
-def decide_many(takes: list[Render], reviewer, verdict: str, note: str = "") -> list[Decision]:
+def decide_many(takes: Sequence[Render], reviewer, verdict: str, note: str = "") -> list[Decision]:
     """One decision per take, each recorded and told exactly like a single one; every take
     must be finished, else nothing is recorded."""
     if not takes:

@@ -16,6 +16,7 @@ from studio.models import (
     Format,
     Membership,
     Role,
+    Take,
 )
 from studio.review import notifications
 from studio.team.access import RANK
@@ -27,11 +28,9 @@ def review_queue(user, campaign_id: int | None = None, aspect: str = ""):
     may_decide = [r for r, rank in RANK.items() if rank >= RANK[Role.REVIEWER]]
     workspaces = Membership.objects.filter(user=user, role__in=may_decide).values("workspace_id")
     takes = (
-        Render.objects.filter(
-            status=RenderStatus.COMPLETED,
-            shot__campaign__workspace_id__in=workspaces,
-            shot__deleted_at__isnull=True,
-        )
+        Take.objects.live()
+        .finished()
+        .filter(shot__campaign__workspace_id__in=workspaces)
         .exclude(shot__campaign__status="archived")
         .annotate(mine=Exists(Decision.objects.filter(render=OuterRef("pk"), reviewer=user)))
         .filter(mine=False)
@@ -60,7 +59,7 @@ def of_aspect(takes, aspect: str) -> Q:
 def shot_neighbours() -> dict[str, Subquery]:
     """Annotations for a take: the pks of its shot's finished takes just before and after it
     (by take number), so that the take page reads them with the take itself."""
-    finished = Render.objects.filter(shot_id=OuterRef("shot_id"), status=RenderStatus.COMPLETED)
+    finished = Take.objects.filter(shot_id=OuterRef("shot_id"), status=RenderStatus.COMPLETED)
     return {
         "previous_pk": Subquery(
             finished.filter(take__lt=OuterRef("take")).order_by("-take").values("pk")[:1]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TypeVar
 
 from django.utils import timezone
 
@@ -18,8 +19,11 @@ from studio.models import (
     Deliverable,
     Shot,
     ShotStatus,
+    Take,
     Verdict,
 )
+
+T = TypeVar("T", bound=Render)  # a take, as the engine's Render or the studio's Take
 
 
 @dataclass(frozen=True)
@@ -215,7 +219,7 @@ FOLLOWED = (
 )
 
 
-def delivered_take(done: list[Render], chosen_id, shot_hero_id, take_verdicts) -> Render | None:
+def delivered_take(done: list[T], chosen_id, shot_hero_id, take_verdicts) -> T | None:
     """The take a cell (a shot in one format) delivers, from its finished takes newest
     first: the one chosen for the cell, else the shot's hero, else the newest approved."""
     return (
@@ -241,7 +245,7 @@ def all_delivered_approved(campaign) -> bool:
         return False
     formats = list(campaign.formats.all())
     done = list(
-        Render.objects.filter(shot__campaign=campaign, status=RenderStatus.COMPLETED)
+        Take.objects.filter(shot__campaign=campaign, status=RenderStatus.COMPLETED)
         .only("pk", "shot_id", "size", "model_key", "take")
         .order_by("-take", "-pk")
     )
@@ -276,7 +280,7 @@ def work_status(campaign) -> str:
     in flight, approved when every cell of the deliverables grid has an approved take to
     deliver (a hero, or the newest approved take of the format). Asked at every take's end and
     decision, so it asks the database a constant number of questions."""
-    takes = Render.objects.filter(shot__campaign=campaign, shot__deleted_at__isnull=True)
+    takes = Take.objects.live().of_campaign(campaign)
     if not takes.exists():
         return CampaignStatus.PLANNING
     if all_delivered_approved(campaign):
@@ -311,7 +315,7 @@ def campaign_states(campaign, shots: list[Shot]) -> dict[int, ShotState]:
     whatever the number of shots and takes."""
     pks = [shot.pk for shot in shots]
     takes = list(
-        Render.objects.filter(shot_id__in=pks).only(
+        Take.objects.filter(shot_id__in=pks).only(
             "pk", "shot_id", "take", "status", "thumbnail_key"
         )
     )

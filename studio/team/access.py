@@ -12,8 +12,18 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest
 
-from generation.models import Render
-from studio.models import Asset, Campaign, Comment, Membership, Role, ShareLink, Shot, Workspace
+from studio.models import (
+    Asset,
+    Campaign,
+    Comment,
+    Membership,
+    Role,
+    ShareLink,
+    Shot,
+    Take,
+    Workspace,
+    live_take,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -131,15 +141,12 @@ def get_shot_for_user(
 
 def get_take_for_user(
     request: AuthedRequest, render_id: int, action: str = "view", **annotations: Any
-) -> Render:
+) -> Take:
     """The take, if the viewer may do `action` on it; `annotations` are read with it (the
     take page's neighbours, in the same query)."""
     take = (
-        Render.objects.filter(
-            pk=render_id,
-            shot__campaign__workspace__memberships__user=request.user,
-            shot__deleted_at__isnull=True,
-        )
+        Take.objects.live()
+        .filter(pk=render_id, shot__campaign__workspace__memberships__user=request.user)
         .select_related("shot__campaign__workspace")
         .annotate(**annotations)
     )
@@ -148,17 +155,15 @@ def get_take_for_user(
     )
 
 
-def get_takes_for_user(request: AuthedRequest, render_ids, action: str) -> list[Render]:
+def get_takes_for_user(request: AuthedRequest, render_ids, action: str) -> list[Take]:
     """Several takes at once (a selection): every one must be the viewer's to act on, else 404
     (one of them is unknown or an outsider's) or 403 (their role may not), and nothing is done."""
     ids = {pk for pk in render_ids if pk is not None}
     takes = list(
         _with_role(
-            Render.objects.filter(
-                pk__in=ids,
-                shot__campaign__workspace__memberships__user=request.user,
-                shot__deleted_at__isnull=True,
-            ).select_related("shot__campaign", "created_by"),
+            Take.objects.live()
+            .filter(pk__in=ids, shot__campaign__workspace__memberships__user=request.user)
+            .select_related("shot__campaign", "created_by"),
             "shot__campaign__workspace__memberships__role",
         )
     )
@@ -171,9 +176,9 @@ def get_takes_for_user(request: AuthedRequest, render_ids, action: str) -> list[
 
 def get_comment_for_user(request: AuthedRequest, comment_id: int, action: str) -> Comment:
     comment = Comment.objects.filter(
+        live_take("render"),
         pk=comment_id,
         render__shot__campaign__workspace__memberships__user=request.user,
-        render__shot__deleted_at__isnull=True,
     ).select_related("render")
     return _allowed(
         _with_role(comment, "render__shot__campaign__workspace__memberships__role").first(), action
@@ -213,7 +218,7 @@ def get_link_for_guest(token: str) -> ShareLink:
     return link
 
 
-def get_take_for_guest(request, token: str, render_id: int) -> tuple[ShareLink, Render]:
+def get_take_for_guest(request, token: str, render_id: int) -> tuple[ShareLink, Take]:
     link = get_link_for_guest(token)
     if not link.is_unlocked(request.session):
         raise Http404

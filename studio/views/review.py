@@ -21,6 +21,7 @@ from studio.models import (
     Format,
     Membership,
     Role,
+    Take,
     Verdict,
     label_formats,
 )
@@ -60,7 +61,7 @@ MARKER_KINDS = [
 ]
 
 
-def take_context(take: Render, perms: set[str]) -> dict:
+def take_context(take: Take, perms: set[str]) -> dict:
     comments = list(take.comments.select_related("author").order_by("created_at", "pk"))
     decisions = list(
         Decision.history.filter(render=take)
@@ -97,7 +98,7 @@ def take_context(take: Render, perms: set[str]) -> dict:
     }
 
 
-def _walk(request: AuthedHtmxRequest, take: Render) -> dict:
+def _walk(request: AuthedHtmxRequest, take: Take) -> dict:
     """Where N and P (and "Approve and next") lead from this take: through the review queue
     when the take was opened from it (with its filters), else through the shot's takes."""
     source = request.GET if request.method == "GET" else request.POST
@@ -213,13 +214,13 @@ def comment_delete(request: AuthedHtmxRequest, comment_id: int):
 DECIDE = "studio/_decide.html"
 
 
-def decide_context(take: Render, user, perms: set[str], **extra) -> dict:
+def decide_context(take: Take, user, perms: set[str], **extra) -> dict:
     """What the in-place decision control shows for one take."""
     with_approvals(label_formats([take]), user=user)
     return {"take": take, "can_decide": "decide" in perms, **extra}
 
 
-def _decided(request: AuthedHtmxRequest, take: Render, status: int = 200, **extra):
+def _decided(request: AuthedHtmxRequest, take: Take, status: int = 200, **extra):
     """The take's decision control again, as htmx asked for it (`bare` inside another form);
     the page's other views of it (a grid) hear "decided"."""
     context = decide_context(take, request.user, allowed_actions(take.my_role), **extra)

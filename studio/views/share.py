@@ -15,7 +15,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from generation import storage
 from generation.models import Render
-from studio.models import Membership, Role, ShareLink, Verdict, label_formats, name_formats
+from studio.models import (
+    Membership,
+    Role,
+    ShareLink,
+    Take,
+    Verdict,
+    label_formats,
+    name_formats,
+)
 from studio.production import delivery
 from studio.review.comments import (
     add_comment,
@@ -168,11 +176,11 @@ def guest_entry(request: HtmxRequest, token: str):
     )
 
 
-def guest_groups(takes: list[Render], formats, group_by: str) -> list[tuple[str, list[Render]]]:
+def guest_groups(takes: list[Take], formats, group_by: str) -> list[tuple[str, list[Take]]]:
     """The takes a client sees, grouped by format (a take serving two formats shows in both;
     one serving none under its size) or by shot, in the campaign's order."""
     if group_by == "shot":
-        by_shot: dict[int, tuple[str, list[Render]]] = {}
+        by_shot: dict[int, tuple[str, list[Take]]] = {}
         for take in takes:
             title = f"{take.shot.position}. {take.shot.title}"
             by_shot.setdefault(take.shot_id, (title, []))[1].append(take)

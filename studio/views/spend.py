@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from generation.models import Render
+from studio.models import Take
 from studio.production import spend, spend_csv
 from studio.team.access import allowed_actions, get_campaign_for_user, get_workspace_for_user
 from studio.views import AuthedHtmxRequest
@@ -29,7 +29,7 @@ def _page(request: AuthedHtmxRequest, takes, context: dict, name: str, compute):
 @require_GET
 def workspace_spend(request: AuthedHtmxRequest, slug: str):
     workspace = get_workspace_for_user(request, slug, "view_spend")
-    takes = Render.objects.filter(shot__campaign__workspace=workspace)
+    takes = Take.objects.filter(shot__campaign__workspace=workspace)
     context = {"workspace": workspace, "perms_": allowed_actions(workspace.my_role)}
     return _page(request, takes, context, workspace.name, lambda: spend.workspace_spend(workspace))
 
@@ -38,6 +38,6 @@ def workspace_spend(request: AuthedHtmxRequest, slug: str):
 @require_GET
 def campaign_spend(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "view_spend")
-    takes = Render.objects.filter(shot__campaign=campaign)
+    takes = Take.objects.filter(shot__campaign=campaign)
     context = {"campaign": campaign, "perms_": allowed_actions(campaign.my_role)}
     return _page(request, takes, context, campaign.name, lambda: spend.spend(campaign))

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.status import Stat
 
-from generation.models import IN_FLIGHT, Render
+from generation.models import IN_FLIGHT
+from studio.models import Take
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
                 f"{len(stat.workers)} workers, heartbeat {age:.0f} s ago"
             )
         rows = (
-            Render.objects.filter(status__in=IN_FLIGHT)
+            Take.objects.filter(status__in=IN_FLIGHT)
             .values("provider", "status")
             .annotate(n=Count("pk"))
             .order_by("provider", "status")
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         self.stdout.write(f"takes in flight: {total}")
         for row in rows:
             self.stdout.write(f"  {row['provider']:<10} {row['status']:<12} {row['n']}")
-        oldest = Render.objects.filter(status__in=IN_FLIGHT).order_by("created_at").first()
+        oldest = Take.objects.filter(status__in=IN_FLIGHT).order_by("created_at").first()
         if oldest is None:
             self.stdout.write("oldest open take: none")
             return
