@@ -303,3 +303,18 @@ def test_a_cell_costs_what_its_takes_were_billed_a_reported_zero_included(client
     client.force_login(ed)
     page = client.get(reverse("studio:deliverables", args=[campaign.pk])).content.decode()
     assert "3 takes · $0.40" in page
+
+
+def test_the_grid_s_columns_follow_the_campaign_s_format_order(client, ed, campaign):
+    *_, square = _formats(campaign, ("Reels", "9:16"), ("YouTube", "16:9"), ("Feed", "1:1"))
+    _shots(campaign, 1)
+    client.force_login(ed)
+    url = reverse("studio:deliverables", args=[campaign.pk])
+
+    def columns():
+        head = client.get(url).content.decode().split("<thead>")[1].split("</thead>")[0]
+        return sorted(("Reels", "YouTube", "Feed"), key=head.index)
+
+    assert columns() == ["Reels", "YouTube", "Feed"]
+    Format.objects.filter(pk=square.pk).update(position=0)  # moved first
+    assert columns() == ["Feed", "Reels", "YouTube"]
