@@ -10,11 +10,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 
+from generation import text
 from studio import queue
 from studio.models import Comment, Decision, Membership, Verdict
 
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def comment_recipients(comment: Comment) -> list:
@@ -56,9 +56,9 @@ def take_link(pk: int) -> str:
     return link(reverse("studio:take_page", args=[pk]))
 
 
-def _subject(text: str) -> str:
+def _subject(said: str) -> str:
     """A mail subject on one line, whatever names and titles it quotes."""
-    return " ".join(CONTROL.sub(" ", text).split())
+    return " ".join(text.line(said).split())
 
 
 def notify_comment(comment: Comment) -> int:
