@@ -31,11 +31,19 @@ class JSONHandler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
+class _Server(ThreadingHTTPServer):
+    # A provider's server takes connections as they come (Linux allows 4096 waiting): the
+    # standard library's backlog of 5 would leave a burst of creates retransmitting their
+    # requests for many seconds, even from a sender already killed — a create that reaches the
+    # provider long after it was sent, which no real front end makes.
+    request_queue_size = 1024
+
+
 class FakeServer:
     """Serves `handler` on a free port of 127.0.0.1 until stopped."""
 
     def __init__(self, handler: type[BaseHTTPRequestHandler]):
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server = _Server(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
