@@ -366,6 +366,12 @@ STUDIO_LLM_BASE_URL = env("STUDIO_LLM_BASE_URL").rstrip("/")
 STUDIO_LLM_API_KEY = env("STUDIO_LLM_API_KEY")
 STUDIO_LLM_MODEL = env("STUDIO_LLM_MODEL")
 STUDIO_LLM_TIMEOUT = float(env("STUDIO_LLM_TIMEOUT", "60"))
+# A voice-over made by an OpenAI-compatible speech endpoint (`/v1/audio/speech`). Unset: the
+# spot's voice is an uploaded recording, or the labelled offline scratch voice (eSpeak NG).
+STUDIO_TTS_BASE_URL = env("STUDIO_TTS_BASE_URL").rstrip("/")
+STUDIO_TTS_API_KEY = env("STUDIO_TTS_API_KEY")
+STUDIO_TTS_MODEL = env("STUDIO_TTS_MODEL", "gpt-4o-mini-tts")
+STUDIO_TTS_VOICE = env("STUDIO_TTS_VOICE", "alloy")
 # Content Credentials (C2PA, docs/provenance.md). Bring your own signer: a certificate chain
 # and its private key (a file's path, or the PEM itself), or the dotted path of a callable that
 # returns a c2pa.Signer (a KMS); an optional RFC 3161 timestamp authority. Unset: a local CA and

@@ -9,7 +9,7 @@ from django_q.models import Schedule
 
 from generation.jobs import signing
 from studio.models import Comment, Decision, Invitation
-from studio.production import cuts
+from studio.production import cuts, spots
 from studio.review import inbox, notifications
 
 
@@ -50,6 +50,10 @@ def send_invitation(invitation_id: int) -> None:
 
 def render_cut(cut_id: int) -> None:
     cuts.render_cut(cut_id)
+
+
+def render_spot(spot_id: int) -> None:
+    spots.render_spot(spot_id)
 
 
 def recut(campaign_id: int) -> None:

@@ -27,6 +27,8 @@ from studio.models import (
     Membership,
     Role,
     ShareLink,
+    Spot,
+    SpotStatus,
     Workspace,
 )
 from tests.factories import make_campaign, make_shot, make_take, make_user
@@ -269,6 +271,10 @@ def ctx(team, workspace, campaign):
         campaign=campaign, format=fmt, status=CutStatus.COMPLETED, signature="s", width=1280,
         height=720, video_key=take.video_key,
     )  # fmt: skip
+    spot = Spot.objects.create(
+        campaign=campaign, format=fmt, status=SpotStatus.COMPLETED, signature="s",
+        video_key=take.video_key, srt_key=default_storage.save("access/spot.srt", ContentFile(b"")),
+    )  # fmt: skip
     asset_image = upload(size=(400, 400))
     asset = Asset.objects.create(
         workspace=workspace, name="Logo", kind="logo", width=400, height=400, sha256="0" * 64,
@@ -278,6 +284,7 @@ def ctx(team, workspace, campaign):
         "decision": decision,
         "format": fmt,
         "cut": cut,
+        "spot": spot,
         "asset": asset,
         "take": take,
         "comment": Comment.objects.create(render=take, author=team["owner"], body="First!"),

@@ -172,6 +172,7 @@ class Made:
 class Ingredient:
     title: str
     path: Path
+    mime: str = MP4  # a spot's music and voice are sound ingredients
 
 
 def _actions(*actions: dict[str, Any]) -> dict[str, Any]:
@@ -226,7 +227,7 @@ def _sign(
                         "relationship": relationship,
                         "label": f"ingredient-{index}",
                     },
-                    MP4,
+                    ingredient.mime,
                     handle,
                 )
         with source.open("rb") as src, dest.open("w+b") as out:

@@ -154,3 +154,17 @@ function dropSettledMessages() {
 }
 document.addEventListener("DOMContentLoaded", dropSettledMessages);
 document.addEventListener("htmx:afterSettle", dropSettledMessages);
+
+// Spot players: the frame takes the channel's shape and the safe-zone overlay its insets, read
+// from data attributes (the page's CSP allows no inline style).
+function shapeSpotPlayers(root) {
+  root.querySelectorAll("[data-frame-aspect]").forEach((frame) => {
+    frame.style.aspectRatio = frame.dataset.frameAspect;
+  });
+  root.querySelectorAll("[data-safe-insets]").forEach((overlay) => {
+    const [top, right, bottom, left] = overlay.dataset.safeInsets.split(" ");
+    Object.assign(overlay.style, { top, right, bottom, left });
+  });
+}
+document.addEventListener("DOMContentLoaded", () => shapeSpotPlayers(document));
+document.addEventListener("htmx:load", (event) => shapeSpotPlayers(event.target));

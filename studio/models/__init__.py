@@ -29,6 +29,16 @@ from studio.models.review import (
 )
 from studio.models.shot import Shot, renumber_shots
 from studio.models.spend import CampaignSpend
+from studio.models.spot import (
+    BrandFile,
+    BrandFileKind,
+    CardBackground,
+    Finish,
+    Spot,
+    SpotStatus,
+    SuperPosition,
+    VoiceSource,
+)
 from studio.models.take import Take, TakeQuerySet, live_take
 from studio.models.team import (
     INVITATION_DAYS,
@@ -41,6 +51,14 @@ from studio.models.team import (
 )
 
 __all__ = [
+    "BrandFile",
+    "BrandFileKind",
+    "CardBackground",
+    "Finish",
+    "Spot",
+    "SpotStatus",
+    "SuperPosition",
+    "VoiceSource",
     "CLIENT",
     "DEFAULT_FORMAT_NAMES",
     "Asset",

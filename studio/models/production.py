@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
-from generation import catalog, text
+from generation import catalog, channels, text
 from studio.models.campaign import TARGET_FORMATS, Campaign
 from studio.models.shot import Shot
 from studio.models.team import Workspace
@@ -53,6 +53,11 @@ class Format(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="formats")
     name = text.LineField(max_length=60)
     aspect = models.CharField(max_length=8, choices=TARGET_FORMATS)
+    # Where the format's spot goes: a channel preset (its size, length, safe zone, loudness,
+    # captions), or Custom at the format's aspect.
+    channel_key = models.CharField(
+        "channel", max_length=32, choices=channels.CHOICES, default=channels.CUSTOM
+    )
     position = models.PositiveSmallIntegerField(default=1)
     # A visible "AI-generated" label burned into the files delivered in this format.
     ai_label = models.BooleanField("visible “AI-generated” label", default=False)
@@ -71,6 +76,10 @@ class Format(models.Model):
     @property
     def slug(self) -> str:
         return slugify(self.name) or self.aspect.replace(":", "x")
+
+    @property
+    def channel(self) -> channels.Channel:
+        return channels.get(self.channel_key, self.aspect)
 
     def size_for(self, model_key: str) -> tuple[str, bool] | None:
         return nearest_size(model_key, self.aspect)
@@ -96,6 +105,11 @@ class Deliverable(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     chosen_at = models.DateTimeField(default=timezone.now)
+    # The in and out points (milliseconds into the take) of take `trim_of` in the spot; they
+    # lapse when the cell's hero is another take. None: all of it.
+    trim_of = models.PositiveIntegerField(null=True, blank=True)
+    in_ms = models.PositiveIntegerField(null=True, blank=True)
+    out_ms = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["shot", "format"], name="one_hero_per_cell")]

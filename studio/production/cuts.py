@@ -158,7 +158,7 @@ def render_cut(cut_id: int) -> None:
         return
     cut = Cut.objects.select_related("campaign__workspace").get(pk=cut_id)
     try:
-        takes = _signed_takes([s["take"] for s in cut.sources if s["take"]])
+        takes = signed_takes([s["take"] for s in cut.sources if s["take"]])
         pieces = [_piece(source, takes, cut) for source in cut.sources]
         key = (
             f"{cut.campaign.workspace.slug}/{cut.campaign_id}/cuts/"
@@ -229,7 +229,7 @@ def _piece(source: dict, takes: dict[int, Take], cut: Cut) -> cutting.Piece:
     )
 
 
-def _signed_takes(ids: list[int]) -> dict[int, Take]:
+def signed_takes(ids: list[int]) -> dict[int, Take]:
     """The cut's takes, each with its signed copy (made here, in the queue, where missing)."""
     takes = Take.objects.in_bulk(ids)
     unsigned = [pk for pk, take in takes.items() if take.video_key and not take.signed_key]

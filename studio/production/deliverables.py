@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from generation import budget, catalog
+from generation import budget, catalog, channels
 from generation.models import Render
 from studio.models import (
     DEFAULT_FORMAT_NAMES,
@@ -49,18 +49,37 @@ def add_format(campaign: Campaign, name: str, aspect: str) -> Format:
         raise ValueError(f"This campaign already has a format called “{name}”.") from None
 
 
-def set_aspects(campaign: Campaign, aspects: list[str]) -> None:
-    """The campaign form's checkboxes: add a format for each newly ticked aspect (with its
-    usual name) and remove the formats of aspects no longer ticked; others are kept as named."""
+def set_aspects(campaign: Campaign, aspects: list[str], keys: list[str] | None = None) -> None:
+    """The campaign form's checkboxes: a format for each newly ticked channel (named for it,
+    at its aspect) and each newly ticked custom aspect (with its usual name); the formats of
+    channels and custom aspects no longer ticked go; others are kept as named."""
     wanted = [a for a in dict.fromkeys(aspects) if a in ASPECTS]
-    campaign.formats.exclude(aspect__in=wanted).delete()
-    have = set(campaign.formats.values_list("aspect", flat=True))
+    picked = [k for k in dict.fromkeys(keys or []) if k in channels.BY_KEY]
+    custom = campaign.formats.filter(channel_key=channels.CUSTOM)
+    custom.exclude(aspect__in=wanted).delete()
+    campaign.formats.exclude(channel_key=channels.CUSTOM).exclude(channel_key__in=picked).delete()
+    have = set(custom.values_list("aspect", flat=True))
     for aspect in wanted:
         if aspect not in have:
-            name = DEFAULT_FORMAT_NAMES.get(aspect, aspect)
-            if campaign.formats.filter(name__iexact=name).exists():
-                name = f"{name} {aspect}"
-            add_format(campaign, name, aspect)
+            add_format(
+                campaign,
+                _free_name(campaign, DEFAULT_FORMAT_NAMES.get(aspect, aspect), aspect),
+                aspect,
+            )
+    present = set(campaign.formats.values_list("channel_key", flat=True))
+    for key in picked:
+        if key not in present:
+            channel = channels.BY_KEY[key]
+            fmt = add_format(
+                campaign, _free_name(campaign, channel.name, channel.aspect), channel.aspect
+            )
+            Format.objects.filter(pk=fmt.pk).update(channel_key=key)
+
+
+def _free_name(campaign: Campaign, name: str, aspect: str) -> str:
+    if campaign.formats.filter(name__iexact=name).exists():
+        return f"{name} {aspect}"
+    return name
 
 
 # --------------------------------------------------------------------------- missing formats

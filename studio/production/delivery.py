@@ -14,7 +14,7 @@ import csv
 import hashlib
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -24,8 +24,8 @@ from zipstream import ZIP_STORED, ZipStream
 from generation import catalog, storage
 from studio import queue
 from studio.csv_safe import cell
-from studio.models import Campaign, CellStatus, Decision, Membership, Role, Take
-from studio.production import disclosure, timelines
+from studio.models import Campaign, CellStatus, Decision, Membership, Role, Spot, Take
+from studio.production import disclosure, spots, timelines
 from studio.production.grid import grid
 
 CSV_FIELDS = [
@@ -94,10 +94,58 @@ class Entry:
 
 
 @dataclass
+class SpotEntry:
+    """A format's finished spot in the package: named for its channel, captions beside it."""
+
+    path: str
+    spot: Spot
+
+    @property
+    def captions(self) -> list[tuple[str, str]]:
+        """(stored key, path in the package) of each caption file the channel takes."""
+        stem = self.path.removesuffix(".mp4")
+        keys = {"srt": self.spot.srt_key, "vtt": self.spot.vtt_key}
+        return [(keys[kind], f"{stem}.{kind}") for kind in ("srt", "vtt") if keys[kind]]
+
+    def record(self) -> dict:
+        spot, plan = self.spot, self.spot.plan
+        sound = plan.get("sound", {})
+        return {
+            "path": self.path,
+            "format": spot.format.name,
+            "channel": spot.format.channel.label,
+            "captions": [path for _, path in self.captions],
+            "duration_ms": spot.duration_ms,
+            "bytes": spot.bytes,
+            "sha256": spot.sha256,
+            "pieces": [
+                {
+                    "shot_number": p["number"],
+                    "take": p["title"],
+                    "in": p["in"],
+                    "out": p["out"],
+                    "super": p.get("super", ""),
+                }
+                for p in plan.get("pieces", [])
+            ],  # fmt: skip
+            "end_card": plan.get("card"),
+            "sound": {
+                "takes": sound.get("takes", False),
+                "music": bool(sound.get("music_key")),
+                "voice": sound.get("voice", "none"),
+            },
+            "loudness": {"integrated_lufs": spot.lufs, "true_peak_dbtp": spot.true_peak},
+            "preflight": spot.preflight,
+            "credentials": "signed by the studio as a composite of its takes and sounds",
+        }
+
+
+@dataclass
 class Package:
     campaign: Campaign
     entries: list[Entry]
     missing: list[tuple[str, int, str]]  # (format, shot number, shot title): nothing approved
+    spots: list[SpotEntry] = field(default_factory=list)  # current, passing preflight
 
     @property
     def root(self) -> str:
@@ -169,7 +217,24 @@ def package(campaign: Campaign) -> Package:
     takes = Take.objects.in_bulk([e.take.pk for e in entries])
     for entry in entries:
         entry.take = takes[entry.take.pk]  # every field, for the manifest
-    return Package(campaign, entries, missing)
+    return Package(campaign, entries, missing, _spots(campaign, root))
+
+
+def _spots(campaign: Campaign, root: str) -> list[SpotEntry]:
+    """Each format's spot that is current (nothing changed since it was made) and passes
+    every rule of its channel's preflight: a failing or stale spot is not delivered."""
+    made, taken = [], set()
+    for shown in spots.spots_of(campaign):
+        spot = shown.shown
+        if spot is None or shown.stale or not spot.passes:
+            continue
+        name, n = shown.format.channel.slug, 1
+        while name in taken:
+            n += 1
+            name = f"{shown.format.channel.slug}-{n}"
+        taken.add(name)
+        made.append(SpotEntry(f"{root}/{name}.mp4", spot))
+    return made
 
 
 def sign_missing(pkg: Package) -> int:
@@ -304,6 +369,10 @@ def stream(pkg: Package, for_guest: bool = False) -> ZipStream:
     package carries no team notes and no list of what is missing (shots a guest never sees)."""
     rows = manifest(pkg, for_guest)
     zs = ZipStream(compress_type=ZIP_STORED, sized=True)
+    for made in pkg.spots:  # the finished ads first, each with its captions
+        zs.add(storage.read(made.spot.video_key), made.path, size=made.spot.bytes)
+        for key, path in made.captions:
+            zs.add(storage.read(key), path, size=default_storage.size(key))
     for entry in pkg.entries:
         copy = entry.copy
         for key, path in ((copy["key"], entry.path), (copy["c2pa"], entry.sidecar)):
@@ -311,6 +380,7 @@ def stream(pkg: Package, for_guest: bool = False) -> ZipStream:
     record = {
         "campaign": pkg.campaign.name,
         "made_at": timezone.now().isoformat(),
+        "spots": [made.record() for made in pkg.spots],
         "files": rows,
     }
     if not for_guest:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
+from generation import channels
 from studio.form_fields import choice_field
 from studio.models import TARGET_FORMATS, Campaign, CampaignSpend, CampaignStatus, Role
 
@@ -22,11 +23,21 @@ class CampaignForm(forms.ModelForm):
         label="Required approvers",
         help_text="Members who must all approve a take. Nobody ticked: any reviewer's approval.",
     )
+    channels = forms.MultipleChoiceField(
+        choices=[(c.key, c.label) for c in channels.CHANNELS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Channels",
+        help_text="Each ticked channel is a format whose spot is made to its published spec "
+        "(size, length, safe zone, loudness, captions).",
+    )
     target_formats = forms.MultipleChoiceField(
         choices=TARGET_FORMATS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Name them (Reels, YouTube…) and add more on the Deliverables page.",
+        label="Custom formats",
+        help_text="An aspect with no channel's rules. Name them (Reels, YouTube…) and add more "
+        "on the Deliverables page.",
     )
 
     class Meta:
@@ -86,7 +97,13 @@ class CampaignForm(forms.ModelForm):
             .order_by("username")
         )
         if self.instance.pk:
-            self.fields["target_formats"].initial = self.instance.target_formats
+            formats = list(self.instance.formats.all())
+            self.fields["target_formats"].initial = [
+                f.aspect for f in formats if f.channel_key == channels.CUSTOM
+            ]
+            self.fields["channels"].initial = [
+                f.channel_key for f in formats if f.channel_key != channels.CUSTOM
+            ]
         # Archiving and un-archiving are the owner's verbs, behind their own button: the form
         # offers the working statuses, and cannot change an archived campaign's status at all.
         choice_field(self.fields["status"]).choices = [

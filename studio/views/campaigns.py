@@ -60,7 +60,9 @@ def campaign_create(request: AuthedHtmxRequest):
         campaign.created_by = request.user
         campaign.save()
         form.save_m2m()
-        deliverables.set_aspects(campaign, form.cleaned_data["target_formats"])
+        deliverables.set_aspects(
+            campaign, form.cleaned_data["target_formats"], form.cleaned_data["channels"]
+        )
         messages.success(request, f"Campaign “{campaign.name}” created.")
         return redirect(campaign)
     return render(request, "studio/campaign_form.html", {"form": form, "campaign": None})
@@ -79,7 +81,9 @@ def campaign_edit(request: AuthedHtmxRequest, campaign_id: int):
     )
     if request.method == "POST" and form.is_valid():
         form.save()
-        deliverables.set_aspects(campaign, form.cleaned_data["target_formats"])
+        deliverables.set_aspects(
+            campaign, form.cleaned_data["target_formats"], form.cleaned_data["channels"]
+        )
         messages.success(request, "Campaign saved.")
         return redirect(campaign)
     return render(request, "studio/campaign_form.html", {"form": form, "campaign": campaign})
