@@ -31,6 +31,7 @@ from studio.models import (
     SpotStatus,
     Workspace,
 )
+from studio.production import spots
 from tests.factories import make_campaign, make_shot, make_take, make_user
 from tests.fakes.chat_fake import API_KEY as CHAT_KEY
 from tests.fakes.chat_fake import MODEL as CHAT_MODEL
@@ -249,7 +250,7 @@ def ctx(team, workspace, campaign):
     make_user("newcomer")
     target_user = make_user("tess")
     target = Membership.objects.create(workspace=workspace, user=target_user, role=Role.VIEWER)
-    make_shot(campaign, title="First")
+    first = make_shot(campaign, title="First")
     shot = make_shot(campaign, title="Second")
     image = upload(size=(1000, 1000))
     shot.set_reference(image, check_image(image))
@@ -271,9 +272,18 @@ def ctx(team, workspace, campaign):
         campaign=campaign, format=fmt, status=CutStatus.COMPLETED, signature="s", width=1280,
         height=720, video_key=take.video_key,
     )  # fmt: skip
+    opening = make_take(
+        first, prompt_text="A door.",
+        video_key=default_storage.save("access/first.mp4", ContentFile(mp4(b"first"))),
+    )  # fmt: skip
+    signing.sign(opening.pk)
+    Decision.objects.create(render=opening, reviewer=team["owner"], verdict="approved")
+    # The campaign's current spot of the format (as the renderer leaves it), shown to guests.
     spot = Spot.objects.create(
-        campaign=campaign, format=fmt, status=SpotStatus.COMPLETED, signature="s",
-        video_key=take.video_key, srt_key=default_storage.save("access/spot.srt", ContentFile(b"")),
+        campaign=campaign, format=fmt, status=SpotStatus.COMPLETED,
+        signature=spots.plan(campaign, fmt).signature, duration_ms=8000,
+        video_key=take.video_key, thumbnail_key=take.video_key, vtt_key=take.video_key,
+        srt_key=default_storage.save("access/spot.srt", ContentFile(b"")),
     )  # fmt: skip
     asset_image = upload(size=(400, 400))
     asset = Asset.objects.create(

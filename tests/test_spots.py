@@ -106,6 +106,7 @@ def tiktok(campaign, ed, rita, django_capture_on_commit_callbacks):
         )  # fmt: skip
         take = _take(shot, ed, django_capture_on_commit_callbacks)
         Decision.objects.create(render=take, reviewer=rita, verdict="approved")
+        type(shot).objects.filter(pk=shot.pk).update(hero_take=take)  # the shot's hero
     finish = spots.finish_of(campaign)
     finish.text_colour = MAGENTA
     finish.call_to_action = "Order today"
@@ -444,3 +445,92 @@ def test_every_channel_row_has_its_source_and_date():
         assert channel.min_seconds < channel.max_seconds
     assert {c.aspect for c in channels.CHANNELS} == {"9:16", "1:1", "4:5", "16:9"}
     assert channels.get("custom", "4:5").width == 1080
+
+
+def test_spots_are_reviewed_like_takes_and_the_client_approves_through_the_link(
+    client, ed, rita, campaign, tiktok, django_capture_on_commit_callbacks
+):
+    from studio.models import CampaignStatus, ShareLink, SpotDecision
+
+    client.force_login(ed)
+    spot = _make(client, campaign, tiktok, django_capture_on_commit_callbacks)
+    assert spot.passes
+    # The client must approve the spot (its takes were approved before this was asked).
+    campaign.client_must_approve = True
+    campaign.save()
+    # A member's comment at 5 s is on the second shot, and shows on that shot's page.
+    second = campaign.shots.order_by("position")[1]
+    client.force_login(rita)
+    client.post(
+        reverse("studio:spot_comment", args=[campaign.pk, spot.pk]),
+        {"body": "Hold the pour longer.", "at": "5", "end": "6.5"},
+    )
+    (note,) = spot.comments.all()
+    assert (note.shot_id, note.timecode_ms, note.end_ms) == (second.pk, 5000, 6500)
+    page = client.get(second.get_absolute_url()).content.decode()
+    assert "Hold the pour longer." in page and "TikTok spot" in page
+    client.post(reverse("studio:spot_decide", args=[campaign.pk, spot.pk]), {"verdict": "approved"})
+    page = client.get(reverse("studio:spots", args=[campaign.pk])).content.decode()
+    assert 'data-spot-approval="pending"' in page and "Waiting for the client" in page
+    campaign.refresh_from_db()
+    assert campaign.status != CampaignStatus.APPROVED
+    # The client sees the spot first through a link and approves it.
+    link, token = ShareLink.create(campaign=campaign, days=3, allow_decisions=True)
+    client.logout()
+    entry = client.get(reverse("studio:guest_entry", args=[token])).content.decode()
+    assert entry.index('id="guest-spots"') < entry.index(
+        "guest-group", entry.index("guest-spots") + 20
+    )
+    assert reverse("studio:guest_spot", args=[token, spot.pk]) in entry
+    response = client.post(
+        reverse("studio:guest_spot_decide", args=[token, spot.pk]),
+        {"verdict": "approved", "guest_name": "Dana"},
+    )
+    assert response.status_code == 302
+    assert SpotDecision.objects.filter(spot=spot, guest_name="Dana").exists()
+    page = client.get(reverse("studio:guest_spot", args=[token, spot.pk])).content.decode()
+    assert "Approved" in page
+    campaign.refresh_from_db()
+    assert campaign.status != CampaignStatus.APPROVED  # the takes in it wait for the client
+    for shot in campaign.shots.all():
+        client.post(
+            reverse("studio:guest_decide", args=[token, shot.hero_take_id]),
+            {"verdict": "approved", "guest_name": "Dana"},
+        )
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.APPROVED
+    # A change makes the spot stale: its approval lapses visibly and the client cannot
+    # approve what no longer stands; the spot made again starts afresh.
+    shot = campaign.shots.order_by("position").first()
+    shot.on_screen_text = "Cold brew, anytime"
+    shot.save()
+    assert client.get(reverse("studio:guest_spot", args=[token, spot.pk])).status_code == 404
+    client.force_login(rita)
+    page = client.get(reverse("studio:spots", args=[campaign.pk])).content.decode()
+    assert 'data-spot-approval="lapsed"' in page and "lapsed" in page
+    response = client.post(
+        reverse("studio:spot_decide", args=[campaign.pk, spot.pk]), {"verdict": "approved"},
+        follow=True,
+    )  # fmt: skip
+    assert "This spot is stale" in response.content.decode()
+    client.force_login(ed)
+    again = _make(client, campaign, tiktok, django_capture_on_commit_callbacks)
+    assert again != spot and not again.decisions.exists()
+    campaign.refresh_from_db()
+    assert campaign.status != CampaignStatus.APPROVED
+
+
+def test_a_spot_failing_preflight_cannot_be_approved(
+    client, ed, rita, campaign, tiktok, django_capture_on_commit_callbacks, monkeypatch
+):
+    short = dataclasses.replace(channels.BY_KEY["tiktok-in-feed"], max_seconds=6)
+    monkeypatch.setitem(channels.BY_KEY, "tiktok-in-feed", short)
+    client.force_login(ed)
+    spot = _make(client, campaign, tiktok, django_capture_on_commit_callbacks)
+    client.force_login(rita)
+    response = client.post(
+        reverse("studio:spot_decide", args=[campaign.pk, spot.pk]), {"verdict": "approved"},
+        follow=True,
+    )  # fmt: skip
+    assert "fails its channel&#x27;s preflight" in response.content.decode()
+    assert not spot.decisions.exists()

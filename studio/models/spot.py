@@ -12,6 +12,7 @@ from django.utils import timezone
 from generation import text
 from studio.models.campaign import Campaign
 from studio.models.production import Asset, Format
+from studio.models.review import CLIENT, Verdict
 from studio.models.team import Workspace
 
 
@@ -157,3 +158,81 @@ class Spot(models.Model):
     @property
     def seconds(self) -> float:
         return (self.duration_ms or 0) / 1000
+
+
+class SpotDecision(models.Model):
+    """A member's decision on a spot, or the client's through a guest link: as a take's, the
+    newest of each decider counts. Decisions belong to the spot as it was rendered: a spot made
+    again starts with none, so an approval lapses when what the spot shows changes."""
+
+    spot = models.ForeignKey(Spot, on_delete=models.CASCADE, related_name="decisions")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    guest_name = text.LineField(max_length=80, blank=True)
+    share_link = models.ForeignKey(
+        "ShareLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verdict = models.CharField(max_length=20, choices=Verdict)
+    note = text.BlockField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reviewer__isnull=False) | ~models.Q(guest_name=""),
+                name="spot_decision_has_a_reviewer_or_a_guest_name",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.who}: {self.get_verdict_display()} on spot {self.spot_id}"
+
+    @property
+    def decider(self) -> int | str:
+        return self.reviewer_id if self.reviewer_id is not None else CLIENT
+
+    @property
+    def is_client(self) -> bool:
+        return self.reviewer_id is None
+
+    @property
+    def who(self) -> str:
+        if self.reviewer is not None:
+            return self.reviewer.get_full_name() or self.reviewer.get_username()
+        return f"{self.guest_name} (client)"
+
+
+class SpotComment(models.Model):
+    """A time-coded (or range) comment on a spot; it records the shot under its in point, so the
+    shot's page shows it too."""
+
+    spot = models.ForeignKey(Spot, on_delete=models.CASCADE, related_name="comments")
+    shot = models.ForeignKey(
+        "Shot", null=True, blank=True, on_delete=models.SET_NULL, related_name="spot_comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    guest_name = text.LineField(max_length=80, blank=True)
+    share_link = models.ForeignKey(
+        "ShareLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = text.BlockField()
+    timecode_ms = models.PositiveIntegerField(null=True, blank=True)
+    end_ms = models.PositiveIntegerField(null=True, blank=True)
+    visible_to_guests = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.who} on spot {self.spot_id}"
+
+    @property
+    def who(self) -> str:
+        if self.author is not None:
+            return self.author.get_full_name() or self.author.get_username()
+        return f"{self.guest_name} (guest)"

@@ -36,6 +36,7 @@ from studio.models import (
 )
 from studio.production.cuts import signed_takes
 from studio.production.grid import Grid, grid
+from studio.review.states import refresh_status
 
 logger = logging.getLogger(__name__)
 VOICE_OVER = "Voice-over"
@@ -192,7 +193,10 @@ class FormatSpot:
 
     @property
     def stale(self) -> bool:
-        return self.shown is not None and self.shown.signature != self.planned.signature
+        """What the spot shows is not what the campaign holds now (a shot without a hero in
+        the format counts: the spot cannot be made as it stands)."""
+        planned = self.planned.signature
+        return self.shown is not None and (not planned or self.shown.signature != planned)
 
 
 def spots_of(campaign: Campaign) -> list[FormatSpot]:
@@ -313,6 +317,7 @@ def render_spot(spot_id: int) -> None:
         true_peak=_figure(made.loudness.true_peak, made.loudness),
         preflight=made.preflight, completed_at=timezone.now(), lease_until=None, error="",
     )  # fmt: skip
+    refresh_status(spot.campaign_id)  # a new spot starts unapproved
 
 
 def _figure(value: float, loudness: Loudness) -> float | None:

@@ -19,6 +19,9 @@ from studio.models import (
     Deliverable,
     Shot,
     ShotStatus,
+    Spot,
+    SpotDecision,
+    SpotStatus,
     Take,
     Verdict,
 )
@@ -274,6 +277,43 @@ def all_delivered_approved(campaign) -> bool:
     return True
 
 
+def spot_approval(decisions, required: Required) -> Approval:
+    """A spot's approval from its decisions, by the take's rule."""
+    newest: dict[int | str, Decision] = {}
+    for decision in decisions:
+        key = decision.decider
+        if key not in newest or (decision.created_at, decision.pk) > (
+            newest[key].created_at,
+            newest[key].pk,
+        ):
+            newest[key] = decision
+    return approval(newest, required)
+
+
+def spots_approved(campaign) -> bool:
+    """Once the campaign has spots, every format's newest spot must pass its preflight and be
+    approved (a spot made again starts its approval afresh); before its first spot, its takes
+    decide alone. Three queries."""
+    newest: dict[int, Spot] = {}
+    for spot in Spot.objects.filter(campaign=campaign, status=SpotStatus.COMPLETED).only(
+        "pk", "format_id", "preflight", "status", "created_at"
+    ):
+        newest.setdefault(spot.format_id, spot)
+    if not newest:
+        return not Spot.objects.filter(campaign=campaign).exists()
+    if set(campaign.formats.values_list("pk", flat=True)) - set(newest):
+        return False
+    decisions: dict[int, list[SpotDecision]] = {}
+    for decision in SpotDecision.objects.filter(spot__in=list(newest.values())):
+        decisions.setdefault(decision.spot_id, []).append(decision)
+    required = required_for(campaign.pk)
+    return all(
+        spot.passes
+        and spot_approval(decisions.get(spot.pk, []), required).verdict == Verdict.APPROVED
+        for spot in newest.values()
+    )
+
+
 def work_status(campaign) -> str:
     """Where the work of a campaign stands: planning until the first take is requested, in
     production while takes are made, in review once every shot has a finished take and none is
@@ -283,7 +323,7 @@ def work_status(campaign) -> str:
     takes = Take.objects.live().of_campaign(campaign)
     if not takes.exists():
         return CampaignStatus.PLANNING
-    if all_delivered_approved(campaign):
+    if all_delivered_approved(campaign) and spots_approved(campaign):
         return CampaignStatus.APPROVED
     shots = campaign.shots.all()
     if (

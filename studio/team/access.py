@@ -20,6 +20,8 @@ from studio.models import (
     Role,
     ShareLink,
     Shot,
+    Spot,
+    SpotStatus,
     Take,
     Workspace,
     live_take,
@@ -216,6 +218,21 @@ def get_link_for_guest(token: str) -> ShareLink:
             410 if ShareLink.objects.filter(token_hash=ShareLink.hash(token)).exists() else 404
         )
     return link
+
+
+def get_spot_for_guest(request, token: str, spot_id: int) -> tuple[ShareLink, Spot]:
+    """A finished spot of a campaign link's campaign (a shot's link shows no spots)."""
+    link = get_link_for_guest(token)
+    if not link.is_unlocked(request.session) or link.shot_id:
+        raise Http404
+    spot = (
+        Spot.objects.filter(pk=spot_id, campaign_id=link.campaign_id, status=SpotStatus.COMPLETED)
+        .select_related("format", "campaign")
+        .first()
+    )
+    if spot is None:
+        raise Http404
+    return link, spot
 
 
 def get_take_for_guest(request, token: str, render_id: int) -> tuple[ShareLink, Take]:

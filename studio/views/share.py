@@ -24,7 +24,7 @@ from studio.models import (
     label_formats,
     name_formats,
 )
-from studio.production import delivery
+from studio.production import delivery, spot_review
 from studio.review.comments import (
     add_comment,
     clean_guest_name,
@@ -161,6 +161,7 @@ def guest_entry(request: HtmxRequest, token: str):
     formats = list(link.campaign.formats.all())
     name_formats(with_approvals(takes, link.campaign_id), formats)
     package = None
+    spots = spot_review.for_guest(link)
     if link.allow_download and not link.shot_id:
         package = delivery.package(link.campaign)
     return render(
@@ -170,6 +171,7 @@ def guest_entry(request: HtmxRequest, token: str):
             "link": link,
             "token": token,
             "takes": takes,
+            "spots": spots,
             "groups": guest_groups(takes, formats, link.group_by),
             "package": package,
         },

@@ -10,7 +10,7 @@ import uuid
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 
-from studio.models import Shot, name_formats
+from studio.models import Shot, SpotComment, name_formats
 from studio.review.states import with_approvals
 from studio.team.access import allowed_actions
 
@@ -42,5 +42,9 @@ def shot_page_context(request: HttpRequest, shot: Shot, **extra) -> dict:
         "perms_": perms,
         "can_decide": "decide" in perms,
         "batch_key": page_batch_key(request),
+        # Comments made on the campaign's spots at this shot (read only where shown).
+        "spot_comments": SpotComment.objects.filter(shot=shot).select_related(
+            "spot__format", "author"
+        ),
         **extra,
     }

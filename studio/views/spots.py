@@ -14,8 +14,8 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from generation import storage
-from studio.models import BrandFile, Spot
-from studio.production import brand_files, spots
+from studio.models import BrandFile, Spot, Verdict
+from studio.production import brand_files, spot_review, spots
 from studio.production.spot_forms import BrandFileForm, FinishForm, TrimForm
 from studio.team.access import allowed_actions, get_campaign_for_user
 from studio.views import AuthedHtmxRequest, parse_id, render_page
@@ -26,12 +26,12 @@ PAGE = "studio/spots.html"
 def _context(request: AuthedHtmxRequest, campaign, **extra) -> dict:
     perms = allowed_actions(campaign.my_role)
     finish = spots.finish_of(campaign)
-    formats = spots.spots_of(campaign)
+    formats = spot_review.reviewed(campaign)
     return {
         "campaign": campaign,
         "perms_": perms,
         "formats": formats,
-        "in_flight": any(f.latest and f.latest.in_flight for f in formats),
+        "in_flight": any(r.shown.latest and r.shown.latest.in_flight for r in formats),
         "finish_form": extra.pop("finish_form", None)
         or FinishForm(instance=finish, workspace_id=campaign.workspace_id),
         "file_form": extra.pop("file_form", None) or BrandFileForm(),
@@ -143,3 +143,60 @@ def spot_media(request: AuthedHtmxRequest, campaign_id: int, spot_id: int, varia
         extension = {"video": "mp4", "thumbnail": "jpg"}.get(variant, variant)
         name = f"{slugify(campaign.name)}-{spot.format.channel.slug}.{extension}"
     return storage.serve(request, key, download_as=name)
+
+
+def _spot_of(campaign, spot_id: int) -> Spot:
+    spot = Spot.objects.filter(pk=spot_id, campaign=campaign).select_related("format").first()
+    if spot is None:
+        raise Http404
+    return spot
+
+
+@login_required
+@require_POST
+def spot_decide(request: AuthedHtmxRequest, campaign_id: int, spot_id: int):
+    campaign = get_campaign_for_user(request, campaign_id, "decide")
+    spot = _spot_of(campaign, spot_id)
+    verdict = request.POST.get("verdict", "")
+    try:
+        spot_review.decide(spot, verdict, request.POST.get("note", ""), reviewer=request.user)
+    except ValidationError as problem:
+        messages.error(request, problem.messages[0])
+    else:
+        said = "approved" if verdict == Verdict.APPROVED else "sent back with your note"
+        messages.success(request, f"The {spot.format.name} spot is {said}.")
+    return redirect(reverse("studio:spots", args=[campaign.pk]) + f"#format-{spot.format_id}")
+
+
+@login_required
+@require_POST
+def spot_comment(request: AuthedHtmxRequest, campaign_id: int, spot_id: int):
+    campaign = get_campaign_for_user(request, campaign_id, "comment")
+    spot = _spot_of(campaign, spot_id)
+    try:
+        at = timecodes(request.POST)
+        spot_review.comment(
+            spot, request.POST.get("body", ""), author=request.user,
+            visible_to_guests=request.POST.get("visible_to_guests") == "on", **at,
+        )  # fmt: skip
+    except ValidationError as problem:
+        messages.error(request, problem.messages[0])
+    return redirect(reverse("studio:spots", args=[campaign.pk]) + f"#format-{spot.format_id}")
+
+
+def timecodes(data) -> dict:
+    """The posted in and out points ("at", "end" in seconds) as milliseconds; bad numbers are
+    a ValidationError that says so."""
+    out: dict = {"timecode_ms": None, "end_ms": None}
+    for field, key in (("at", "timecode_ms"), ("end", "end_ms")):
+        value = (data.get(field) or "").strip()
+        if not value:
+            continue
+        try:
+            seconds = float(value)
+        except ValueError:
+            raise ValidationError(f"“{value[:20]}” is not a time in seconds.") from None
+        if not 0 <= seconds < 24 * 3600:
+            raise ValidationError("The time is outside the spot.")
+        out[key] = round(seconds * 1000)
+    return out
