@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bench import (
     delivery_stream,
+    finishing_speed,
     first_byte,
     guest_downloads,
     load,
@@ -59,6 +60,7 @@ def main() -> int:
         *first_byte.rows(timed("first byte", first_byte.run)),
         timed("transfer", transfer.run),
         *timed("media", media_speed.run),
+        *timed("finishing", finishing_speed.run),
         timed("delivery", delivery_stream.run),
         timed("guest downloads", guest_downloads.run),
         timed("planning", planning.run),

@@ -148,6 +148,7 @@ share_urls: list[URLPattern | URLResolver] = [
     path("takes/<id:render_id>/", share.guest_take, name="guest_take"),
     path("takes/<id:render_id>/decide/", share.guest_decide, name="guest_decide"),
     path("package.zip", deliver.guest_package, name="guest_package"),
+    path("spots/decide/", guest_spots.guest_spots_decide, name="guest_spots_decide"),
     path("spots/<id:spot_id>/", guest_spots.guest_spot, name="guest_spot"),
     path("spots/<id:spot_id>/decide/", guest_spots.guest_spot_decide, name="guest_spot_decide"),
     path(

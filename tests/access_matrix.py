@@ -502,6 +502,14 @@ SPECIAL = [
         why="takes in the link's scope only",
     ),
     Special(
+        "studio:guest_spots_decide",
+        "post",
+        lambda ctx, p: guest_kwargs(ctx, p),
+        GUEST_LINK,
+        data=lambda ctx: {"verdict": "approved", "guest_name": "Dana"},
+        why="every spot the link shows, by the client",
+    ),
+    Special(
         "studio:guest_spot",
         "get",
         lambda ctx, p: {**guest_kwargs(ctx, p), "spot_id": ctx["spot"].pk},

@@ -397,7 +397,7 @@ def test_on_screen_text_is_kept_for_the_edit_and_never_sent_to_the_model(client,
 
 
 @pytest.mark.parametrize("takes", [1, 30])
-def test_the_shot_editor_costs_ten_queries_whatever_its_takes(
+def test_the_shot_editor_costs_eleven_queries_whatever_its_takes(
     client, ed, shot, takes, django_assert_num_queries
 ):
     add_format(shot.campaign, "Reels", "9:16")
@@ -406,7 +406,8 @@ def test_the_shot_editor_costs_ten_queries_whatever_its_takes(
     client.force_login(ed)
     url = reverse("studio:shot_detail", args=[shot.campaign_id, shot.pk])
     # session, user, shot with role, takes, decisions, approvers, memberships (chrome),
-    # templates, assets, and the campaign's formats once (the takes' labels and the warning)
-    with django_assert_num_queries(10):
+    # templates, assets, the campaign's formats once (the takes' labels and the warning), and
+    # the comments made on the campaign's spots at this shot
+    with django_assert_num_queries(11):
         html = client.get(url).content.decode()
     assert html.count("Reels · 720×1280") == (takes + 1) // 2

@@ -15,7 +15,7 @@ from studio.models import SpotComment, SpotDecision, Verdict
 from studio.production import spot_review
 from studio.review.comments import clean_guest_name
 from studio.team import throttle
-from studio.team.access import get_spot_for_guest
+from studio.team.access import get_link_for_guest, get_spot_for_guest
 from studio.views import HtmxRequest
 from studio.views.share import _too_many_writes, guest_page
 from studio.views.spots import timecodes
@@ -103,3 +103,29 @@ def guest_spot_media(request: HtmxRequest, token: str, spot_id: int, variant: st
     if not key:
         raise Http404
     return storage.serve(request, key)
+
+
+@guest_page
+@require_POST
+def guest_spots_decide(request: HtmxRequest, token: str):
+    """The client approves every spot the link shows (or sends them all back) in one go."""
+    link = get_link_for_guest(token)
+    if not link.is_unlocked(request.session) or link.shot_id:
+        raise Http404
+    if not link.allow_decisions:
+        return HttpResponse("This link does not let you approve spots.", status=403)
+    if throttle.guest_write_blocked(request, link.pk):
+        return _too_many_writes()
+    name = clean_guest_name(request.POST.get("guest_name", ""))
+    verdict = request.POST.get("verdict", "")
+    shown = [r.shown.shown for r in spot_review.for_guest(link) if r.shown.shown]
+    try:
+        for spot in shown:
+            spot_review.decide(spot, verdict, request.POST.get("note", ""), link=link, name=name)
+    except ValidationError as problem:
+        messages.error(request, problem.messages[0])
+        return redirect("studio:guest_entry", token=token)
+    request.session["guest_name"] = name
+    said = "approved" if verdict == Verdict.APPROVED else "sent back with your note"
+    messages.success(request, f"Thank you, {name}: {len(shown)} spots {said}.")
+    return redirect("studio:guest_entry", token=token)

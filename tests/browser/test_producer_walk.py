@@ -1,18 +1,20 @@
 """The whole job as a new producer does it, in Chromium against the real studio (`runstudio`:
-web server, worker cluster, animatic provider), counting the person's actions: a campaign in
-three formats with its brief, five shots planned from the brief, every take generated and
-approved, all rough cuts, the package, and a download-only link the client opens and
-downloads from.
+web server, worker cluster, animatic provider), counting the person's actions: a campaign on
+three channels (TikTok, Reels, YouTube Shorts) with its brief, five shots planned from the
+brief, every take generated and approved, every channel's spot made and approved, the package
+that leads with the spots, and a link through which the client approves the spots and
+downloads the package.
 
 An action is each click, select, field filled and non-typing key press (what a person does;
 waiting for the studio is not one). The count is printed per step; approving fifteen takes
-must cost at most three actions (a selection), and the whole job far fewer than the 102 it
-took before review could be done where the takes are seen."""
+must cost at most three actions (a selection), and the whole job at most 36. The spots page
+it leaves is docs/spots-page.png."""
 
 from __future__ import annotations
 
 import zipfile
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -20,6 +22,7 @@ from playwright.sync_api import expect
 from tests.browser.test_takes_flow import studio, studio_page  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser]
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 RENDER = 240_000  # fifteen animatic takes on a two-core machine
 BRIEF = (
     "Northwind Coffee launches its new Cold Brew for busy commuters. Warm and bright, in a "
@@ -68,12 +71,12 @@ def test_a_producer_does_the_whole_job_in_few_actions(studio_page, chromium, stu
     page = studio_page
     me = Person(page)
 
-    me.at("campaign in three formats")
+    me.at("campaign on three channels")
     me.click("text=New campaign")
     me.fill("#id_name", "Summer drop")
     me.fill("#id_brief", BRIEF)
-    for aspect in ("9:16", "16:9", "1:1"):
-        me.check(f"input[name=target_formats][value='{aspect}']")
+    for channel in ("tiktok-in-feed", "reels", "shorts"):
+        me.check(f"input[name=channels][value='{channel}']")
     me.click("form button[type=submit]")
     expect(page.locator("h1")).to_contain_text("Summer drop")
     board = page.url
@@ -89,53 +92,58 @@ def test_a_producer_does_the_whole_job_in_few_actions(studio_page, chromium, stu
     expect(page.locator(".message.success")).to_contain_text("5 shots created.")
     expect(page.locator(".shot-row")).to_have_count(5)
 
-    me.at("generate every format")
+    me.at("generate for every channel")
     me.click(".campaign-nav >> text=Deliverables")
     me.click("#plan-missing")
-    expect(page.locator(".plan-row")).to_have_count(15)
+    # Three vertical channels share one size: a take per shot serves all three.
+    expect(page.locator(".plan-row")).to_have_count(5)
     me.click("#confirm-missing")
-    expect(page.locator(".message.success")).to_contain_text("15 takes queued.")
+    expect(page.locator(".message.success")).to_contain_text("5 takes queued.")
     expect(page.locator('td.cell[data-status="in_review"]')).to_have_count(15, timeout=RENDER)
-    # The queued message went once nothing was in progress: it no longer tells a past truth.
     expect(page.locator(".message.while-working")).to_have_count(0)
 
-    me.at("approve all fifteen")
+    me.at("approve the takes")
     me.click("[data-select-all=grid-bulk]")
-    expect(page.locator("[data-bulk-count]")).to_have_text("15 selected:")
     me.click("#grid-bulk-approve")
-    expect(page.locator(".message.success")).to_contain_text("15 takes approved.")
+    expect(page.locator(".message.success")).to_contain_text("takes approved.")
     expect(page.locator('td.cell[data-status="approved"]')).to_have_count(15)
-    approving = me.counts["approve all fifteen"]
-    assert approving <= 3, f"approving fifteen takes took {approving} actions"
+    approving = me.counts["approve the takes"]
+    assert approving <= 3, f"approving the takes took {approving} actions"
 
-    me.at("all rough cuts")
-    me.click(".campaign-nav >> text=Storyboard")
-    me.click("#make-all-cuts")
-    expect(page.locator(".message.success")).to_contain_text("3 rough cuts queued")
-    expect(page.locator(".cut-card[data-cut^=format] video.cut-player")).to_have_count(
-        3, timeout=RENDER
-    )
+    me.at("every channel's spot")
+    me.click(".campaign-nav >> text=Spots")
+    me.click("#make-all-spots")
+    expect(page.locator(".message.success")).to_contain_text("Spots queued")
+    expect(page.locator(".spot-card .spot-player video")).to_have_count(3, timeout=RENDER)
+    expect(page.locator(".preflight summary:has-text('passes every rule')")).to_have_count(3)
+
+    me.at("approve the spots")
+    for _ in range(3):
+        me.click("button:has-text('Approve the spot') >> nth=0")
+        expect(page.locator(".message.success")).to_contain_text("spot is approved")
+    expect(page.locator("[data-spot-approval=approved]")).to_have_count(3)
+    page.screenshot(path=str(DOCS / "spots-page.png"), full_page=False)
 
     me.at("the package")
     me.click(".campaign-nav >> text=Delivery")
+    expect(page.locator("#package-spots tbody tr")).to_have_count(3)
     with page.expect_download() as download:
         me.click("#download-package")
     names = zipfile.ZipFile(download.value.path()).namelist()
-    assert sum(name.endswith(".mp4") for name in names) == 15
-    assert {name.split("/")[1] for name in names if name.endswith(".mp4")} == {
-        "reels",
-        "youtube",
-        "square",
-    }
+    root = names[0].split("/")[0]
+    assert names[:2] == [f"{root}/tiktok-9x16.mp4", f"{root}/tiktok-9x16.srt"]
+    spots = sorted(n.split("/")[1] for n in names if n.count("/") == 1 and n.endswith(".mp4"))
+    assert spots == ["reels-9x16.mp4", "shorts-9x16.mp4", "tiktok-9x16.mp4"]
 
     me.at("a link for the client")
     me.click("text=Share with the client…")
-    me.check("input[name=preset][value=download]")
+    me.check("input[name=preset][value=approve]")
+    me.check("#id_also_download")
     me.click("button:has-text('Create link')")
     link = page.input_value("#new-link-url")  # what "Copy link" puts on the clipboard
     me.click("button:has-text('Copy link')")
 
-    # The campaign says Approved: every cell has an approved take (no hero picked by hand).
+    # The campaign says Approved: every cell has an approved take and every spot is approved.
     page.goto(board)
     expect(page.locator("h1 .badge")).to_have_text("Approved")
 
@@ -143,22 +151,22 @@ def test_a_producer_does_the_whole_job_in_few_actions(studio_page, chromium, stu
     try:
         client_page = client_context.new_page()
         client = Person(client_page)
-        client.at("the client downloads")
+        client.at("the client approves the spots")
         client.open(link)
-        expect(client_page.locator("#guest-permissions")).to_contain_text(
-            "watch the finished takes, download the delivery package"
-        )
-        assert "comment" not in client_page.locator("main").inner_text().lower()
-        expect(client_page.locator(".guest-group h2")).to_have_count(3)
-        expect(client_page.locator("#package")).to_contain_text("15 videos")
+        expect(client_page.locator("#guest-spots .guest-card")).to_have_count(3)
+        main = client_page.locator("main").inner_text()
+        assert main.index("The spots") < main.index("take 1")  # the spots first, then takes
+        client.fill("#all-spots-name", "Dana")
+        client.click("#client-approve-spots")
+        expect(client_page.locator(".message.success")).to_contain_text("3 spots approved")
         with client_page.expect_download() as download:
             client.click("#guest-download")
         guest_names = zipfile.ZipFile(download.value.path()).namelist()
-        assert sum(name.endswith(".mp4") for name in guest_names) == 15
+        assert any(n.endswith("/shorts-9x16.mp4") for n in guest_names)
     finally:
         client_context.close()
 
     me.counts.update(client.counts)
     print("\nActions per step:\n" + me.report())
     total = sum(me.counts.values())
-    assert total <= 40, f"the whole job took {total} actions:\n{me.report()}"
+    assert total <= 36, f"the whole job took {total} actions:\n{me.report()}"
