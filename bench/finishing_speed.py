@@ -27,9 +27,10 @@ from generation.media import animatic
 
 work = Path(tempfile.mkdtemp(prefix="finish-bench-"))
 piece = work / "piece.mp4"
-animatic.render({"title": "Cold brew", "prompt": "A barista pours cold brew over ice.",
-                 "width": 720, "height": 1280, "seconds": 5, "audio": True,
-                 "structure": {"scene": "A barista pours cold brew over ice."}}, piece, lambda p: None)
+spec = {"title": "Cold brew", "prompt": "A barista pours cold brew over ice.",
+        "width": 720, "height": 1280, "seconds": 5, "audio": True,
+        "structure": {"scene": "A barista pours cold brew over ice."}}
+animatic.render(spec, piece, lambda p: None)
 key = storage.put("bench/piece.mp4", piece)
 subprocess.run([media.ffmpeg(), "-loglevel", "error", "-y", "-f", "lavfi", "-i",
                 "sine=frequency=220:duration=40", "-ac", "2", str(work / "bed.wav")], check=True)
@@ -97,8 +98,11 @@ def run() -> list[dict]:
             "result": f"{m['spot30_seconds']:.1f} s for {m['spot30_length']:.1f} s of spot "
             f"({realtime:.2f}× real time); a plain ffmpeg concat of the same pieces at the "
             f"same size: {m['concat_seconds']:.1f} s"
-            + (f"; preflight failed: {', '.join(m['preflight_failures'])}"
-               if m["preflight_failures"] else "; preflight passes"),  # fmt: skip
+            + (
+                f"; preflight failed: {', '.join(m['preflight_failures'])}"
+                if m["preflight_failures"]
+                else "; preflight passes"
+            ),  # fmt: skip
             "target": f"≤ {GOAL_REALTIME}× real time",
             "ok": realtime <= GOAL_REALTIME and not m["preflight_failures"],
             "how": HOW,

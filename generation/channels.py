@@ -130,7 +130,7 @@ CHANNELS: tuple[Channel, ...] = (
     ),
     Channel(
         "shorts", "YouTube Shorts", "9:16", 1080, 1920,
-        max_seconds=60, audio_kbps=384, suggested_seconds="first 60 s play",
+        max_seconds=60, audio_kbps=384,  # Shorts ads: only the first 60 s play in the feed
         # the right-hand action column and the bottom two lines of description
         safe=SafeZone(top=0.05, bottom=0.2, left=0.05, right=0.15),
         source=YOUTUBE, third_party="safe zone's figures (the help names the areas only)",

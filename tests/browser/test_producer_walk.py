@@ -122,7 +122,11 @@ def test_a_producer_does_the_whole_job_in_few_actions(studio_page, chromium, stu
         me.click("button:has-text('Approve the spot') >> nth=0")
         expect(page.locator(".message.success")).to_contain_text("spot is approved")
     expect(page.locator("[data-spot-approval=approved]")).to_have_count(3)
-    page.screenshot(path=str(DOCS / "spots-page.png"), full_page=False)
+    # For docs/spots.md (not the producer's action): the first spot with its safe zone shown.
+    page.locator(".spot-card").first.locator("[data-safe-toggle]").check()
+    page.locator(".spot-card").first.scroll_into_view_if_needed()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(DOCS / "spots-page.png"))
 
     me.at("the package")
     me.click(".campaign-nav >> text=Delivery")
