@@ -136,6 +136,7 @@ take_urls: list[URLPattern | URLResolver] = [
     path("comments/", review.comment_add, name="comment_add"),
     path("decide/", review.take_decide, name="take_decide"),
     path("hero/", review.take_hero, name="take_hero"),
+    path("trim/", review.take_trim, name="take_trim"),
     path("cancel/", takes.take_cancel, name="take_cancel"),
     path("remix/", takes.take_remix, name="take_remix"),
     path("media/<str:variant>/", takes.take_media, name="take_media"),

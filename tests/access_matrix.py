@@ -352,6 +352,13 @@ ENDPOINTS = [
         lambda ctx: {**campaign_kwargs(ctx), "spot_id": ctx["spot"].pk},
         data=lambda ctx: {"body": "Lovely pacing.", "at": "1.5"},
     ),
+    Endpoint(
+        "studio:take_trim",
+        "post",
+        "edit_shot",
+        lambda ctx: {"render_id": ctx["take"].pk},
+        data=lambda ctx: {"start": "0.5", "end": "1.5"},
+    ),
     Endpoint("studio:deliver", "get", "view", campaign_kwargs),
     Endpoint("studio:package_download", "get", "view", campaign_kwargs),
     Endpoint("studio:campaign_spend", "get", "view_spend", campaign_kwargs),

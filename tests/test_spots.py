@@ -9,8 +9,10 @@ import dataclasses
 import json
 import subprocess
 from pathlib import Path
+from xml.etree import ElementTree
 
 import c2pa
+import opentimelineio as otio
 import pyloudnorm
 import pysubs2
 import pytest
@@ -242,6 +244,31 @@ def test_in_and_out_points_trim_the_pieces(
     assert (spot.plan["pieces"][0]["in"], spot.plan["pieces"][0]["out"]) == (0.5, 2.5)
     info = media.probe(_local(spot.video_key, tmp_path, "spot.mp4"))
     assert abs(info.duration_ms - 6000) <= 120  # 2 s + 4 s, no end card
+    # The package's timelines match the spot: the take files between the in and out points,
+    # the supers as markers, the takes' sound and the spot's own sound, the sequence's size.
+    package = zip_of(client.get(reverse("studio:package_download", args=[campaign.pk])))
+    root = package.namelist()[0].split("/")[0]
+    xml = package.read(f"{root}/timeline/tiktok-9x16-spot.xml").decode()
+    sequence = ElementTree.fromstring(xml).find(".//sequence")
+    frame = sequence.find("media/video/format/samplecharacteristics")
+    assert (frame.findtext("width"), frame.findtext("height")) == ("1080", "1920")
+    assert sequence.find("media/audio/format/samplecharacteristics").findtext("samplerate") == (
+        "48000"
+    )
+    for name, adapter in (("xml", "fcp_xml"), ("fcpxml", "fcpx_xml"), ("otio", "otio_json")):
+        made = otio.adapters.read_from_string(
+            package.read(f"{root}/timeline/tiktok-9x16-spot.{name}").decode(), adapter
+        )
+        video = [t for t in made.tracks if t.kind == "Video"]
+        audio = [t for t in made.tracks if t.kind == "Audio"]
+        assert len(video) == 1 and len(audio) == 2, name
+        first, second = list(video[0].find_clips())
+        assert first.source_range.start_time.to_seconds() == 0.5, name
+        assert first.source_range.duration.to_seconds() == 2.0, name
+        assert first.media_reference.target_url.startswith("../tiktok/01-"), name
+        assert second.source_range.duration.to_seconds() == 4.0, name
+        assert list(audio[1].find_clips())[0].media_reference.target_url == "../tiktok-9x16.mp4"
+        assert "Cold brew, ready" in " ".join(m.name for m in first.markers), name
     client.post(url, {"format": tiktok.pk, "shot": shot.pk, "whole": "1"})
     assert spots.plan(campaign, tiktok).plan["pieces"][0]["out"] == 4.0
 

@@ -143,6 +143,9 @@
         arrowright: () => step(1),
         f: () => { if (player) player.fullscreen.toggle(); },
         m: () => { video.muted = !video.muted; },
+        // In and out points for the spots (the take page's trim form), to the hundredth.
+        i: () => { const field = document.getElementById("trim-in"); if (field) field.value = video.currentTime.toFixed(2); },
+        o: () => { const field = document.getElementById("trim-out"); if (field) field.value = video.currentTime.toFixed(2); },
       };
       const action = actions[event.key.toLowerCase()];
       if (action) { event.preventDefault(); action(); }

@@ -168,3 +168,33 @@ function shapeSpotPlayers(root) {
 }
 document.addEventListener("DOMContentLoaded", () => shapeSpotPlayers(document));
 document.addEventListener("htmx:load", (event) => shapeSpotPlayers(event.target));
+
+// A channel's safe zone over a take's player: the shaded area covers what the platform's
+// interface covers, fitted to the picture as the player shows it (letterboxed or not).
+document.addEventListener("change", (event) => {
+  const box = event.target.closest("[data-safe-over-player]");
+  if (!box) return;
+  const video = document.querySelector("video[data-player]");
+  if (!video) return;
+  const holder = video.parentElement;
+  holder.querySelectorAll(".safe-overlay.over-player").forEach((old) => old.remove());
+  document.querySelectorAll("[data-safe-over-player]").forEach((other) => { if (other !== box) other.checked = false; });
+  if (!box.checked) return;
+  const [top, right, bottom, left] = box.dataset.safeOverPlayer.split(" ").map(parseFloat);
+  const [w, h] = box.dataset.safeAspect.split("/").map(Number);
+  const shown = video.getBoundingClientRect();
+  const scale = Math.min(shown.width / w, shown.height / h);
+  const pw = w * scale, ph = h * scale;
+  const overlay = document.createElement("div");
+  overlay.className = "safe-overlay over-player";
+  overlay.setAttribute("aria-hidden", "true");
+  holder.style.position = "relative";
+  Object.assign(overlay.style, {
+    display: "block",
+    left: `${video.offsetLeft + (shown.width - pw) / 2 + (pw * left) / 100}px`,
+    top: `${video.offsetTop + (shown.height - ph) / 2 + (ph * top) / 100}px`,
+    width: `${pw * (1 - (left + right) / 100)}px`,
+    height: `${ph * (1 - (top + bottom) / 100)}px`,
+  });
+  holder.appendChild(overlay);
+});

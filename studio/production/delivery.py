@@ -385,8 +385,9 @@ def stream(pkg: Package, for_guest: bool = False) -> ZipStream:
     }
     if not for_guest:
         record["missing"] = [{"format": f, "shot_number": n, "shot": t} for f, n, t in pkg.missing]
-    for folder, made in timelines.format_timelines(pkg, for_guest).items():
-        for kind in ("otio", "fcpxml", "edl"):  # the cut, for the editing applications
+    cuts = {**timelines.spot_timelines(pkg), **timelines.format_timelines(pkg, for_guest)}
+    for folder, made in cuts.items():
+        for kind in ("otio", "fcpxml", "xml", "edl"):  # the spots and cuts, for the editors
             zs.add(timelines.write(made, kind), f"{pkg.root}/timeline/{folder}.{kind}")
     zs.add(json.dumps(record, indent=2, ensure_ascii=False), f"{pkg.root}/manifest.json")
     zs.add(manifest_csv(rows), f"{pkg.root}/manifest.csv")

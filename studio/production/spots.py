@@ -359,3 +359,18 @@ def clear_trim(fmt: Format, shot_id: int) -> None:
     Deliverable.objects.filter(shot_id=shot_id, format=fmt).update(
         trim_of=None, in_ms=None, out_ms=None
     )
+
+
+def trim_take(take, start: float, end: float, user) -> tuple[list[str], str]:
+    """The take's in and out points in every format whose spot shows it (the cells it is the
+    hero of). Returns those formats' names, or what went wrong."""
+    campaign = take.shot.campaign
+    the_grid = grid(campaign)
+    row = next((cells for shot, cells in the_grid.rows if shot.pk == take.shot_id), [])
+    formats = [cell.format for cell in row if cell.hero is not None and cell.hero.pk == take.pk]
+    if not formats:
+        return [], "This take is not the hero of any format yet: choose it as the hero first."
+    for fmt in formats:
+        if problem := set_trim(campaign, fmt, take.shot_id, start, end, user):
+            return [], problem
+    return [f.name for f in formats], ""

@@ -66,11 +66,14 @@ class Note:
 
 @dataclass(frozen=True)
 class Piece:
-    """A clip of the timeline: the file (as the package names it), its length, its notes."""
+    """A clip of the timeline: the file (as the package names it), its length, its notes; and
+    where it starts in the file (a spot's in point) when not at its first frame."""
 
     name: str
     duration_ms: int
     notes: list[Note] = field(default_factory=list)
+    in_ms: int = 0
+    file_ms: int | None = None  # how long the file is (its whole length by default)
 
 
 def _marker(note: Note, rate: float, clip_frames: int) -> otio.schema.Marker:
@@ -88,30 +91,79 @@ def _marker(note: Note, rate: float, clip_frames: int) -> otio.schema.Marker:
     )
 
 
-def timeline(name: str, pieces: list[Piece], fps: Decimal | float | None) -> otio.schema.Timeline:
-    """One video track: every piece a clip in order, its notes markers on it. Every name is
-    one clean line whatever was stored (an EDL's TITLE and comment lines end at a newline; XML
-    cannot carry control characters)."""
+def _clip(piece: Piece, rate: float) -> otio.schema.Clip:
+    length = max(1, frames(piece.duration_ms, rate))
+    start = frames(piece.in_ms, rate)
+    whole = max(start + length, frames(piece.file_ms or 0, rate))
+    return otio.schema.Clip(
+        name=text.line(piece.name.rsplit("/", 1)[-1]),
+        media_reference=otio.schema.ExternalReference(
+            target_url=text.line(piece.name),
+            available_range=otio.opentime.TimeRange(
+                otio.opentime.RationalTime(0, rate), otio.opentime.RationalTime(whole, rate)
+            ),
+        ),
+        source_range=otio.opentime.TimeRange(
+            otio.opentime.RationalTime(start, rate), otio.opentime.RationalTime(length, rate)
+        ),
+    )
+
+
+def timeline(
+    name: str,
+    pieces: list[Piece],
+    fps: Decimal | float | None,
+    size: tuple[int, int] | None = None,
+    sound: list[Piece] | None = None,
+) -> otio.schema.Timeline:
+    """A video track of every piece in order (its notes markers on it) and an audio track of
+    their sound; a second audio track (`sound`) where one is given. `size` is the sequence's
+    frame, written into the Premiere XML. Every name is one clean line whatever was stored (an
+    EDL's TITLE and comment lines end at a newline; XML cannot carry control characters)."""
     rate = rate_of(fps)
     made = otio.schema.Timeline(name=text.line(name))
-    track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
-    made.tracks.append(track)
+    video = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
+    audio = otio.schema.Track(name="A1", kind=otio.schema.TrackKind.Audio)
+    made.tracks.append(video)
     for piece in pieces:
-        length = max(1, frames(piece.duration_ms, rate))
-        span = otio.opentime.TimeRange(
-            otio.opentime.RationalTime(0, rate), otio.opentime.RationalTime(length, rate)
-        )
-        clip = otio.schema.Clip(
-            name=text.line(piece.name.rsplit("/", 1)[-1]),
-            media_reference=otio.schema.ExternalReference(
-                target_url=text.line(piece.name), available_range=span
-            ),
-            source_range=span,
-        )
+        clip = _clip(piece, rate)
+        length = int(clip.source_range.duration.value)
         for note in sorted(piece.notes, key=lambda n: n.start_ms):
             clip.markers.append(_marker(note, rate, length))
-        track.append(clip)
+        video.append(clip)
+        audio.append(_clip(piece, rate))
+    made.tracks.append(audio)
+    if sound:
+        extra = otio.schema.Track(name="A2", kind=otio.schema.TrackKind.Audio)
+        for piece in sound:
+            extra.append(_clip(piece, rate))
+        made.tracks.append(extra)
+    if size:
+        made.metadata["fcp_xml"] = _sequence_format(size, rate)
     return made
+
+
+def _sequence_format(size: tuple[int, int], rate: float) -> dict:
+    """The sequence's frame and sound, as Premiere reads them from a FCP 7 XML <sequence>."""
+    ntsc = "TRUE" if rate in (23.98, 29.97, 59.94) else "FALSE"
+    timebase = str(round(rate))
+    return {
+        "media": {
+            "video": {
+                "format": {
+                    "samplecharacteristics": {
+                        "rate": {"timebase": timebase, "ntsc": ntsc},
+                        "width": str(size[0]),
+                        "height": str(size[1]),
+                        "pixelaspectratio": "square",
+                        "anamorphic": "FALSE",
+                        "fielddominance": "none",
+                    }
+                }
+            },
+            "audio": {"format": {"samplecharacteristics": {"depth": "16", "samplerate": "48000"}}},
+        }
+    }
 
 
 def write(made: otio.schema.Timeline, kind: str) -> str:
@@ -210,5 +262,43 @@ def format_timelines(pkg, for_guest: bool = False) -> dict[str, otio.schema.Time
         ]
         rates = [rate_of(e.take.fps) for e in entries]
         name = f"{pkg.campaign.name} — {entries[0].format_name}"
-        made[folder] = timeline(name, pieces, max(set(rates), key=rates.count))
+        sizes = [(e.take.width, e.take.height) for e in entries if e.take.width]
+        size = max(set(sizes), key=sizes.count) if sizes else None
+        made[folder] = timeline(name, pieces, max(set(rates), key=rates.count), size)
+    return made
+
+
+def spot_timelines(pkg) -> dict[str, otio.schema.Timeline]:
+    """Each delivered spot as the editor's starting point, named for its file: the takes' files
+    of the package between the spot's in and out points, each super a marker over its shot,
+    the end card as the spot's own frames; A1 the takes' sound, A2 the spot's finished sound
+    (music, voice, loudness) from the spot's file; the sequence at the channel's size."""
+    paths = {(e.folder, e.take.pk): "../" + e.path.split("/", 1)[1] for e in pkg.entries}
+    folders = {e.format_name: e.folder for e in pkg.entries}
+    made = {}
+    for entry in pkg.spots:
+        spot, plan = entry.spot, entry.spot.plan
+        own = "../" + entry.path.split("/", 1)[1]
+        folder = folders.get(spot.format.name, "")
+        pieces, at = [], 0
+        for piece in plan.get("pieces", []):
+            length = round((piece["out"] - piece["in"]) * 1000)
+            name = paths.get((folder, piece["take"]), f"../{folder}/take-{piece['take']}.mp4")
+            notes = [Note(0, length, "Super", piece["super"])] if piece.get("super") else []
+            pieces.append(Piece(name, length, notes, in_ms=round(piece["in"] * 1000)))
+            at += length
+        card = plan.get("card") or {}
+        if card:
+            words = " · ".join(w for w in (card.get("call"), card.get("legal")) if w)
+            notes = [Note(0, round(card["seconds"] * 1000), "End card", words)] if words else []
+            pieces.append(
+                Piece(own, round(card["seconds"] * 1000), notes, in_ms=at, file_ms=spot.duration_ms)
+            )
+        whole = [Piece(own, spot.duration_ms or at, file_ms=spot.duration_ms)]
+        channel = spot.format.channel
+        name = f"{pkg.campaign.name} — {spot.format.name} spot"
+        stem = entry.path.rsplit("/", 1)[-1].removesuffix(".mp4")
+        made[f"{stem}-spot"] = timeline(
+            name, pieces, plan.get("fps", 24), (channel.width, channel.height), sound=whole
+        )
     return made

@@ -110,3 +110,44 @@ def test_review_player_keys_markers_loop_scrub_and_stamping(page, log_in, rita, 
     assert page.locator("video[data-player]").evaluate("(v) => v.paused")
     stamped = page.input_value("#comment-timecode")
     assert stamped.startswith("00:0") and stamped != "00:00.0"
+
+
+def test_i_and_o_set_the_spots_in_and_out_and_a_channel_safe_zone_shows(
+    page, log_in, ed, shot, sample_mp4
+):
+    from studio.models import Deliverable, Format
+
+    fmt = Format.objects.create(
+        campaign=shot.campaign, name="YouTube", aspect="16:9", channel_key="youtube-in-stream"
+    )
+    take = make_take(shot, duration_ms=4000)
+    take.video_key = default_storage.save("player/trim.mp4", ContentFile(sample_mp4))
+    take.save(update_fields=["video_key"])
+    type(shot).objects.filter(pk=shot.pk).update(hero_take=take)
+    log_in("ed")
+    page.goto(f"/takes/{take.pk}/")
+    page.wait_for_function("() => document.querySelector('video[data-player]').readyState >= 2")
+    page.locator("video[data-player]").evaluate("(v) => { v.muted = true; v.currentTime = 0.5; }")
+    page.wait_for_function(
+        "() => Math.abs(document.querySelector('video[data-player]').currentTime - 0.5) < 0.05"
+    )
+    page.locator("body").press("i")
+    page.locator("video[data-player]").evaluate("(v) => { v.currentTime = 3; }")
+    page.wait_for_function(
+        "() => Math.abs(document.querySelector('video[data-player]').currentTime - 3) < 0.05"
+    )
+    page.locator("body").press("o")
+    expect(page.locator("#trim-in")).to_have_value("0.50")
+    expect(page.locator("#trim-out")).to_have_value("3.00")
+    page.click("#trim-form button[type=submit]")
+    expect(page.locator(".message.success")).to_contain_text("in the YouTube spot")
+    cell = Deliverable.objects.get(shot=shot, format=fmt)
+    assert (cell.trim_of, cell.in_ms, cell.out_ms) == (take.pk, 500, 3000)
+    page.check("[data-safe-over-player]")
+    overlay = page.locator(".safe-overlay.over-player")
+    expect(overlay).to_be_visible()
+    video = page.locator("video[data-player]").bounding_box()
+    inner = overlay.bounding_box()
+    # YouTube in-stream keeps 5 % title-safe margins: the zone sits inside the picture.
+    assert video["x"] < inner["x"] and inner["x"] + inner["width"] < video["x"] + video["width"]
+    assert abs(inner["width"] - video["width"] * 0.9) <= 3
