@@ -561,3 +561,29 @@ def test_a_spot_failing_preflight_cannot_be_approved(
     )  # fmt: skip
     assert "fails its channel&#x27;s preflight" in response.content.decode()
     assert not spot.decisions.exists()
+
+
+def test_a_logo_that_no_longer_reads_as_an_image_fails_the_spot_and_keeps_the_one_before(
+    client, ed, campaign, tiktok, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from studio.models import Asset
+
+    client.force_login(ed)
+    before = _make(client, campaign, tiktok, django_capture_on_commit_callbacks)
+    assert before.status == SpotStatus.COMPLETED
+    # A logo asset whose stored file is no longer an image (replaced in the bucket).
+    logo = Asset.objects.create(
+        workspace=campaign.workspace, name="Logo", kind="logo", width=400, height=400,
+        sha256="0" * 64, image_key=default_storage.save("brand/logo.png", ContentFile(b"<svg/>")),
+    )  # fmt: skip
+    finish = spots.finish_of(campaign)
+    finish.logo = logo
+    finish.save()
+    failed = _make(client, campaign, tiktok, django_capture_on_commit_callbacks)
+    assert failed.status == SpotStatus.FAILED
+    assert "The logo could not be read as an image" in failed.error
+    page = client.get(reverse("studio:spots", args=[campaign.pk])).content.decode()
+    assert reverse("studio:spot_media", args=[campaign.pk, before.pk, "video"]) in page
