@@ -587,3 +587,16 @@ def test_a_logo_that_no_longer_reads_as_an_image_fails_the_spot_and_keeps_the_on
     assert "The logo could not be read as an image" in failed.error
     page = client.get(reverse("studio:spots", args=[campaign.pk])).content.decode()
     assert reverse("studio:spot_media", args=[campaign.pk, before.pk, "video"]) in page
+
+
+def test_a_format_is_added_for_a_channel_on_the_deliverables_page(client, ed, campaign):
+    client.force_login(ed)
+    url = reverse("studio:format_add", args=[campaign.pk])
+    response = client.post(url, {"name": "", "aspect": "16:9", "channel": "linkedin-portrait"})
+    assert response.status_code == 302
+    fmt = campaign.formats.get()
+    assert (fmt.name, fmt.aspect, fmt.channel.key) == ("LinkedIn", "4:5", "linkedin-portrait")
+    response = client.post(url, {"name": "X", "aspect": "16:9", "channel": "myspace"})
+    assert response.status_code == 422 and "Choose one of the channels" in response.content.decode()
+    page = client.get(reverse("studio:deliverables", args=[campaign.pk])).content.decode()
+    assert '<option value="tiktok-in-feed"' in page

@@ -30,8 +30,16 @@ ASPECTS = dict(TARGET_FORMATS)
 # --------------------------------------------------------------------------- formats
 
 
-def add_format(campaign: Campaign, name: str, aspect: str) -> Format:
-    """A new format at the end of the campaign's list. Raises ValueError with the reason."""
+def add_format(
+    campaign: Campaign, name: str, aspect: str, channel: str = channels.CUSTOM
+) -> Format:
+    """A new format at the end of the campaign's list: for a channel (at its aspect, named for
+    it unless named), or Custom at `aspect`. Raises ValueError with the reason."""
+    if channel != channels.CUSTOM:
+        if channel not in channels.BY_KEY:
+            raise ValueError("Choose one of the channels, or Custom.")
+        aspect = channels.BY_KEY[channel].aspect
+        name = name or channels.BY_KEY[channel].name
     name = " ".join(name.split())[:60]
     if aspect not in ASPECTS:
         raise ValueError(f"Choose one of the aspects {', '.join(ASPECTS)}.")
@@ -43,8 +51,9 @@ def add_format(campaign: Campaign, name: str, aspect: str) -> Format:
     try:
         with transaction.atomic():
             return Format.objects.create(
-                campaign=campaign, name=name, aspect=aspect, position=last + 1
-            )
+                campaign=campaign, name=name, aspect=aspect, position=last + 1,
+                channel_key=channel,
+            )  # fmt: skip
     except IntegrityError:
         raise ValueError(f"This campaign already has a format called “{name}”.") from None
 
@@ -70,10 +79,8 @@ def set_aspects(campaign: Campaign, aspects: list[str], keys: list[str] | None =
     for key in picked:
         if key not in present:
             channel = channels.BY_KEY[key]
-            fmt = add_format(
-                campaign, _free_name(campaign, channel.name, channel.aspect), channel.aspect
-            )
-            Format.objects.filter(pk=fmt.pk).update(channel_key=key)
+            name = _free_name(campaign, channel.name, channel.aspect)
+            add_format(campaign, name, channel.aspect, key)
 
 
 def _free_name(campaign: Campaign, name: str, aspect: str) -> str:

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from generation import channels
 from studio.models import TARGET_FORMATS
 from studio.production import deliverables
 from studio.team.access import allowed_actions, get_campaign_for_user
@@ -33,6 +34,7 @@ def _context(request: AuthedHtmxRequest, campaign, **extra) -> dict:
         "page": the_grid.page,
         "counts": the_grid.counts(),
         "aspects": TARGET_FORMATS,
+        "channel_choices": channels.CHOICES,
         "perms_": perms,
         "can_decide": "decide" in perms,
         "decidable": any(cell.poster for cell in the_grid.cells),
@@ -92,12 +94,14 @@ def missing(request: AuthedHtmxRequest, campaign_id: int):
 def format_add(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "edit_campaign")
     name, aspect = request.POST.get("name", ""), request.POST.get("aspect", "")
+    channel = request.POST.get("channel", "custom")
     try:
-        fmt = deliverables.add_format(campaign, name, aspect)
+        fmt = deliverables.add_format(campaign, name, aspect, channel)
     except ValueError as error:
         context = _context(
-            request, campaign, format_error=str(error), format_name=name, format_aspect=aspect
-        )
+            request, campaign, format_error=str(error), format_name=name, format_aspect=aspect,
+            format_channel=channel,
+        )  # fmt: skip
         return render_page(request, PAGE, context, partial="formats", status=422)
     messages.success(request, f"Format “{fmt.name}” added.")
     if request.htmx:
