@@ -6,6 +6,7 @@ captions read back by a second library, the credentials by c2pa's reader)."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import subprocess
 from pathlib import Path
@@ -600,3 +601,34 @@ def test_a_format_is_added_for_a_channel_on_the_deliverables_page(client, ed, ca
     assert response.status_code == 422 and "Choose one of the channels" in response.content.decode()
     page = client.get(reverse("studio:deliverables", args=[campaign.pk])).content.decode()
     assert '<option value="tiktok-in-feed"' in page
+
+
+def test_caption_and_timeline_writers_are_safe_on_any_stored_text(
+    client, ed, campaign, tiktok, django_capture_on_commit_callbacks
+):
+    import webvtt
+
+    hostile = "Stop -->\n\n99\n00:00:00,000 --> 00:00:09,000\n{\\b1}WEBVTT\x07\x1b[31m"
+    for shot in campaign.shots.all():  # written behind the forms, as any stored text may be
+        prompt = dict(shot.prompt)
+        prompt["audio"] = {"dialogue": [{"speaker": "Voice-over", "line": hostile}]}
+        type(shot).objects.filter(pk=shot.pk).update(prompt=prompt, on_screen_text="Brew\x00 -->")
+    finish = spots.finish_of(campaign)
+    finish.voice = "scratch"
+    finish.save()
+    client.force_login(ed)
+    spot = _make(client, campaign, tiktok, django_capture_on_commit_callbacks)
+    assert spot.status == SpotStatus.COMPLETED, spot.error
+    srt_text = b"".join(storage.read(spot.srt_key)).decode()
+    vtt_text = b"".join(storage.read(spot.vtt_key)).decode()
+    subs = pysubs2.SSAFile.from_string(srt_text)
+    assert len(subs) == 2 and all("\x07" not in e.text and "\x1b" not in e.text for e in subs)
+    captions = list(webvtt.from_buffer(io.StringIO(vtt_text)))
+    assert len(captions) == 2 and all("-->" not in c.text for c in captions)
+    package = zip_of(client.get(reverse("studio:package_download", args=[campaign.pk])))
+    root = package.namelist()[0].split("/")[0]
+    for name, adapter in (("xml", "fcp_xml"), ("fcpxml", "fcpx_xml"), ("edl", "cmx_3600")):
+        made = otio.adapters.read_from_string(
+            package.read(f"{root}/timeline/tiktok-9x16-spot.{name}").decode(), adapter
+        )
+        assert len(list(made.find_clips())) >= 3, name  # two pieces and the end card

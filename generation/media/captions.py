@@ -5,6 +5,7 @@ to escape, and ASS override braces are removed)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -25,8 +26,16 @@ class Cue:
     words: str
 
 
+# What lenient readers (pysubs2, players) take for a cue's timing wherever it stands in a line.
+_TIMESTAMP = re.compile(r"(\d{1,2}):(\d{1,2}):(\d{1,2})([.,]\d)")
+
+
 def _clean(words: str) -> str:
-    return text.line(words).strip()
+    """One line of text, with nothing a caption reader takes for structure: no "-->", and a
+    time written in the words ("00:00:05,000") keeps its look with a ratio sign (∶) for its
+    colons, so no reader takes the line for a cue's timing."""
+    words = text.line(words).replace("-->", "→")
+    return _TIMESTAMP.sub(lambda m: "∶".join(m.groups()[:3]) + m.group(4), words).strip()
 
 
 def write_srt(cues: list[Cue], out: Path) -> Path:
@@ -46,8 +55,7 @@ def _stamp(seconds: float) -> str:
 def write_vtt(cues: list[Cue], out: Path) -> Path:
     document = webvtt.WebVTT()
     for cue in cues:
-        # WebVTT reads "-->" and a blank line as structure: neither may stand in a cue's text.
-        words = _clean(cue.words).replace("-->", "→")
+        words = _clean(cue.words)
         document.captions.append(webvtt.Caption(_stamp(cue.start), _stamp(cue.end), words))
     document.save(str(out))
     return out
