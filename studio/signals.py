@@ -10,7 +10,7 @@ from django.db.models import Q
 from generation import storage
 from generation.models import FINISHED, EventKind, Render, RenderStatus
 from studio.models import CampaignSpend, Shot
-from studio.review import states
+from studio.review import status
 
 
 def delete_unused_reference(sender, instance, **kwargs) -> None:
@@ -41,7 +41,7 @@ def follow_the_work(sender, instance, created, **kwargs) -> None:
     ):
         campaign_id = _campaign_of(instance.render_id)
         if campaign_id:
-            transaction.on_commit(lambda: states.refresh_status(campaign_id))
+            transaction.on_commit(lambda: status.refresh_status(campaign_id))
 
 
 # Transitions inside the flight that move no money: the take stays reserved at its estimate.

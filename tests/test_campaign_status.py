@@ -71,7 +71,7 @@ def test_working_out_the_status_reads_no_more_as_the_takes_grow(
     campaign, django_assert_max_num_queries
 ):
     from generation.models import Render, RenderStatus
-    from studio.review.states import work_status
+    from studio.review.status import work_status
 
     def add_shots(count: int) -> None:
         for _ in range(count):

@@ -21,7 +21,8 @@ from studio.models import (
 )
 from studio.production import spots
 from studio.review.comments import MAX_COMMENT, clean_guest_name
-from studio.review.states import Approval, refresh_status, required_for, spot_approval
+from studio.review.states import Approval, required_for
+from studio.review.status import refresh_status, spot_approval
 
 
 @dataclass

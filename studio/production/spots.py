@@ -36,7 +36,7 @@ from studio.models import (
 )
 from studio.production.cuts import signed_takes
 from studio.production.grid import Grid, grid
-from studio.review.states import refresh_status
+from studio.review.status import refresh_status
 
 logger = logging.getLogger(__name__)
 VOICE_OVER = "Voice-over"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from studio import queue
 from studio.models import Campaign, CampaignSpend, Decision, Membership, Role
-from studio.review.states import refresh_status
+from studio.review.status import refresh_status
 
 DECIDING_ROLES = (Role.OWNER, Role.EDITOR, Role.REVIEWER)
 

@@ -20,7 +20,8 @@ from studio.models import (
     Verdict,
 )
 from studio.review import notifications
-from studio.review.states import UNDO_SECONDS, refresh_status
+from studio.review.states import UNDO_SECONDS
+from studio.review.status import refresh_status
 
 
 def _check(take: Render, verdict: str) -> None:

@@ -25,8 +25,6 @@ from studio.models import (
     Verdict,
     label_formats,
 )
-from studio.production import spots
-from studio.production.spot_forms import TrimForm
 from studio.review import activity, inbox
 from studio.review.comments import (
     add_comment,
@@ -316,29 +314,6 @@ def decide_selected(request: AuthedHtmxRequest):
             said += f" {already} already had this decision of yours."
         messages.success(request, said)
     return redirect(safe_next(request, fallback))
-
-
-@login_required
-@require_POST
-def take_trim(request: AuthedHtmxRequest, render_id: int):
-    """In and out points set on the take's player (I and O) for the spots it is in."""
-    take = get_take_for_user(request, render_id, "edit_shot")
-    form = TrimForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(str(e) for e in errors))
-    else:
-        start, end = float(form.cleaned_data["start"]), float(form.cleaned_data["end"])
-        names, problem = spots.trim_take(take, start, end, request.user)
-        if problem:
-            messages.error(request, problem)
-        else:
-            messages.success(
-                request,
-                f"In {start:.2f} s, out {end:.2f} s in the {', '.join(names)} spot"
-                f"{'s' if len(names) > 1 else ''}. Make the spots again to see it.",
-            )
-    return redirect("studio:take_page", take.pk)
 
 
 @login_required

@@ -17,7 +17,7 @@ from generation import storage
 from studio.models import BrandFile, Spot, Verdict
 from studio.production import brand_files, spot_review, spots
 from studio.production.spot_forms import BrandFileForm, FinishForm, TrimForm
-from studio.team.access import allowed_actions, get_campaign_for_user
+from studio.team.access import allowed_actions, get_campaign_for_user, get_take_for_user
 from studio.views import AuthedHtmxRequest, parse_id, render_page
 
 PAGE = "studio/spots.html"
@@ -200,3 +200,26 @@ def timecodes(data) -> dict:
             raise ValidationError("The time is outside the spot.")
         out[key] = round(seconds * 1000)
     return out
+
+
+@login_required
+@require_POST
+def take_trim(request: AuthedHtmxRequest, render_id: int):
+    """In and out points set on the take's player (I and O) for the spots it is in."""
+    take = get_take_for_user(request, render_id, "edit_shot")
+    form = TrimForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+    else:
+        start, end = float(form.cleaned_data["start"]), float(form.cleaned_data["end"])
+        names, problem = spots.trim_take(take, start, end, request.user)
+        if problem:
+            messages.error(request, problem)
+        else:
+            messages.success(
+                request,
+                f"In {start:.2f} s, out {end:.2f} s in the {', '.join(names)} spot"
+                f"{'s' if len(names) > 1 else ''}. Make the spots again to see it.",
+            )
+    return redirect("studio:take_page", take.pk)
