@@ -632,3 +632,24 @@ def test_caption_and_timeline_writers_are_safe_on_any_stored_text(
             package.read(f"{root}/timeline/tiktok-9x16-spot.{name}").decode(), adapter
         )
         assert len(list(made.find_clips())) >= 3, name  # two pieces and the end card
+
+
+def test_the_spots_page_costs_the_same_queries_whatever_its_formats(
+    client, ed, campaign, tiktok, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(ed)
+    _make(client, campaign, tiktok, django_capture_on_commit_callbacks)
+    url = reverse("studio:spots", args=[campaign.pk])
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for key in ("reels", "shorts", "stories"):
+        fmt = add_format(campaign, key, "9:16", key)
+        with django_capture_on_commit_callbacks(execute=True):
+            spots.request_spot(campaign, fmt, ed)
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(url).content.decode()
+    assert page.count("passes every rule") == 4
+    assert len(four) == len(one), [q["sql"][:120] for q in four.captured_queries]

@@ -204,7 +204,8 @@ def spots_of(campaign: Campaign) -> list[FormatSpot]:
     formats = list(campaign.formats.all())
     newest: dict[int, Spot] = {}
     done: dict[int, Spot] = {}
-    for spot in Spot.objects.filter(campaign=campaign).order_by("-created_at", "-pk"):
+    spots = Spot.objects.filter(campaign=campaign).select_related("format")
+    for spot in spots.order_by("-created_at", "-pk"):
         newest.setdefault(spot.format_id, spot)
         if spot.status == SpotStatus.COMPLETED:
             done.setdefault(spot.format_id, spot)
