@@ -61,8 +61,8 @@ class Finished:
 
 
 def layout(plan: dict[str, Any], font_path: Path | str | None = None) -> list[dict[str, Any]]:
-    """Where every super goes, checked before anything is rendered: raises DoesNotFit for text
-    that cannot be set inside the safe zone."""
+    """Where every super goes, checked before anything is rendered (the end card's words too):
+    raises DoesNotFit for text that cannot be set inside the safe zone."""
     width, height = plan["width"], plan["height"]
     safe = Box(*plan["safe"])
     if plan["captions"]["burn"] and any(
@@ -83,6 +83,11 @@ def layout(plan: dict[str, Any], font_path: Path | str | None = None) -> list[di
                  "box": block.box.as_list(), "lines": list(block.lines), "size": block.size}
             )  # fmt: skip
         start += length
+    card = plan.get("card")
+    if card:
+        typesetting.check_card(
+            width, height, Box(*plan["safe"]), card["call"], card["legal"], font_path
+        )
     return placed
 
 

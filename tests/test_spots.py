@@ -330,6 +330,14 @@ def test_a_super_too_long_for_the_frame_is_said_before_rendering(
         )
     assert "lines in the safe area" in response.content.decode()
     assert not Spot.objects.exists()
+    shot.on_screen_text = "Short"
+    shot.save()
+    finish = spots.finish_of(campaign)
+    finish.call_to_action = "Order " * 40
+    finish.save()
+    page = client.get(reverse("studio:spots", args=[campaign.pk])).content.decode()
+    assert "lines in the safe area" in page and "Order Order" in page  # said on the page
+    assert not Spot.objects.exists()
 
 
 def test_brand_files_are_checked_by_content(client, ed, campaign, tmp_path):

@@ -155,6 +155,22 @@ def draw(placed: Set, font_path: Path | str | None, colour: str, out: Path) -> P
     return out
 
 
+def card_sizes(width: int, height: int) -> tuple[int, int]:
+    """The end card's call to action and legal line sizes for a frame."""
+    return max(16, round(min(width, height) * 0.07)), max(12, round(min(width, height) * 0.025))
+
+
+def check_card(
+    width: int, height: int, safe: Box, call: str, legal: str, font_path: Path | str | None
+) -> None:
+    """The end card's words fit the safe area (before anything is rendered), or DoesNotFit."""
+    call_size, legal_size = card_sizes(width, height)
+    if call:
+        fit(call, font_path, call_size, safe.width)
+    if legal:
+        fit(legal, font_path, legal_size, safe.width)
+
+
 def end_card(
     width: int,
     height: int,
@@ -177,9 +193,9 @@ def end_card(
     pen = ImageDraw.Draw(card)
     boxes: list[Box] = []
     legal_top = safe.bottom
+    call_size, legal_size = card_sizes(width, height)
     if legal:
-        size = max(12, round(min(width, height) * 0.025))
-        lines, size = fit(legal, font_path, size, safe.width)
+        lines, size = fit(legal, font_path, legal_size, safe.width)
         face = font(font_path, size)
         line_height = round(size * 1.3)
         legal_top = safe.bottom - line_height * len(lines)
@@ -194,7 +210,6 @@ def end_card(
             mark = opened.convert("RGBA")
         mark.thumbnail((round(safe.width * 0.6), round(safe.height * 0.3)))
     call_lines: list[str] = []
-    call_size = max(16, round(min(width, height) * 0.07))
     if call:
         call_lines, call_size = fit(call, font_path, call_size, safe.width)
     call_height = round(call_size * 1.25) * len(call_lines)

@@ -299,7 +299,7 @@ def render_spot(spot_id: int) -> None:
     except typesetting.DoesNotFit as error:
         _failed(spot_id, f"{error}")
         return
-    except (media.MediaError, OSError, KeyError, RuntimeError, C2paError) as error:
+    except (media.MediaError, OSError, KeyError, ValueError, RuntimeError, C2paError) as error:
         logger.warning("spot %s failed: %s", spot_id, error)
         _failed(
             spot_id,
