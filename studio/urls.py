@@ -120,6 +120,7 @@ campaign_urls: list[URLPattern | URLResolver] = [
     path("spots/files/", spots.brand_file_add, name="brand_file_add"),
     path("spots/<id:spot_id>/decide/", spots.spot_decide, name="spot_decide"),
     path("spots/<id:spot_id>/comments/", spots.spot_comment, name="spot_comment"),
+    path("spots/<id:spot_id>/review/", spots.spot_review_page, name="spot_review"),
     path("spots/<id:spot_id>/<str:variant>/", spots.spot_media, name="spot_media"),
     path("deliver/", deliver.deliver_page, name="deliver"),
     path("deliver/package.zip", deliver.package_download, name="package_download"),

@@ -346,6 +346,12 @@ ENDPOINTS = [
         data=lambda ctx: {"verdict": "approved"},
     ),
     Endpoint(
+        "studio:spot_review",
+        "get",
+        "view",
+        lambda ctx: {**campaign_kwargs(ctx), "spot_id": ctx["spot"].pk},
+    ),
+    Endpoint(
         "studio:spot_comment",
         "post",
         "comment",

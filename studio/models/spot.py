@@ -222,6 +222,8 @@ class SpotComment(models.Model):
     body = text.BlockField()
     timecode_ms = models.PositiveIntegerField(null=True, blank=True)
     end_ms = models.PositiveIntegerField(null=True, blank=True)
+    # Shapes on the frame at timecode_ms, in 0–1 of the picture (review.drawings checks them).
+    drawing = text.CleanJSONField(default=list, blank=True)
     visible_to_guests = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -116,6 +116,7 @@ def shot_at(spot: Spot, at_ms: int) -> int | None:
 def comment(
     spot: Spot, body: str, *, author=None, guest_name: str = "", link: ShareLink | None = None,
     timecode_ms: int | None = None, end_ms: int | None = None, visible_to_guests: bool = False,
+    drawing: list | None = None,
 ) -> SpotComment:  # fmt: skip
     body = text.typed(body or "", multiline=True)
     if not body.strip():
@@ -129,13 +130,15 @@ def comment(
         raise ValidationError(
             "A range runs from its in point (At) to a later out point in the spot."
         )
+    if drawing and timecode_ms is None:
+        raise ValidationError("A drawing belongs to a frame: give its timecode (At).")
     if author is None and not clean_guest_name(guest_name):
         raise ValidationError("Tell us your name so the team knows who commented.")
     shot_id = shot_at(spot, timecode_ms) if timecode_ms is not None else None
     return SpotComment.objects.create(
         spot=spot, shot_id=shot_id, author=author,
         guest_name="" if author else clean_guest_name(guest_name), share_link=link, body=body,
-        timecode_ms=timecode_ms, end_ms=end_ms,
+        timecode_ms=timecode_ms, end_ms=end_ms, drawing=drawing or [],
         visible_to_guests=visible_to_guests or author is None,  # a guest's is seen by guests
     )  # fmt: skip
 

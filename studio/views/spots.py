@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
@@ -17,6 +17,7 @@ from generation import storage
 from studio.models import BrandFile, Spot, Verdict
 from studio.production import brand_files, spot_review, spots
 from studio.production.spot_forms import BrandFileForm, FinishForm, TrimForm
+from studio.review.comments import drawings, kept, markers, posted
 from studio.team.access import allowed_actions, get_campaign_for_user, get_take_for_user
 from studio.views import AuthedHtmxRequest, parse_id, render_page
 
@@ -173,15 +174,56 @@ def spot_decide(request: AuthedHtmxRequest, campaign_id: int, spot_id: int):
 def spot_comment(request: AuthedHtmxRequest, campaign_id: int, spot_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "comment")
     spot = _spot_of(campaign, spot_id)
+    on_review_page = "timecode" in request.POST  # the review page's form: its player's fields
     try:
-        at = timecodes(request.POST)
+        at = posted(request.POST) if on_review_page else timecodes(request.POST)
         spot_review.comment(
             spot, request.POST.get("body", ""), author=request.user,
             visible_to_guests=request.POST.get("visible_to_guests") == "on", **at,
         )  # fmt: skip
     except ValidationError as problem:
+        if on_review_page:
+            context = _review_context(request, campaign, spot, comment_error=problem.messages[0])
+            return render(request, REVIEW_PAGE, {**context, **kept(request.POST)}, status=422)
         messages.error(request, problem.messages[0])
+    if on_review_page:
+        return redirect("studio:spot_review", campaign.pk, spot.pk)
     return redirect(reverse("studio:spots", args=[campaign.pk]) + f"#format-{spot.format_id}")
+
+
+REVIEW_PAGE = "studio/spot_review.html"
+
+
+def _review_context(request: AuthedHtmxRequest, campaign, spot: Spot, **extra) -> dict:
+    perms = allowed_actions(campaign.my_role)
+    reviewed = next(
+        r for r in spot_review.reviewed(campaign) if r.shown.format.pk == spot.format_id
+    )
+    comments = list(spot.comments.select_related("author", "shot"))
+    return {
+        "campaign": campaign,
+        "spot": spot,
+        "channel": spot.format.channel,
+        "reviewed": reviewed,
+        "current": reviewed.shown.shown == spot and not reviewed.shown.stale,
+        "comments": comments,
+        "markers": markers(comments),  # type: ignore[arg-type]
+        "drawings": drawings(comments),  # type: ignore[arg-type]
+        "perms_": perms,
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def spot_review_page(request: AuthedHtmxRequest, campaign_id: int, spot_id: int):
+    """One spot reviewed as a take is: the review player (keys, markers, loops), comments at a
+    time or over a range with drawings on the frame, and the decision."""
+    campaign = get_campaign_for_user(request, campaign_id, "view")
+    spot = _spot_of(campaign, spot_id)
+    if spot.status != "completed":
+        raise Http404
+    return render(request, REVIEW_PAGE, _review_context(request, campaign, spot))
 
 
 def timecodes(data) -> dict:
