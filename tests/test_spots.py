@@ -20,7 +20,7 @@ import pytest
 import soundfile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageChops
 
 from generation import channels, media, storage
 from generation.media import preflight, sound
@@ -158,6 +158,11 @@ def test_a_spot_is_finished_to_its_channel_measured_and_delivered_first(
         assert all(bl <= x <= br for x, _ in level)
         below = [y for _, y in found if y > bb]  # the caption, at the foot of the safe zone
         assert below and max(below) <= bottom
+    # The first super is gone once its shot ends: the same place shows the second one.
+    crop = tuple(first["box"])
+    early, late = _frame(video, 1.0, tmp_path).crop(crop), _frame(video, 5.0, tmp_path).crop(crop)
+    changed = ImageChops.difference(early, late).convert("L").point(lambda v: 255 if v > 40 else 0)
+    assert changed.histogram()[255] > early.width * early.height * 0.05
     card = [b["box"] for b in spot.plan["text_boxes"] if b["kind"] == "end card"]
     on_card = _magenta(_frame(video, 9.0, tmp_path))
     assert on_card and all(
