@@ -127,6 +127,7 @@ def test_formats_grid_continuity_storyboard_cut_and_package(studio_page):  # noq
         "summer-drop/timeline/youtube.edl",  # the cut for the editing applications
         "summer-drop/timeline/youtube.fcpxml",
         "summer-drop/timeline/youtube.otio",
+        "summer-drop/timeline/youtube.xml",  # and Premiere's
         "summer-drop/youtube/01-sip-take1.c2pa",  # each file's Content Credentials
         "summer-drop/youtube/01-sip-take1.mp4",
         "summer-drop/youtube/02-pour-take1.c2pa",
