@@ -49,7 +49,7 @@ def frames(ms, fps):
 
 
 def clips_and_markers(timeline):
-    clips = list(timeline.find_clips())
+    clips = list(timeline.video_tracks()[0].find_clips())
     return clips, [[m for m in c.markers] for c in clips]
 
 
@@ -89,7 +89,7 @@ def test_the_cut_timeline_reads_back_with_opentimelineio(client, vic, rita, ed, 
     edl = download("edl")
     rate = 30000 / 1001 if fps == 29.97 else fps
     back = otio.adapters.read_from_string(edl, "cmx_3600", rate=rate)
-    assert [round(c.duration().value) for c in back.find_clips()] == want_frames
+    assert [round(c.duration().value) for c in back.video_tracks()[0].find_clips()] == want_frames
     locs = re.findall(r"\* LOC: (\d\d:\d\d:\d\d[:;]\d\d)", edl)
     assert (";" in locs[0]) is (fps == 29.97)
     at = [otio.opentime.from_timecode(tc, rate).value for tc in locs]
@@ -100,7 +100,11 @@ def test_the_cut_timeline_reads_back_with_opentimelineio(client, vic, rita, ed, 
     assert [round(s * fps) for s in seconds] == [frames(1500, fps), frames(500, fps)]
     if fps != 29.97:  # the FCPXML reader truncates NTSC rates to whole frames per second
         back = otio.adapters.read_from_string(download("fcpxml"), "fcpx_xml")
-        assert [round(c.duration().value) for c in back.find_clips()] == want_frames
+        video = back.video_tracks()[0]
+        assert [round(c.duration().value) for c in video.find_clips()] == want_frames
+        # The takes' sound under them, clip for clip.
+        sound = back.audio_tracks()[0]
+        assert [round(c.duration().value) for c in sound.find_clips()] == want_frames
     rows = list(csv.DictReader(io.StringIO(download("csv"))))
     assert [r["author"] for r in rows] == ["rita", "ed"]
     assert rows[1]["resolved"] == "yes" and int(rows[1]["frames"]) > 0
@@ -116,7 +120,7 @@ def test_a_take_s_markers_and_the_package_s_timelines(client, vic, rita, ed, cam
     assert client.get(reverse("studio:take_markers", args=[pour.pk, "doc"])).status_code == 404
     archive = zip_of(client.get(reverse("studio:package_download", args=[campaign.pk])))
     names = archive.namelist()
-    for suffix in ("otio", "fcpxml", "edl"):
+    for suffix in ("otio", "fcpxml", "xml", "edl"):
         assert f"spring-launch/timeline/youtube.{suffix}" in names
     cut = otio.adapters.read_from_string(
         archive.read("spring-launch/timeline/youtube.otio").decode(), "otio_json"

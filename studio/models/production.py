@@ -229,6 +229,15 @@ def name_formats(takes, formats) -> list:
     return takes
 
 
+def channels_serving(take, formats) -> list[channels.Channel]:
+    """The channels (not Custom) of the formats a take serves."""
+    return [
+        f.channel
+        for f in formats
+        if f.channel_key != channels.CUSTOM and f.accepts(take.size, take.model_key)
+    ]
+
+
 def label_formats(takes, campaign_id: int | None = None) -> list:
     """`name_formats` for takes of any campaigns (their shots loaded), or all of
     `campaign_id`: one query for the formats of every campaign among them."""

@@ -115,9 +115,11 @@ def timeline(
     fps: Decimal | float | None,
     size: tuple[int, int] | None = None,
     sound: list[Piece] | None = None,
+    with_sound: bool = True,
 ) -> otio.schema.Timeline:
     """A video track of every piece in order (its notes markers on it) and an audio track of
-    their sound; a second audio track (`sound`) where one is given. `size` is the sequence's
+    their sound (unless `with_sound` is off: a take's markers); a second audio track (`sound`)
+    where one is given. `size` is the sequence's
     frame, written into the Premiere XML. Every name is one clean line whatever was stored (an
     EDL's TITLE and comment lines end at a newline; XML cannot carry control characters)."""
     rate = rate_of(fps)
@@ -132,7 +134,8 @@ def timeline(
             clip.markers.append(_marker(note, rate, length))
         video.append(clip)
         audio.append(_clip(piece, rate))
-    made.tracks.append(audio)
+    if with_sound:
+        made.tracks.append(audio)
     if sound:
         extra = otio.schema.Track(name="A2", kind=otio.schema.TrackKind.Audio)
         for piece in sound:
@@ -235,7 +238,7 @@ def take_timeline(take) -> otio.schema.Timeline:
         take.duration_ms or take.seconds * 1000,
         notes_of([take.pk]).get(take.pk, []),
     )
-    return timeline(name, [piece], take.fps)
+    return timeline(name, [piece], take.fps, with_sound=False)
 
 
 def take_file_name(take) -> str:

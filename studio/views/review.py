@@ -23,7 +23,9 @@ from studio.models import (
     Role,
     Take,
     Verdict,
+    channels_serving,
     label_formats,
+    name_formats,
 )
 from studio.review import activity, inbox
 from studio.review.comments import (
@@ -69,7 +71,8 @@ def take_context(take: Take, perms: set[str]) -> dict:
         .order_by("-created_at", "-pk")
     )
     model = take.model_spec
-    label_formats([take])
+    formats = list(take.shot.campaign.formats.all())  # the take's labels and its channels
+    name_formats([take], formats)
     standing = [d for d in decisions if d.withdrawn_at is None]
     newest = newest_decisions(standing).get(take.pk, {})
     take.approval = approval(newest, required_for(take.shot.campaign_id))
@@ -89,11 +92,7 @@ def take_context(take: Take, perms: set[str]) -> dict:
         "events": list(take.events.order_by("at", "pk")),
         "perms_": perms,
         # The channels the take is delivered on: their safe zones over the player.
-        "safe_zones": [
-            f.channel
-            for f in take.shot.campaign.formats.all()
-            if f.channel_key != "custom" and f.accepts(take.size, take.model_key)
-        ],  # fmt: skip
+        "safe_zones": channels_serving(take, formats),  # their safe zones over the player
         "can_comment": "comment" in perms,
         "show_guest_flag": True,
         "members": list(
