@@ -17,8 +17,10 @@ from PIL import Image
 from generation import speech, storage
 from generation.channels import Channel
 from generation.media import (
+    SAFE_INPUT,
     MediaError,
     _run,
+    _written,
     labels,
     last_frame,
     preflight,
@@ -176,6 +178,19 @@ def _render(plan: dict[str, Any], key: str, title: str, channel: Channel, work: 
     )
 
 
+def _frame_at(video: Path, out_point: float, dest: Path) -> Path:
+    """The piece's frame at its out point (the take's last frame when it plays whole)."""
+    info = probe(video)
+    if out_point >= info.duration_ms / 1000 - 0.05:
+        return last_frame(video, dest)
+    _run(
+        ["-ss", f"{max(0.0, out_point - 0.05):.3f}", *SAFE_INPUT, "-i", str(video),
+         "-frames:v", "1", str(dest)],
+        "take the held frame",
+    )  # fmt: skip
+    return _written(dest, "take the held frame")
+
+
 def _fetch(key: str, dest: Path) -> Path:
     return storage.fetch(key).path.rename(dest.with_suffix(Path(key).suffix))
 
@@ -195,7 +210,7 @@ def _end_card(
     background: Image.Image | str = card["colour"]
     if card["background"] == "hold" and pieces:
         piece, path, _ = pieces[-1]
-        frame = last_frame(path, work / "last.png")
+        frame = _frame_at(path, piece["out"], work / "last.png")
         with Image.open(frame) as opened:
             background = opened.copy()
     logo = _fetch(card["logo_key"], work / "logo") if card.get("logo_key") else None

@@ -666,3 +666,42 @@ def test_the_spots_page_costs_the_same_queries_whatever_its_formats(
         page = client.get(url).content.decode()
     assert page.count("passes every rule") == 4
     assert len(four) == len(one), [q["sql"][:120] for q in four.captured_queries]
+
+
+def test_the_end_card_over_the_held_frame_holds_the_out_point(
+    client, ed, campaign, tiktok, django_capture_on_commit_callbacks, tmp_path
+):
+    finish = spots.finish_of(campaign)
+    finish.end_card_background = "hold"
+    finish.call_to_action = ""
+    finish.legal_line = "Terms apply."
+    finish.voice = "none"
+    finish.save()
+    client.force_login(ed)
+    shot = campaign.shots.order_by("position").last()
+    client.post(
+        reverse("studio:spot_trim", args=[campaign.pk]),
+        {"format": tiktok.pk, "shot": shot.pk, "start": "0", "end": "1.0"},
+    )
+    spot = _make(client, campaign, tiktok, django_capture_on_commit_callbacks)
+    assert spot.status == SpotStatus.COMPLETED, spot.error
+    video = _local(spot.video_key, tmp_path, "spot.mp4")
+    # The card (from 5 s) holds the frame at the out point (1 s into the take), darkened: its
+    # progress bar (the animatic's foot, where no text of the spot goes) is nearer that
+    # frame's than the take's own last frame's.
+    card = _frame(video, 5.5, tmp_path).convert("L")
+    at_out = _frame(video, 4.95, tmp_path).convert("L")
+    take = shot.hero_take
+    last = media.last_frame(_local(take.video_key, tmp_path, "take.mp4"), tmp_path / "last.png")
+    with Image.open(last) as opened:
+        take_end = opened.convert("L").resize(card.size)
+
+    foot = (0, 1840, 1080, 1920)
+    card = card.crop(foot)
+
+    def distance(frame):
+        darkened = frame.crop(foot).point(lambda v: round(v * 0.45))
+        histogram = ImageChops.difference(card, darkened).histogram()
+        return sum(value * count for value, count in enumerate(histogram))
+
+    assert distance(at_out) < distance(take_end)
