@@ -229,6 +229,16 @@ def test_a_change_makes_the_spot_stale_and_one_action_makes_it_again(
     assert newest.plan["pieces"][0]["super"] == "Now with oat milk"
     page = client.get(reverse("studio:spots", args=[campaign.pk])).content.decode()
     assert "data-stale" not in page
+    # Back to the first super: the spot made of it before is not brought back from under the
+    # newest one; a new one is made, and it is the one shown.
+    shot.on_screen_text = spot.plan["pieces"][0]["super"]
+    shot.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        again, _ = spots.request_spot(campaign, tiktok, ed)
+    assert again not in (spot, newest) and again.signature == spot.signature
+    page = client.get(reverse("studio:spots", args=[campaign.pk])).content.decode()
+    assert "data-stale" not in page
+    assert reverse("studio:spot_media", args=[campaign.pk, again.pk, "video"]) in page
 
 
 def test_in_and_out_points_trim_the_pieces(

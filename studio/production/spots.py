@@ -236,15 +236,20 @@ def request_spot(campaign: Campaign, fmt: Format, user=None) -> tuple[Spot | Non
         return None, f"{fmt.name}: {planned.problem}"
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
-        stuck = Q(status=SpotStatus.RENDERING, lease_until__lt=timezone.now())
-        same = (
-            Spot.objects.filter(format=fmt, signature=planned.signature)
-            .exclude(status=SpotStatus.FAILED)
-            .exclude(stuck)
-            .first()
+        # The format's newest spot, when it is of exactly this plan and not failed or stuck (an
+        # older spot of the same plan is not brought back: the newest is the one shown).
+        newest = Spot.objects.filter(format=fmt).order_by("-created_at", "-pk").first()
+        stuck = newest is not None and (
+            newest.status == SpotStatus.RENDERING
+            and (newest.lease_until is None or newest.lease_until < timezone.now())
         )
-        if same:
-            return same, ""
+        if (
+            newest is not None
+            and newest.signature == planned.signature
+            and newest.status != SpotStatus.FAILED
+            and not stuck
+        ):
+            return newest, ""
         spot = Spot.objects.create(
             campaign=campaign, format=fmt, plan=planned.plan, signature=planned.signature,
             created_by=user,
