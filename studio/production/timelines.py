@@ -281,6 +281,8 @@ def spot_timelines(pkg) -> dict[str, otio.schema.Timeline]:
     made = {}
     for entry in pkg.spots:
         spot, plan = entry.spot, entry.spot.plan
+        if not plan.get("pieces"):
+            continue  # nothing to lay out (Final Cut's writer cannot place sound alone)
         own = "../" + entry.path.split("/", 1)[1]
         folder = folders.get(spot.format.name, "")
         pieces, at = [], 0
