@@ -8,6 +8,7 @@ import pytest
 
 from bench import (
     delivery_stream,
+    finishing_speed,
     first_byte,
     guest_downloads,
     media_speed,
@@ -67,6 +68,13 @@ def test_the_media_benchmark_times_every_step():
         "animatic", "animatic", "poster", "rough", "exact",
     ]  # fmt: skip
     assert all(r["result"] and r["ok"] in (True, False) for r in rows)
+
+
+def test_the_finishing_benchmark_finishes_two_spots_and_a_concat():
+    speed, memory = finishing_speed.run(seconds=9)
+    assert speed["name"].startswith("finishing: a 9 s") and "preflight passes" in speed["result"]
+    assert "× real time" in speed["result"] and speed["ok"] in (True, False)
+    assert memory["result"].startswith("largest child") and memory["ok"] in (True, False)
 
 
 def test_the_pipeline_benchmark_runs_takes_through_a_running_studio_with_webhooks():
