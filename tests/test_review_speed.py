@@ -385,7 +385,7 @@ def test_link_presets_set_what_the_guest_may_do(client, alice, campaign, shot):
     assert download.allow_download and not download.allow_comments
     assert not download.allow_decisions
     page = client.get(url).content.decode()
-    assert "Watch the finished takes, download the delivery package" in page
+    assert "Watch the spots and the takes, download the delivery package" in page
     one_shot = client.post(url, {"preset": "download", "days": "7", "shot": shot.pk})
     assert one_shot.status_code == 422 and "cannot be for one shot" in one_shot.content.decode()
 
@@ -399,7 +399,10 @@ def test_a_download_link_does_not_invite_comments(campaign, shot, rita):
     )
     visitor = Client()
     page = visitor.get(guest(token)).content.decode()
-    assert "With this link you can watch the finished takes, download the delivery package." in page
+    assert (
+        "With this link you can watch the spots and the takes, download the delivery package."
+        in page
+    )
     assert "comment" not in page.lower()
     weighs = filesizeformat(take.delivered()["bytes"])  # the signed copy the package holds
     assert f"ZIP, {weighs}: 1 video with manifest.json" in page

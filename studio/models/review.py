@@ -283,7 +283,8 @@ class ShareLink(models.Model):
     @property
     def permissions(self) -> list[str]:
         """What the link lets its guest do, in plain words."""
-        said = ["watch the finished takes"]
+        # A campaign's link shows its spots (the finished ads) first.
+        said = ["watch the finished takes" if self.shot_id else "watch the spots and the takes"]
         if self.allow_comments:
             said.append("comment on them")
         if self.allow_decisions:

@@ -11,7 +11,7 @@ from studio.models import Shot
 PRESETS: dict[str, tuple[str, str, dict[str, bool]]] = {
     "review": (
         "Review",
-        "Watch the takes and leave comments.",
+        "Watch the spots and takes and leave comments.",
         {"allow_comments": True, "allow_decisions": False, "allow_download": False},
     ),
     "approve": (
@@ -21,7 +21,7 @@ PRESETS: dict[str, tuple[str, str, dict[str, bool]]] = {
     ),
     "download": (
         "Download only",
-        "Watch the takes and download the delivery package; no comments.",
+        "Watch the spots and takes and download the delivery package; no comments.",
         {"allow_comments": False, "allow_decisions": False, "allow_download": True},
     ),
 }

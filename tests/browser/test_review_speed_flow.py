@@ -113,7 +113,7 @@ def test_the_client_approves_through_the_link(page, campaign, shot, rita):
     _link, token = ShareLink.create(campaign=campaign, days=3, allow_decisions=True)
     page.goto(f"/s/{token}/")
     expect(page.locator("#guest-permissions")).to_contain_text(
-        "watch the finished takes, comment on them, approve them or ask for changes"
+        "watch the spots and the takes, comment on them, approve them or ask for changes"
     )
     card = page.locator(".guest-card")
     expect(card).to_contain_text("YouTube · 1280×720 (16:9)")
