@@ -16,6 +16,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_MS, GOAL_QUERIES = 100, 10
+# A page whose own goal differs, and why: the shot editor also lists the comments made on the
+# campaign's spots at this shot (one query, whatever their number).
+PAGE_QUERIES = {"shot editor": 11}
 
 CHILD = r"""
 import json, os, statistics, sys, time
@@ -133,11 +136,12 @@ def rows(data: dict, speed: float | None = None) -> list[dict]:
             "why": "the page renders more than a page of rows.",
         })  # fmt: skip
     for page, m in data["pages"].items():
-        ok = m["p95_ms"] < GOAL_MS and m["queries"] <= GOAL_QUERIES
+        queries = PAGE_QUERIES.get(page, GOAL_QUERIES)
+        ok = m["p95_ms"] < GOAL_MS and m["queries"] <= queries
         out.append({
             "name": f"page: {page}",
             "result": f"median {m['median_ms']} ms, p95 {m['p95_ms']} ms, {m['queries']} queries",
-            "target": f"p95 < {GOAL_MS} ms, ≤ {GOAL_QUERIES} queries",
+            "target": f"p95 < {GOAL_MS} ms, ≤ {queries} queries",
             "ok": ok,
             "how": "Django test client in one process on SQLite, 30 requests after a warm-up.",
             "why": "the time is the template rendering the page's rows (queries stay constant); "
