@@ -239,6 +239,13 @@ def test_a_change_makes_the_spot_stale_and_one_action_makes_it_again(
     page = client.get(reverse("studio:spots", args=[campaign.pk])).content.decode()
     assert "data-stale" not in page
     assert reverse("studio:spot_media", args=[campaign.pk, again.pk, "video"]) in page
+    # The first spot (of the same plan, but not the newest) takes no decision.
+    response = client.post(
+        reverse("studio:spot_decide", args=[campaign.pk, spot.pk]), {"verdict": "approved"},
+        follow=True,
+    )  # fmt: skip
+    assert "A newer spot of this format was made since" in response.content.decode()
+    assert not spot.decisions.exists()
 
 
 def test_in_and_out_points_trim_the_pieces(

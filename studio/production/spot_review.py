@@ -74,6 +74,14 @@ def _decidable(spot: Spot) -> None:
             "This spot fails its channel's preflight: fix what it lists and make it again "
             "before it is approved."
         )
+    newest = (
+        Spot.objects.filter(format_id=spot.format_id, status=SpotStatus.COMPLETED)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if newest != spot.pk:
+        raise ValidationError("A newer spot of this format was made since: decide on that one.")
     current = spots.plan(spot.campaign, spot.format).signature
     if current != spot.signature:
         raise ValidationError(
