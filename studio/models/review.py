@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import hashers
@@ -18,7 +19,45 @@ from studio.models.spend import CampaignSpend
 from studio.models.take import Take
 
 
-class Comment(models.Model):
+class Authored:
+    """A comment's author as people read it: a member's name, or the guest's with "(guest)".
+    For a take's comments and a spot's."""
+
+    author: Any
+    guest_name: str
+
+    @property
+    def who(self) -> str:
+        if self.author is not None:
+            return self.author.get_full_name() or self.author.get_username()
+        return f"{self.guest_name} (guest)"
+
+
+class Decided:
+    """Who decided: a member (their id), or the client through a guest link. For a take's
+    decisions and a spot's."""
+
+    reviewer: Any
+    reviewer_id: int | None
+    guest_name: str
+
+    @property
+    def decider(self) -> int | str:
+        """Whose decision it is: a member's id, or the client."""
+        return self.reviewer_id if self.reviewer_id is not None else CLIENT
+
+    @property
+    def is_client(self) -> bool:
+        return self.reviewer_id is None
+
+    @property
+    def who(self) -> str:
+        if self.reviewer is not None:
+            return self.reviewer.get_full_name() or self.reviewer.get_username()
+        return f"{self.guest_name} (client)"
+
+
+class Comment(Authored, models.Model):
     # Set when a thread is shown (review.comments.thread) or a guest page names the author.
     thread_replies: list[Comment]
     display_name: str
@@ -55,12 +94,6 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return f"Comment by {self.author or self.guest_name} on {self.render_id}"
 
-    @property
-    def who(self) -> str:
-        if self.author is not None:
-            return self.author.get_full_name() or self.author.get_username()
-        return f"{self.guest_name} (guest)"
-
 
 class Verdict(models.TextChoices):
     APPROVED = "approved", "Approved"
@@ -96,7 +129,7 @@ class StandingDecisions(models.Manager):
         return super().get_queryset().filter(withdrawn_at__isnull=True)
 
 
-class Decision(models.Model):
+class Decision(Decided, models.Model):
     """A member's decision on a take, or the client's through a guest link (no reviewer, the
     name they gave and the link). The newest of each reviewer counts; the client counts as one
     reviewer whatever names they give."""
@@ -154,21 +187,6 @@ class Decision(models.Model):
         deleted = super().delete(*args, **kwargs)
         CampaignSpend.changed(shots__renders=self.render_id)
         return deleted
-
-    @property
-    def decider(self) -> int | str:
-        """Whose decision it is: a member's id, or the client."""
-        return self.reviewer_id if self.reviewer_id is not None else CLIENT
-
-    @property
-    def is_client(self) -> bool:
-        return self.reviewer_id is None
-
-    @property
-    def who(self) -> str:
-        if self.reviewer is not None:
-            return self.reviewer.get_full_name() or self.reviewer.get_username()
-        return f"{self.guest_name} (client)"
 
 
 class ShareLinkQuerySet(models.QuerySet):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from generation import text
 from studio.models.campaign import Campaign
 from studio.models.production import Asset, Format
-from studio.models.review import CLIENT, Verdict
+from studio.models.review import Authored, Decided, Verdict
 from studio.models.team import Workspace
 
 
@@ -160,7 +160,7 @@ class Spot(models.Model):
         return (self.duration_ms or 0) / 1000
 
 
-class SpotDecision(models.Model):
+class SpotDecision(Decided, models.Model):
     """A member's decision on a spot, or the client's through a guest link: as a take's, the
     newest of each decider counts. Decisions belong to the spot as it was rendered: a spot made
     again starts with none, so an approval lapses when what the spot shows changes."""
@@ -189,22 +189,8 @@ class SpotDecision(models.Model):
     def __str__(self) -> str:
         return f"{self.who}: {self.get_verdict_display()} on spot {self.spot_id}"
 
-    @property
-    def decider(self) -> int | str:
-        return self.reviewer_id if self.reviewer_id is not None else CLIENT
 
-    @property
-    def is_client(self) -> bool:
-        return self.reviewer_id is None
-
-    @property
-    def who(self) -> str:
-        if self.reviewer is not None:
-            return self.reviewer.get_full_name() or self.reviewer.get_username()
-        return f"{self.guest_name} (client)"
-
-
-class SpotComment(models.Model):
+class SpotComment(Authored, models.Model):
     """A time-coded (or range) comment on a spot; it records the shot under its in point, so the
     shot's page shows it too."""
 
@@ -232,9 +218,3 @@ class SpotComment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment by {self.who} on spot {self.spot_id}"
-
-    @property
-    def who(self) -> str:
-        if self.author is not None:
-            return self.author.get_full_name() or self.author.get_username()
-        return f"{self.guest_name} (guest)"
