@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from generation import text
 from studio.models import (
@@ -108,6 +109,16 @@ def decide(
     )  # fmt: skip
     refresh_status(spot.campaign_id)
     return decision
+
+
+def decide_shown(link: ShareLink, verdict: str, note: str, name: str) -> list[SpotDecision]:
+    """The client's decision on every spot `link` shows, all or none."""
+    with transaction.atomic():
+        return [
+            decide(r.shown.shown, verdict, note, link=link, name=name)
+            for r in for_guest(link)
+            if r.shown.shown is not None
+        ]
 
 
 def shot_at(spot: Spot, at_ms: int) -> int | None:

@@ -6,18 +6,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from generation import storage
-from studio.models import SpotComment, SpotDecision, Verdict
+from studio.models import SpotComment, SpotDecision
 from studio.production import spot_review
 from studio.review.comments import clean_guest_name
-from studio.team import throttle
 from studio.team.access import get_link_for_guest, get_spot_for_guest
 from studio.views import HtmxRequest
-from studio.views.share import _too_many_writes, guest_page
+from studio.views.share import (
+    NO_COMMENTS,
+    NO_SPOT_DECISIONS,
+    guest_page,
+    guest_write_refused,
+    verdict_said,
+)
 from studio.views.spots import timecodes
 
 
@@ -55,10 +60,8 @@ def guest_spot(request: HtmxRequest, token: str, spot_id: int):
     link, spot = get_spot_for_guest(request, token, spot_id)
     reviewed = _shown(link, spot)
     if request.method == "POST":
-        if not link.allow_comments:
-            return HttpResponse("Comments are switched off for this link.", status=403)
-        if throttle.guest_write_blocked(request, link.pk):
-            return _too_many_writes()
+        if refused := guest_write_refused(request, link, link.allow_comments, NO_COMMENTS):
+            return refused
         name = clean_guest_name(request.POST.get("guest_name", ""))
         try:
             spot_review.comment(
@@ -77,10 +80,8 @@ def guest_spot(request: HtmxRequest, token: str, spot_id: int):
 def guest_spot_decide(request: HtmxRequest, token: str, spot_id: int):
     link, spot = get_spot_for_guest(request, token, spot_id)
     reviewed = _shown(link, spot)
-    if not link.allow_decisions:
-        return HttpResponse("This link does not let you approve spots.", status=403)
-    if throttle.guest_write_blocked(request, link.pk):
-        return _too_many_writes()
+    if refused := guest_write_refused(request, link, link.allow_decisions, NO_SPOT_DECISIONS):
+        return refused
     name = clean_guest_name(request.POST.get("guest_name", ""))
     verdict = request.POST.get("verdict", "")
     try:
@@ -88,7 +89,7 @@ def guest_spot_decide(request: HtmxRequest, token: str, spot_id: int):
     except ValidationError as problem:
         return _page(request, link, token, reviewed, 422, decision_error=problem.messages[0])
     request.session["guest_name"] = name
-    said = "approved" if verdict == Verdict.APPROVED else "sent back with your note"
+    said = verdict_said(verdict)
     messages.success(request, f"Thank you, {name}: the {spot.format.name} spot is {said}.")
     return redirect("studio:guest_spot", token=token, spot_id=spot.pk)
 
@@ -112,20 +113,16 @@ def guest_spots_decide(request: HtmxRequest, token: str):
     link = get_link_for_guest(token)
     if not link.is_unlocked(request.session) or link.shot_id:
         raise Http404
-    if not link.allow_decisions:
-        return HttpResponse("This link does not let you approve spots.", status=403)
-    if throttle.guest_write_blocked(request, link.pk):
-        return _too_many_writes()
+    if refused := guest_write_refused(request, link, link.allow_decisions, NO_SPOT_DECISIONS):
+        return refused
     name = clean_guest_name(request.POST.get("guest_name", ""))
     verdict = request.POST.get("verdict", "")
-    shown = [r.shown.shown for r in spot_review.for_guest(link) if r.shown.shown]
     try:
-        for spot in shown:
-            spot_review.decide(spot, verdict, request.POST.get("note", ""), link=link, name=name)
+        decided = spot_review.decide_shown(link, verdict, request.POST.get("note", ""), name)
     except ValidationError as problem:
         messages.error(request, problem.messages[0])
         return redirect("studio:guest_entry", token=token)
     request.session["guest_name"] = name
-    said = "approved" if verdict == Verdict.APPROVED else "sent back with your note"
-    messages.success(request, f"Thank you, {name}: {len(shown)} spots {said}.")
+    said = verdict_said(verdict)
+    messages.success(request, f"Thank you, {name}: {len(decided)} spots {said}.")
     return redirect("studio:guest_entry", token=token)

@@ -102,6 +102,10 @@ def share_revoke(request: AuthedHtmxRequest, campaign_id: int, link_id: int):
 # --------------------------------------------------------------------------- guests
 
 
+NO_COMMENTS = "Comments are switched off for this link."
+NO_SPOT_DECISIONS = "This link does not let you approve spots."
+
+
 def guest_page(view):
     """Guests see one designed page for a link that does not work, whatever DEBUG says:
     404 for an unknown link, 410 for an expired or revoked one."""
@@ -125,6 +129,21 @@ def _too_many() -> HttpResponse:
     )
     response["Retry-After"] = "900"
     return response
+
+
+def guest_write_refused(request, link, allowed: bool, why: str) -> HttpResponse | None:
+    """A guest's comment or decision refused: the link does not allow it (403, `why`), or its
+    guests wrote too much just now (429). None when it may go ahead."""
+    if not allowed:
+        return HttpResponse(why, status=403)
+    if throttle.guest_write_blocked(request, link.pk):
+        return _too_many_writes()
+    return None
+
+
+def verdict_said(verdict: str) -> str:
+    """What a guest's decision did, for the thank-you message."""
+    return "approved" if verdict == Verdict.APPROVED else "sent back with your note"
 
 
 def _too_many_writes() -> HttpResponse:
@@ -231,10 +250,8 @@ def guest_take(request: HtmxRequest, token: str, render_id: int):
     error = ""
     name = request.session.get("guest_name", "")
     if request.method == "POST":
-        if not link.allow_comments:
-            return HttpResponse("Comments are switched off for this link.", status=403)
-        if throttle.guest_write_blocked(request, link.pk):
-            return _too_many_writes()
+        if refused := guest_write_refused(request, link, link.allow_comments, NO_COMMENTS):
+            return refused
         name = clean_guest_name(request.POST.get("guest_name", ""))
         try:
             add_comment(
@@ -283,10 +300,9 @@ def guest_decide(request: HtmxRequest, token: str, render_id: int):
     """The client approves a take or asks for changes, under the name they give, through a
     link that lets them; it counts as "the client" for the campaign's required approvers."""
     link, take = get_take_for_guest(request, token, render_id)
-    if not link.allow_decisions:
-        return HttpResponse("This link does not let you approve takes.", status=403)
-    if throttle.guest_write_blocked(request, link.pk):
-        return _too_many_writes()
+    why = "This link does not let you approve takes."
+    if refused := guest_write_refused(request, link, link.allow_decisions, why):
+        return refused
     name = clean_guest_name(request.POST.get("guest_name", ""))
     verdict = request.POST.get("verdict", "")
     try:
@@ -296,7 +312,7 @@ def guest_decide(request: HtmxRequest, token: str, render_id: int):
             request, link, token, take, decision_error=problem.messages[0], status=422
         )
     request.session["guest_name"] = name
-    said = "approved" if verdict == Verdict.APPROVED else "sent back with your note"
+    said = verdict_said(verdict)
     messages.success(request, f"Thank you, {name}: take {take.take} of “{take.shot.title}” {said}.")
     return redirect("studio:guest_take", token=token, render_id=take.pk)
 
