@@ -174,7 +174,7 @@ def _render(plan: dict[str, Any], key: str, title: str, channel: Channel, work: 
         loudness=measured,
         text_boxes=boxes,
         captions=[{"start": c.start, "end": c.end, "words": c.words} for c in cues],
-        preflight=preflight.check(signed, channel, measured, boxes, safe),
+        preflight=preflight.check(signed, channel, measured, boxes, safe, info),
     )
 
 

@@ -39,12 +39,15 @@ class MediaInfo:
     video_codec: str
     has_audio: bool
     audio_codec: str
+    profile: str = ""  # the video codec's profile ("High")
+    audio_rate: int = 0  # Hz
 
 
 _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
-_VIDEO = re.compile(r"Stream #\S+.*?Video: (\w+).*?, (\d{2,5})x(\d{2,5})")
+_VIDEO = re.compile(r"Stream #\S+.*?Video: (\w+)(?: \(([^)]*)\))?.*?, (\d{2,5})x(\d{2,5})")
 _FPS = re.compile(r"(\d+(?:\.\d+)?) fps")
 _AUDIO = re.compile(r"Stream #\S+.*?Audio: (\w+)")
+_AUDIO_RATE = re.compile(r"Stream #\S+.*?Audio: .*?, (\d+) Hz")
 
 
 def probe(path: Path | str) -> MediaInfo:
@@ -65,14 +68,17 @@ def probe(path: Path | str) -> MediaInfo:
     total = (int(hours) * 3600 + int(minutes) * 60) * 1000 + round(float(seconds) * 1000)
     fps = _FPS.search(text[video.start() :].split("\n", 1)[0])
     audio = _AUDIO.search(text)
+    rate = _AUDIO_RATE.search(text)
     return MediaInfo(
         duration_ms=total,
-        width=int(video.group(2)),
-        height=int(video.group(3)),
+        width=int(video.group(3)),
+        height=int(video.group(4)),
         fps=Decimal(fps.group(1)) if fps else None,
         video_codec=video.group(1),
         has_audio=audio is not None,
         audio_codec=audio.group(1) if audio else "",
+        profile=video.group(2) or "",
+        audio_rate=int(rate.group(1)) if rate else 0,
     )
 
 

@@ -5,15 +5,13 @@ value, what the channel asks and what to do when it fails."""
 
 from __future__ import annotations
 
-import re
 import struct
-import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from generation.channels import Channel
-from generation.media import FFMPEG_TIMEOUT, SAFE_INPUT, ffmpeg
+from generation.media import MediaInfo, probe
 from generation.media.sound import Loudness
 from generation.media.typesetting import Box
 
@@ -27,48 +25,6 @@ class Rule:
     measured: str
     expected: str
     fix: str = ""
-
-
-@dataclass(frozen=True)
-class Streams:
-    video_codec: str
-    profile: str
-    width: int
-    height: int
-    fps: float
-    audio_codec: str
-    audio_rate: int
-    seconds: float
-
-
-_VIDEO = re.compile(r"Video: (\w+)(?: \(([^)]*)\))?.*?, (\d{2,5})x(\d{2,5})")
-_AUDIO = re.compile(r"Audio: (\w+).*?, (\d+) Hz")
-_FPS = re.compile(r"(\d+(?:\.\d+)?) fps")
-_DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
-
-
-def streams(path: Path) -> Streams:
-    result = subprocess.run(
-        [ffmpeg(), "-hide_banner", "-nostdin", *SAFE_INPUT, "-i", str(path)],
-        capture_output=True, text=True, timeout=FFMPEG_TIMEOUT,
-    )  # fmt: skip
-    text = result.stderr
-    video, audio, duration = _VIDEO.search(text), _AUDIO.search(text), _DURATION.search(text)
-    fps = _FPS.search(text[video.start() :].split("\n", 1)[0]) if video else None
-    seconds = 0.0
-    if duration:
-        hours, minutes, secs = duration.groups()
-        seconds = int(hours) * 3600 + int(minutes) * 60 + float(secs)
-    return Streams(
-        video_codec=video.group(1) if video else "",
-        profile=(video.group(2) or "") if video else "",
-        width=int(video.group(3)) if video else 0,
-        height=int(video.group(4)) if video else 0,
-        fps=float(fps.group(1)) if fps else 0.0,
-        audio_codec=audio.group(1) if audio else "",
-        audio_rate=int(audio.group(2)) if audio else 0,
-        seconds=seconds,
-    )
 
 
 def top_atoms(path: Path, limit: int = 64) -> list[str]:
@@ -100,10 +56,13 @@ def check(
     loudness: Loudness,
     text_boxes: list[dict[str, Any]],
     safe: Box,
+    info: MediaInfo | None = None,  # the file's streams, when the caller has read them
 ) -> list[dict[str, Any]]:
-    info = streams(path)
+    info = info or probe(path)  # raises MediaError for a file that is no video
+    seconds = info.duration_ms / 1000
+    fps = float(info.fps or 0)
     size = path.stat().st_size
-    kbps = size * 8 / 1000 / info.seconds if info.seconds else 0
+    kbps = size * 8 / 1000 / seconds if seconds else 0
     atoms = top_atoms(path)
     moov_first = "moov" in atoms and (
         "mdat" not in atoms or atoms.index("moov") < atoms.index("mdat")
@@ -127,15 +86,15 @@ def check(
             "Make the spot again at the channel's size.",
         ),
         Rule(
-            "Frame rate", 0 < info.fps <= channel.max_fps + 0.01,
-            f"{info.fps:g} fps", f"at most {channel.max_fps} fps",
+            "Frame rate", 0 < fps <= channel.max_fps + 0.01,
+            f"{fps:g} fps", f"at most {channel.max_fps} fps",
             "Make the spot again; the studio caps the frame rate at the channel's.",
         ),
         Rule(
-            "Running time", channel.min_seconds <= info.seconds <= channel.max_seconds,
-            f"{info.seconds:.1f} s", channel.window(),
+            "Running time", channel.min_seconds <= seconds <= channel.max_seconds,
+            f"{seconds:.1f} s", channel.window(),
             "Trim pieces (set in and out points), drop a shot or shorten the end card."
-            if info.seconds > channel.max_seconds
+            if seconds > channel.max_seconds
             else "Add shots or lengthen the end card.",
         ),
         Rule(
