@@ -14,6 +14,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import c2pa
+import numpy as np
 import opentimelineio as otio
 import pyloudnorm
 import pysubs2
@@ -394,7 +395,7 @@ def test_music_ducks_under_the_voice_and_is_an_ingredient(
     client, ed, campaign, tiktok, django_capture_on_commit_callbacks, tmp_path
 ):
     client.force_login(ed)
-    wav = _sine(tmp_path / "bed.wav")
+    wav = _sine(tmp_path / "bed.wav", hz=3000)  # a tone the voice hardly has
     client.post(
         reverse("studio:brand_file_add", args=[campaign.pk]),
         {"kind": "music", "name": "Bed", "file": SimpleUploadedFile("bed.wav", wav.read_bytes())},
@@ -411,7 +412,21 @@ def test_music_ducks_under_the_voice_and_is_an_ingredient(
         store = json.loads(reader.json())
     titles = [i["title"] for i in store["manifests"][store["active_manifest"]]["ingredients"]]
     assert "Music bed" in titles
-    assert abs(pyloudnorm.Meter(48000).integrated_loudness(_decoded(video, tmp_path)[0]) + 14) <= 1
+    data, rate = _decoded(video, tmp_path)
+    assert abs(pyloudnorm.Meter(48000).integrated_loudness(data) + 14) <= 1
+    # Ducking: the music's tone is quieter while the first line is spoken than after it.
+    line = spot.plan["captions_made"][0]
+    mono = data.mean(axis=1)
+
+    def tone(start: float, end: float) -> float:
+        window = mono[round(start * rate) : round(end * rate)]
+        taper = np.hanning(len(window))
+        spectrum = abs(np.fft.rfft(window * taper)) / taper.sum()  # amplitude, any length
+        return spectrum[round(3000 * len(window) / rate)]
+
+    speaking = tone(line["start"] + 0.2, line["end"] - 0.2)
+    after = tone(line["end"] + 0.6, 3.9)
+    assert speaking < after * 0.6, (speaking, after)
 
 
 class _Speech(JSONHandler):
