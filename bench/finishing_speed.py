@@ -7,12 +7,6 @@ spot: flat means the running time does not grow it (the number of pieces does, a
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
-
 from bench import stack
 
 CHILD = r"""
@@ -82,15 +76,7 @@ GOAL_MEMORY_GROWTH = 1.25  # the largest child at 30 s at most 1.25 × that at 1
 
 
 def run(seconds: int = 30) -> list[dict]:
-    with tempfile.TemporaryDirectory(prefix="reelroom-finish-") as tmp:
-        env = stack.base_env(Path(tmp), DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3")
-        done = subprocess.run(
-            [sys.executable, "-c", CHILD, str(seconds)], cwd=stack.ROOT, env=env,
-            capture_output=True, text=True, timeout=900,
-        )  # fmt: skip
-        if done.returncode:
-            raise RuntimeError(f"the finishing benchmark failed:\n{done.stderr[-3000:]}")
-    m = json.loads(done.stdout.strip().splitlines()[-1])
+    m = stack.child_json(CHILD, "finishing", seconds)
     realtime = m["spot30_seconds"] / m["spot30_length"]
     growth = m["rss30_mb"] / m["rss15_mb"]
     return [

@@ -9,12 +9,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
-
 from bench import stack
 
 CHILD = r"""
@@ -89,16 +83,7 @@ GOAL_LAST_FRAME = 1.0  # seconds: continuity is a click away
 
 
 def run(seconds: int = 12) -> list[dict]:
-    with tempfile.TemporaryDirectory(prefix="reelroom-media-") as tmp:
-        env = stack.base_env(Path(tmp), DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3")
-        done = subprocess.run(
-            [sys.executable, "-c", CHILD, str(seconds)], cwd=stack.ROOT, env=env,
-            capture_output=True, text=True, timeout=900,
-        )  # fmt: skip
-        if done.returncode:
-            raise RuntimeError(f"the media benchmark failed:\n{done.stderr[-3000:]}")
-        out = done.stdout
-    m = json.loads(out.strip().splitlines()[-1])
+    m = stack.child_json(CHILD, "media", seconds)
     rows = []
     for height in (720, 1080):
         ratio = m[f"animatic_{height}"] / m[f"direct_{height}"]

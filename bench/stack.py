@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -161,6 +162,20 @@ def epoch(value) -> float:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.timestamp()
+
+
+def child_json(code: str, what: str, *args: object, prefix: str = "reelroom-bench-") -> dict:
+    """Run `code` in a fresh Python process on a throwaway SQLite studio (its own folder) and
+    read the JSON it prints last. Raises RuntimeError with its error output when it fails."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        env = base_env(Path(tmp), DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3")
+        done = subprocess.run(
+            [sys.executable, "-c", code, *map(str, args)], cwd=ROOT, env=env,
+            capture_output=True, text=True, timeout=900,
+        )  # fmt: skip
+    if done.returncode:
+        raise RuntimeError(f"the {what} benchmark failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def base_env(tmp: Path, **extra) -> dict:
