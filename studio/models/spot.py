@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from generation import text
 from studio.models.campaign import Campaign
-from studio.models.production import Asset, Format
+from studio.models.production import Asset, CutStatus, Format
 from studio.models.review import Authored, Decided, Verdict
 from studio.models.team import Workspace
 
@@ -98,11 +98,8 @@ class Finish(models.Model):
         return f"Finishing of {self.campaign}"
 
 
-class SpotStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RENDERING = "rendering", "Rendering"
-    COMPLETED = "completed", "Ready"
-    FAILED = "failed", "Failed"
+# A spot is rendered in the queue as a cut is, through the same states (cuts.claim).
+SpotStatus = CutStatus
 
 
 class Spot(models.Model):

@@ -14,7 +14,7 @@ from datetime import timedelta
 from c2pa import C2paError
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from generation import catalog, media
@@ -31,6 +31,18 @@ def _lease() -> timedelta:
     """As long as a task may run: a cut whose worker died is claimable again when django-q2
     delivers the task anew (its `retry` is longer than its `timeout`)."""
     return timedelta(seconds=settings.Q_CLUSTER.get("timeout", 300))
+
+
+def claim(rows: QuerySet, pk: int) -> bool:
+    """Take a render (a cut, a spot: "queued" → "rendering" under a lease) for this worker: a
+    second delivery finds it taken or done; one whose worker died is claimable again once its
+    lease is over."""
+    now = timezone.now()
+    return bool(
+        rows.filter(
+            Q(status=CutStatus.QUEUED) | Q(status=CutStatus.RENDERING, lease_until__lt=now), pk=pk
+        ).update(status=CutStatus.RENDERING, lease_until=now + _lease())
+    )
 
 
 DEFAULT_SIZES = {
@@ -149,12 +161,7 @@ def recut(campaign_id: int) -> list[Cut]:
 def render_cut(cut_id: int) -> None:
     """The queue's work: claim the cut (a second delivery finds it taken or done), join its
     pieces, store the result. A failure is kept on the cut with its reason."""
-    now = timezone.now()
-    claimed = Cut.objects.filter(
-        Q(status=CutStatus.QUEUED) | Q(status=CutStatus.RENDERING, lease_until__lt=now),
-        pk=cut_id,
-    ).update(status=CutStatus.RENDERING, lease_until=now + _lease())
-    if not claimed:
+    if not claim(Cut.objects.all(), cut_id):
         return
     cut = Cut.objects.select_related("campaign__workspace").get(pk=cut_id)
     try:

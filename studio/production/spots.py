@@ -11,13 +11,10 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from c2pa import C2paError
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from generation import finishing, media
@@ -34,7 +31,7 @@ from studio.models import (
     Take,
     VoiceSource,
 )
-from studio.production.cuts import signed_takes
+from studio.production.cuts import claim, signed_takes
 from studio.production.grid import Grid, grid
 from studio.review.status import refresh_status
 
@@ -218,10 +215,6 @@ def spots_of(campaign: Campaign) -> list[FormatSpot]:
     ]
 
 
-def _lease() -> timedelta:
-    return timedelta(seconds=settings.Q_CLUSTER.get("timeout", 300))
-
-
 def request_spot(campaign: Campaign, fmt: Format, user=None) -> tuple[Spot | None, str]:
     """The spot of what the campaign holds now: the one made (or being made) of exactly this
     plan, else a new one in the queue. None with the reason when it cannot be made."""
@@ -272,12 +265,7 @@ def request_all(campaign: Campaign, user=None) -> tuple[list[Spot], list[str]]:
 def render_spot(spot_id: int) -> None:
     """The queue's work: claim the spot, fetch its takes' signed copies, finish, preflight and
     store. A failure is kept on the spot with what to do."""
-    now = timezone.now()
-    claimed = Spot.objects.filter(
-        Q(status=SpotStatus.QUEUED) | Q(status=SpotStatus.RENDERING, lease_until__lt=now),
-        pk=spot_id,
-    ).update(status=SpotStatus.RENDERING, lease_until=now + _lease())
-    if not claimed:
+    if not claim(Spot.objects.all(), spot_id):
         return
     spot = Spot.objects.select_related("campaign__workspace", "format").get(pk=spot_id)
     the_plan = spot.plan
