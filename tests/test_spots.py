@@ -567,6 +567,14 @@ def test_spots_are_reviewed_like_takes_and_the_client_approves_through_the_link(
     assert SpotDecision.objects.filter(spot=spot, guest_name="Dana").exists()
     page = client.get(reverse("studio:guest_spot", args=[token, spot.pk])).content.decode()
     assert "Approved" in page
+    # The client's comment at 1 s lands on the first shot, seen by the team.
+    response = client.post(
+        reverse("studio:guest_spot", args=[token, spot.pk]),
+        {"guest_name": "Dana", "body": "Love the open", "at": "1"},
+    )
+    assert response.status_code == 302
+    said = spot.comments.get(guest_name="Dana")
+    assert said.shot_id == campaign.shots.order_by("position").first().pk and said.visible_to_guests
     campaign.refresh_from_db()
     assert campaign.status != CampaignStatus.APPROVED  # the takes in it wait for the client
     for shot in campaign.shots.all():
@@ -741,3 +749,69 @@ def test_the_end_card_over_the_held_frame_holds_the_out_point(
         return sum(value * count for value, count in enumerate(histogram))
 
     assert distance(at_out) < distance(take_end)
+
+
+def test_a_recorded_voice_over_and_the_brand_font_finish_the_spot(
+    client, ed, campaign, tiktok, django_capture_on_commit_callbacks, tmp_path
+):
+    # A "recording": two spoken stretches (tones) with a silence between them.
+    recording = tmp_path / "voice.wav"
+    subprocess.run(
+        [media.ffmpeg(), "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+         "sine=frequency=300:duration=1.5", "-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono",
+         "-f", "lavfi", "-i", "sine=frequency=300:duration=1.2", "-filter_complex",
+         "[1]atrim=duration=2.5[gap];[0][gap][2]concat=n=3:v=0:a=1", str(recording)],
+        check=True,
+    )  # fmt: skip
+    font = Path(media.__file__).with_name("fonts") / "DejaVuSans-Bold.ttf"
+    client.force_login(ed)
+    url = reverse("studio:brand_file_add", args=[campaign.pk])
+    for kind, name, data in (("voice", "vo.wav", recording), ("font", "brand.ttf", font)):
+        response = client.post(
+            url, {"kind": kind, "name": kind, "file": SimpleUploadedFile(name, data.read_bytes())}
+        )
+        assert response.status_code == 302
+    finish = spots.finish_of(campaign)
+    response = client.post(
+        reverse("studio:spot_finish", args=[campaign.pk]),
+        {"super_position": "top", "text_colour": "#ffffff", "brand_colour": "#112233",
+         "call_to_action": "Order today", "end_card_seconds": "2",
+         "end_card_background": "colour", "keep_take_sound": "on", "voice": "recording",
+         "voice_recording": BrandFile.objects.get(kind="voice").pk,
+         "font": BrandFile.objects.get(kind="font").pk},
+    )  # fmt: skip
+    assert response.status_code == 302
+    finish.refresh_from_db()
+    assert (finish.voice, finish.text_colour, finish.super_position) == (
+        "recording",
+        "#FFFFFF",
+        "top",
+    )
+    spot = _make(client, campaign, tiktok, django_capture_on_commit_callbacks)
+    assert spot.status == SpotStatus.COMPLETED, spot.error
+    assert spot.passes, spot.failures
+    assert spot.plan["look"]["font_key"] == BrandFile.objects.get(kind="font").key
+    # The script's two lines on the recording's two stretches of speech.
+    cues = spot.plan["captions_made"]
+    assert [c["words"] for c in cues] == [
+        "Cold brew, ready when you are.",
+        "Steeped for twelve hours.",
+    ]
+    assert abs(cues[0]["start"]) < 0.2 and abs(cues[0]["end"] - 1.5) < 0.2
+    assert abs(cues[1]["start"] - 4.0) < 0.2 and abs(cues[1]["end"] - 5.2) < 0.2
+    top = spot.plan["safe"][1]
+    assert all(b["box"][1] == top for b in spot.plan["text_boxes"] if b["kind"] == "super")
+
+
+def test_a_finish_form_with_a_bad_colour_is_said_and_kept(client, ed, campaign, tiktok):
+    client.force_login(ed)
+    response = client.post(
+        reverse("studio:spot_finish", args=[campaign.pk]),
+        {"super_position": "top", "text_colour": "white", "brand_colour": "#112233",
+         "call_to_action": "Buy now", "end_card_seconds": "2",
+         "end_card_background": "colour", "voice": "none"},
+    )  # fmt: skip
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Give a colour as #RRGGBB." in page and 'value="Buy now"' in page  # nothing lost
+    assert spots.finish_of(campaign).call_to_action == "Order today"  # nothing saved
