@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from generation.catalog import VideoModel
+from generation.prompts import banned
 from generation.prompts.structure import BrandKit, Lint
 from generation.prompts.timeline import timeline_problems
 
@@ -301,7 +302,9 @@ def copyrighted_music(c: Context) -> list[Lint]:
 def banned_words(c: Context) -> list[Lint]:
     found: list[Lint] = []
     for word in c.brand.banned_words:
-        pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.I)
+        pattern = banned.pattern(word)
+        if pattern is None:
+            continue
         where = [name for name, text in c.texts.items() if pattern.search(text)]
         if not where and pattern.search(c.compiled):
             where = ["prompt"]
