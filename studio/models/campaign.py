@@ -104,6 +104,13 @@ class Campaign(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="campaigns")
     name = text.LineField(max_length=160)
     brief = text.BlockField(blank=True)
+    # What the campaign sells, as the ads say it: the planners name this product (never one
+    # guessed from the brief), the spot's end card carries the call to action.
+    product = text.LineField(
+        max_length=120, blank=True, help_text="As the ads name it: “Trailhead bottle”."
+    )
+    tagline = text.LineField(max_length=120, blank=True)
+    call_to_action = text.LineField("call to action", max_length=120, blank=True)
     # Brand kit: prompt material applied when a shot's prompt is compiled.
     brand_style = text.BlockField("visual style", blank=True)
     brand_palette = text.LineField("palette", max_length=300, blank=True)

@@ -154,6 +154,12 @@ class Asset(models.Model):
     def size(self) -> str:
         return f"{self.width}x{self.height}"
 
+    @classmethod
+    def product_name(cls, workspace_id: int) -> str:
+        """The name of the workspace's first product asset (a campaign's product by default)."""
+        products = cls.objects.filter(workspace_id=workspace_id, kind=AssetKind.PRODUCT)
+        return products.values_list("name", flat=True).first() or ""
+
 
 class CutKind(models.TextChoices):
     ROUGH = "rough", "Rough cut"

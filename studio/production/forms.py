@@ -7,7 +7,14 @@ from django.contrib.auth import get_user_model
 
 from generation import channels
 from studio.form_fields import choice_field
-from studio.models import TARGET_FORMATS, Campaign, CampaignSpend, CampaignStatus, Role
+from studio.models import (
+    TARGET_FORMATS,
+    Asset,
+    Campaign,
+    CampaignSpend,
+    CampaignStatus,
+    Role,
+)
 
 
 class MemberChoices(forms.ModelMultipleChoiceField):
@@ -45,6 +52,9 @@ class CampaignForm(forms.ModelForm):
         fields = [
             "name",
             "brief",
+            "product",
+            "tagline",
+            "call_to_action",
             "status",
             "status_follows_work",
             "due_date",
@@ -96,6 +106,8 @@ class CampaignForm(forms.ModelForm):
             )
             .order_by("username")
         )
+        if not self.instance.pk:  # the brand kit's product, where the workspace has one
+            self.fields["product"].initial = Asset.product_name(workspace_id)
         if self.instance.pk:
             formats = list(self.instance.formats.all())
             self.fields["target_formats"].initial = [

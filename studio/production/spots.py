@@ -42,7 +42,7 @@ VOICE_OVER = "Voice-over"
 def finish_of(campaign: Campaign) -> Finish:
     finish, _ = Finish.objects.select_related(
         "font", "music", "voice_recording", "logo"
-    ).get_or_create(campaign=campaign)
+    ).get_or_create(campaign=campaign, defaults={"call_to_action": campaign.call_to_action[:120]})
     return finish
 
 
