@@ -126,9 +126,10 @@ def test_the_curves_plot_is_an_svg_with_a_line_per_series():
     assert "board &lt;p95&gt;" in text
 
 
-def test_the_planning_benchmark_plans_ten_shots_that_pass_the_lint():
-    result = planning.run(runs=1)
-    assert result["shots"] == 10 and "ms (median of 1)" in result["result"]
+def test_the_planning_benchmark_plans_ten_shots_and_reports_the_rule_pass_rate():
+    speed, rate = planning.run(runs=1)
+    assert speed["shots"] == 10 and "ms (median of 1)" in speed["result"]
+    assert rate["ok"] and rate["plans"] > 300 and "(100%)" in rate["result"], rate["misses"]
 
 
 def test_the_first_byte_benchmark_streams_the_package_and_the_spend_csv():

@@ -231,7 +231,7 @@ def test_a_plan_row_with_deep_layers_keeps_the_row(client, ed, campaign):
     client.force_login(ed)
     url = reverse("studio:plan_shots", args=[campaign.pk])
     brief = "Northwind Coffee launches its new Cold Brew for busy commuters."
-    sent = {"brief": brief, "target": "12", "model_key": "animatic"}
+    sent = {"brief": brief, "product": "Cold Brew", "target": "12", "model_key": "animatic"}
     data = form_fields(client.post(url, {**sent, "op": "draft"}).content.decode())
     data.update(sent, op="add")
     data["row-0-layers"] = DEEP
@@ -245,6 +245,7 @@ def test_a_model_s_deep_answer_is_said_and_the_brief_kept(client, ed, campaign, 
     client.force_login(ed)
     url = reverse("studio:plan_shots", args=[campaign.pk])
     sent = {"target": "20", "model_key": "animatic", "op": "draft", "planner": "llm"}
+    sent["product"] = "Cold Brew"
     response = client.post(url, {**sent, "brief": "deeply nested, my careful brief"})
     html = response.content.decode()
     assert response.status_code == 422 and "did not fit" in html
@@ -255,6 +256,7 @@ def test_a_model_s_control_characters_are_cleaned(client, ed, campaign, chat):
     client.force_login(ed)
     url = reverse("studio:plan_shots", args=[campaign.pk])
     sent = {"target": "20", "model_key": "animatic", "op": "draft", "planner": "llm"}
+    sent["product"] = "Cold Brew"
     response = client.post(url, {**sent, "brief": "control characters please"})
     assert response.status_code == 200
     data = form_fields(response.content.decode())

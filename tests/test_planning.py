@@ -1,10 +1,11 @@
-"""The offline planner (issue 22, point 4): for ten varied briefs, every plan fits the target
-on the chosen model, passes the prompt lint with no error and names the brief's product."""
+"""The offline planner (issues 22 and 36): what it reads of a brief (its moments, lines, sound,
+light, claims; never the product, which is the campaign's), the lengths that meet a running
+time, START/END continuity and timelines. The brief set (tests/test_brief_set.py) checks every
+plan rule on a dozen briefs and every model."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -13,106 +14,136 @@ from generation.prompts import compile_prompt, timeline_problems
 from generation.prompts.beats import beats_of, with_beats
 from generation.prompts.structure import BrandKit
 from studio.shots import brief, planning
+from studio.shots.brief import Names
+from tests import briefs
 
-BRIEFS = json.loads((Path(__file__).parent / "data" / "briefs.json").read_text())
-
-
-@pytest.mark.parametrize("case", BRIEFS, ids=[b["product"] for b in BRIEFS])
-@pytest.mark.parametrize(
-    ("model_key", "size", "target"),
-    [
-        ("animatic", "1280x720", 20),
-        ("animatic", "720x1280", 30),
-        ("sora-2", "1280x720", 24),
-        ("veo-3.1-fast", "1280x720", 16),
-    ],
+BRAND = BrandKit(palette="amber and cream", banned_words=("cheap",))
+NORTHWIND = (
+    "Northwind Coffee launches its new Cold Brew for busy commuters. Warm, morning mood, in a "
+    "sunlit kitchen. Push the smooth taste and the recyclable can."
 )
-def test_every_brief_plans_shots_that_fit_pass_the_lint_and_name_the_product(
-    case, model_key, size, target
-):
-    brand = BrandKit(palette="amber and cream", banned_words=("cheap",))
-    plan = planning.plan_shots(case["brief"], target, model_key, size, brand, "Campaign")
-    model = catalog.require(model_key)
-    allowed = model.durations_for(size)
-    assert plan.facts.product == case["product"]
-    assert all(s.seconds in allowed for s in plan.shots)
-    assert abs(plan.seconds - target) <= max(allowed)  # within one shot's length
-    assert [s.role for s in plan.shots][0] in ("hook", "cta")
-    assert plan.shots[-1].role == "cta"
-    for draft in plan.shots:
-        assert planning.problems(draft, model, size, brand) == [], draft.title
-        text = json.dumps(draft.prompt)
-        assert case["product"] in text
-        assert "cheap" not in text.lower()
-        prompt = draft.prompt
-        if prompt["mode"] == "timeline":  # the call to action's two beats, with timings
-            segments = prompt["timeline"]
-            assert len(segments) == 2 and draft.role == "cta"
-            assert segments[0]["start"] == 0 and segments[-1]["end"] == draft.seconds
-            assert [bool(s["camera"]) for s in segments] == [True, False]  # one camera move
-            assert all(s["action"] and s["end_state"] for s in segments)  # END language
-        else:
-            assert prompt["camera"]["movement"]  # one camera move
-            assert len(prompt["beats"]) == 1 and "END: " in prompt["beats"][0]  # one action
-        if draft.connected:  # START language: where the shot before ended
-            before = planning.end_frame(plan.shots[plan.shots.index(draft) - 1])
-            assert prompt["scene"].startswith(f"{planning.START}: {before}.")
-        assert case["product"] not in draft.on_screen_text or draft.role in ("product", "cta")
-        assert draft.prompt["audio"]["music"] or draft.prompt["audio"]["sfx"]
-        assert draft.prompt["style"]["palette"] == "amber and cream"
+
+
+def plan(brief: str, target: int = 20, product: str = "Cold Brew", **names):
+    return planning.plan_shots(
+        brief, target, "animatic", "1280x720", BRAND, Names(product, **names)
+    )
+
+
+def test_the_product_is_the_campaign_s_never_a_word_of_the_brief():
+    brief = "A bar in Lisbon. Oslo friends split the bill with Oat & Co. Warm."
+    drafted = plan(brief, product="Splitly")
+    text = json.dumps([d.prompt for d in drafted.shots])
+    assert "Splitly" in json.dumps(drafted.shots[-1].prompt)
+    for guess in ("The Oslo", "the Lisbon", "The Co", "the Co "):
+        assert guess not in text
 
 
 def test_the_brief_s_audience_setting_and_mood_are_read():
-    facts = brief.read_brief(BRIEFS[1]["brief"], "x")
+    facts = brief.read_brief(
+        "We are launching the Trailhead bottle for weekend hikers. Rugged and confident, on a "
+        "mountain ridge at sunset. It keeps water cold for 24 hours.",
+        Names("Trailhead bottle"),
+    )
     assert facts.audience == "weekend hikers"
     assert facts.setting == "a mountain ridge at sunset"
     assert facts.mood == "rugged"
+    assert facts.claims == ["Keeps water cold for 24 hours"]
+    assert facts.beats == []  # a launch, no story: the seed guides' structure
 
 
-def test_a_brief_that_names_no_product_falls_back_to_the_campaign():
-    assert brief.read_brief("make something lovely", "Spring launch").product == "Spring launch"
+def test_a_story_s_moments_are_its_beats_in_order_and_its_lines_kept():
+    facts = brief.read_brief(
+        "Story: a runner laces up, steps out into the mist, crests the ridge. "
+        "Voice-over: 'Every morning, a little further.' End on the shoe. "
+        'End on the line "Run into the light". Portuguese guitar feel. '
+        "The city noise fades to silence when she stops.",
+        Names("Trailhead Runner"),
+    )
+    assert facts.beats == [
+        "A runner laces up",
+        "The runner steps out into the mist",
+        "The runner crests the ridge",
+    ]
+    assert facts.voiceover == ["Every morning, a little further."]
+    assert facts.end_line == "Run into the light"
+    assert facts.music == "Portuguese guitar feel"
+    assert facts.sounds == [(3, "The city noise fades to silence when she stops")]
+    assert facts.claims == []  # no instruction becomes a super
+    assert "mist" in facts.look.direction and facts.look.quality == "soft"
+
+
+def test_supers_are_claims_the_tagline_and_the_call_to_action_never_instructions():
+    drafted = plan(NORTHWIND, 30, tagline="Smooth all day", call="Find it today")
+    supers = [d.on_screen_text for d in drafted.shots]
+    assert supers[-1] == "Smooth all day"  # the tagline ends the film (the end card: the call)
+    assert "Smooth taste" in supers and "Recyclable can" in supers
+    assert len([s for s in supers if s]) == len(set(s for s in supers if s))
+    for draft in drafted.shots:
+        if draft.on_screen_text and draft.role == "claim":
+            assert draft.on_screen_text not in json.dumps(draft.prompt)  # added in the edit
+    assert len({json.dumps(d.prompt) for d in drafted.shots}) == len(drafted.shots)
+
+
+def test_one_continuous_shot_is_one_shot_with_its_moments_as_a_timeline():
+    drafted = plan(
+        "One continuous shot: a can rolls along the counter, stops at the edge, a hand catches it.",
+        8,
+    )
+    (only,) = drafted.shots
+    assert only.seconds == 8 and only.prompt["mode"] == "timeline"
+    actions = [s["action"] for s in only.prompt["timeline"]]
+    assert actions[:3] == [
+        "A can rolls along the counter",
+        "The can stops at the edge",
+        "A hand catches it",
+    ]
+    assert "Cold Brew" in json.dumps(only.prompt)  # it ends on the product
+    assert only.prompt["audio"]["dialogue"] == []  # no voice-over nobody asked for
+
+
+def test_banned_words_in_the_brief_stay_out_of_the_plan_in_any_spelling():
+    kit = BrandKit(banned_words=("sugar-free", "cheap"))
+    drafted = planning.plan_shots(
+        "Sugar free and CHEAP: a parent opens the fridge. Sugarfree bars, high in fibre.",
+        12,
+        "animatic",
+        "1280x720",
+        kit,
+        Names("Crunch bar"),
+    )
+    text = json.dumps([[d.prompt, d.on_screen_text] for d in drafted.shots]).lower()
+    for spelling in ("sugar free", "sugar-free", "sugarfree", "cheap"):
+        assert spelling not in text
+    assert "opens the fridge" in text and "high in fibre" in text
 
 
 @pytest.mark.parametrize("target", [4, 8, 12, 20, 30, 45, 60])
-def test_lengths_add_up_to_the_target_within_one_shot(target):
-    for allowed in ([4, 8, 12], [5, 10], [4, 6, 8], [6, 10], list(range(2, 16))):
+def test_lengths_meet_the_running_time_wherever_any_lengths_can(target):
+    for allowed in ([4, 8, 12], [5, 10], [4, 6, 8], [6, 10], [6], list(range(2, 16))):
         shots = planning.lengths(allowed, target)
         assert all(s in allowed for s in shots)
-        assert abs(sum(shots) - target) <= max(allowed), (allowed, target, shots)
-
-
-def test_supers_come_from_the_brief_and_stay_out_of_the_prompt():
-    text = BRIEFS[5]["brief"] + " Call to action: Run with Orbit today"  # Orbit earbuds
-    plan = planning.plan_shots(text, 30, "animatic", "1280x720", BrandKit(), "x")
-    by_role = {}
-    for draft in plan.shots:
-        by_role.setdefault(draft.role, []).append(draft.on_screen_text)
-        if draft.on_screen_text and draft.role == "benefit":
-            assert draft.on_screen_text not in json.dumps(draft.prompt)  # added in the edit
-    assert by_role["product"] == ["Orbit earbuds"]
-    assert by_role["benefit"][:2] == ["Sweat-proof", "Eight hours of battery"]
-    assert by_role["cta"] == ["Run with Orbit today"]
-    assert brief.read_brief(BRIEFS[8]["brief"], "x").benefits == [
-        "Sapphire glass",
-        "Titanium case",
-        "A week of battery",
-    ]
+        tolerance = max(1, target * 0.1)
+        if briefs.reachable(allowed, target, one_shot=False):
+            assert abs(sum(shots) - target) <= tolerance, (allowed, target, shots)
+        else:  # none can: the nearest total
+            assert abs(sum(shots) - target) <= max(allowed), (allowed, target, shots)
 
 
 def test_a_connected_shot_opens_on_the_frame_the_shot_before_ends_on():
-    plan = planning.plan_shots(BRIEFS[0]["brief"], 20, "animatic", "1280x720", BrandKit(), "x")
-    hook, product = plan.shots[:2]
+    drafted = plan(NORTHWIND)
+    hook, product = drafted.shots[:2]
     assert product.connected and not hook.connected
-    end = "extreme close-up of the Cold Brew, centred, light along its edge"
+    end = "extreme close-up of Cold Brew, light along its edge"
     assert planning.end_frame(hook) == end
     assert product.prompt["scene"].startswith(f"{planning.START}: {planning.end_frame(hook)}.\n")
     # Moved first, it opens on nothing; moved back after the call to action, on that end.
     moved = planning.linked([product, hook])
     assert not moved[0].connected and not moved[0].prompt["scene"].startswith("START")
     product.connected = True
-    again = planning.linked([hook, plan.shots[-1], product])
+    again = planning.linked([hook, drafted.shots[-1], product])
     assert again[2].prompt["scene"].count("START:") == 1
-    assert planning.end_frame(plan.shots[-1]) in again[2].prompt["scene"]
+    assert planning.end_frame(drafted.shots[-1]) in again[2].prompt["scene"]
 
 
 @pytest.mark.parametrize("seconds", [2, 5, 8, 12])

@@ -3,11 +3,11 @@ endpoint (`STUDIO_LLM_BASE_URL`, `STUDIO_LLM_API_KEY`, `STUDIO_LLM_MODEL`: OpenA
 a local Ollama or vLLM) asked for structured output with a strict JSON schema.
 
 Gateways drop `response_format` without a word, so the answer is always validated again: by
-the schema (pydantic) and by the studio's own rules (lengths the model makes, adding up to the
-target within one shot's length; every shot through the prompt lint; the brand's banned words).
-One repair round sends the problems back; then a clear error, and the page keeps what the
-person typed. The key goes only to the configured host (the openai client's Authorization
-header) and never into a page, a log or a task payload."""
+the schema (pydantic) and by the plan rules every plan meets (studio.shots.plan_rules: lengths
+the model makes, the running time, the prompt lint, the product named, no banned word in a
+prompt, a super or the voice-over). One repair round sends the problems back; then a clear
+error, and the page keeps what the person typed. The key goes only to the configured host
+(the openai client's Authorization header) and never into a page, a log or a task payload."""
 
 from __future__ import annotations
 
@@ -21,11 +21,12 @@ from openai.types.chat import ChatCompletionMessageParam
 from openai.types.shared_params import ResponseFormatJSONSchema
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from generation import catalog, text
+from generation import text
 from generation.prompts.beats import with_beats
 from generation.prompts.structure import BrandKit, empty_prompt
-from studio.shots.brief import read_brief
-from studio.shots.planning import MAX_SHOTS, Plan, ShotDraft, linked, problems
+from studio.shots.brief import Names, read_brief
+from studio.shots.plan_rules import Rules
+from studio.shots.planning import MAX_SHOTS, Plan, ShotDraft, linked
 
 
 class PlanningError(Exception):
@@ -74,20 +75,31 @@ def response_format(
     }
 
 
-def _instructions(target: int, allowed: list[int], brand: BrandKit) -> str:
-    banned = ", ".join(brand.banned_words) or "none"
+def _instructions(rules: Rules, names: Names) -> str:
+    said = [f"The product is “{names.product}”: call it exactly that."]
+    if names.tagline:
+        said.append(f"The tagline is “{names.tagline}”.")
+    if names.call:
+        said.append(f"The call to action is “{names.call}”.")
     return (
         "You plan the shots of a short commercial video made by an AI video model. Answer "
-        "with JSON only, in the schema given. Structure: a hook, the product, its benefits, a "
-        "call to action. Each shot: exactly one camera movement and one subject action; "
-        "concrete visual detail (materials, light, colour), not adjectives; the sound "
-        "described; a second action only where the shot needs two beats; the frame each shot "
-        "ends on; a shot that continues the one before is connected; words for the screen go "
-        "in on_screen_text, never in the picture (no captions or logos drawn by the model); no "
-        "real people or brands other than the client's. "
-        f"Each shot's seconds must be one of {allowed}; the seconds of all shots must add up "
-        f"to {target} (within {max(allowed)}). "
-        f"Palette: {brand.palette or 'free'}. Never use these words: {banned}."
+        "with JSON only, in the schema given. Film the brief's own story: its moments in its "
+        "order, one continuous shot where it asks for one; where it tells no story: a hook, "
+        "the product, its claims, an end on the product. Each shot: exactly one camera "
+        "movement and one subject action; concrete visual detail (materials, light, colour), "
+        "not adjectives; the light the brief's time and weather ask for; the sound described, "
+        "with the brief's sound cues; a second action only where the shot needs two beats; "
+        "the frame each shot ends on; a shot that continues the one before is connected. "
+        "The brief's quoted lines are kept word for word: its voice-over in voiceover, the "
+        "line it ends on in the last shot's on_screen_text; a voice-over only where the brief "
+        "has one. on_screen_text is a short line for the viewer (a claim, the tagline, the "
+        "call to action), never an instruction from the brief, and it is added in the edit, "
+        "never drawn by the model (no captions or logos in the picture); no real people or "
+        "brands other than the client's. "
+        + " ".join(said)
+        + " "
+        + rules.instructions()
+        + f" Palette: {rules.brand.palette or 'free'}."
     )
 
 
@@ -115,48 +127,32 @@ def _schema_problems(error: ValidationError) -> list[str]:
     return ["The answer does not follow the schema: " + "; ".join(said)]
 
 
-def _shot_problems(number: int, draft: ShotDraft, model, size: str, brand: BrandKit) -> list:
-    allowed = list(model.durations_for(size))
-    found = []
-    if draft.seconds not in allowed:
-        found.append(f"Shot {number} is {draft.seconds} s; {model.label} makes {allowed} s.")
-    for problem in problems(draft, model, size, brand):
-        found.append(f"Shot {number}: {problem}")
-    return found
-
-
-def check(answer_text: str, target: int, model, size: str, brand: BrandKit):
-    """(drafts, problems) of an answer: the schema first, then the studio's rules."""
+def check(answer_text: str, rules: Rules):
+    """(drafts, problems) of an answer: the schema first, then the plan rules."""
     try:
         answer = ShotPlanAnswer.model_validate_json(_json_of(answer_text))
     except ValidationError as error:
         return [], _schema_problems(error)
     except ValueError:
         return [], ["The answer is not JSON."]
-    allowed = list(model.durations_for(size))
-    drafts = linked([_draft(s, brand) for s in answer.shots])
-    found = [
-        problem
-        for number, draft in enumerate(drafts, start=1)
-        for problem in _shot_problems(number, draft, model, size, brand)
-    ]
-    total = sum(d.seconds for d in drafts)
-    if abs(total - target) > max(allowed):
-        found.append(f"The shots add up to {total} s; the target is {target} s.")
-    return drafts, found
+    drafts = linked([_draft(s, rules.brand) for s in answer.shots])
+    return drafts, rules.broken(drafts)
 
 
-def check_one(answer_text: str, number: int, seconds: int, model, size: str, brand: BrandKit):
-    """(draft, problems) of an answer for one shot, at the length it must keep."""
+def check_one(answer_text: str, drafts: list[ShotDraft], index: int, rules: Rules):
+    """(draft, problems) of an answer for row `index`, at the length it must keep: what the
+    new shot breaks of the plan's rules (not what the rest of the plan already broke)."""
     try:
         shot = PlannedShot.model_validate_json(_json_of(answer_text))
     except ValidationError as error:
         return None, _schema_problems(error)
     except ValueError:
         return None, ["The answer is not JSON."]
-    shot.seconds = seconds  # the row's length stays what the plan has
-    draft = _draft(shot, brand)
-    return draft, _shot_problems(number, draft, model, size, brand)
+    shot.seconds = drafts[index].seconds  # the row's length stays what the plan has
+    draft = _draft(shot, rules.brand)
+    before = set(rules.broken(drafts))
+    after = rules.broken(linked([*drafts[:index], draft, *drafts[index + 1 :]]))
+    return draft, [p for p in after if p not in before]
 
 
 def _json_of(answer: str) -> str:
@@ -205,35 +201,28 @@ def _asked(messages: list[ChatCompletionMessageParam], checked, fmt: ResponseFor
     )
 
 
-def plan_shots(
-    brief: str, target: int, model_key: str, size: str, brand: BrandKit, fallback: str = ""
-) -> Plan:
-    """The language model's plan, validated; one repair round at most. Raises PlanningError."""
-    model = catalog.require(model_key)
-    allowed = list(model.durations_for(size))
+def plan_shots(brief: str, rules: Rules, names: Names) -> Plan:
+    """The language model's plan, checked by the plan rules; one repair round at most.
+    Raises PlanningError."""
     messages: list[ChatCompletionMessageParam] = [
-        {"role": "system", "content": _instructions(target, allowed, brand)},
+        {"role": "system", "content": _instructions(rules, names)},
         {"role": "user", "content": f"The brief:\n{brief}"},
     ]
-    drafts = _asked(
-        messages, lambda answer: check(answer, target, model, size, brand), response_format()
-    )
-    return Plan(drafts, read_brief(brief, fallback), model, size, target)
+    drafts = _asked(messages, lambda answer: check(answer, rules), response_format())
+    return Plan(drafts, read_brief(brief, names), rules.model, rules.size, rules.target)
 
 
 def draft_one(
-    brief: str, drafts: list[ShotDraft], index: int, model_key: str, size: str, brand: BrandKit
+    brief: str, drafts: list[ShotDraft], index: int, rules: Rules, names: Names
 ) -> ShotDraft:
     """Row `index` of the plan drafted again by the language model, its length kept, the
     rest of the plan told for context. Raises PlanningError."""
-    model = catalog.require(model_key)
-    allowed = list(model.durations_for(size))
-    seconds, total = drafts[index].seconds, sum(d.seconds for d in drafts)
+    seconds = drafts[index].seconds
     plan = "\n".join(
         f"{n}. {d.title} ({d.seconds} s): {d.prompt['scene']}" for n, d in enumerate(drafts, 1)
     )
     messages: list[ChatCompletionMessageParam] = [
-        {"role": "system", "content": _instructions(total, allowed, brand)},
+        {"role": "system", "content": _instructions(rules, names)},
         {"role": "user", "content": f"The brief:\n{brief}"},
         {
             "role": "user",
@@ -243,7 +232,7 @@ def draft_one(
     ]
     return _asked(
         messages,
-        lambda answer: check_one(answer, index + 1, seconds, model, size, brand),
+        lambda answer: check_one(answer, drafts, index, rules),
         response_format(PlannedShot, "one_shot"),
     )
 

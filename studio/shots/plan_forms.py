@@ -16,6 +16,10 @@ MAX_ROWS = 12
 
 
 class PlanSettingsForm(forms.Form):
+    product = text.LineFormField(
+        max_length=120,
+        help_text="As the ads name it. The plan names it; it is never guessed from the brief.",
+    )
     brief = text.BlockFormField(
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=4000,

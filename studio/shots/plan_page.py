@@ -15,9 +15,16 @@ from django.forms import BaseFormSet
 from generation import budget, catalog
 from generation.catalog.specs import VideoModel
 from generation.prompts.structure import BrandKit
-from studio.models import Campaign
-from studio.shots import llm_planning, planning
+from studio.models import Asset, Campaign, Finish
+from studio.shots import llm_planning, plan_formats, planning
+from studio.shots.brief import Names
 from studio.shots.plan_forms import PlanRows, row_initial
+from studio.shots.plan_rules import Rules
+
+
+def product_of(campaign: Campaign) -> str:
+    """The product the plan names: the campaign's, else its workspace's first product asset."""
+    return campaign.product or Asset.product_name(campaign.workspace_id)
 
 
 @dataclass
@@ -29,21 +36,38 @@ class Setup:
     target: int
     model_key: str
     model: VideoModel
-    size: str
+    formats: plan_formats.FormatFit
     brand: BrandKit
     use_llm: bool
+    names: Names
 
     @classmethod
     def of(cls, campaign: Campaign, data: dict, use_llm: bool) -> Setup:
         key = data["model_key"]
         model = catalog.require(key)
-        size = campaign.size_for(key) or model.sizes[0]
+        formats = plan_formats.fit(campaign, model, data["target"])
+        names = Names(data["product"], campaign.tagline, campaign.call_to_action)
         brand = campaign.brand_kit()
-        return cls(campaign, data["brief"], data["target"], key, model, size, brand, use_llm)
+        return cls(
+            campaign, data["brief"], data["target"], key, model, formats, brand, use_llm, names
+        )
+
+    @property
+    def size(self) -> str:
+        return self.formats.size or ""
+
+    @property
+    def rules(self) -> Rules:
+        """The plan rules for this plan; the end card is the spot's (its call to action)."""
+        finish = Finish.objects.filter(campaign=self.campaign).values_list(
+            "call_to_action", flat=True
+        )
+        end_card = " ".join([*finish, self.campaign.call_to_action, self.campaign.tagline])
+        return Rules(self.model, self.size, self.target, self.brand, self.names.product, end_card)
 
     def offline(self) -> planning.Plan:
         return planning.plan_shots(
-            self.brief, self.target, self.model_key, self.size, self.brand, str(self.campaign)
+            self.brief, self.target, self.model_key, self.size, self.brand, self.names
         )
 
     def totals(self, drafts: list[planning.ShotDraft]) -> dict:
@@ -76,9 +100,16 @@ class Outcome:
     already_made: bool = False
 
 
+def said(broken: list[str]) -> str:
+    """The rules a plan breaks, in one paragraph (the first few)."""
+    more = f" (and {len(broken) - 4} more)" if len(broken) > 4 else ""
+    return "This plan breaks a rule every plan meets: " + " ".join(broken[:4]) + more
+
+
 def _shown(setup: Setup, drafts: list[planning.ShotDraft]) -> Outcome:
     rows = PlanRows(initial=[row_initial(d) for d in drafts], prefix="row")
-    return Outcome(rows, setup.totals(drafts))
+    broken = setup.rules.broken(drafts)
+    return Outcome(rows, setup.totals(drafts), said(broken) if broken else "")
 
 
 def _kept(rows: BaseFormSet) -> list[tuple]:
@@ -93,9 +124,7 @@ def draft(setup: Setup) -> Outcome:
     if not setup.use_llm:
         return _shown(setup, setup.offline().shots)
     try:
-        plan = llm_planning.plan_shots(
-            setup.brief, setup.target, setup.model_key, setup.size, setup.brand, str(setup.campaign)
-        )
+        plan = llm_planning.plan_shots(setup.brief, setup.rules, setup.names)
     except llm_planning.PlanningError as error:
         return Outcome(error=str(error), status=422)
     return _shown(setup, plan.shots)
@@ -111,7 +140,7 @@ def edit(setup: Setup, rows: BaseFormSet, op: str) -> Outcome:
         return _shown(setup, planning.edited(drafts, setup.offline(), op, setup.brand))
     try:
         drafts[int(index)] = llm_planning.draft_one(
-            setup.brief, drafts, int(index), setup.model_key, setup.size, setup.brand
+            setup.brief, drafts, int(index), setup.rules, setup.names
         )
     except llm_planning.PlanningError as error:
         return Outcome(rows, setup.totals(drafts), str(error), 422)
@@ -120,25 +149,29 @@ def edit(setup: Setup, rows: BaseFormSet, op: str) -> Outcome:
 
 def make(setup: Setup, rows: BaseFormSet, user, key: uuid.UUID, generate: bool) -> Outcome:
     """The shots made from the kept rows in one action (and a take of each queued, under the
-    hard budget), or the rows again, each refused row saying why. The same form sent twice (a
-    double click, a reload) makes the shots once."""
+    hard budget), or the rows again, each refused row saying why and the plan's broken rules
+    said. The same form sent twice (a double click, a reload) makes the shots once."""
     kept = _kept(rows)
     drafts = [d for _, d in kept]
     outcome = Outcome(rows, setup.totals(drafts), status=422)
     if not drafts:
         outcome.error = "The plan has no shots left: draft it again or add a row."
         return outcome
-    fine = True
-    for form, row in kept:
-        for problem in planning.problems(row, setup.model, setup.size, setup.brand):
-            form.add_error(None, problem)
-            fine = False
-    if not fine:
-        outcome.error = "Some rows cannot be generated as they are: see each row."
+    rules = setup.rules
+    for number, (form, row) in enumerate(kept, start=1):
+        for problem in rules.shot(number, row):
+            form.add_error(None, problem.removeprefix(f"Shot {number}: "))
+    broken = rules.broken(drafts)
+    if broken:
+        outcome.error = said(broken)
         return outcome
     if not cache.add(f"plan-created:{setup.campaign.pk}:{key}", True, timeout=24 * 3600):
         return Outcome(already_made=True)
-    shots = planning.create_shots(setup.campaign, user, drafts, setup.model_key, setup.size)
+    campaign = setup.campaign
+    if campaign.product != setup.names.product:  # the product the plan names is the campaign's
+        campaign.product = setup.names.product
+        campaign.save(update_fields=["product", "updated_at"])
+    shots = planning.create_shots(campaign, user, drafts, setup.model_key, setup.size)
     made = Outcome(shots=shots)
     if generate:
         made.queued, made.refused = planning.generate_all(shots, user, key)

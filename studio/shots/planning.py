@@ -1,19 +1,21 @@
 """From brief to shot plan, offline: a deterministic planner drafts the shots of a campaign
-from its brief, sized to a target running time on one model, in the studio's prompt layers.
+from its brief, sized to a running time on one model, in the studio's prompt layers.
 
-The structure is the seed guides' commercial one (hook → product → benefit → call to action),
-one camera move and one subject action per shot, concrete visual detail, sound described, the
-brand kit's palette kept and its banned words left out. What the brief names (the product, the
-audience, the setting, the mood) is read from its words; nothing is invented that the brief
-contradicts. Each shot's length is one the model makes at the size, and the lengths add up to
-the target within one shot's length. The plan is a draft: the person edits it before any shot
-is made (studio.views.planning)."""
+The brief's moments are filmed in its order and the campaign's product ends the film
+(studio.shots.story); with no moments, the seed guides' structure (hook → product → its claims →
+the end). One camera move per shot, concrete visual detail, the brief's light and sound, the
+brand kit's palette kept and its banned words left out. Each shot's length is one the model
+makes at the size, and the lengths meet the running time within ±max(1 s, 10 %) where any can
+(studio.shots.plan_rules says when not). The plan is a draft: the person edits it before any
+shot is made (studio.views.planning)."""
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -23,25 +25,12 @@ from generation.catalog.specs import VideoModel
 from generation.prompts.beats import beats_of, camera_of, split_end, with_beats
 from generation.prompts.structure import BrandKit, empty_prompt
 from studio.models import Shot
-from studio.shots import editing
-from studio.shots.brief import BriefFacts, read_brief
+from studio.shots import editing, story
+from studio.shots.brief import BriefFacts, Names, read_brief
+from studio.shots.story import MAX_SHOTS
 
-MAX_SHOTS = 12
 SHOT_SECONDS = 5  # a commercial's pace
-MOOD_LOOK = {
-    "calm": ("soft window light from the left", "warm", "quiet room tone, a slow piano"),
-    "serene": ("soft window light from the left", "neutral daylight", "gentle wind, soft pads"),
-    "cozy": ("lamp light from the right", "warm tungsten", "a crackling fire, soft guitar"),
-    "warm": ("low sun from behind", "golden hour, warm", "birdsong, soft acoustic guitar"),
-    "nostalgic": ("low sun through a window", "warm amber", "vinyl crackle, a mellow piano"),
-    "bold": ("hard key light from above", "cool white", "a deep bass hit, punchy drums"),
-    "energetic": ("bright daylight, hard sun", "neutral daylight", "upbeat drums, claps"),
-    "playful": ("bright soft daylight", "neutral daylight", "plucked strings, light claps"),
-    "premium": ("a single soft key from the left", "neutral", "a low synth swell"),
-    "luxurious": ("a single soft key from the left", "warm", "a slow string swell"),
-    "minimal": ("even soft light from above", "neutral", "a single sustained tone"),
-}
-DEFAULT_LOOK = ("soft daylight from the left", "neutral daylight", "light ambient music")
+PACE = (3, 10)  # the seconds a shot of a story runs, at least and at most, where it can
 
 
 @dataclass
@@ -63,6 +52,7 @@ class Plan:
     model: VideoModel
     size: str
     target: int
+    units: list[story.Unit] = field(default_factory=list)
 
     @property
     def seconds(self) -> int:
@@ -72,133 +62,51 @@ class Plan:
 # --------------------------------------------------------------------------- lengths
 
 
-def lengths(allowed: list[int], target: int) -> list[int]:
-    """Shot lengths the model makes that add up to `target` within one shot's length: shots of
-    about five seconds (a commercial's pace; the nearest length the model makes), fewer and
-    longer where that would be more than MAX_SHOTS."""
+def tolerance(target: int) -> float:
+    """How far a plan's total may be from the running time: ±max(1 s, 10 %)."""
+    return max(1.0, target * 0.1)
+
+
+def fit(allowed: list[int], target: int, count: int) -> list[int]:
+    """`count` lengths the model makes adding up nearest `target` (within the tolerance where
+    any do), each as near the even share as the total allows."""
     allowed = sorted(set(allowed))
-    longest = allowed[-1]
-    per = min(allowed, key=lambda s: (abs(s - SHOT_SECONDS), -s))
-    if target / per > MAX_SHOTS:
-        per = next((s for s in allowed if s >= target / MAX_SHOTS), longest)
-    count = max(1, min(MAX_SHOTS, round(target / per)))
-    shots = [per] * count
-    # Lengthen or shorten shots one step at a time while that brings the sum nearer the target.
-    while True:
-        gap = target - sum(shots)
-        best = None
-        for i, s in enumerate(shots):
-            for other in allowed:
-                change = other - s
-                nearer = other != s and abs(gap - change) < abs(gap)
-                if nearer and (best is None or abs(gap - change) < abs(gap - best[2])):
-                    best = (i, other, change)
-        if best is None:
-            break
-        shots[best[0]] = best[1]
-    while sum(shots) + longest <= target and len(shots) < MAX_SHOTS:  # still far short
-        shots.append(longest)
-    return shots
+    share = target / count
+    ceiling = max(target + max(allowed), count * min(allowed))
+    sums: dict[int, tuple[float, list[int]]] = {0: (0.0, [])}
+    for _ in range(count):
+        after: dict[int, tuple[float, list[int]]] = {}
+        for total, (cost, chosen) in sums.items():
+            for length in allowed:
+                reached = total + length
+                if reached > ceiling:
+                    break
+                score = cost + (length - share) ** 2
+                if reached not in after or score < after[reached][0]:
+                    after[reached] = (score, [*chosen, length])
+        sums = after or sums
+    best = min(
+        sums, key=lambda s: (abs(s - target) > tolerance(target), abs(s - target), sums[s][0])
+    )
+    return sorted(sums[best][1], reverse=True)
 
 
-# --------------------------------------------------------------------------- the shots
+def fits(lengths_: list[int], target: int) -> bool:
+    return abs(sum(lengths_) - target) <= tolerance(target)
 
 
-def _roles(count: int) -> list[str]:
-    if count == 1:
-        return ["cta"]
-    if count == 2:
-        return ["product", "cta"]
-    if count == 3:
-        return ["hook", "product", "cta"]
-    return ["hook", "product", *["benefit"] * (count - 3), "cta"]
+def shot_count(allowed: list[int], target: int, wanted: int, most: int) -> int:
+    """How many shots: what the brief asks for, kept to a shot's pace where the running time
+    allows, and to a number whose lengths can meet the running time."""
+    low, high = math.ceil(target / PACE[1]), max(1, target // PACE[0])
+    ideal = min(max(wanted, low), high, most, MAX_SHOTS)
+    counts = sorted(range(1, min(most, MAX_SHOTS) + 1), key=lambda c: (abs(c - ideal), -c))
+    return next((c for c in counts if fits(fit(allowed, target, c), target)), ideal)
 
 
-BENEFIT_MOVES = [
-    ("slow orbit", "MCU", "turns the {product} in their hands"),
-    ("gentle handheld follow", "MED", "uses the {product} with an easy smile"),
-    ("slow push-in", "CU", "sets the {product} down and looks up"),
-    ("static, locked off", "WIDE", "shares the {product} with a friend"),
-]
-
-
-def _shot(role: str, index: int, facts: BriefFacts, brand: BrandKit, seconds: int) -> ShotDraft:
-    product = facts.product
-    audience = facts.audience
-    if audience and not re.match(r"(?:the|a|an|our|their)\b", audience, re.I):
-        audience = f"the {audience}"
-    who = f"one of {audience}" if audience else "a person"
-    where = facts.setting or "a bright, uncluttered room"
-    light_direction, temperature, music = MOOD_LOOK.get(facts.mood, DEFAULT_LOOK)
-    prompt = empty_prompt()
-    prompt["lighting"] = {
-        "direction": light_direction,
-        "quality": "soft",
-        "color_temperature": temperature,
-    }
-    prompt["style"] = {
-        "film_reference": "premium commercial",
-        "grade": facts.mood or "natural",
-        "palette": brand.palette,
-    }
-    prompt["audio"]["music"] = music
-    supers = facts.benefits
-    text, connected = "", False
-    if role == "hook":
-        title = "Hook"
-        prompt["scene"] = f"{where.capitalize()}, early light; the {product} waits in frame."
-        prompt["subject"] = f"The {product}, close, with fine surface detail"
-        beats = [
-            f"Light slides across the {product}. "
-            f"END: extreme close-up of the {product}, centred, light along its edge"
-        ]
-        prompt["camera"].update(movement="slow push-in", framing="ECU", lens_mm=85)
-        prompt["audio"]["sfx"] = "a soft whoosh as the light moves"
-    elif role == "product":
-        title = f"The {product}"
-        prompt["scene"] = f"The {product} stands at the centre of {where}."
-        prompt["subject"] = f"The {product}, its shape and texture clear"
-        beats = [
-            f"The {product} turns slowly to show its side. "
-            f"END: the {product} at a 45° angle, its side in the light"
-        ]
-        prompt["camera"].update(movement="slow orbit", framing="MCU", lens_mm=50)
-        prompt["audio"]["sfx"] = "a quiet mechanical click"
-        text, connected = product, index > 0  # the orbit picks up where the hook ended
-    elif role == "benefit":
-        move, framing, action = BENEFIT_MOVES[(index - 2) % len(BENEFIT_MOVES)]
-        title = f"Benefit {index - 1}"
-        prompt["scene"] = f"{where.capitalize()}; {who} at ease with the {product}."
-        prompt["subject"] = who.capitalize()
-        beats = [
-            f"{who.capitalize()} {action.format(product=product)}. "
-            f"END: {who} and the {product} together in the frame"
-        ]
-        prompt["camera"].update(movement=move, framing=framing, lens_mm=35)
-        prompt["audio"]["sfx"] = "soft footsteps and fabric rustle"
-        text = supers[(index - 2) % len(supers)] if supers else ""
-    else:
-        title = "Call to action"
-        prompt["scene"] = f"The {product} rests in {where}, the background falling soft."
-        prompt["subject"] = f"The {product}, hero framing"
-        # Two beats: the timeline form, with its timings (seed guide: multi-beat shots).
-        beats = [
-            f"The {product} settles into the centre of the frame. "
-            f"END: the {product} centred, medium shot",
-            f"The {product} holds still, clean space in the upper third of the frame. "
-            f"END: hero framing, the {product} centred, the background soft",
-        ]
-        prompt["camera"].update(movement="slow dolly-out", framing="MED", lens_mm=35)
-        prompt["audio"]["dialogue"] = [
-            {"speaker": "Voice-over", "line": f"The {product}. Made for you.", "emotion": "warm"}
-        ]
-        text = facts.call
-    prompt["camera"]["depth_of_field"] = "f/2.8"
-    prompt["camera"]["angle"] = "eye level"
-    prompt = with_beats(prompt, beats, prompt["camera"]["movement"], seconds)
-    draft = ShotDraft(role, title, seconds, _without_banned(prompt, brand), connected)
-    draft.on_screen_text = _without_banned(text, brand)
-    return draft
+def lengths(allowed: list[int], target: int) -> list[int]:
+    """Shot lengths of about five seconds (a commercial's pace) that meet the running time."""
+    return fit(allowed, target, shot_count(allowed, target, round(target / SHOT_SECONDS), 12))
 
 
 START = "START: exactly where the shot before ended"
@@ -224,32 +132,96 @@ def linked(drafts: list[ShotDraft]) -> list[ShotDraft]:
     return drafts
 
 
-def _without_banned(value: Any, brand: BrandKit) -> Any:
-    """The plan never writes a word of the brand's banned list (the brief's own words may)."""
-    if isinstance(value, str):
-        for word in brand.banned_words:
-            value = re.sub(rf"\b{re.escape(word)}\b", "", value, flags=re.I)
-        return " ".join(value.split())
-    if isinstance(value, list):
-        return [_without_banned(v, brand) for v in value]
-    if isinstance(value, dict):
-        return {k: _without_banned(v, brand) for k, v in value.items()}
-    return value
+def _drafts(units: list[story.Unit], seconds: list[int], facts: BriefFacts, brand: BrandKit):
+    supers, voice = story.supers_and_voice(units, facts, brand)
+    cues = story.sound_cues(units, facts)
+    drafts, before = [], ""
+    for index, (unit, length) in enumerate(zip(units, seconds, strict=True)):
+        prompt, before = story.draft(unit, index, facts, brand, length, before)
+        if cues[index]:
+            prompt["audio"]["sfx"] = cues[index]
+        if voice[index]:
+            prompt["audio"]["dialogue"] = [
+                {"speaker": "Voice-over", "line": voice[index], "emotion": "warm"}
+            ]
+        words = brand.banned_words
+        draft = ShotDraft(
+            unit.kind,
+            _title(unit, index, len(units), facts),
+            length,
+            story.clean_of_banned(story.named(prompt, facts.product), words),
+            connected=unit.kind == "reveal" and index > 0 and units[index - 1].kind == "hook",
+            on_screen_text=story.clean_of_banned(supers[index], words),
+        )
+        drafts.append(draft)
+    return linked(drafts)
 
 
-def draft_one(plan: Plan, index: int, brand: BrandKit) -> ShotDraft:
-    """Row `index` drafted again, in its place in the structure."""
-    roles = _roles(len(plan.shots))
-    return _shot(roles[index], index, plan.facts, brand, plan.shots[index].seconds)
+def _title(unit: story.Unit, index: int, count: int, facts: BriefFacts) -> str:
+    if unit.kind in ("beat", "take") and unit.beats:
+        words = unit.beats[0].rstrip(".").split()
+        return " ".join(words[:6]) + ("…" if len(words) > 6 else "")
+    titles = {
+        "end": f"The {facts.product}, to end",
+        "hook": "Hook",
+        "reveal": f"The {facts.product}",
+    }
+    if unit.kind == "claim":
+        return unit.claim
+    return story.named(titles.get(unit.kind) or f"Detail {index + 1}", facts.product)
+
+
+def _lengths_for(units: list[story.Unit], lengths_: list[int]) -> list[int]:
+    """The longest lengths to the shots with the most moments (the end shot last)."""
+    order = sorted(
+        range(len(units)), key=lambda i: (-len(units[i].beats), units[i].kind == "end", i)
+    )
+    given = [0] * len(units)
+    for index, length in zip(order, sorted(lengths_, reverse=True), strict=True):
+        given[index] = length
+    return given
+
+
+def plan_shots(
+    brief: str, target: int, model_key: str, size: str, brand: BrandKit, names: Names
+) -> Plan:
+    """The draft plan: the brief's moments, then the product, in lengths the model makes at
+    the size that meet the running time where any can."""
+    model = catalog.require(model_key)
+    allowed = list(model.durations_for(size))
+    facts = read_brief(brief, names)
+    units, extras = story.units_of(facts)
+    if units[0].kind == "take":
+        seconds = [min(allowed, key=lambda s: (abs(s - target), -s))]
+    else:
+        count = shot_count(allowed, target, len(units), len(units) + len(extras))
+        units = story.arranged(units, extras, count)
+        seconds = _lengths_for(units, fit(allowed, target, len(units)))
+    return Plan(_drafts(units, seconds, facts, brand), facts, model, size, target, units)
+
+
+def draft_one(plan: Plan, index: int, brand: BrandKit, variant: int = 1) -> ShotDraft:
+    """Row `index` drafted again, in its place in the plan, with another camera and framing."""
+    units = [
+        replace(u, variant=u.variant + variant) if i == index else u
+        for i, u in enumerate(plan.units)
+    ]
+    return _drafts(units, [s.seconds for s in plan.shots], plan.facts, brand)[index]
 
 
 def edited(drafts: list[ShotDraft], plan: Plan, op: str, brand: BrandKit) -> list[ShotDraft]:
-    """The draft after one of the plan page's edits: "add" (a benefit shot before the call to
-    action), "replan-N" (row N drafted again, its length kept) or "keep" (as it is)."""
+    """The draft after one of the plan page's edits: "add" (a detail of the product before
+    the last shot), "replan-N" (row N drafted again, its length kept) or "keep" (as it is)."""
     drafts = list(drafts)
-    if op == "add":  # a benefit, before the call to action
+    if op == "add":
+        used = {json.dumps(d.prompt, sort_keys=True) for d in drafts}
         seconds = plan.shots[min(len(plan.shots) - 1, 1)].seconds
-        drafts.insert(max(0, len(drafts) - 1), _shot("benefit", 2, plan.facts, brand, seconds))
+        for variant in range(len(story.DETAILS)):
+            unit = story.Unit("detail", variant=variant)
+            extra = _drafts([unit], [seconds], plan.facts, brand)[0]
+            if json.dumps(extra.prompt, sort_keys=True) not in used:
+                break
+        drafts.insert(max(0, len(drafts) - 1), extra)
     elif op.startswith("replan-") and op.removeprefix("replan-").isdigit():
         index = int(op.removeprefix("replan-"))
         if 0 <= index < len(drafts):
@@ -260,22 +232,6 @@ def edited(drafts: list[ShotDraft], plan: Plan, op: str, brand: BrandKit) -> lis
             )
             drafts[index] = redo
     return linked(drafts[:MAX_SHOTS])
-
-
-def plan_shots(
-    brief: str, target: int, model_key: str, size: str, brand: BrandKit, fallback: str = ""
-) -> Plan:
-    """The draft plan: shots that fit the target on the model at the size, in layers."""
-    model = catalog.require(model_key)
-    allowed = model.durations_for(size)
-    facts = read_brief(brief, fallback)
-    seconds = lengths(list(allowed), max(1, target))
-    roles = _roles(len(seconds))
-    shots = [
-        _shot(role, i, facts, brand, s)
-        for i, (role, s) in enumerate(zip(roles, seconds, strict=True))
-    ]
-    return Plan(linked(shots), facts, model, size, target)
 
 
 def problems(draft: ShotDraft, model: VideoModel, size: str, brand: BrandKit) -> list[str]:

@@ -26,7 +26,8 @@ PAGE = "studio/plan.html"
 def plan_page(request: AuthedHtmxRequest, campaign_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "edit_shot")
     llm = llm_planning.configured()
-    settings = PlanSettingsForm(request.POST or None, initial={"brief": campaign.brief}, llm=llm)
+    initial = {"brief": campaign.brief, "product": plans.product_of(campaign)}
+    settings = PlanSettingsForm(request.POST or None, initial=initial, llm=llm)
     perms = allowed_actions(campaign.my_role)
     context: dict = {"campaign": campaign, "settings": settings, "rows": None, "perms_": perms}
     if request.method == "GET":
@@ -35,7 +36,9 @@ def plan_page(request: AuthedHtmxRequest, campaign_id: int):
         return render(request, PAGE, context, status=422)
     use_llm = llm and settings.cleaned_data.get("planner") != "builtin"
     setup = plans.Setup.of(campaign, settings.cleaned_data, use_llm)
-    context.update(model=setup.model, size=setup.size, batch_key=page_batch_key(request))
+    context.update(model=setup.model, formats=setup.formats, batch_key=page_batch_key(request))
+    if setup.formats.size is None:  # no silent fallback: say so, and offer the models that can
+        return render(request, PAGE, context, status=422)
     op = request.POST.get("op", "draft")
     if op == "draft" or (op == "keep" and "row-TOTAL_FORMS" not in request.POST):
         return _shown(request, context, plans.draft(setup))

@@ -75,6 +75,7 @@ def test_a_producer_does_the_whole_job_in_few_actions(studio_page, chromium, stu
     me.at("campaign on three channels")
     me.click("text=New campaign")
     me.fill("#id_name", "Summer drop")
+    me.fill("#id_product", "Cold Brew")
     me.fill("#id_brief", BRIEF)
     for channel in ("tiktok-in-feed", "reels", "shorts"):
         me.check(f"input[name=channels][value='{channel}']")

@@ -12,7 +12,13 @@ strict JSON schema) and answers by what the brief says:
 - "busy": 429 with Retry-After;
 - "slow": an answer after the client's timeout;
 - "deeply nested": JSON nested 20 000 levels deep (40 KB), every time;
-- "control characters": the good plan with control characters and NUL in its text.
+- "control characters": the good plan with control characters and NUL in its text;
+- "breaks: RULE once" / "breaks: RULE always": a plan that breaks one of the plan rules
+  (studio.shots.plan_rules), then (asked to repair) the good plan, or every time: a banned
+  word only in a super, in a spelling the brand kit does not use ("banned super"), only in the
+  voice-over ("banned voice"), in a scene ("banned scene"); no shot naming the product ("no
+  product"); the product only in the first shot ("product not last"); a total a whole shot
+  past the running time ("off target").
 
 Asked for one shot (the schema named "one_shot", "Draft this shot again"), it answers with one
 shot, or, for "missing fields" (then a fit) and "always wrong", one without its fields.
@@ -62,6 +68,38 @@ GOOD["shots"][-1].update(
 )
 GOOD["shots"][1]["connected"] = True
 WRONG = plan([40, 40, 40])  # no model here makes 40 s
+
+
+def _breaking(rule: str) -> dict:
+    """The good plan with one rule broken."""
+    answer = json.loads(json.dumps(GOOD))
+    shots = answer["shots"]
+    if rule == "banned super":
+        shots[2]["on_screen_text"] = "Sugar free, all day"  # the kit bans "sugar-free"
+    elif rule == "banned voice":
+        shots[3]["voiceover"] = "Sugarfree and smooth."
+    elif rule == "banned scene":
+        shots[1]["scene"] = "A kitchen; two CHEAP cans on oak."  # the kit bans "cheap"
+    elif rule in ("no product", "product not last"):
+        for shot_ in shots[1:] if rule == "product not last" else shots:
+            shot_["scene"] = shot_["scene"].replace("Cold Brew can", "can")
+            shot_["subject"] = "The can, beads of condensation on its side"
+            shot_["on_screen_text"] = ""
+    elif rule == "off target":
+        for shot_ in shots[:3]:
+            shot_["seconds"] = 8  # 32 s for a running time of 20 s
+    return answer
+
+
+def _rule(brief: str) -> tuple[str, bool]:
+    """(the rule the brief asks broken, whether always), or ("", False)."""
+    if "breaks: " not in brief:
+        return "", False
+    said = brief.split("breaks: ", 1)[1]
+    rule = said.removesuffix(" always").removesuffix(" once").strip()
+    return rule, said.endswith("always")
+
+
 DIRTY = json.loads(json.dumps(GOOD))
 DIRTY["shots"][0].update(title="Cold\x01 open", scene="A sunlit\x00 kitchen\x1b[31m.")
 
@@ -83,6 +121,10 @@ class ChatHandler(JSONHandler):
         brief = body["messages"][1]["content"]
         one = body["response_format"]["json_schema"]["name"] == "one_shot"
         repairing = len(body["messages"]) > (3 if one else 2)
+        rule, always = _rule(brief)
+        if rule and (always or not repairing):
+            answer = _breaking(rule)
+            return self._answer(json.dumps(answer["shots"][2] if one else answer))
         if one and "busy" not in brief:  # one row drafted again
             if "always wrong" in brief or ("missing fields" in brief and not repairing):
                 return self._answer(json.dumps({"title": "Again", "seconds": 4}))
