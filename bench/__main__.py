@@ -63,7 +63,7 @@ def main() -> int:
         *timed("finishing", finishing_speed.run),
         timed("delivery", delivery_stream.run),
         timed("guest downloads", guest_downloads.run),
-        timed("planning", planning.run),
+        *timed("planning", planning.run),
         timed("signing", provenance.run),
     ]
     lines = [
