@@ -276,3 +276,29 @@ def test_a_plan_that_misses_the_running_time_is_said_and_not_made(client, ed, ca
     assert response.status_code == 422 and "the running time is 30 s (±3 s)" in (
         response.content.decode()
     )
+
+
+def test_the_campaign_form_names_the_product_and_the_end_card_takes_its_call(client, ed, workspace):
+    from studio.production.spots import finish_of
+
+    client.force_login(ed)
+    response = client.post(
+        reverse("studio:campaign_create"),
+        {
+            "name": "Oats",
+            "status": "planning",
+            "status_follows_work": "on",
+            "product": "Oat & Co overnight oats",
+            "tagline": "Breakfast, sorted",
+            "call_to_action": "Find them in the chiller",
+        },
+    )
+    assert response.status_code == 302
+    campaign = workspace.campaigns.get(name="Oats")
+    assert (campaign.product, campaign.tagline, campaign.call_to_action) == (
+        "Oat & Co overnight oats",
+        "Breakfast, sorted",
+        "Find them in the chiller",
+    )
+    assert finish_of(campaign).call_to_action == "Find them in the chiller"
+    assert 'value="Oat &amp; Co overnight oats"' in client.get(url(campaign)).content.decode()

@@ -175,6 +175,25 @@ def test_banned_words_from_the_brand_kit_are_errors():
     assert "banned_word" not in codes({"scene": "Cheapside market at dawn.", **LIT}, brand=brand)
 
 
+@pytest.mark.parametrize(
+    ("banned", "written", "caught"),
+    [
+        ("sugar-free", "Totally sugar free.", True),
+        ("sugar-free", "SugarFree bars.", True),
+        ("sugar free", "A sugar-free bar.", True),
+        ("guarantee", "Two guarantees.", True),
+        ("guarantees", "A guarantee.", True),
+        ("berry", "Fresh berries.", True),
+        ("cheap", "Cheaply made.", False),
+        ("instant", "Instantly calm.", False),
+        ("Oat & Co", "The oat & co jar.", True),
+    ],
+)
+def test_a_banned_word_is_found_across_case_hyphens_spaces_and_plurals(banned, written, caught):
+    brand = BrandKit(banned_words=(banned,))
+    assert ("banned_word" in codes({"scene": written, **LIT}, brand=brand)) is caught
+
+
 def test_a_prompt_longer_than_the_model_allows_is_an_error():
     prompt = {"scene": "A cup of coffee on a wooden table. " * 20, **LIT}
     found = [
