@@ -23,9 +23,11 @@ from studio.shots.words import (
     VERB_FORMS,
     clean,
     has_action,
-    is_action,
     sentences,
     split_list,
+    with_subjects,
+    without_product,
+    written,
 )
 
 
@@ -54,6 +56,8 @@ class BriefFacts:
     end_line: str = ""  # "end on the line '…'": the last shot's super
     one_take: bool = False  # "one continuous shot": one shot
     macro: bool = False  # the brief asks for macro
+    last_super: str = ""  # a script's last SUPER, and how many moments came before it
+    last_super_after: int = 0
     sounds: list[tuple[int, str]] = field(default_factory=list)  # (beats before it, the cue)
     music: str = ""
     claims: list[str] = field(default_factory=list)  # the product's claims, for supers
@@ -68,7 +72,8 @@ LABELS = [
     ("story", r"story(?:line)?|scenes?|beats?|narrative|sequence|shots?|script|treatment"),
     ("voiceover", r"voice[\s-]?over|vo|v\.o\.|narration|narrator"),
     ("end_line", r"end(?:ing)?\s+line|end\s+super|sign[\s-]?off|closing\s+line"),
-    ("tagline", r"tag\s?line|slogan|strap\s?line|super"),
+    ("super", r"supers?|on[\s-]screen(?:\s+text)?|text\s+on\s+screen|title\s+card|card"),
+    ("tagline", r"tag\s?line|slogan|strap\s?line"),
     ("call", r"call\s+to\s+action|cta"),
     ("music", r"music|soundtrack|score|track"),
     ("sound", r"sound(?:s|\s+design)?|sfx|audio"),
@@ -130,47 +135,44 @@ def read_brief(brief: str, names: Names) -> BriefFacts:
         lambda m: m.group(0) if quotes[int(m.group(1))][-1:] not in ".!?" else f"{m.group(0)}\n",
         protected,
     )
-    for statement in sentences(protected):
+    for statement in _statements(protected):
         _read(statement, facts, quotes)
-    facts.beats = with_subjects(facts.beats)
+    facts.beats = list(dict.fromkeys(with_subjects(facts.beats)))  # a moment said twice: once
+    facts.mood = facts.mood or looks.mood_of(re.sub(r"⟦\d+⟧", "", protected))
     facts.macro = bool(re.search(r"\bmacro\b", brief, re.I))
     # The light the brief's own words ask for: not its lines', nor the product's ("protein bar").
-    facts.look = looks.of(without_product(re.sub(r"⟦\d+⟧", "", protected), names), facts.mood)
+    facts.look = looks.of(
+        without_product(re.sub(r"⟦\d+⟧", "", protected), names.product), facts.mood
+    )
+    if facts.last_super and facts.last_super_after == len(facts.beats) and not facts.end_line:
+        facts.end_line = facts.last_super  # the script ends on it
+        facts.claims = [c for c in facts.claims if c != facts.last_super]
     facts.claims = list(dict.fromkeys(c for c in facts.claims if c))
     return facts
 
 
-def without_product(text: str, product: Names | str) -> str:
-    """`text` with the product's name taken out (its words are not actions nor places)."""
-    name = product.product if isinstance(product, Names) else product
-    return re.sub(re.escape(name), " ", text, flags=re.I) if name.strip() else text
+_OWN = re.compile(r"⟦|^\s*(?:end|finish|close|open|cut|show|(?:start|begin)\s+(?:on|with))\b", re.I)
+_LINES = {"super", "tagline", "end_line", "call"}  # a line's words run on whatever they say
+_NOTES = {"music", "sound", "claims"}  # a note's run on while they show nothing happening
 
 
-def subject_of(beat: str) -> str:
-    """Who acts in a moment: the words before its first action ("A runner" of "A runner laces
-    up"), or nothing when it starts with its action."""
-    words = beat.split()
-    for index in range(min(7, len(words))):
-        if is_action(words, index):
-            return clean(" ".join(words[:index]))
-    return ""
-
-
-def with_subjects(beats: list[str]) -> list[str]:
-    """Moments that carry on the one before's subject ("steps out into the dawn") say it
-    ("The runner steps out into the dawn")."""
-    said, who = [], ""
-    for beat in beats:
-        first = re.sub(r"\W", "", beat.split()[0].lower()) if beat.split() else ""
-        if first in VERB_FORMS and who:
-            beat = f"{who} {beat[:1].lower()}{beat[1:]}"
-        else:
-            subject = subject_of(beat)
-            if subject and len(subject.split()) <= 4:
-                who = re.sub(r"^(?:a|an)\s+", "The ", subject, flags=re.I)
-                who = who[:1].upper() + who[1:]
-        said.append(beat)
-    return said
+def _statements(brief: str) -> list[str]:
+    """The brief's sentences, a labelled line's later sentences kept with its label where they
+    say nothing of their own ("SUPER: Crunchy Flakes. Start bright.")."""
+    found: list[str] = []
+    for line in brief.splitlines():
+        runs_on = ""  # a label runs on within its line only
+        for sentence in sentences(line):
+            kind, _ = _label(sentence)
+            own = bool(kind or _OWN.search(sentence))
+            if runs_on in _NOTES:
+                own = own or has_action(sentence)
+            if runs_on and not own:
+                found[-1] = f"{found[-1]} {sentence}"
+                continue
+            runs_on = kind if kind in _LINES | _NOTES else ""
+            found.append(sentence)
+    return found
 
 
 def _restore(text: str, quotes: list[str]) -> str:
@@ -181,7 +183,7 @@ def _label(statement: str) -> tuple[str, str]:
     found = _LABEL.match(statement)
     if not found:
         return "", statement
-    label = found.group("label").strip().lower()
+    label = re.sub(r"\s*\d+[a-z]?$", "", found.group("label").strip().lower())  # "scene 2"
     for kind, pattern in LABELS:
         if re.fullmatch(pattern, label):
             return kind, found.group("rest").strip()
@@ -197,11 +199,15 @@ def _read(statement: str, facts: BriefFacts, quotes: list[str]) -> None:
     if kind == "story":
         facts.beats += [_beat(b) for b in split_list(said) if _beat(b)]
     elif kind == "voiceover":
-        facts.voiceover += lines or [clean(said)]
+        facts.voiceover += lines or [written(said)]
     elif kind == "end_line":
-        facts.end_line = (lines or [clean(said)])[0]
+        facts.end_line = (lines or [written(said)])[0]
+    elif kind == "super":  # a script's SUPER: a super, the last one the line it ends on
+        facts.claims += lines or [written(said)]
+        facts.last_super = (lines or [written(said)])[-1]
+        facts.last_super_after = len(facts.beats)
     elif kind == "tagline":
-        facts.tagline = facts.tagline or (lines or [clean(said)])[0]
+        facts.tagline = facts.tagline or (lines or [written(said)])[0]
     elif kind == "call":
         facts.call = facts.call or (lines or [clean(said)])[0]
     elif kind == "music":
@@ -231,7 +237,12 @@ def _read_unlabelled(said: str, lines: list[str], facts: BriefFacts) -> None:
             facts.tagline = facts.tagline or lines[0]
         else:
             facts.end_line = facts.end_line or lines[-1]
-        return
+        for line in lines:  # what the sentence says besides its lines may be a moment
+            said = said.replace(line, " ")
+        said = clean(re.sub(r"[“”\"‘’']{2,}|^[“”\"‘’']|[“”\"‘’']$", " ", said))
+        if not has_action(said) or _END_ON.search(said):
+            return
+        lowered = said.lower()
     take = _ONE_TAKE.search(said)
     if take:
         facts.one_take = True
@@ -258,6 +269,11 @@ def _read_unlabelled(said: str, lines: list[str], facts: BriefFacts) -> None:
         _read_framing(said, facts)
         if about and has_action(about.group("rest")):
             facts.beats += [_beat(b) for b in split_list(about.group("rest")) if _beat(b)]
+        return
+    if _DURATION.match(said):
+        return  # "45s.": the running time is the page's
+    if _DIRECTION.match(said):  # "Show the app screen": something to film, not a super
+        facts.beats += [_beat(b) for b in split_list(said, clauses=True) if _beat(b)]
         return
     lead = CLAIM_LEADS.match(said)
     if lead:
@@ -310,18 +326,36 @@ _INSTRUCTION = re.compile(
 )
 
 
+_DURATION = re.compile(r"^\s*\d+(?:\.\d+)?\s*-?\s*(?:s|secs?|seconds?)\b\W*$", re.I)
+_DIRECTION = re.compile(
+    r"^(?:show|feature|film|capture|frame|open\s+on|cut\s+to|close\s+on|we\s+see|"
+    r"include\s+a\s+shot\s+of)\s+(?!off\b|how\b)",
+    re.I,
+)
+
+
 def _instruction(said: str) -> bool:
     return bool(_INSTRUCTION.match(said.strip()))
 
 
+_PACK_SHOT = re.compile(
+    r"^(?:the\s+|a\s+)?(?:pack\s?shot|product\s+shot|hero\s+shot|end\s+card|logo|end\s+frame)\b",
+    re.I,
+)
+
+
 def _beat(text: str) -> str:
-    """A moment as the plan films it: the brief's words, its direction words taken off."""
+    """A moment as the plan films it: the brief's words, its direction words taken off (a
+    pack shot is the end shot the plan has anyway)."""
     text = clean(text)
+    if _PACK_SHOT.match(LEAD_INS.sub("", text)):
+        return ""
     for _ in range(3):
         text = LEAD_INS.sub("", text).strip()
     text = clean(text)
-    if len(text.split()) < 2:
-        return ""
+    words = text.split()
+    if not words or (len(words) < 2 and words[0].lower() not in VERB_FORMS):
+        return ""  # "7am"; but "breathes" is a moment of the subject before it
     return text[0].upper() + text[1:]
 
 
@@ -332,7 +366,7 @@ def _claim(text: str) -> str:
     """A claim short enough for a super ("Keeps water cold for 24 hours"), or nothing."""
     text = re.sub(r"^(?:and|also|plus|it|they|its|their|the|our)\s+", "", clean(text), flags=re.I)
     words = text.split()
-    if not words or len(words) > 7 or looks.is_look(text):
+    if not words or len(words) > 7 or looks.is_look(text) or _DURATION.match(text):
         return ""
     if re.search(
         r"\b(?:shot|scene|camera|voice|music|feel|mood|tone|logo|super|line)\b", text, re.I

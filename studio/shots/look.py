@@ -173,9 +173,20 @@ def is_look(text: str) -> bool:
     return bool(words) and all(w in _LOOK_WORDS for w in words) and len(words) <= 8
 
 
+def _hour(lowered: str) -> str:
+    """The time of day a clock time says ("7am": morning, "11 pm": night), or nothing."""
+    clock = re.search(r"\b(\d{1,2})(?::\d\d)?\s*(am|pm)\b", lowered)
+    if not clock:
+        return ""
+    hour = int(clock.group(1)) % 12 + (12 if clock.group(2) == "pm" else 0)
+    bounds = [(7, "dawn"), (12, "morning"), (18, "afternoon"), (21, "evening"), (24, "night")]
+    return next(said for end, said in bounds if hour < end)
+
+
 def of(text: str, mood: str) -> Look:
     """The look `text` asks for (a whole brief, or one beat's words over the brief's)."""
     lowered = text.lower()
+    lowered = f"{lowered} {_hour(lowered)}"
     direction, temperature, music = MOOD_LOOK.get(mood, DEFAULT_LOOK)
     look = Look(direction, "soft", temperature, music)
     for words, light, quality, colour in CONDITIONS:

@@ -15,8 +15,8 @@ from generation.prompts import banned
 from generation.prompts.beats import with_beats
 from generation.prompts.structure import BrandKit, empty_prompt
 from studio.shots import look as looks
-from studio.shots.brief import SETTING, BriefFacts, subject_of, without_product
-from studio.shots.words import clean, has_action
+from studio.shots.brief import SETTING, BriefFacts
+from studio.shots.words import clean, has_action, subject_of, without_product
 
 MAX_SHOTS = 12
 MAX_BEATS = 6  # moments in one shot's timeline
@@ -202,7 +202,8 @@ def draft(unit: Unit, index: int, facts: BriefFacts, brand: BrandKit, seconds: i
             f" The {product} is part of it." if mentions(text, product) else ""
         )
         prompt["subject"] = _subject(moments[0], product)
-        beats = [f"{m.rstrip('.')}. END: {_end(m)}" for m in moments]
+        moments = _fitted(moments, seconds)
+        beats = [f"{m.rstrip('.')}. END: {_end(m.split('; ')[-1])}" for m in moments]
         prompt["audio"]["sfx"] = _sound(text)
     else:
         beat, move, framing, lens = _product_shot(unit, product, where)
@@ -214,6 +215,18 @@ def draft(unit: Unit, index: int, facts: BriefFacts, brand: BrandKit, seconds: i
         movement=move, framing=framing, lens_mm=lens, depth_of_field="f/2.8", angle="eye level"
     )
     return with_beats(prompt, beats, move, seconds), move
+
+
+def _fitted(moments: list[str], seconds: int) -> list[str]:
+    """The moments as beats a shot of `seconds` has time for (about 1.5 s each, six at most):
+    neighbours share a beat where there are more, none is dropped."""
+    room = max(1, min(MAX_BEATS, int(seconds // 1.5)))
+    if len(moments) <= room:
+        return moments
+    return [
+        "; ".join(moments[len(moments) * i // room : len(moments) * (i + 1) // room])
+        for i in range(room)
+    ]
 
 
 def _end(moment: str) -> str:

@@ -133,8 +133,21 @@ def split_list(text: str, clauses: bool = False) -> list[str]:
                     merged[-1] = "\0"  # a cut
                 merged.append(piece)
             found += [clean(c) for c in "".join(merged).split("\0")]
-        return [c for c in found if c]
-    parts = re.split(r"\s*[;,→/]\s*|\s+(?:and\s+then|then|and)\s+", text)
+        found = [c for c in found if c]
+        joined: list[str] = []  # a piece with no action ("Our latte —") joins the next
+        for index, piece in enumerate(found):
+            if (
+                joined
+                and not has_action(joined[-1])
+                or not has_action(piece)
+                and index == len(found) - 1
+                and joined
+            ):
+                joined[-1] = f"{joined[-1]}, {piece[:1].lower()}{piece[1:]}"
+            else:
+                joined.append(piece)
+        return joined
+    parts = re.split(r"\s*[;,→/]\s*|(?<=[.!?])\s+|\s+(?:and\s+then|then|and)\s+", text)
     return [p for p in (clean(p) for p in parts) if p]
 
 
@@ -160,3 +173,44 @@ def is_action(words: list[str], index: int) -> bool:
 
 _PRONOUNS = {"i", "we", "you", "they", "he", "she", "it", "who", "then", "and", "to"}
 _DETERMINERS = {"the", "a", "an", "of", "its", "their", "his", "her", "our", "your", "my"}
+
+
+def without_product(text: str, product: str) -> str:
+    """`text` with the product's name taken out (its words are not actions nor places)."""
+    return re.sub(re.escape(product), " ", text, flags=re.I) if product.strip() else text
+
+
+def subject_of(beat: str) -> str:
+    """Who acts in a moment: the words before its first action ("A runner" of "A runner laces
+    up"), or nothing when it starts with its action."""
+    words = beat.split()
+    for index in range(min(7, len(words))):
+        if is_action(words, index):
+            return clean(" ".join(words[:index]))
+    return ""
+
+
+def with_subjects(beats: list[str]) -> list[str]:
+    """Moments that carry on the one before's subject ("steps out into the dawn") say it
+    ("The runner steps out into the dawn")."""
+    said, who = [], ""
+    for beat in beats:
+        words = beat.split()
+        first = re.sub(r"\W", "", words[0].lower()) if words else ""
+        own_subject = len(words) > 1 and is_action(words, 1)  # "steam rises"
+        if first in VERB_FORMS and who and not own_subject:
+            beat = f"{who} {beat[:1].lower()}{beat[1:]}"
+        else:
+            subject = re.split(r"\s+(?:at|in|on|with|from|by|of|near|inside)\s+", subject_of(beat))[
+                0
+            ]
+            if subject and len(subject.split()) <= 4:
+                who = re.sub(r"^(?:a|an)\s+", "The ", subject, flags=re.I)
+                who = who[:1].upper() + who[1:]
+        said.append(beat)
+    return said
+
+
+def written(text: str) -> str:
+    """A line as the brief wrote it (its spaces tidied, its full stop kept)."""
+    return " ".join(text.split()).strip(" -–—")

@@ -82,6 +82,9 @@ def create_demo_campaign(workspace, user) -> Campaign:
         name="Northwind Coffee — Cold Brew launch",
         brief="Launch Northwind's new cold brew for spring: four vertical spots for social, "
         "warm and premium, ending on the cup and the logo.",
+        product="Northwind Cold Brew",
+        tagline="Slow brewed. Poured cold.",
+        call_to_action="Find it at northwind.example",
         status=CampaignStatus.PLANNING,  # it follows the work from the first take
         budget=Decimal("250.00"),
         due_date=timezone.localdate() + timedelta(days=21),
