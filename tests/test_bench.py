@@ -12,6 +12,7 @@ from bench import (
     first_byte,
     guest_downloads,
     media_speed,
+    one_take_split,
     pages,
     pipeline,
     planning,
@@ -130,6 +131,11 @@ def test_the_planning_benchmark_plans_ten_shots_and_reports_the_rule_pass_rate()
     speed, rate = planning.run(runs=1)
     assert speed["shots"] == 10 and "ms (median of 1)" in speed["result"]
     assert rate["ok"] and rate["plans"] > 300 and "(100%)" in rate["result"], rate["misses"]
+
+
+def test_the_one_take_split_benchmark_cuts_six_pieces_at_the_scene_changes():
+    result = one_take_split.run(size="640x360")
+    assert result["pieces"] == 6 and "cuts at 2, 5, 7.5, 10, 13 s" in result["result"]
 
 
 def test_the_first_byte_benchmark_streams_the_package_and_the_spend_csv():
