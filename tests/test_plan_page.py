@@ -61,10 +61,12 @@ def test_reorder_add_and_redraft_a_row(client, ed, campaign):
     data.update(**SETTINGS, op="add")
     added = fields(client.post(url(campaign), data).content.decode())
     assert int(added["row-TOTAL_FORMS"]) == count + 1
+    drafted_camera = added["row-0-camera"]
     added["row-0-scene"] = "Something I typed."
     added.update(**SETTINGS, op="replan-0")
     again = fields(client.post(url(campaign), added).content.decode())
     assert again["row-0-scene"] != "Something I typed."  # drafted again
+    assert again["row-0-camera"] != drafted_camera  # and differently
     again["row-0-ORDER"], again["row-1-ORDER"] = "2", "1"
     first, second = again["row-0-title"], again["row-1-title"]
     again.update(**SETTINGS, op="create")
@@ -302,3 +304,16 @@ def test_the_campaign_form_names_the_product_and_the_end_card_takes_its_call(cli
     )
     assert finish_of(campaign).call_to_action == "Find them in the chiller"
     assert 'value="Oat &amp; Co overnight oats"' in client.get(url(campaign)).content.decode()
+
+
+def test_a_draft_no_lengths_of_the_model_can_fit_is_refused_with_its_rows(
+    client, ed, campaign, providers
+):
+    """Sora makes 4, 8 and 12 s: no sum of them is within 1 s of 10 s."""
+    client.force_login(ed)
+    response = client.post(
+        url(campaign), {**SETTINGS, "model_key": "sora-2", "target": "10", "op": "draft"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 422 and 'class="card plan-shot"' in html
+    assert "the running time is 10 s (±1 s)" in html.split('id="plan-error"', 1)[1]

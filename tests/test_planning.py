@@ -171,3 +171,13 @@ def test_a_timeline_prompt_says_its_subject():
     prompt = with_beats({"subject": "The can"}, ["A turn", "A hold"], "orbit", 6)
     text = compile_prompt(prompt, catalog.require("animatic")).text
     assert text.startswith("Subject: The can.\n\nTimeline:")
+
+
+@pytest.mark.parametrize("product", ['Jo\'s "Best" Oats', "C++ Coffee (2.0)", "Oat & Co"])
+def test_a_product_name_of_any_characters_is_named_and_checked_as_written(product):
+    from studio.shots.plan_rules import Rules
+
+    drafted = plan("A parent opens the fridge and smiles.", 12, product=product)
+    model = catalog.require("animatic")
+    assert Rules(model, "1280x720", 12, BRAND, product).broken(drafted.shots) == []
+    assert product in json.dumps(drafted.shots[-1].prompt, ensure_ascii=False).replace('\\"', '"')

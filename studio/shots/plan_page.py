@@ -121,8 +121,10 @@ def _kept(rows: BaseFormSet) -> list[tuple]:
 
 def draft(setup: Setup) -> Outcome:
     """A new draft: the language model's when one is configured and chosen, else offline."""
-    if not setup.use_llm:
-        return _shown(setup, setup.offline().shots)
+    if not setup.use_llm:  # a draft that breaks a rule is refused (422), its rows shown to fix
+        shown = _shown(setup, setup.offline().shots)
+        shown.status = 422 if shown.error else 200
+        return shown
     try:
         plan = llm_planning.plan_shots(setup.brief, setup.rules, setup.names)
     except llm_planning.PlanningError as error:

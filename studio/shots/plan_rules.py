@@ -20,8 +20,17 @@ def _voice(draft: ShotDraft) -> str:
     return " ".join(line.get("line", "") for line in draft.prompt["audio"]["dialogue"])
 
 
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [s for v in value for s in _strings(v)] if isinstance(value, list) else []
+
+
 def _prompt_text(draft: ShotDraft) -> str:
-    return json.dumps(draft.prompt, ensure_ascii=False)
+    """Every word of the shot's prompt layers (as written, not as JSON escapes them)."""
+    return "\n".join(_strings(draft.prompt))
 
 
 @dataclass(frozen=True)

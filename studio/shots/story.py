@@ -207,6 +207,8 @@ def draft(unit: Unit, index: int, facts: BriefFacts, brand: BrandKit, seconds: i
         prompt["audio"]["sfx"] = _sound(text)
     else:
         beat, move, framing, lens = _product_shot(unit, product, where)
+        if unit.variant and unit.kind in ("end", "hook", "reveal"):  # drafted again: a new move
+            move, framing, lens = ROTATION[(unit.variant - 1) % len(ROTATION)]
         prompt["scene"] = f"{where}; the {product} in the frame, the background falling soft."
         prompt["subject"] = f"The {product}"
         beats = [beat]
