@@ -186,10 +186,10 @@ def test_a_model_that_makes_none_of_the_formats_is_said_with_the_models_that_do(
 ):
     deliverables.set_aspects(campaign, ["1:1"], [])
     client.force_login(ed)
-    response = client.post(url(campaign), {**SETTINGS, "model_key": "sora-2", "op": "draft"})
-    html = response.content.decode()
-    assert response.status_code == 422 and 'class="card plan-shot"' not in html
-    assert "This model makes none of the campaign&#x27;s formats (1:1)." in html
+    html = draft_on(client, campaign, "sora-2")
+    said = "This model makes none of the campaign&#x27;s formats (1:1): planned at 1280×720 (16:9)"
+    assert said in html and "the shape it makes nearest 1:1" in html  # never silent
+    assert 'class="card plan-shot"' in html
     offers = html.split('id="plan-offers"', 1)[1].split("</p>", 1)[0]
     assert "Animatic (storyboard, free) ($0.00 for 20 s)" in offers
     assert "Sora 2 " not in offers  # it makes no square

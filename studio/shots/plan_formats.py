@@ -1,7 +1,8 @@
 """The campaign's formats against the model a plan is drafted on, said plainly: the size the
 plan is made at (the campaign's first format the model makes), the formats the model cannot
 make, and the models that make all of them, with their price for the running time. No silent
-fallback size: a model that makes none of the formats cannot be planned on."""
+fallback size: a model that makes none of the formats is planned at the size nearest the
+first one (as the deliverables grid makes it), and the page says so."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from decimal import Decimal
 from generation import budget, catalog
 from generation.catalog.specs import VideoModel
 from studio.models import Campaign
+from studio.models.production import nearest_size
 
 
 @dataclass(frozen=True)
@@ -22,10 +24,11 @@ class Offer:
 
 @dataclass
 class FormatFit:
-    size: str | None  # None: the model makes none of the campaign's formats
+    size: str | None  # None only for a model of no sizes
     formats: list[str]  # the campaign's aspects
     missing: list[str] = field(default_factory=list)  # the aspects the model cannot make
     offers: list[Offer] = field(default_factory=list)  # models that make every aspect
+    nearest: bool = False  # it makes none of them: the size is the shape nearest the first
 
     @property
     def note(self) -> str:
@@ -34,7 +37,12 @@ class FormatFit:
         if not self.formats:
             return f"The campaign has no formats yet: planned at {size}, the model's first size."
         if self.size is None:
-            return f"This model makes none of the campaign's formats ({', '.join(self.formats)})."
+            return "This model has no size to plan at."
+        if self.nearest:
+            return (
+                f"This model makes none of the campaign's formats ({', '.join(self.formats)}): "
+                f"planned at {size}, the shape it makes nearest {self.formats[0]}."
+            )
         said = f"Planned at {size}, the campaign's first format this model makes."
         if self.missing:
             said += f" It cannot make {', '.join(self.missing)}."
@@ -54,6 +62,9 @@ def fit(campaign: Campaign, model: VideoModel, seconds: int) -> FormatFit:
     found = FormatFit(
         sizes[made[0]] if made else None, formats, [a for a in formats if not sizes[a]]
     )
+    if not made:  # the shape nearest the first format, as the deliverables grid makes it
+        nearest = nearest_size(model.key, formats[0])
+        found.size, found.nearest = (nearest[0] if nearest else None), True
     if found.missing:
         for other in catalog.offered_models():
             other_sizes = [_size(other, a) for a in formats]

@@ -37,7 +37,7 @@ def plan_page(request: AuthedHtmxRequest, campaign_id: int):
     use_llm = llm and settings.cleaned_data.get("planner") != "builtin"
     setup = plans.Setup.of(campaign, settings.cleaned_data, use_llm)
     context.update(model=setup.model, formats=setup.formats, batch_key=page_batch_key(request))
-    if setup.formats.size is None:  # no silent fallback: say so, and offer the models that can
+    if setup.formats.size is None:  # a model of no sizes: nothing to plan at
         return render(request, PAGE, context, status=422)
     op = request.POST.get("op", "draft")
     if op == "draft" or (op == "keep" and "row-TOTAL_FORMS" not in request.POST):
