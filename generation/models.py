@@ -102,6 +102,13 @@ class Render(models.Model):
     remix_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="remixes"
     )
+    # A piece of a one-take spot (issue 37): cut from that take between `cut_in_ms` and
+    # `cut_out_ms`, never sent to a provider and never billed (the one-take was).
+    cut_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="pieces"
+    )
+    cut_in_ms = models.PositiveIntegerField(null=True, blank=True)
+    cut_out_ms = models.PositiveIntegerField(null=True, blank=True)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     # Where it is.
@@ -172,6 +179,12 @@ class Render(models.Model):
                 fields=["provider", "provider_job_id"],
                 condition=~models.Q(provider_job_id=""),
                 name="one_take_per_provider_job",
+            ),
+            # A one-take spot is split once: one piece per shot.
+            models.UniqueConstraint(
+                fields=["cut_from", "shot"],
+                condition=models.Q(cut_from__isnull=False),
+                name="one_piece_per_shot_of_a_one_take",
             ),
         ]
         indexes = [

@@ -102,7 +102,7 @@ def test_a_shot_s_layers_describe_its_camera_light_action_and_end():
 def test_timings_snap_to_a_length_the_model_makes(allowed, length):
     result = snapped(EXAMPLE_3, allowed)  # 8 s of shots
     if length is None:
-        assert result is None  # 12 s is more than a third longer: split the spot instead
+        assert result is None  # 12 s is more than a quarter longer: split the spot instead
         return
     made, parts = result
     assert made == length and round(sum(p.seconds for p in parts), 1) == length

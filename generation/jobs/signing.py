@@ -76,12 +76,31 @@ def signed_copy(
 ) -> dict[str, Any]:
     """The copy delivered of `video`: itself when it carries valid credentials, else signed.
     `credentials`: what `video` carries, when it was read already."""
+    if render.cut_from_id:  # a piece of a one-take: an edit of that take's delivered copy
+        return _piece_copy(render, video, work)
     credentials = credentials or manifests.read(video)[0]
     if credentials.carries:
         return _copy(video, video_key, _prefix(render), work, credentials)
     signed = work / "signed.mp4"
     identity = manifests.sign_take(video, signed, made_of(render))
     return _copy(signed, "", f"{_prefix(render)}-signed", work, _ours(identity))
+
+
+def _piece_copy(render: Render, video: Path, work: Path) -> dict[str, Any]:
+    parent = render.cut_from
+    assert parent is not None  # a piece names its one-take
+    if not parent.delivered():
+        sign(parent.pk)
+        parent.refresh_from_db()
+    if not parent.delivered():
+        raise RuntimeError(f"the one-take {parent.pk} has no delivered copy to cite")
+    source = storage.fetch(parent.delivered()["key"])
+    try:
+        out = work / "piece-signed.mp4"
+        identity = manifests.sign_piece(source.path, video, out, made_of(render).title)
+    finally:
+        source.path.unlink(missing_ok=True)
+    return _copy(out, "", f"{_prefix(render)}-signed", work, _ours(identity))
 
 
 def labelled_copy(render: Render, signed: Path, work: Path) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q
@@ -81,6 +82,22 @@ def store(render_id: int) -> None:
                 lease_until=None, next_poll_at=timezone.now()
             )
             logger.info("storing take %s given back: the cluster is stopping", render.pk)
+
+
+def stored_fields(video_key: str, size: int, sha256: str, info: media.MediaInfo) -> dict[str, Any]:
+    """What a stored, playable take carries: its file, as stored and as ffmpeg read it."""
+    return {
+        "video_key": video_key,
+        "bytes": size,
+        "sha256": sha256,
+        "duration_ms": info.duration_ms,
+        "width": info.width,
+        "height": info.height,
+        "fps": info.fps,
+        "has_audio": info.has_audio,
+        "completed_at": timezone.now(),
+        "progress": 100,
+    }
 
 
 class Stopping(Exception):
@@ -162,17 +179,8 @@ def _store(render: Render) -> None:
         S.STORING,
         S.COMPLETED,
         detail={"bytes": spooled.size},
-        video_key=video_key,
-        bytes=spooled.size,
-        sha256=spooled.sha256,
-        duration_ms=info.duration_ms,
-        width=info.width,
-        height=info.height,
-        fps=info.fps,
-        has_audio=info.has_audio,
+        **stored_fields(video_key, spooled.size, spooled.sha256, info),
         **signed,
-        completed_at=timezone.now(),
-        progress=100,
         lease_until=None,
         **posters.due_fields(),  # the sweep's backstop, should the posters task be lost
     )

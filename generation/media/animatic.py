@@ -26,8 +26,22 @@ ACCENT = (217, 72, 15)
 ACCENT_HEX = "".join(f"{c:02X}" for c in ACCENT)
 
 
+# A one-take spot's scenes: each shot on its own colour, dark and light in turn, so that each
+# cut is a change of brightness a scene detector sees (as a real model's cut is).
+SCENES = ((20, 20, 22), (196, 120, 72), (22, 40, 74), (120, 190, 140), (70, 24, 40), (210, 190, 90))
+
+
 def plan_cards(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """Cards that tile 0..seconds exactly: the timeline's segments, or the action beats."""
+    """Cards that tile 0..seconds exactly: the timeline's segments, or the action beats. A
+    one-take spot's cards (its shots) are each drawn on a colour of their own."""
+    cards = _cards(spec)
+    if (spec.get("structure") or {}).get("one_take"):
+        for index, card in enumerate(cards):
+            card["background"] = SCENES[index % len(SCENES)]
+    return cards
+
+
+def _cards(spec: dict[str, Any]) -> list[dict[str, Any]]:
     seconds = spec["seconds"]
     prompt = normalize(spec.get("structure") or {})
     timeline = prompt["timeline"] if prompt["mode"] == "timeline" else []
@@ -95,7 +109,8 @@ def draw_card(
 ) -> Image.Image:
     width, height = spec["width"], spec["height"]
     unit = min(width, height)
-    image = Image.new("RGB", (width, height), (20, 20, 22))
+    background = tuple(card.get("background") or SCENES[0])
+    image = Image.new("RGB", (width, height), background)
     draw = ImageDraw.Draw(image)
     margin = int(unit * 0.07)
     text_width = width - 2 * margin

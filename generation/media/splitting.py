@@ -115,7 +115,11 @@ def _piece(
     # the take's end); any other would carry a frame of the next scene its own frames refer to.
     on_key = keyframe(start) and (keyframe(end) or end >= duration - frame / 2)
     frames = max(1, round((end - start) / frame))  # exactly its frames, whatever the GOP
-    timing = ["-ss", f"{start:.3f}", *SAFE_INPUT, "-i", str(video), "-t", f"{end - start:.3f}"]
+    # A copy starts at the keyframe at or before -ss: a quarter frame past the cut finds the
+    # cut's own keyframe even when its time was rounded down (2.2083 s found as 2.208). An
+    # encode keeps the frames at or after -ss: the cut's time as found.
+    seek = start + frame / 4 if on_key and start > 0 else start
+    timing = ["-ss", f"{seek:.3f}", *SAFE_INPUT, "-i", str(video), "-t", f"{end - start:.3f}"]
     timing += ["-frames:v", str(frames)]
     video_codec = ["-c:v", "copy", "-avoid_negative_ts", "make_zero"] if on_key else PIECE_H264
     codec = [*video_codec, "-c:a", "aac", "-b:a", "160k"]  # the sound: cheap to encode

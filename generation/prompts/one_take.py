@@ -138,12 +138,13 @@ def fitted(parts: list[Part], limit: int, **compile_args: str) -> tuple[str, lis
 
 def snapped(parts: list[Part], allowed: list[int]) -> tuple[int, list[Part]] | None:
     """The length the model makes nearest the parts' total (the longer on a tie), and the
-    parts' timings scaled to it; None when the model makes no length within a third of it."""
+    parts' timings scaled to it; None when the model makes no length within a quarter of it
+    (more would change the spot's pace beyond what a scaled timing can say)."""
     total = sum(p.seconds for p in parts)
     if not parts or not allowed or total <= 0:
         return None
     length = min(allowed, key=lambda a: (abs(a - total), -a))
-    if abs(length - total) > total / 3:
+    if abs(length - total) > total / 4:
         return None
     scale = length / total
     scaled = [replace(p, seconds=round(p.seconds * scale, 1)) for p in parts]

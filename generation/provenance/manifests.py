@@ -249,6 +249,21 @@ def sign_edit(original: Path, edited: Path, dest: Path, title: str) -> keys.Iden
     return _sign(manifest, edited, dest, [(Ingredient(title, original), "parentOf")])
 
 
+CUT_FROM_ONE_TAKE = {
+    "action": "c2pa.edited",
+    "description": "Cut from the one-take spot at its planned times (the spot is its parent).",
+    "softwareAgent": {"name": "Reelroom"},
+}
+
+
+def sign_piece(one_take: Path, piece: Path, dest: Path, title: str) -> keys.Identity:
+    """A shot's piece of a one-take spot, signed with the one-take (its delivered copy, with
+    its own manifest) as its parent ingredient."""
+    opened = {"action": "c2pa.opened", "parameters": {"ingredientIds": ["ingredient-0"]}}
+    manifest = _manifest(title, opened, CUT_FROM_ONE_TAKE)
+    return _sign(manifest, piece, dest, [(Ingredient("One-take spot", one_take), "parentOf")])
+
+
 def sign_composite(
     source: Path, dest: Path, title: str, pieces: list[Ingredient], ai: bool = True
 ) -> keys.Identity:
