@@ -12,6 +12,7 @@ class StudioConfig(AppConfig):
 
         post_migrate.connect(lambda **kwargs: tasks.ensure_schedules(), sender=self, weak=False)
         post_save.connect(signals.follow_the_work, sender="generation.RenderEvent")
+        post_save.connect(signals.split_the_one_take, sender="generation.RenderEvent")
         # A take saved or deleted as the engine's Render or as the studio's Take (a proxy sends
         # its own sender): the same bookkeeping either way.
         for take in ("generation.Render", "studio.Take"):

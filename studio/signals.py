@@ -10,6 +10,7 @@ from django.db.models import Q
 from generation import storage
 from generation.models import FINISHED, EventKind, Render, RenderStatus
 from studio.models import CampaignSpend, Shot
+from studio.production import one_take_split
 from studio.review import status
 
 
@@ -42,6 +43,17 @@ def follow_the_work(sender, instance, created, **kwargs) -> None:
         campaign_id = _campaign_of(instance.render_id)
         if campaign_id:
             transaction.on_commit(lambda: status.refresh_status(campaign_id))
+
+
+def split_the_one_take(sender, instance, created, **kwargs) -> None:
+    """A one-take spot finished: split it back into its shots, in the queue."""
+    if (
+        created
+        and instance.kind == EventKind.TRANSITION
+        and instance.to_status == RenderStatus.COMPLETED
+        and Render.objects.filter(pk=instance.render_id, shot__one_take=True).exists()
+    ):
+        one_take_split.split_later(instance.render_id)
 
 
 # Transitions inside the flight that move no money: the take stays reserved at its estimate.

@@ -9,7 +9,7 @@ from django_q.models import Schedule
 
 from generation.jobs import signing
 from studio.models import Comment, Decision, Invitation
-from studio.production import cuts, spots
+from studio.production import cuts, one_take_split, spots
 from studio.review import inbox, notifications
 
 
@@ -54,6 +54,10 @@ def render_cut(cut_id: int) -> None:
 
 def render_spot(spot_id: int) -> None:
     spots.render_spot(spot_id)
+
+
+def split_one_take(render_id: int) -> int:
+    return one_take_split.split(render_id)
 
 
 def recut(campaign_id: int) -> None:

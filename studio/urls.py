@@ -13,6 +13,7 @@ from studio.views import (
     health,
     hooks,
     members,
+    one_take,
     planning,
     providers,
     references,
@@ -108,6 +109,9 @@ campaign_urls: list[URLPattern | URLResolver] = [
         name="storyboard_order",
     ),
     path("cuts/", storyboard.cut_request, name="cut_request"),
+    path("one-take/", one_take.one_take_page, name="one_take"),
+    path("one-take/<id:shot_id>/again/", one_take.one_take_again, name="one_take_again"),
+    path("one-take/<id:shot_id>/compare/", one_take.one_take_compare, name="one_take_compare"),
     path(
         "cuts/<id:cut_id>/<str:variant>/",
         storyboard.cut_media,

@@ -49,6 +49,17 @@ def shot_kwargs(ctx):
     return {"campaign_id": ctx["campaign"].pk, "shot_id": ctx["shot"].pk}
 
 
+def one_take_kwargs(ctx):
+    """The campaign's one-take spot (made on first use: a shot off the board)."""
+    from studio.models import Shot
+
+    spot = Shot.one_takes.filter(campaign=ctx["campaign"]).first() or Shot.one_takes.create(
+        campaign=ctx["campaign"], one_take=True, position=0, title="One-take spot",
+        seconds=4, prompt={"mode": "one_take", "text": "0.0s-4.0s (Shot 1): A cup."},
+    )  # fmt: skip
+    return {"campaign_id": ctx["campaign"].pk, "shot_id": spot.pk}
+
+
 def workspace_kwargs(ctx):
     return {"slug": ctx["workspace"].slug}
 
@@ -295,6 +306,16 @@ ENDPOINTS = [
         campaign_kwargs,
         data=lambda ctx: {"format": ctx["format"].pk},
     ),
+    Endpoint("studio:one_take", "get", "view", campaign_kwargs),
+    Endpoint(
+        "studio:one_take",
+        "post",
+        "generate",
+        campaign_kwargs,
+        data=lambda ctx: {"shot": [s.pk for s in ctx["campaign"].shots.all()], "model": "animatic"},
+    ),
+    Endpoint("studio:one_take_again", "post", "generate", one_take_kwargs),
+    Endpoint("studio:one_take_compare", "post", "generate", one_take_kwargs),
     Endpoint(
         "studio:cut_media",
         "get",
@@ -425,6 +446,7 @@ GET_AND_POST = {
         "deliverables_missing",
         "asset_library",
         "plan_shots",
+        "one_take",
     )
 }
 POST_ONLY = sorted({e.name for e in ENDPOINTS if e.method == "post"} - GET_AND_POST)

@@ -164,6 +164,9 @@ class Asset(models.Model):
 class CutKind(models.TextChoices):
     ROUGH = "rough", "Rough cut"
     STORYBOARD = "storyboard", "Storyboard animatic"
+    # Some shots, each its own take (never a piece of a one-take): the edit a one-take spot
+    # is compared with (studio/production/one_take.py).
+    PER_SHOT = "per_shot", "Per-shot edit"
 
 
 class CutStatus(models.TextChoices):

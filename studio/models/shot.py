@@ -28,12 +28,21 @@ T = TypeVar("T", bound=Render)  # a take, as the engine's Render or the studio's
 
 
 class LiveShots(models.Manager):
-    """Shots that have not been deleted. A deleted shot is archived, not removed, so that its
-    takes (and what they cost) stay on the books; every page, list and lookup of shots goes
-    through this manager and never sees it."""
+    """The board's shots: not deleted, not a one-take spot. A deleted shot is archived, not
+    removed, so that its takes (and what they cost) stay on the books; every page, list and
+    lookup of shots goes through this manager and never sees it (nor a one-take spot, which
+    has its own: `Shot.one_takes`)."""
 
     def get_queryset(self):
-        return super().get_queryset().filter(deleted_at__isnull=True)
+        return super().get_queryset().filter(deleted_at__isnull=True, one_take=False)
+
+
+class OneTakeShots(models.Manager):
+    """The campaign's one-take spots (issue 37): each is a shot of its own, off the board,
+    whose takes are the whole spot in one generation (split back into the board's shots)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True, one_take=True)
 
 
 class Shot(FramesMixin, models.Model):
@@ -73,10 +82,14 @@ class Shot(FramesMixin, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Set when the shot is deleted: it leaves every page, its takes stay (see remove()).
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # The whole spot in one generation (studio/production/one_take.py): off the board, its
+    # prompt {"mode": "one_take", "text", "parts"} as compiled when it was asked for.
+    one_take = models.BooleanField(default=False)
 
     # Deleted shots too: for the books (spend), where a take must still name its shot.
     with_deleted = models.Manager()
     objects = LiveShots()
+    one_takes = OneTakeShots()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -88,6 +101,8 @@ class Shot(FramesMixin, models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
+        if self.one_take:  # off the board: its page is the campaign's one-take page
+            return reverse("studio:one_take", args=[self.campaign_id]) + f"#one-take-{self.pk}"
         return reverse("studio:shot_detail", args=[self.campaign_id, self.pk])
 
     @staticmethod

@@ -54,17 +54,23 @@ DEFAULT_SIZES = {
 }
 
 
-def _sources(campaign: Campaign, fmt: Format | None) -> tuple[list[dict], list[dict]]:
-    """What goes into the cut, in shot order, and the shots left out (no hero in the format)."""
+def _sources(
+    campaign: Campaign, fmt: Format | None, shots: list[int] | None = None
+) -> tuple[list[dict], list[dict]]:
+    """What goes into the cut, in shot order, and the shots left out (no hero in the format).
+    `shots`: only these, each by its own takes (a per-shot edit: no piece of a one-take)."""
     the_grid = grid(campaign)
     column = the_grid.formats.index(fmt) if fmt is not None else None
     sources, missing = [], []
     for number, (shot, cells) in enumerate(the_grid.rows, start=1):
+        if shots is not None and shot.pk not in shots:
+            continue
         base = {"shot": shot.pk, "number": number, "title": shot.title}
-        if column is not None:
-            take = cells[column].hero
-        else:  # the shot's hero if it is finished, else its newest finished take
-            take = shot.representative_take(the_grid.takes.get(shot.pk, []))
+        takes = the_grid.takes.get(shot.pk, [])
+        if shots is not None:
+            takes = [t for t in takes if not t.cut_from_id]
+        # A format's hero; else the shot's hero if it is finished, else its newest finished take.
+        take = cells[column].hero if column is not None else shot.representative_take(takes)
         if take is not None:
             sources.append(
                 {
@@ -104,14 +110,18 @@ def _size(fmt: Format | None, sources: list[dict], campaign: Campaign) -> tuple[
     return DEFAULT_SIZES.get(aspect, (1280, 720))
 
 
-def request_cut(campaign: Campaign, fmt: Format | None, user=None) -> Cut | None:
+def request_cut(
+    campaign: Campaign, fmt: Format | None, user=None, shots: list[int] | None = None
+) -> Cut | None:
     """A cut of what the campaign holds now: the cut already made (or being made) of exactly
-    these takes, else a new one in the queue. None when no shot has anything to show."""
-    sources, missing = _sources(campaign, fmt)
+    these takes, else a new one in the queue. None when no shot has anything to show.
+    `shots`: the per-shot edit of these shots (each its hero, else its newest take, else its
+    animatic; never a piece of a one-take)."""
+    sources, missing = _sources(campaign, fmt, shots)
     if not sources:
         return None
     width, height = _size(fmt, sources, campaign)
-    kind = CutKind.ROUGH if fmt else CutKind.STORYBOARD
+    kind = CutKind.PER_SHOT if shots is not None else CutKind.ROUGH if fmt else CutKind.STORYBOARD
     signature = hashlib.sha256(
         json.dumps([kind, width, height, sources], sort_keys=True, default=str).encode()
     ).hexdigest()
@@ -148,7 +158,8 @@ def recut(campaign_id: int) -> list[Cut]:
     if campaign is None:
         return []
     made = []
-    cut_formats = set(Cut.objects.filter(campaign=campaign).values_list("format_id", flat=True))
+    cuts = Cut.objects.filter(campaign=campaign).exclude(kind=CutKind.PER_SHOT)  # made on asking
+    cut_formats = set(cuts.values_list("format_id", flat=True))
     for fmt in [*campaign.formats.filter(pk__in=cut_formats), None]:
         if fmt is None and None not in cut_formats:
             continue

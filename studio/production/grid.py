@@ -155,6 +155,7 @@ def grid(campaign: Campaign, viewer=None, page: int | None = None) -> Grid:
             "video_key",
             "completed_at",
             "next_poll_at",
+            "cut_from",
         )
         .order_by("shot_id", "-take")
     )

@@ -24,7 +24,8 @@ from studio.team.access import RANK
 
 def review_queue(user, campaign_id: int | None = None, aspect: str = ""):
     """Finished takes in the user's workspaces (where they may decide) that still wait for
-    their decision, newest first; of one campaign, and of one format's aspect, if asked."""
+    their decision, newest first; of one campaign, and of one format's aspect, if asked. A
+    one-take spot is reviewed as its pieces (each a take of its shot), not as a whole."""
     may_decide = [r for r, rank in RANK.items() if rank >= RANK[Role.REVIEWER]]
     workspaces = Membership.objects.filter(user=user, role__in=may_decide).values("workspace_id")
     takes = (
@@ -32,6 +33,7 @@ def review_queue(user, campaign_id: int | None = None, aspect: str = ""):
         .finished()
         .filter(shot__campaign__workspace_id__in=workspaces)
         .exclude(shot__campaign__status="archived")
+        .exclude(shot__one_take=True)
         .annotate(mine=Exists(Decision.objects.filter(render=OuterRef("pk"), reviewer=user)))
         .filter(mine=False)
         .select_related("shot__campaign")

@@ -19,6 +19,7 @@ __all__ = [
     "analyse",
     "model_changes",
     "request_format_take",
+    "request_of",
     "request_takes",
     "save_shot",
 ]
@@ -178,7 +179,7 @@ def _take_request(
     )
     if problems:
         raise TakeRequestError(problems[0].message, problems[0].field)
-    return _request(
+    return request_of(
         shot,
         user,
         route,
@@ -216,7 +217,7 @@ def _remix_request(shot, user, remix_of, remix_prompt, batch_key) -> TakeRequest
     problems = catalog.validate(model.key, remix_of.size, remix_of.seconds, text, remix=True)
     if problems:
         raise TakeRequestError(problems[0].message, problems[0].field)
-    return _request(
+    return request_of(
         shot,
         user,
         route,
@@ -231,7 +232,7 @@ def _remix_request(shot, user, remix_of, remix_prompt, batch_key) -> TakeRequest
     )
 
 
-def _request(shot: Shot, user, route, **fields) -> TakeRequest:
+def request_of(shot: Shot, user, route, **fields) -> TakeRequest:
     """What every request of this shot hands down: the shot as plain values, the route."""
     return TakeRequest(
         shot_id=shot.pk,
