@@ -248,7 +248,7 @@ def _voice(
             out = work / f"voice-{k:02d}.wav"
             try:
                 if source == "scratch":
-                    scratch_voice.speak(words, out)
+                    scratch_voice.speak(words, out, plan.get("language", "en").split("-")[0])
                 else:
                     out = speech.synthesise(words, out)
                 seconds = sound.audio_seconds(out)

@@ -60,6 +60,14 @@ def one_take_kwargs(ctx):
     return {"campaign_id": ctx["campaign"].pk, "shot_id": spot.pk}
 
 
+def market_data(ctx):
+    """A save of the campaign's market's texts (the market made on first use)."""
+    from studio.production import market_texts
+
+    market = ctx["campaign"].markets.first() or market_texts.add_market(ctx["campaign"], "de-DE")[0]
+    return {"market": market.pk, "op": "save", "t-call": "Jetzt bestellen"}
+
+
 def workspace_kwargs(ctx):
     return {"slug": ctx["workspace"].slug}
 
@@ -323,6 +331,24 @@ ENDPOINTS = [
         lambda ctx: {**campaign_kwargs(ctx), "cut_id": ctx["cut"].pk, "variant": "video"},
     ),
     Endpoint("studio:spots", "get", "view", campaign_kwargs),
+    Endpoint("studio:versions", "get", "view", campaign_kwargs),
+    Endpoint("studio:versions_make", "post", "generate", campaign_kwargs),
+    Endpoint("studio:version_texts", "get", "view", campaign_kwargs),
+    Endpoint("studio:version_texts", "post", "edit_campaign", campaign_kwargs, data=market_data),
+    Endpoint(
+        "studio:market_add",
+        "post",
+        "edit_campaign",
+        campaign_kwargs,
+        data=lambda ctx: {"code": "fr-FR"},
+    ),
+    Endpoint(
+        "studio:hook_add",
+        "post",
+        "edit_campaign",
+        campaign_kwargs,
+        data=lambda ctx: {"shot": ctx["shot"].pk},
+    ),
     Endpoint(
         "studio:spot_make",
         "post",
@@ -447,6 +473,7 @@ GET_AND_POST = {
         "asset_library",
         "plan_shots",
         "one_take",
+        "version_texts",
     )
 }
 POST_ONLY = sorted({e.name for e in ENDPOINTS if e.method == "post"} - GET_AND_POST)

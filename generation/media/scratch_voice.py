@@ -3,7 +3,9 @@ wheel, so nothing is installed by hand) reading a line into a WAV file, so a spo
 judged offline. It is a guide voice, never a voice to publish, and is labelled so everywhere.
 
 eSpeak keeps global state and is not thread-safe: each line is spoken in a child process
-(`python -m generation.media.scratch_voice OUT.wav`, the text on standard input)."""
+(`python -m generation.media.scratch_voice OUT.wav [LANGUAGE]`, the text on standard input).
+A market's lines are read in its language ("de", "fr", "ar": eSpeak's voice of that name),
+English where eSpeak has no voice of it."""
 
 from __future__ import annotations
 
@@ -30,10 +32,12 @@ class VoiceError(Exception):
     """The voice could not be made."""
 
 
-def speak(text: str, out: Path) -> Path:
-    """`text` read by the scratch voice into the WAV file `out` (mono, eSpeak's 22.05 kHz)."""
+def speak(text: str, out: Path, language: str = "en") -> Path:
+    """`text` read by the scratch voice into the WAV file `out` (mono, eSpeak's 22.05 kHz), in
+    `language` (an ISO 639 code)."""
+    language = language if language.isascii() and language.isalpha() else "en"
     result = subprocess.run(
-        [sys.executable, "-m", "generation.media.scratch_voice", str(out)],
+        [sys.executable, "-m", "generation.media.scratch_voice", str(out), language[:3]],
         input=text.encode(),
         capture_output=True,
         timeout=TIMEOUT,
@@ -47,7 +51,7 @@ def speak(text: str, out: Path) -> Path:
     return out
 
 
-def _speak_here(text: str, out: Path) -> None:
+def _speak_here(text: str, out: Path, language: str = "en") -> None:
     library = ctypes.CDLL(espeakng_loader.get_library_path())
     data = str(Path(espeakng_loader.get_data_path()).parent)
     library.espeak_Initialize.restype = ctypes.c_int
@@ -63,7 +67,8 @@ def _speak_here(text: str, out: Path) -> None:
 
     callback = CALLBACK(collect)
     library.espeak_SetSynthCallback(callback)
-    library.espeak_SetVoiceByName(b"en")
+    if library.espeak_SetVoiceByName(language.encode()) != 0:  # EE_OK: that language's voice
+        library.espeak_SetVoiceByName(b"en")
     encoded = text.encode()
     library.espeak_Synth.argtypes = [
         ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
@@ -83,4 +88,4 @@ def _speak_here(text: str, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    _speak_here(sys.stdin.read(), Path(sys.argv[1]))
+    _speak_here(sys.stdin.read(), Path(sys.argv[1]), *(sys.argv[2:3] or ["en"]))

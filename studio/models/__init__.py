@@ -3,6 +3,7 @@
 production (formats and their heroes, brand assets, cuts)."""
 
 from studio.models.campaign import TARGET_FORMATS, Campaign, CampaignQuerySet, CampaignStatus
+from studio.models.markets import Hook, Market, MarketText
 from studio.models.production import (
     DEFAULT_FORMAT_NAMES,
     Asset,
@@ -54,6 +55,9 @@ from studio.models.team import (
 )
 
 __all__ = [
+    "Hook",
+    "Market",
+    "MarketText",
     "BrandFile",
     "BrandFileKind",
     "CardBackground",

@@ -201,6 +201,11 @@ class ShareLink(models.Model):
     shot = models.ForeignKey(
         Shot, null=True, blank=True, on_delete=models.CASCADE, related_name="share_links"
     )
+    # A link for one market (issue 38): its guest sees that market's versions of the spot only
+    # (CASCADE: a market removed never widens its link to the whole campaign).
+    market = models.ForeignKey(
+        "Market", null=True, blank=True, on_delete=models.CASCADE, related_name="share_links"
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     label = text.LineField(max_length=120, blank=True)
     expires_at = models.DateTimeField()
@@ -240,6 +245,7 @@ class ShareLink(models.Model):
         *,
         campaign,
         shot=None,
+        market=None,
         days: int,
         password: str = "",
         allow_comments: bool = True,
@@ -253,7 +259,8 @@ class ShareLink(models.Model):
         token = secrets.token_urlsafe(24)
         link = cls.objects.create(
             campaign=campaign,
-            shot=shot,
+            shot=shot if market is None else None,
+            market=market,
             token_hash=cls.hash(token),
             label=label,
             expires_at=timezone.now() + timedelta(days=days),
@@ -270,7 +277,7 @@ class ShareLink(models.Model):
     def find(cls, token: str) -> ShareLink | None:
         return (
             cls.objects.usable()
-            .select_related("campaign", "shot")
+            .select_related("campaign", "shot", "market")
             .filter(token_hash=cls.hash(token))
             .first()
         )
@@ -290,7 +297,10 @@ class ShareLink(models.Model):
         return True
 
     def takes(self):
-        """What a guest of this link may see: the finished takes of its campaign or shot."""
+        """What a guest of this link may see: the finished takes of its campaign or shot (a
+        market's link shows that market's versions, no takes)."""
+        if self.market_id:
+            return Take.objects.none()
         takes = Take.objects.live().finished().of_campaign(self.campaign_id)
         return takes.filter(shot_id=self.shot_id) if self.shot_id else takes
 

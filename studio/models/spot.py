@@ -102,6 +102,15 @@ class Finish(models.Model):
 SpotStatus = CutStatus
 
 
+class SpotQuerySet(models.QuerySet):
+    def masters(self) -> SpotQuerySet:
+        """The formats' own spots (the master), not their versions for a market or a hook."""
+        return self.filter(market__isnull=True, hook__isnull=True)
+
+    def versions(self) -> SpotQuerySet:
+        return self.exclude(market__isnull=True, hook__isnull=True)
+
+
 class Spot(models.Model):
     """One render of a format's spot. What went in is frozen in `plan` (pieces with their trims
     and supers, end card, sound, captions, the channel's spec) under `signature`; the newest
@@ -110,6 +119,13 @@ class Spot(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="spots")
     format = models.ForeignKey(Format, on_delete=models.CASCADE, related_name="spots")
+    # A version of the master (issue 38): its texts and voice of a market, its opening a hook.
+    market = models.ForeignKey(
+        "Market", null=True, blank=True, on_delete=models.CASCADE, related_name="spots"
+    )
+    hook = models.ForeignKey(
+        "Hook", null=True, blank=True, on_delete=models.CASCADE, related_name="spots"
+    )
     status = models.CharField(max_length=12, choices=SpotStatus, default=SpotStatus.QUEUED)
     plan = models.JSONField(default=dict)
     signature = models.CharField(max_length=64)
@@ -132,6 +148,8 @@ class Spot(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SpotQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

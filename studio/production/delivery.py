@@ -24,9 +24,10 @@ from zipstream import ZIP_STORED, ZipStream
 from generation import catalog, storage
 from studio import queue
 from studio.csv_safe import cell
-from studio.models import Campaign, CellStatus, Decision, Membership, Role, Spot, Take
-from studio.production import disclosure, spots, timelines
+from studio.models import Campaign, CellStatus, Decision, Market, Membership, Role, Take
+from studio.production import disclosure, spot_files, spots, timelines
 from studio.production.grid import grid
+from studio.production.spot_files import SpotEntry, VersionEntry
 
 CSV_FIELDS = [
     "path",
@@ -94,58 +95,16 @@ class Entry:
 
 
 @dataclass
-class SpotEntry:
-    """A format's finished spot in the package: named for its channel, captions beside it."""
-
-    path: str
-    spot: Spot
-
-    @property
-    def captions(self) -> list[tuple[str, str]]:
-        """(stored key, path in the package) of each caption file the channel takes."""
-        stem = self.path.removesuffix(".mp4")
-        keys = {"srt": self.spot.srt_key, "vtt": self.spot.vtt_key}
-        return [(keys[kind], f"{stem}.{kind}") for kind in ("srt", "vtt") if keys[kind]]
-
-    def record(self) -> dict:
-        spot, plan = self.spot, self.spot.plan
-        sound = plan.get("sound", {})
-        return {
-            "path": self.path,
-            "format": spot.format.name,
-            "channel": spot.format.channel.label,
-            "captions": [path for _, path in self.captions],
-            "duration_ms": spot.duration_ms,
-            "bytes": spot.bytes,
-            "sha256": spot.sha256,
-            "pieces": [
-                {
-                    "shot_number": p["number"],
-                    "take": p["title"],
-                    "in": p["in"],
-                    "out": p["out"],
-                    "super": p.get("super", ""),
-                }
-                for p in plan.get("pieces", [])
-            ],  # fmt: skip
-            "end_card": plan.get("card"),
-            "sound": {
-                "takes": sound.get("takes", False),
-                "music": bool(sound.get("music_key")),
-                "voice": sound.get("voice", "none"),
-            },
-            "loudness": {"integrated_lufs": spot.lufs, "true_peak_dbtp": spot.true_peak},
-            "preflight": spot.preflight,
-            "credentials": "signed by the studio as a composite of its takes and sounds",
-        }
-
-
-@dataclass
 class Package:
     campaign: Campaign
     entries: list[Entry]
     missing: list[tuple[str, int, str]]  # (format, shot number, shot title): nothing approved
     spots: list[SpotEntry] = field(default_factory=list)  # current, passing preflight
+    versions: list[VersionEntry] = field(default_factory=list)  # by market, channel, hook
+
+    @property
+    def empty(self) -> bool:
+        return not (self.entries or self.spots or self.versions)
 
     @property
     def root(self) -> str:
@@ -188,10 +147,13 @@ def folders(formats) -> dict[int, str]:
     return names
 
 
-def package(campaign: Campaign) -> Package:
-    """What the package holds: each cell whose hero take is approved."""
-    the_grid = grid(campaign)
+def package(campaign: Campaign, market: Market | None = None) -> Package:
+    """What the package holds: each format's spot, each cell whose hero take is approved, and
+    the versions by market; for one market's link, that market's versions only."""
     root = slugify(campaign.name) or f"campaign-{campaign.pk}"
+    if market is not None:
+        return Package(campaign, [], [], [], spot_files.versions_for(campaign, root, market))
+    the_grid = grid(campaign)
     folder = folders(the_grid.formats)
     entries, missing = [], []
     for index, fmt in enumerate(the_grid.formats):
@@ -217,7 +179,13 @@ def package(campaign: Campaign) -> Package:
     takes = Take.objects.in_bulk([e.take.pk for e in entries])
     for entry in entries:
         entry.take = takes[entry.take.pk]  # every field, for the manifest
-    return Package(campaign, entries, missing, _spots(campaign, root))
+    return Package(
+        campaign,
+        entries,
+        missing,
+        _spots(campaign, root),
+        spot_files.versions_for(campaign, root),
+    )
 
 
 def _spots(campaign: Campaign, root: str) -> list[SpotEntry]:
@@ -369,7 +337,7 @@ def stream(pkg: Package, for_guest: bool = False) -> ZipStream:
     package carries no team notes and no list of what is missing (shots a guest never sees)."""
     rows = manifest(pkg, for_guest)
     zs = ZipStream(compress_type=ZIP_STORED, sized=True)
-    for made in pkg.spots:  # the finished ads first, each with its captions
+    for made in [*pkg.spots, *pkg.versions]:  # the finished ads first, with their captions
         zs.add(storage.read(made.spot.video_key), made.path, size=made.spot.bytes)
         for key, path in made.captions:
             zs.add(storage.read(key), path, size=default_storage.size(key))
@@ -381,6 +349,7 @@ def stream(pkg: Package, for_guest: bool = False) -> ZipStream:
         "campaign": pkg.campaign.name,
         "made_at": timezone.now().isoformat(),
         "spots": [made.record() for made in pkg.spots],
+        "versions": [made.record() for made in pkg.versions],
         "files": rows,
     }
     if not for_guest:

@@ -20,7 +20,7 @@ from studio.models import (
     SpotStatus,
     Verdict,
 )
-from studio.production import spots
+from studio.production import spots, versions
 from studio.review.comments import MAX_COMMENT, clean_guest_name
 from studio.review.states import Approval, required_for
 from studio.review.status import refresh_status, spot_approval
@@ -76,14 +76,23 @@ def _decidable(spot: Spot) -> None:
             "before it is approved."
         )
     newest = (
-        Spot.objects.filter(format_id=spot.format_id, status=SpotStatus.COMPLETED)
+        Spot.objects.filter(
+            format_id=spot.format_id,
+            market=spot.market,
+            hook=spot.hook,
+            status=SpotStatus.COMPLETED,
+        )
         .order_by("-created_at", "-pk")
         .values_list("pk", flat=True)
         .first()
     )
     if newest != spot.pk:
         raise ValidationError("A newer spot of this format was made since: decide on that one.")
-    current = spots.plan(spot.campaign, spot.format).signature
+    if spot.market_id or spot.hook_id:  # a version: as its market and hook make it now
+        ctx = versions.Context.of(spot.campaign)
+        current = versions.plan(spot.campaign, spot.format, spot.market, spot.hook, ctx).signature
+    else:
+        current = spots.plan(spot.campaign, spot.format).signature
     if current != spot.signature:
         raise ValidationError(
             "This spot is stale (something in it changed since it was made): make it again, "
@@ -163,10 +172,29 @@ def comment(
 
 
 def for_guest(link: ShareLink) -> list[Reviewed]:
-    """The spots a campaign link shows its guest, first: current ones that pass preflight."""
+    """The spots a campaign link shows its guest, first: current ones that pass preflight (a
+    market's link: that market's versions)."""
     if link.shot_id:
         return []
+    shown = reviewed(link.campaign) if link.market is None else _market(link.campaign, link.market)
     return [
-        r for r in reviewed(link.campaign)
+        r for r in shown
         if r.shown.shown is not None and not r.shown.stale and r.shown.shown.passes
     ]  # fmt: skip
+
+
+def _market(campaign: Campaign, market) -> list[Reviewed]:
+    """A market's versions, reviewed as the spots are (the newest of each channel and hook)."""
+    cells = [c for c in versions.cells(campaign) if c.market == market]
+    done = [c.latest for c in cells if c.latest and c.latest.status == SpotStatus.COMPLETED]
+    decisions: dict[int, list[SpotDecision]] = {}
+    for decision in SpotDecision.objects.filter(spot__in=done).select_related("reviewer"):
+        decisions.setdefault(decision.spot_id, []).append(decision)
+    required = required_for(campaign.pk)
+    out = []
+    for cell in cells:
+        latest = cell.latest if cell.latest in done else None
+        mine = decisions.get(latest.pk, []) if latest else []
+        formatted = spots.FormatSpot(cell.format, cell.planned, cell.latest, latest)
+        out.append(Reviewed(formatted, spot_approval(mine, required), mine, []))
+    return out

@@ -26,6 +26,7 @@ from studio.models import (
     Deliverable,
     Finish,
     Format,
+    Hook,
     Spot,
     SpotStatus,
     Take,
@@ -75,6 +76,10 @@ class Planned:
         return bool(self.plan) and self.seconds < self.channel.min_seconds
 
 
+def hook_shots(campaign: Campaign) -> set[int]:
+    return set(Hook.objects.filter(campaign=campaign).values_list("shot_id", flat=True))
+
+
 def trims_of(campaign: Campaign) -> dict[tuple[int, int], Deliverable]:
     return {
         (d.shot_id, d.format_id): d
@@ -101,37 +106,58 @@ def _trim(cell_row: Deliverable | None, take: Take) -> tuple[float, float]:
     return (start, end) if end - start >= 0.2 else (0.0, length)
 
 
+def piece_of(number: int, shot, take: Take, trim: Deliverable | None) -> dict[str, Any]:
+    """A shot's place in a spot: its hero between its in and out points, its super and lines."""
+    start, end = _trim(trim, take)
+    voice, spoken = _lines(shot)
+    return {
+        "shot": shot.pk, "number": number, "title": f"{shot.title}, take {take.take}",
+        "take": take.pk, "key": "", "in": round(start, 3), "out": round(end, 3),
+        "has_audio": bool(take.has_audio), "ai": take.ai_made,
+        "super": shot.on_screen_text, "voice": voice, "dialogue": spoken,
+    }  # fmt: skip
+
+
+def signed(planned: Planned, finish: Finish) -> Planned:
+    """The plan's signature, and whether its words fit the frame (said as the problem)."""
+    planned.signature = hashlib.sha256(
+        json.dumps(planned.plan, sort_keys=True, default=str).encode()
+    ).hexdigest()
+    try:
+        font = typesetting.font_file(finish.font.key, finish.font.sha256) if finish.font else None
+        finishing.layout(planned.plan, font)
+    except typesetting.DoesNotFit as error:
+        planned.problem = str(error)
+    return planned
+
+
 def plan(
     campaign: Campaign,
     fmt: Format,
     finish: Finish | None = None,
     the_grid: Grid | None = None,
     trims: dict[tuple[int, int], Deliverable] | None = None,
+    hooks: set[int] | None = None,
 ) -> Planned:
-    """The spot `fmt` would be made of now (pass the grid, the trims and the finish when
-    planning every format: the queries are made once)."""
+    """The spot `fmt` would be made of now (pass the grid, the trims, the finish and the hooks'
+    shots when planning every format: the queries are made once). A hook's shot is another
+    opening for the versions (studio/production/versions.py), not a shot of the master."""
     finish = finish or finish_of(campaign)
     channel = fmt.channel
     the_grid = the_grid or grid(campaign)
     trims = trims if trims is not None else trims_of(campaign)
+    hooks = hooks if hooks is not None else hook_shots(campaign)
     column = [f.pk for f in the_grid.formats].index(fmt.pk)
     planned = Planned(fmt)
     pieces = []
     for number, (shot, cells) in enumerate(the_grid.rows, start=1):
+        if shot.pk in hooks:
+            continue
         take = cells[column].hero
         if take is None or not take.video_key:
             planned.missing.append(f"{number}. {shot.title}")
             continue
-        start, end = _trim(trims.get((shot.pk, fmt.pk)), take)
-        voice, spoken = _lines(shot)
-        pieces.append(
-            {
-                "shot": shot.pk, "number": number, "title": f"{shot.title}, take {take.take}",
-                "take": take.pk, "key": "", "in": round(start, 3), "out": round(end, 3),
-                "has_audio": bool(take.has_audio), "ai": take.ai_made,
-                "super": shot.on_screen_text, "voice": voice, "dialogue": spoken,
-            }
-        )  # fmt: skip
+        pieces.append(piece_of(number, shot, take, trims.get((shot.pk, fmt.pk))))
     if planned.missing or not pieces:
         return planned
     card = None
@@ -168,15 +194,7 @@ def plan(
         # Normalised half a decibel under the channel's ceiling: AAC's encoding adds a little.
         "loudness": {"lufs": channel.lufs, "true_peak": channel.true_peak - 0.5},
     }  # fmt: skip
-    planned.signature = hashlib.sha256(
-        json.dumps(planned.plan, sort_keys=True, default=str).encode()
-    ).hexdigest()
-    try:
-        font = typesetting.font_file(finish.font.key, finish.font.sha256) if finish.font else None
-        finishing.layout(planned.plan, font)
-    except typesetting.DoesNotFit as error:
-        planned.problem = str(error)
-    return planned
+    return signed(planned, finish)
 
 
 @dataclass
@@ -201,15 +219,18 @@ def spots_of(campaign: Campaign) -> list[FormatSpot]:
     formats = list(campaign.formats.all())
     newest: dict[int, Spot] = {}
     done: dict[int, Spot] = {}
-    spots = Spot.objects.filter(campaign=campaign).select_related("format")
+    spots = Spot.objects.masters().filter(campaign=campaign).select_related("format")
     for spot in spots.order_by("-created_at", "-pk"):
         newest.setdefault(spot.format_id, spot)
         if spot.status == SpotStatus.COMPLETED:
             done.setdefault(spot.format_id, spot)
-    the_grid, trims = grid(campaign), trims_of(campaign)
+    the_grid, trims, hooks = grid(campaign), trims_of(campaign), hook_shots(campaign)
     return [
         FormatSpot(
-            fmt, plan(campaign, fmt, finish, the_grid, trims), newest.get(fmt.pk), done.get(fmt.pk)
+            fmt,
+            plan(campaign, fmt, finish, the_grid, trims, hooks),
+            newest.get(fmt.pk),
+            done.get(fmt.pk),
         )
         for fmt in formats
     ]
@@ -218,7 +239,15 @@ def spots_of(campaign: Campaign) -> list[FormatSpot]:
 def request_spot(campaign: Campaign, fmt: Format, user=None) -> tuple[Spot | None, str]:
     """The spot of what the campaign holds now: the one made (or being made) of exactly this
     plan, else a new one in the queue. None with the reason when it cannot be made."""
-    planned = plan(campaign, fmt)
+    return request_planned(campaign, plan(campaign, fmt), user)
+
+
+def request_planned(
+    campaign: Campaign, planned: Planned, user=None, market=None, hook=None
+) -> tuple[Spot | None, str]:
+    """The spot (or the version, for a market and a hook) of `planned`: the one made or being
+    made of exactly this plan, else a new one in the queue; None with the reason."""
+    fmt = planned.format
     if planned.missing:
         return None, (
             f"{fmt.name}: no hero take in this format for " + ", ".join(planned.missing) + "."
@@ -231,7 +260,11 @@ def request_spot(campaign: Campaign, fmt: Format, user=None) -> tuple[Spot | Non
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
         # The format's newest spot, when it is of exactly this plan and not failed or stuck (an
         # older spot of the same plan is not brought back: the newest is the one shown).
-        newest = Spot.objects.filter(format=fmt).order_by("-created_at", "-pk").first()
+        newest = (
+            Spot.objects.filter(format=fmt, market=market, hook=hook)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
         stuck = newest is not None and (
             newest.status == SpotStatus.RENDERING
             and (newest.lease_until is None or newest.lease_until < timezone.now())
@@ -244,8 +277,8 @@ def request_spot(campaign: Campaign, fmt: Format, user=None) -> tuple[Spot | Non
         ):
             return newest, ""
         spot = Spot.objects.create(
-            campaign=campaign, format=fmt, plan=planned.plan, signature=planned.signature,
-            created_by=user,
+            campaign=campaign, format=fmt, market=market, hook=hook, plan=planned.plan,
+            signature=planned.signature, created_by=user,
         )  # fmt: skip
         queue.enqueue("render_spot", spot.pk, group="spots")
     return spot, ""
@@ -322,49 +355,3 @@ def _failed(spot_id: int, message: str) -> None:
     Spot.objects.filter(pk=spot_id).update(
         status=SpotStatus.FAILED, error=message, lease_until=None
     )
-
-
-def set_trim(campaign: Campaign, fmt: Format, shot_id: int, start: float, end: float, user) -> str:
-    """The in and out points of the cell's hero in the spot. Returns what went wrong, or ""."""
-    the_grid = grid(campaign)
-    column = [f.pk for f in the_grid.formats].index(fmt.pk)
-    row = next((cells for shot, cells in the_grid.rows if shot.pk == shot_id), None)
-    if row is None:
-        return "That shot is not on this campaign's board."
-    take = row[column].hero
-    if take is None:
-        return "This shot has no hero take in this format: choose one first."
-    length = (take.duration_ms or take.seconds * 1000) / 1000
-    if end > length + 0.01:
-        return f"Take {take.take} lasts {length:.2f} s: the out point must be within it."
-    Deliverable.objects.update_or_create(
-        shot_id=shot_id,
-        format=fmt,
-        defaults={"trim_of": take.pk, "in_ms": round(start * 1000), "out_ms": round(end * 1000)},
-        create_defaults={
-            "trim_of": take.pk, "in_ms": round(start * 1000), "out_ms": round(end * 1000),
-            "chosen_by": user,
-        },
-    )  # fmt: skip
-    return ""
-
-
-def clear_trim(fmt: Format, shot_id: int) -> None:
-    Deliverable.objects.filter(shot_id=shot_id, format=fmt).update(
-        trim_of=None, in_ms=None, out_ms=None
-    )
-
-
-def trim_take(take, start: float, end: float, user) -> tuple[list[str], str]:
-    """The take's in and out points in every format whose spot shows it (the cells it is the
-    hero of). Returns those formats' names, or what went wrong."""
-    campaign = take.shot.campaign
-    the_grid = grid(campaign)
-    row = next((cells for shot, cells in the_grid.rows if shot.pk == take.shot_id), [])
-    formats = [cell.format for cell in row if cell.hero is not None and cell.hero.pk == take.pk]
-    if not formats:
-        return [], "This take is not the hero of any format yet: choose it as the hero first."
-    for fmt in formats:
-        if problem := set_trim(campaign, fmt, take.shot_id, start, end, user):
-            return [], problem
-    return [f.name for f in formats], ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from generation import text
-from studio.models import Shot
+from studio.models import Market, Shot
 
 # What a link lets its guest do, chosen when it is made.
 PRESETS: dict[str, tuple[str, str, dict[str, bool]]] = {
@@ -41,6 +41,12 @@ class ShareLinkForm(forms.Form):
     shot = forms.ModelChoiceField(
         queryset=Shot.objects.none(), required=False, empty_label="The whole campaign"
     )
+    market = forms.ModelChoiceField(
+        queryset=Market.objects.none(),
+        required=False,
+        empty_label="Every market",
+        help_text="A market's link shows only that market's versions of the spot.",
+    )
     group_by = forms.ChoiceField(
         label="Show the takes",
         choices=[("format", "By format"), ("shot", "By shot")],
@@ -64,6 +70,11 @@ class ShareLinkForm(forms.Form):
         shots = self.fields["shot"]
         assert isinstance(shots, forms.ModelChoiceField)
         shots.queryset = campaign.shots.all()
+        markets = self.fields["market"]
+        assert isinstance(markets, forms.ModelChoiceField)
+        markets.queryset = campaign.markets.all()
+        if not campaign.markets.exists():
+            del self.fields["market"]
 
     def clean(self):
         data = super().clean() or {}

@@ -92,12 +92,14 @@ def spots_approved(campaign) -> bool:
     approved (a spot made again starts its approval afresh); before its first spot, its takes
     decide alone. Three queries."""
     newest: dict[int, Spot] = {}
-    for spot in Spot.objects.filter(campaign=campaign, status=SpotStatus.COMPLETED).only(
-        "pk", "format_id", "preflight", "status", "created_at"
+    for spot in (
+        Spot.objects.masters()
+        .filter(campaign=campaign, status=SpotStatus.COMPLETED)
+        .only("pk", "format_id", "preflight", "status", "created_at")
     ):
         newest.setdefault(spot.format_id, spot)
     if not newest:
-        return not Spot.objects.filter(campaign=campaign).exists()
+        return not Spot.objects.masters().filter(campaign=campaign).exists()
     if set(campaign.formats.values_list("pk", flat=True)) - set(newest):
         return False
     decisions: dict[int, list[SpotDecision]] = {}

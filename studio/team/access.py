@@ -230,8 +230,8 @@ def get_spot_for_guest(request, token: str, spot_id: int) -> tuple[ShareLink, Sp
         .select_related("format", "campaign")
         .first()
     )
-    if spot is None:
-        raise Http404
+    if spot is None or (link.market_id and spot.market_id != link.market_id):
+        raise Http404  # a market's link opens that market's versions only
     return link, spot
 
 

@@ -90,8 +90,8 @@ def guest_package(request: HtmxRequest, token: str):
     link = get_link_for_guest(token)
     if not (link.is_unlocked(request.session) and link.allow_download and not link.shot_id):
         raise Http404
-    pkg = delivery.package(link.campaign)
-    if not pkg.entries:
+    pkg = delivery.package(link.campaign, market=link.market)
+    if pkg.empty if link.market_id else not pkg.entries:
         raise Http404
     if busy := _signing(pkg):
         return busy

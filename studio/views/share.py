@@ -63,6 +63,7 @@ def share_links(request: AuthedHtmxRequest, campaign_id: int):
             _link, token = ShareLink.create(
                 campaign=campaign,
                 shot=data["shot"],
+                market=data.get("market"),
                 days=data["days"],
                 password=data["password"],
                 group_by=data.get("group_by") or "format",
@@ -74,7 +75,7 @@ def share_links(request: AuthedHtmxRequest, campaign_id: int):
             form = ShareLinkForm(campaign=campaign)
         else:
             status = 422
-    links = campaign.share_links.select_related("shot", "created_by")
+    links = campaign.share_links.select_related("shot", "market", "created_by")
     return render(
         request,
         "studio/share_links.html",
@@ -182,7 +183,7 @@ def guest_entry(request: HtmxRequest, token: str):
     package = None
     spots = spot_review.for_guest(link)
     if link.allow_download and not link.shot_id:
-        package = delivery.package(link.campaign)
+        package = delivery.package(link.campaign, market=link.market)
     return render(
         request,
         "studio/guest/scope.html",

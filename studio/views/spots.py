@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from generation import storage
 from studio.models import BrandFile, Spot, Verdict
-from studio.production import brand_files, spot_review, spots
+from studio.production import brand_files, spot_review, spots, trims
 from studio.production.spot_forms import BrandFileForm, FinishForm, TrimForm
 from studio.review.comments import drawings, kept, markers, posted
 from studio.team.access import allowed_actions, get_campaign_for_user, get_take_for_user
@@ -93,14 +93,14 @@ def spot_trim(request: AuthedHtmxRequest, campaign_id: int):
     if fmt is None or shot_id is None:
         raise Http404
     if request.POST.get("whole"):
-        spots.clear_trim(fmt, shot_id)
+        trims.clear_trim(fmt, shot_id)
         messages.success(request, "The whole take plays in the spot.")
     else:
         form = TrimForm(request.POST)
         if not form.is_valid():
             for errors in form.errors.values():
                 messages.error(request, " ".join(str(e) for e in errors))
-        elif problem := spots.set_trim(
+        elif problem := trims.set_trim(
             campaign, fmt, shot_id, float(form.cleaned_data["start"]),
             float(form.cleaned_data["end"]), request.user,
         ):  # fmt: skip
@@ -255,7 +255,7 @@ def take_trim(request: AuthedHtmxRequest, render_id: int):
             messages.error(request, " ".join(str(e) for e in errors))
     else:
         start, end = float(form.cleaned_data["start"]), float(form.cleaned_data["end"])
-        names, problem = spots.trim_take(take, start, end, request.user)
+        names, problem = trims.trim_take(take, start, end, request.user)
         if problem:
             messages.error(request, problem)
         else:

@@ -118,6 +118,8 @@ class ChatHandler(JSONHandler):
         problems = self._problems(body)
         if problems:
             return self._send(400, {"error": {"message": "; ".join(problems)}})
+        if body["response_format"]["json_schema"]["name"] == "market_texts":
+            return self._market_texts(body)
         brief = body["messages"][1]["content"]
         one = body["response_format"]["json_schema"]["name"] == "one_shot"
         repairing = len(body["messages"]) > (3 if one else 2)
@@ -155,6 +157,23 @@ class ChatHandler(JSONHandler):
             return self._answer(json.dumps(broken))
         return self._answer(json.dumps(GOOD))
 
+    def _market_texts(self, body):
+        """A market's texts "translated": each prefixed with the market's language; a text
+        with "banned-test" in it keeps a banned word the first time (the repair round fixes
+        it); "untranslatable" in any text answers prose every time."""
+        system, asked = body["messages"][0]["content"], json.loads(body["messages"][1]["content"])
+        language = system.split("(language ", 1)[1].split(")", 1)[0]
+        if any("untranslatable" in a["text"] for a in asked):
+            return self._answer("I would rather not.")
+        repairing = len(body["messages"]) > 2
+        texts = []
+        for a in asked:
+            said = f"[{language}] {a['text']}"[: a["max_characters"]]
+            if "banned-test" in a["text"] and not repairing:
+                said = f"[{language}] billig"
+            texts.append({"item": a["item"], "text": said})
+        return self._answer(json.dumps({"texts": texts}, ensure_ascii=False))
+
     def _problems(self, body) -> list[str]:
         problems = []
         if body.get("model") != MODEL:
@@ -166,9 +185,10 @@ class ChatHandler(JSONHandler):
         schema = (fmt.get("json_schema") or {}).get("schema") or {}
         if fmt.get("type") != "json_schema" or not fmt["json_schema"].get("strict"):
             problems.append("response_format must be a strict json_schema")
-        elif schema.get("additionalProperties") is not False or (
-            "title" if fmt["json_schema"].get("name") == "one_shot" else "shots"
-        ) not in schema.get("required", []):
+        elif schema.get("additionalProperties") is not False or {
+            "one_shot": "title",
+            "market_texts": "texts",
+        }.get(fmt["json_schema"].get("name"), "shots") not in schema.get("required", []):
             problems.append("the schema must be strict (required, no additional properties)")
         return problems
 
