@@ -25,6 +25,7 @@ from bench import (
     scale,
     sweep_cost,
     transfer,
+    versions,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +64,7 @@ def main() -> int:
         *timed("media", media_speed.run),
         *timed("finishing", finishing_speed.run),
         timed("one-take split", one_take_split.run),
+        *timed("versions", versions.run),
         timed("delivery", delivery_stream.run),
         timed("guest downloads", guest_downloads.run),
         *timed("planning", planning.run),

@@ -22,6 +22,7 @@ from bench import (
     stack,
     sweep_cost,
     transfer,
+    versions,
 )
 
 
@@ -131,6 +132,12 @@ def test_the_planning_benchmark_plans_ten_shots_and_reports_the_rule_pass_rate()
     speed, rate = planning.run(runs=1)
     assert speed["shots"] == 10 and "ms (median of 1)" in speed["result"]
     assert rate["ok"] and rate["plans"] > 300 and "(100%)" in rate["result"], rate["misses"]
+
+
+def test_the_versions_benchmark_makes_every_version_once_and_counts_the_page_s_queries():
+    made, page = versions.run(seconds=6, markets=1)
+    assert "6 of 6 pass preflight; 0 takes generated" in made["result"], made["result"]
+    assert page["ok"], page["result"]  # the same queries for 6 versions and for 300
 
 
 def test_the_one_take_split_benchmark_cuts_six_pieces_at_the_scene_changes():

@@ -27,7 +27,7 @@ from studio.models import (
 from studio.production import market_drafting, spots
 
 SPEECH_CHARS_PER_SECOND = 15  # a voice-over read at an even pace: about 15 characters a second
-HOOK_NAMES = "BCDEFGH"  # the master's own opening is hook A
+HOOK_NAMES = "BCDEFGHIJKLMNOPQRSTUVWXYZ"  # the master's own opening is hook A
 
 
 @dataclass(frozen=True)
@@ -217,3 +217,41 @@ def set_voice(market: Market, voice: str, recording_id: int | None) -> str:
             return f"Choose the {market.code} voice-over recording (upload it on the Spots page)."
     Market.objects.filter(pk=market.pk).update(voice=voice, voice_recording=recording)
     return ""
+
+
+def submit(market: Market, user, posted) -> dict[str, list[str]]:
+    """One market's column of the texts table as posted (`t-<item>` texts, its voice, "op":
+    save or approve): what was wrong by item ("" for the column), else nothing."""
+    values = {k.removeprefix("t-"): posted.get(k, "") for k in posted if k.startswith("t-")}
+    errors = save_texts(market, values)
+    recording = posted.get("voice_recording", "")
+    if "voice" in posted and (
+        said := set_voice(market, posted["voice"], int(recording) if recording.isdigit() else None)
+    ):
+        errors = {**errors, "": [said]}
+    if not errors and posted.get("op") == "approve":
+        market.refresh_from_db()
+        if problem := approve(market, user, bool(posted.get("as_they_are"))):
+            errors = {"": [problem]}
+    return errors
+
+
+def rows(found: Table, market: Market | None, posted, errors) -> list[tuple[Item, list]]:
+    """The table's rows: each text with its cell per market (the failed column as typed)."""
+    out = []
+    for item in found.items:
+        row = []
+        for column in found.markets:
+            cell = found.cell(item.key, column.pk)
+            value = cell.text if cell else ""
+            failed = posted is not None and market is not None and column.pk == market.pk
+            row.append(
+                {
+                    "market": column,
+                    "value": posted.get(f"t-{item.key}", value) if failed else value,
+                    "to_translate": bool(cell and cell.to_translate),
+                    "errors": errors.get(item.key, []) if failed else [],
+                }
+            )
+        out.append((item, row))
+    return out

@@ -134,52 +134,16 @@ def version_texts(request: AuthedHtmxRequest, campaign_id: int):
         market = get_object_or_404(
             Market, pk=parse_id(request.POST.get("market")), campaign=campaign
         )
-        values = {
-            key.removeprefix("t-"): request.POST.get(key, "")
-            for key in request.POST
-            if key.startswith("t-")
-        }
-        errors = market_texts.save_texts(market, values)
-        if "voice" in request.POST and (
-            said := market_texts.set_voice(
-                market, request.POST["voice"], parse_id(request.POST.get("voice_recording"))
-            )
-        ):
-            errors = {**errors, "": [said]}
-        approving = not errors and request.POST.get("op") == "approve"
-        as_they_are = bool(request.POST.get("as_they_are"))
-        if approving and (problem := market_texts.approve(market, request.user, as_they_are)):
-            errors = {"": [problem]}
+        errors = market_texts.submit(market, request.user, request.POST)
         if not errors:
-            messages.success(
-                request,
-                f"{market.code}: texts approved."
-                if request.POST.get("op") == "approve"
-                else f"{market.code}: texts saved.",
-            )
+            done = "approved" if request.POST.get("op") == "approve" else "saved"
+            messages.success(request, f"{market.code}: texts {done}.")
             return redirect("studio:version_texts", campaign.pk)
     table = market_texts.table(campaign)
-    rows = []
-    for item in table.items:
-        row = []
-        for column in table.markets:
-            cell = table.cell(item.key, column.pk)
-            value = cell.text if cell else ""
-            if errors and market is not None and column.pk == market.pk:
-                value = request.POST.get(f"t-{item.key}", value)  # as typed: nothing is lost
-            row.append(
-                {
-                    "market": column,
-                    "value": value,
-                    "to_translate": bool(cell and cell.to_translate),
-                    "errors": errors.get(item.key, []) if market and column.pk == market.pk else [],
-                }
-            )
-        rows.append((item, row))
     context = {
         "campaign": campaign,
         "table": table,
-        "rows": rows,
+        "rows": market_texts.rows(table, market, request.POST if errors else None, errors),
         "voices": VoiceSource.choices,
         "recordings": BrandFile.objects.filter(
             workspace_id=campaign.workspace_id, kind=BrandFileKind.VOICE
