@@ -37,6 +37,7 @@ def _add_market(client, campaign, code, **fields) -> Market:
         reverse("studio:market_add", args=[campaign.pk]), {"code": code, **fields}
     )
     assert response.status_code == 302, response.content.decode()[:500]
+    assert response["Location"] == reverse("studio:versions", args=[campaign.pk])
     return Market.objects.get(campaign=campaign, code=code)
 
 
@@ -85,6 +86,15 @@ def test_a_market_s_texts_are_drafted_edited_checked_and_approved(client, ed, ca
     assert _texts(client, campaign, market, {}, voice="none").status_code == 302
     market.refresh_from_db()
     assert market.voice == "none" and market.approved  # the texts did not change
+    # A hook on a shot of the body (it also opens the spot) leaves the master as it is.
+    response = client.post(reverse("studio:hook_add", args=[campaign.pk]), {"shot": second.pk})
+    assert response.status_code == 302
+    hook = campaign.hooks.get()
+    assert (hook.name, hook.only_opening) == ("B", False)
+    master = spots.plan(campaign, tiktok)
+    assert [p["shot"] for p in master.plan["pieces"]] == [first.pk, second.pk]
+    opening = versions.plan(campaign, tiktok, None, hook, versions.Context.of(campaign))
+    assert [p["shot"] for p in opening.plan["pieces"]] == [second.pk, second.pk]
     # An edit after approval lapses it.
     _texts(client, campaign, market, {"call": "Heute bestellen"})
     market.refresh_from_db()
@@ -139,7 +149,9 @@ def test_every_market_and_hook_is_made_in_one_action_in_its_own_script(
     take = _take(opener, ed, capture)
     Decision.objects.create(render=take, reviewer=rita, verdict="approved")
     Shot.objects.filter(pk=opener.pk).update(hero_take=take)
-    response = client.post(reverse("studio:hook_add", args=[campaign.pk]), {"shot": opener.pk})
+    response = client.post(
+        reverse("studio:hook_add", args=[campaign.pk]), {"shot": opener.pk, "only_opening": "1"}
+    )
     assert response.status_code == 302
     # The hook's shot is not a shot of the master.
     master = spots.plan(campaign, tiktok)

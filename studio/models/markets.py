@@ -94,11 +94,14 @@ class MarketText(models.Model):
 
 class Hook(models.Model):
     """Another opening of the spot: `shot` (a shot of the campaign, made in every format like
-    any) replaces the master's first shot. The master's own opening is hook A; these are B, C…"""
+    any) replaces the master's first shot. The master's own opening is hook A; these are B, C…
+    A shot made only to open (`only_opening`) is left out of the master; a shot of the body
+    (the product shot, opening the spot too) stays in it."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="hooks")
     shot = models.ForeignKey("Shot", on_delete=models.CASCADE, related_name="hook_of")
     name = models.CharField(max_length=2)
+    only_opening = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -192,12 +192,14 @@ def approve(market: Market, user, as_they_are: bool = False) -> str:
     return ""
 
 
-def add_hook(campaign: Campaign, shot: Shot) -> Hook:
+def add_hook(campaign: Campaign, shot: Shot, only_opening: bool = True) -> Hook:
     with transaction.atomic():
         Campaign.lock(campaign.pk)
         taken = set(campaign.hooks.values_list("name", flat=True))
         name = next(n for n in HOOK_NAMES if n not in taken)
-        return Hook.objects.create(campaign=campaign, shot=shot, name=name)
+        return Hook.objects.create(
+            campaign=campaign, shot=shot, name=name, only_opening=only_opening
+        )
 
 
 def set_voice(market: Market, voice: str, recording_id: int | None) -> str:

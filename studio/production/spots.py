@@ -77,7 +77,9 @@ class Planned:
 
 
 def hook_shots(campaign: Campaign) -> set[int]:
-    return set(Hook.objects.filter(campaign=campaign).values_list("shot_id", flat=True))
+    """The shots made only to open the spot's versions (hooks), left out of the master."""
+    hooks = Hook.objects.filter(campaign=campaign, only_opening=True)
+    return set(hooks.values_list("shot_id", flat=True))
 
 
 def trims_of(campaign: Campaign) -> dict[tuple[int, int], Deliverable]:

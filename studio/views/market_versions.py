@@ -84,7 +84,7 @@ def market_add(request: AuthedHtmxRequest, campaign_id: int):
             form.add_error("code", "The campaign has this market already.")
         else:
             messages.success(request, f"{market.code} added. {drafted}")
-            return redirect("studio:version_texts", campaign.pk)
+            return redirect("studio:versions", campaign.pk)
     context = _context(request, campaign, market_form=form)
     return render_page(request, PAGE, context, status=422)
 
@@ -97,7 +97,7 @@ def hook_add(request: AuthedHtmxRequest, campaign_id: int):
     if shot.position == 1 or campaign.hooks.filter(shot=shot).exists():
         messages.error(request, f"“{shot.title}” cannot be another opening of the spot.")
     else:
-        hook = market_texts.add_hook(campaign, shot)
+        hook = market_texts.add_hook(campaign, shot, request.POST.get("only_opening") == "1")
         messages.success(request, f"Hook {hook.name}: the spot opening on “{shot.title}”.")
     return redirect("studio:versions", campaign.pk)
 

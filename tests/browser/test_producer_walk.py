@@ -58,6 +58,16 @@ class Person:
         self._count()
         self.page.locator(selector).check()
 
+    def uncheck(self, selector: str) -> None:
+        self._count()
+        self.page.locator(selector).uncheck()
+
+    def select(self, selector: str, index: int) -> None:
+        self._count()
+        options = self.page.locator(f"{selector} option")
+        value = options.nth(index if index >= 0 else options.count() + index).get_attribute("value")
+        self.page.locator(selector).select_option(value)
+
     def open(self, url: str) -> None:
         """Opening a link someone sent (one click in their mail)."""
         self._count()
@@ -175,3 +185,34 @@ def test_a_producer_does_the_whole_job_in_few_actions(studio_page, chromium, stu
     print("\nActions per step:\n" + me.report())
     total = sum(me.counts.values())
     assert total <= 36, f"the whole job took {total} actions:\n{me.report()}"
+
+    # Versions (issue 38): three markets and a second hook, their texts approved; then the
+    # 18 versions (3 markets × 3 channels × 2 hooks) in at most three actions, counted.
+    versions = Person(page)
+    versions.at("markets and a hook")
+    page.goto(board)
+    versions.click(".campaign-nav >> text=Versions")
+    for code in ("de-DE", "fr-FR", "es-ES"):
+        versions.fill("#id_code", code)
+        versions.click("#add-market")
+        expect(page.locator(".message.success")).to_contain_text(f"{code} added")
+    versions.select("#hook-shot", index=-1)  # the product shot opens the spot too
+    versions.uncheck("#only-opening")
+    versions.click("#add-hook")
+    expect(page.locator("[data-hook=B]")).to_have_count(1)
+    versions.at("texts approved")
+    versions.click("#texts-link")
+    for code in ("de-DE", "fr-FR", "es-ES"):
+        form = page.locator(f"#approve-{code}").get_attribute("form")
+        versions.check(f"input[name=as_they_are][form={form}]")
+        versions.click(f"#approve-{code}")
+        expect(page.locator(".message.success")).to_contain_text(f"{code}: texts approved")
+    versions.at("18 versions")
+    versions.click(".campaign-nav >> text=Versions")
+    versions.click("#make-versions")
+    expect(page.locator(".message.success")).to_contain_text("18 versions queued")
+    expect(page.locator("td.version")).to_have_count(18)
+    expect(page.locator('td.version[data-status="ready"]')).to_have_count(18, timeout=RENDER * 2)
+    print("\nVersions, actions per step:\n" + versions.report())
+    making = versions.counts["18 versions"]
+    assert making <= 3, f"making the 18 versions took {making} actions"
