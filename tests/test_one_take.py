@@ -64,6 +64,11 @@ def _frame(video: Path, at: str, out: Path) -> tuple[int, int, int]:
     return image.getpixel((image.width - 4, image.height // 2))
 
 
+def _local(key: str, dest: Path) -> Path:
+    """The stored file, fetched to `dest` (the fetch's temporary file moved, never left)."""
+    return storage.fetch(key).path.replace(dest)
+
+
 def _near(colour, expected, slack: int = 24) -> bool:
     return all(abs(a - b) <= slack for a, b in zip(colour, expected, strict=True))
 
@@ -111,7 +116,7 @@ def test_a_one_take_on_the_animatic_is_split_into_each_shot_s_piece(
         assert abs(piece.cut_in_ms - edges[index]) <= 500
         assert abs(piece.cut_out_ms - edges[index + 1]) <= 500
         assert piece.billed is False and piece.cost == 0 and piece.status == S.COMPLETED
-        local = storage.fetch(piece.video_key).path
+        local = _local(piece.video_key, tmp_path / f"piece-{index}.mp4")
         first = _frame(local, "first", tmp_path / f"{index}-first.png")
         last = _frame(local, "last", tmp_path / f"{index}-last.png")
         assert _near(first, SCENES[index]) and _near(last, SCENES[index]), (index, first, last)
@@ -159,7 +164,7 @@ def test_a_piece_is_reviewed_and_its_credentials_name_the_one_take_as_parent(
     assert piece.decisions.filter(verdict="approved").exists()
     signing.sign(piece.pk)
     piece.refresh_from_db()
-    copy = storage.fetch(piece.delivered()["key"]).path
+    copy = _local(piece.delivered()["key"], tmp_path / "signed.mp4")
     reader = c2pa.Reader("video/mp4", copy.open("rb"))
     store = reader.json()
     assert "One-take spot" in store and "parentOf" in store and "c2pa.opened" in store
@@ -222,7 +227,7 @@ def test_a_one_take_through_the_openai_contract_is_split_at_the_fake_s_scene_cha
     pieces = list(Render.objects.filter(cut_from=take).order_by("shot__position"))
     assert [round(p.cut_in_ms / 1000, 1) for p in pieces] == [0.0, 2.2, 4.9]
     for index, piece in enumerate(pieces):
-        local = storage.fetch(piece.video_key).path
+        local = _local(piece.video_key, tmp_path / f"piece-{index}.mp4")
         colour = SCENE_COLOURS[index]
         assert _near(_frame(local, "first", tmp_path / "a.png"), colour)
         assert _near(_frame(local, "last", tmp_path / "b.png"), colour)

@@ -18,7 +18,7 @@ from studio.production import market_texts, versions
 from studio.team.access import allowed_actions, get_campaign_for_user
 from studio.views import AuthedHtmxRequest, parse_id, render_page
 
-PAGE = "studio/versions.html"
+PAGE = "studio/spot_versions.html"
 TEXTS = "studio/version_texts.html"
 
 
