@@ -95,21 +95,26 @@ def parts_of(shots: list[Shot]) -> list[Part]:
     return parts
 
 
-def _size(campaign: Campaign, model: VideoModel, shots: list[Shot]) -> str:
-    size = campaign.size_for(model.key)
-    if size is None and shots[0].size in model.sizes:
-        size = shots[0].size
-    if size is None and campaign.target_formats:
-        nearest = nearest_size(model.key, campaign.target_formats[0])
-        size = nearest[0] if nearest else None
-    return size or model.sizes[0]
+def _size(model: VideoModel, aspects: list[str], shots: list[Shot]) -> str:
+    """The campaign's first format the model makes, else the shots' own size, else the shape
+    nearest the first format (as the deliverables grid makes it)."""
+    for aspect in aspects:
+        size = next((s for s in model.sizes if catalog.matches_aspect(s, aspect)), None)
+        if size:
+            return size
+    if shots[0].size in model.sizes:
+        return shots[0].size
+    nearest = nearest_size(model.key, aspects[0]) if aspects else None
+    return nearest[0] if nearest else model.sizes[0]
 
 
-def _offer(campaign: Campaign, model: VideoModel, shots: list[Shot]) -> Offer | None:
+def _offer(
+    model: VideoModel, aspects: list[str], shots: list[Shot], parts: list[Part]
+) -> Offer | None:
     if model.needs_first_frame:
         return None  # the one-take starts from its prompt alone
-    size = _size(campaign, model, shots)
-    found = snapped(parts_of(shots), list(model.durations_for(size)))
+    size = _size(model, aspects, shots)
+    found = snapped(parts, list(model.durations_for(size)))
     if found is None:
         return None
     length = found[0]
@@ -148,7 +153,8 @@ def plan(campaign: Campaign, shots: list[Shot], model_key: str = "") -> OneTakeP
         for s in shots
         if catalog.get(s.model_key)
     )
-    offers = [o for m in catalog.offered_models() if (o := _offer(campaign, m, shots))]
+    parts, aspects = parts_of(shots), campaign.target_formats  # read once for every model
+    offers = [o for m in catalog.offered_models() if (o := _offer(m, aspects, shots, parts))]
     found.offers = offers
     offer = next((o for o in offers if o.key == model_key), offers[0] if offers else None)
     if offer is None:
@@ -161,7 +167,7 @@ def plan(campaign: Campaign, shots: list[Shot], model_key: str = "") -> OneTakeP
     model = catalog.require(offer.key)
     found.model, found.size, found.length = model, offer.size, offer.length
     found.price = offer.price
-    _, scaled = snapped(parts_of(shots), list(model.durations_for(offer.size))) or (0, [])
+    _, scaled = snapped(parts, list(model.durations_for(offer.size))) or (0, [])
     if offer.length != found.total:
         found.notes.append(
             f"{model.label} makes {offer.length} s, not {found.total:g} s: every shot's timing "
@@ -208,6 +214,11 @@ def structure(found: OneTakePlan) -> dict:
             for shot, start, end in found.timings
         ],
     }
+
+
+def shots_of(spot: Shot) -> list[int]:
+    """The board's shots a one-take spot was asked for, in order (their ids)."""
+    return [p["shot"] for p in (spot.prompt or {}).get(MODE, [])]
 
 
 def parts_of_take(take: Render) -> list[dict]:

@@ -34,16 +34,6 @@ def split_later(render_id: int) -> None:
         queue.enqueue("split_one_take", render_id, group="one-take")
 
 
-def unsplit(take: Render) -> bool:
-    """A finished one-take whose pieces are not all made yet."""
-    if take.status != RenderStatus.COMPLETED or not take.video_key:
-        return False
-    planned = {p["shot"] for p in parts_of_take(take)}
-    board = set(Shot.objects.filter(pk__in=planned).values_list("pk", flat=True))
-    made = set(Take.objects.filter(cut_from=take).values_list("shot_id", flat=True))
-    return bool(board - made)
-
-
 def split(render_id: int) -> int:
     """Cut the one-take into its shots' pieces; returns how many pieces were made."""
     take = (
@@ -69,10 +59,13 @@ def split(render_id: int) -> int:
             return 0
         finally:
             source.path.unlink(missing_ok=True)
-        for part, piece in zip(planned, pieces, strict=True):
+        # Each shot's words of the prompt as sent (a remix's are its own change, whole).
+        segments = (take.prompt_json or {}).get("timeline") or []
+        for index, (part, piece) in enumerate(zip(planned, pieces, strict=True)):
             shot = shots.get(part["shot"])
+            said = segments[index]["action"] if index < len(segments) else take.prompt_text
             if shot is not None and shot.pk not in made:
-                count += _keep(take, shot, part, piece)
+                count += _keep(take, shot, said, piece)
     return count
 
 
@@ -86,7 +79,7 @@ def _pieces(video: Path, planned: list[dict], work: Path) -> list[splitting.Piec
     return splitting.split(video, cuts, work)
 
 
-def _keep(take: Render, shot: Shot, part: dict, piece: splitting.Piece) -> int:
+def _keep(take: Render, shot: Shot, segment: str, piece: splitting.Piece) -> int:
     """Store the piece and record it as the shot's newest take (1), or 0 when another
     delivery of the split made it first."""
     info = media.probe(piece.path)
@@ -94,11 +87,6 @@ def _keep(take: Render, shot: Shot, part: dict, piece: splitting.Piece) -> int:
     prefix = shot.storage_prefix()
     # Its own name per delivery: a second delivery that loses the race deletes only its own.
     key = storage.put(f"{prefix}/piece-{take.pk}-{uuid.uuid4().hex[:12]}.mp4", piece.path)
-    segment = next(
-        (s["action"] for s in (take.prompt_json or {}).get("timeline", [])
-         if abs(float(s["start"]) - float(part["start"])) < 0.05),
-        take.prompt_text,
-    )  # fmt: skip
     try:
         with transaction.atomic():
             Campaign.lock(shot.campaign_id)  # take numbers, as a request makes them

@@ -185,16 +185,11 @@ def for_guest(link: ShareLink) -> list[Reviewed]:
 
 def _market(campaign: Campaign, market) -> list[Reviewed]:
     """A market's versions, reviewed as the spots are (the newest of each channel and hook)."""
-    cells = [c for c in versions.cells(campaign) if c.market == market]
-    done = [c.latest for c in cells if c.latest and c.latest.status == SpotStatus.COMPLETED]
-    decisions: dict[int, list[SpotDecision]] = {}
-    for decision in SpotDecision.objects.filter(spot__in=done).select_related("reviewer"):
-        decisions.setdefault(decision.spot_id, []).append(decision)
-    required = required_for(campaign.pk)
     out = []
-    for cell in cells:
-        latest = cell.latest if cell.latest in done else None
-        mine = decisions.get(latest.pk, []) if latest else []
-        formatted = spots.FormatSpot(cell.format, cell.planned, cell.latest, latest)
-        out.append(Reviewed(formatted, spot_approval(mine, required), mine, []))
+    for cell in versions.cells(campaign):
+        if cell.market != market or cell.approval is None or cell.latest is None:
+            continue  # another market's, or none made yet
+        done = cell.latest if cell.latest.status == SpotStatus.COMPLETED else None
+        formatted = spots.FormatSpot(cell.format, cell.planned, cell.latest, done)
+        out.append(Reviewed(formatted, cell.approval, cell.decisions, []))
     return out

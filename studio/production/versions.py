@@ -7,7 +7,7 @@ was made of, and says what changed."""
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from studio.models import (
@@ -24,19 +24,30 @@ from studio.models import (
 )
 from studio.production import spots
 from studio.production.grid import Grid, grid
-from studio.review.states import required_for
+from studio.review.states import Approval, required_for
 from studio.review.status import spot_approval
+
+TO_MAKE = ("to_make", "stale", "failed")  # the statuses "Make all versions" makes again
 
 
 @dataclass
 class Context:
-    """What planning every version reads once: the grid, trims, finish, hooks' shots, texts."""
+    """What planning every version reads once: the grid, trims, finish, hooks' shots, texts,
+    and each format's master plan (planned once, whatever the markets and hooks)."""
 
     finish: Finish
     grid: Grid
     trims: dict
     hook_shots: set[int]
     texts: dict[int, dict[str, str]]
+    masters: dict[int, spots.Planned] = field(default_factory=dict)
+
+    def master(self, campaign: Campaign, fmt: Format) -> spots.Planned:
+        if fmt.pk not in self.masters:
+            self.masters[fmt.pk] = spots.plan(
+                campaign, fmt, self.finish, self.grid, self.trims, self.hook_shots
+            )
+        return self.masters[fmt.pk]
 
     @classmethod
     def of(cls, campaign: Campaign) -> Context:
@@ -57,7 +68,7 @@ def plan(
 ) -> spots.Planned:
     """The version of `fmt`'s spot for `market` (its texts, voice, legal line) opening on
     `hook` (its shot's hero in the format in place of the first shot's)."""
-    base = spots.plan(campaign, fmt, ctx.finish, ctx.grid, ctx.trims, ctx.hook_shots)
+    base = ctx.master(campaign, fmt)
     if base.missing or not base.plan:
         return base
     planned = spots.Planned(fmt, copy.deepcopy(base.plan))
@@ -125,6 +136,8 @@ class Cell:
     hook: Hook | None
     planned: spots.Planned
     latest: Spot | None
+    decisions: list[SpotDecision] = field(default_factory=list)  # on the latest
+    approval: Approval | None = None
 
     @property
     def status(self) -> str:
@@ -136,7 +149,8 @@ class Cell:
             return "failed"
         if self.stale:
             return "stale"
-        return "approved" if getattr(self.latest, "approved", False) else "ready"
+        approved = self.approval is not None and self.approval.verdict == Verdict.APPROVED
+        return "approved" if approved and self.latest.passes else "ready"
 
     @property
     def stale(self) -> bool:
@@ -170,19 +184,18 @@ def cells(campaign: Campaign) -> list[Cell]:
     for spot in Spot.objects.versions().filter(campaign=campaign).order_by("-created_at", "-pk"):
         newest.setdefault((spot.format_id, spot.market_id, spot.hook_id), spot)
     decisions: dict[int, list[SpotDecision]] = {}
-    for decision in SpotDecision.objects.filter(spot__in=list(newest.values())):
+    made = SpotDecision.objects.filter(spot__in=list(newest.values())).select_related("reviewer")
+    for decision in made:
         decisions.setdefault(decision.spot_id, []).append(decision)
     required = required_for(campaign.pk)
-    for spot in newest.values():
-        verdict = spot_approval(decisions.get(spot.pk, []), required).verdict
-        spot.approved = verdict == Verdict.APPROVED and spot.passes  # type: ignore[attr-defined]
     found = []
     for market, hook in combinations(campaign):
         for fmt in formats:
-            key = (fmt.pk, market.pk if market else None, hook.pk if hook else None)
-            found.append(
-                Cell(fmt, market, hook, plan(campaign, fmt, market, hook, ctx), newest.get(key))
-            )
+            latest = newest.get((fmt.pk, market.pk if market else None, hook.pk if hook else None))
+            mine = decisions.get(latest.pk, []) if latest else []
+            approval = spot_approval(mine, required) if latest else None
+            planned = plan(campaign, fmt, market, hook, ctx)
+            found.append(Cell(fmt, market, hook, planned, latest, mine, approval))
     return found
 
 
@@ -194,7 +207,7 @@ def make_all(campaign: Campaign, user=None) -> tuple[list[Spot], list[str]]:
         if cell.market is not None and not cell.market.approved:
             said.append(f"{cell.market.code}: its texts are not approved yet.")
             continue
-        if cell.status not in ("to_make", "stale", "failed"):
+        if cell.status not in TO_MAKE:
             continue
         spot, problem = spots.request_planned(
             campaign, cell.planned, user, market=cell.market, hook=cell.hook
@@ -210,7 +223,7 @@ def price(cell_list: list[Cell]) -> tuple[int, int, Decimal]:
     """(versions to make, voice lines to synthesise, what it costs): renders are made here and
     the takes are shared; a voice from the speech endpoint is the only thing bought, and no
     price is published for it (the scratch voice and recordings cost nothing)."""
-    todo = [c for c in cell_list if c.status in ("to_make", "stale", "failed")]
+    todo = [c for c in cell_list if c.status in TO_MAKE]
     lines = sum(
         sum(1 for p in c.planned.plan.get("pieces", []) if p.get("voice"))
         for c in todo

@@ -68,28 +68,41 @@ def _one_takes(campaign) -> list[OneTake]:
             if unsplit:
                 one_take_split.split_later(take.pk)  # its split was lost: queued again
             made.append(Made(take, cut_up, unsplit))
-        shots = tuple(p["shot"] for p in (spot.prompt or {}).get(one_take.MODE, []))
-        found.append(OneTake(spot, made, edits.get(shots)))
+        found.append(OneTake(spot, made, edits.get(tuple(one_take.shots_of(spot)))))
     return found
 
 
-def _context(request: AuthedHtmxRequest, campaign, chosen=None, model="", error="") -> dict:
-    shots = list(campaign.shots.order_by("position", "pk"))
-    chosen = _chosen(request, shots) if chosen is None else chosen
-    found = one_take.plan(campaign, chosen, model)
+def _made(campaign) -> dict:
+    """The one-takes made, as the page's list (and its poll) shows them."""
     spots = _one_takes(campaign)
     return {
         "campaign": campaign,
-        "shots": shots,
-        "chosen": {s.pk for s in chosen},
-        "plan": found,
         "one_takes": spots,
         "working": any(m.take.changing or m.unsplit for s in spots for m in s.takes)
         or any(s.per_shot and s.per_shot.in_flight for s in spots),
         "perms_": allowed_actions(campaign.my_role),
         "batch": uuid.uuid4(),
+    }
+
+
+def _context(request: AuthedHtmxRequest, campaign, chosen=None, model="", error="") -> dict:
+    shots = list(campaign.shots.order_by("position", "pk"))
+    chosen = _chosen(request, shots) if chosen is None else chosen
+    return {
+        **_made(campaign),
+        "shots": shots,
+        "chosen": {s.pk for s in chosen},
+        "plan": one_take.plan(campaign, chosen, model),
         "error": error,
     }
+
+
+def _batch(request: AuthedHtmxRequest) -> uuid.UUID | None:
+    """The form's batch key: the same form sent twice makes its take once."""
+    try:
+        return uuid.UUID(request.POST.get("batch", ""))
+    except ValueError:
+        return None
 
 
 @login_required
@@ -99,21 +112,17 @@ def one_take_page(request: AuthedHtmxRequest, campaign_id: int):
         request, campaign_id, "generate" if request.method == "POST" else "view"
     )
     model = (request.POST if request.method == "POST" else request.GET).get("model", "")
+    if request.method == "GET" and request.htmx and request.GET.get("part") == "made":  # poll
+        return render_page(request, PAGE, _made(campaign), partial="made")
     if request.method == "GET":
-        context = _context(request, campaign, model=model)
-        partial = "made" if request.GET.get("part") == "made" else None  # the list's poll
-        return render_page(request, PAGE, context, partial=partial)
+        return render_page(request, PAGE, _context(request, campaign, model=model))
     shots = list(campaign.shots.order_by("position", "pk"))
     chosen = _chosen(request, shots)
     found = one_take.plan(campaign, chosen, model)
     try:
-        batch = uuid.UUID(request.POST.get("batch", ""))
-    except ValueError:
-        batch = None
-    try:
         if model and found.model and found.model.key != model:
             raise TakeRequestError("That model does not make this spot in one take.", "model")
-        take = one_take.request(campaign, request.user, found, batch)
+        take = one_take.request(campaign, request.user, found, _batch(request))
     except TakeRequestError as error:
         context = _context(request, campaign, chosen=chosen, model=model, error=error.message)
         return render_page(request, PAGE, context, status=422)
@@ -133,11 +142,7 @@ def one_take_again(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "generate")
     spot = get_object_or_404(Shot.one_takes, pk=shot_id, campaign=campaign)
     try:
-        batch = uuid.UUID(request.POST.get("batch", ""))
-    except ValueError:
-        batch = None
-    try:
-        one_take.again(spot, request.user, batch)
+        one_take.again(spot, request.user, _batch(request))
     except TakeRequestError as error:
         messages.error(request, error.message)
     else:
@@ -151,7 +156,6 @@ def one_take_compare(request: AuthedHtmxRequest, campaign_id: int, shot_id: int)
     """The per-shot edit of the one-take's shots (each its own take), made to compare."""
     campaign = get_campaign_for_user(request, campaign_id, "generate")
     spot = get_object_or_404(Shot.one_takes, pk=shot_id, campaign=campaign)
-    shots = [p["shot"] for p in (spot.prompt or {}).get(one_take.MODE, [])]
-    if cuts.request_cut(campaign, None, request.user, shots=shots) is None:
+    if cuts.request_cut(campaign, None, request.user, shots=one_take.shots_of(spot)) is None:
         messages.error(request, "None of these shots is left on the board to make an edit of.")
     return redirect(reverse("studio:one_take", args=[campaign.pk]) + f"#one-take-{spot.pk}")
