@@ -9,6 +9,10 @@ class StudioConfig(AppConfig):
     def ready(self):
         # Django's way: modules that use models are imported once the registry is ready.
         from studio import signals, tasks  # noqa: PLC0415
+        from studio.team import audit_hooks, chat_hooks  # noqa: PLC0415
+
+        audit_hooks.connect()
+        chat_hooks.connect()
 
         post_migrate.connect(lambda **kwargs: tasks.ensure_schedules(), sender=self, weak=False)
         post_save.connect(signals.follow_the_work, sender="generation.RenderEvent")

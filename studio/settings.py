@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Who and from where, for the audit log's entries written while a request is served.
+    "studio.team.audit.AuditMiddleware",
     # django-axes last, as its documentation asks: it turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -353,37 +355,5 @@ LOGGING = {
     "loggers": {"httpx": {"level": "WARNING"}, "botocore": {"level": "WARNING"}},
 }
 
-# Providers. A model is offered when its provider is configured; the animatic needs nothing.
-OPENAI_API_KEY = env("OPENAI_API_KEY")
-OPENAI_BASE_URL = env("OPENAI_BASE_URL", "https://api.openai.com/v1").rstrip("/")
-RUNWARE_API_KEY = env("RUNWARE_API_KEY")
-RUNWARE_BASE_URL = env("RUNWARE_BASE_URL", "https://api.runware.ai/v1").rstrip("/")
-OPENAI_WEBHOOK_SECRET = env("OPENAI_WEBHOOK_SECRET")
-# The optional language model that plans shots from a brief (any OpenAI-compatible Chat
-# Completions endpoint: OpenAI, a gateway, a local Ollama or vLLM). Unset: the built-in
-# planner, offline.
-STUDIO_LLM_BASE_URL = env("STUDIO_LLM_BASE_URL").rstrip("/")
-STUDIO_LLM_API_KEY = env("STUDIO_LLM_API_KEY")
-STUDIO_LLM_MODEL = env("STUDIO_LLM_MODEL")
-STUDIO_LLM_TIMEOUT = float(env("STUDIO_LLM_TIMEOUT", "60"))
-# A voice-over made by an OpenAI-compatible speech endpoint (`/v1/audio/speech`). Unset: the
-# spot's voice is an uploaded recording, or the labelled offline scratch voice (eSpeak NG).
-STUDIO_TTS_BASE_URL = env("STUDIO_TTS_BASE_URL").rstrip("/")
-STUDIO_TTS_API_KEY = env("STUDIO_TTS_API_KEY")
-STUDIO_TTS_MODEL = env("STUDIO_TTS_MODEL", "gpt-4o-mini-tts")
-STUDIO_TTS_VOICE = env("STUDIO_TTS_VOICE", "alloy")
-# Content Credentials (C2PA, docs/provenance.md). Bring your own signer: a certificate chain
-# and its private key (a file's path, or the PEM itself), or the dotted path of a callable that
-# returns a c2pa.Signer (a KMS); an optional RFC 3161 timestamp authority. Unset: a local CA and
-# signer made in STUDIO_VAR_DIR/c2pa at setup — valid, but trusted by nobody (for testing).
-STUDIO_C2PA_CERT_CHAIN = env("STUDIO_C2PA_CERT_CHAIN")
-STUDIO_C2PA_PRIVATE_KEY = env("STUDIO_C2PA_PRIVATE_KEY")
-STUDIO_C2PA_SIGNER = env("STUDIO_C2PA_SIGNER")
-STUDIO_C2PA_ALG = env("STUDIO_C2PA_ALG", "es256")
-STUDIO_C2PA_TSA_URL = env("STUDIO_C2PA_TSA_URL")
-# Trust anchors (PEM) the studio verifies signatures against, e.g. the C2PA trust list.
-STUDIO_C2PA_TRUST_ANCHORS = env("STUDIO_C2PA_TRUST_ANCHORS")
-STUDIO_C2PA_DIR = Path(env("STUDIO_C2PA_DIR", str(VAR_DIR / "c2pa")))
-# The public address providers can call back (webhooks make a take due at once; without it the
-# sweep alone polls).
-STUDIO_WEBHOOK_BASE_URL = env("STUDIO_WEBHOOK_BASE_URL").rstrip("/")
+# The outside services (providers, chat, sign-in, …): their own module, read here.
+from studio.settings_services import *  # noqa: E402, F403

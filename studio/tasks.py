@@ -11,6 +11,7 @@ from generation.jobs import signing
 from studio.models import Comment, Decision, Invitation
 from studio.production import cuts, one_take_split, spots
 from studio.review import inbox, notifications
+from studio.team import audit_log, chat_sending
 
 
 def sign(render_id: int, labelled: int = 0) -> None:
@@ -64,12 +65,42 @@ def recut(campaign_id: int) -> None:
     cuts.recut(campaign_id)
 
 
+def send_to_channel(channel_id: int) -> int:
+    return chat_sending.send(channel_id)
+
+
+def send_to_due_channels() -> int:
+    return chat_sending.send_due()
+
+
+def purge_audit_log() -> int:
+    return audit_log.purge()
+
+
 def send_digests() -> int:
     return inbox.send_digests()
 
 
 def ensure_schedules(**kwargs) -> None:
-    """The daily digest, created once by name (after every migrate)."""
+    """The daily digest, the chat channels' retries (every minute) and the audit log's
+    retention (daily), created once by name (after every migrate)."""
+    Schedule.objects.update_or_create(
+        name="reelroom-chat-retries",
+        defaults={
+            "func": "studio.tasks.send_to_due_channels",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "repeats": -1,
+        },
+    )
+    Schedule.objects.update_or_create(
+        name="reelroom-audit-retention",
+        defaults={
+            "func": "studio.tasks.purge_audit_log",
+            "schedule_type": Schedule.DAILY,
+            "repeats": -1,
+        },
+    )
     Schedule.objects.update_or_create(
         name="reelroom-daily-digest",
         defaults={

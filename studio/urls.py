@@ -4,8 +4,10 @@ from django.urls import URLPattern, URLResolver, include, path, register_convert
 
 from studio.views import (
     assets,
+    audit,
     campaigns,
     catalog,
+    channels,
     deliver,
     deliverables,
     editor,
@@ -180,6 +182,10 @@ workspace_urls: list[URLPattern | URLResolver] = [
     path("members/", include(member_urls)),
     path("spend/", spend.workspace_spend, name="workspace_spend"),
     path("assets/", assets.asset_library, name="asset_library"),
+    path("audit/", audit.audit_page, name="audit_log"),
+    path("notifications/", channels.channel_list, name="channel_list"),
+    path("notifications/<id:channel_id>/test/", channels.channel_test, name="channel_test"),
+    path("notifications/<id:channel_id>/remove/", channels.channel_remove, name="channel_remove"),
 ]
 
 # The studio's pages, named under the `studio` namespace: {% url 'studio:campaign_board' … %}.

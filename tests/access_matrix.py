@@ -72,6 +72,20 @@ def workspace_kwargs(ctx):
     return {"slug": ctx["workspace"].slug}
 
 
+def channel_kwargs(ctx):
+    """The workspace's Slack channel (made on first use)."""
+    from studio.models import NotificationChannel
+    from studio.team import channel_urls
+
+    url = "http://127.0.0.1:9/services/T0/B0/matrix"
+    channel = NotificationChannel.objects.filter(workspace=ctx["workspace"]).first()
+    channel = channel or NotificationChannel.objects.create(
+        workspace=ctx["workspace"], kind="slack", name="#review",
+        url_sealed=channel_urls.seal(url), url_hint=channel_urls.hint(url),
+    )  # fmt: skip
+    return {"slug": ctx["workspace"].slug, "channel_id": channel.pk}
+
+
 def membership_kwargs(ctx):
     return {"slug": ctx["workspace"].slug, "membership_id": ctx["target"].pk}
 
@@ -462,6 +476,22 @@ ENDPOINTS = [
         "manage_members",
         lambda ctx: {"slug": ctx["workspace"].slug, "invitation_id": ctx["invitation"].pk},
     ),
+    Endpoint("studio:audit_log", "get", "read_audit", workspace_kwargs),
+    Endpoint("studio:channel_list", "get", "manage_channels", workspace_kwargs),
+    Endpoint(
+        "studio:channel_list",
+        "post",
+        "manage_channels",
+        workspace_kwargs,
+        data=lambda ctx: {
+            "kind": "slack",
+            "name": "#matrix",
+            "url": "http://127.0.0.1:9/services/T0/B0/x",
+            "events": ["approved"],
+        },
+    ),
+    Endpoint("studio:channel_test", "post", "manage_channels", channel_kwargs),
+    Endpoint("studio:channel_remove", "post", "manage_channels", channel_kwargs),
 ]
 GET_AND_POST = {
     f"studio:{name}"
@@ -474,6 +504,7 @@ GET_AND_POST = {
         "plan_shots",
         "one_take",
         "version_texts",
+        "channel_list",
     )
 }
 POST_ONLY = sorted({e.name for e in ENDPOINTS if e.method == "post"} - GET_AND_POST)

@@ -11,6 +11,7 @@ import os
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.backends.sqlite3.base import DatabaseOperations as SqliteOperations
 from hypothesis import settings as hypothesis_settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
@@ -30,6 +31,7 @@ from studio.models import (
     Spot,
     SpotStatus,
     Workspace,
+    audit_triggers,
 )
 from studio.production import spots
 from tests.factories import make_campaign, make_shot, make_take, make_user
@@ -38,6 +40,23 @@ from tests.fakes.chat_fake import MODEL as CHAT_MODEL
 from tests.fakes.chat_fake import ChatFake
 from tests.images import upload
 from tests.media_files import mp4
+
+
+def _flush_the_audit_log_too(flush):
+    """Between transactional tests the test database is emptied (Django's flush: DELETE on
+    SQLite). The audit log's triggers refuse that, as they should in the product: here they are
+    dropped for the flush and made again in the same transaction."""
+
+    def sql_flush(self, style, tables, **kwargs):
+        sql = flush(self, style, tables, **kwargs)
+        if "studio_auditentry" not in tables:
+            return sql
+        return [*audit_triggers.SQLITE_DROP, *sql, *audit_triggers.SQLITE_CREATE]
+
+    return sql_flush
+
+
+SqliteOperations.sql_flush = _flush_the_audit_log_too(SqliteOperations.sql_flush)
 
 # Hypothesis: a bounded profile for `make test`, a deep one on demand; the example database in
 # the run's temporary folder (tests/settings.py), never in the repository.

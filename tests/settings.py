@@ -34,3 +34,6 @@ LOGGING = {
 STUDIO_RECONCILE_GRACE = 0  # tests that need the grace period set it
 # Every page the studio answers with is recorded and searched for secrets (tests/leaks.py).
 MIDDLEWARE = ["tests.leaks.ResponseRecorder", *MIDDLEWARE]  # noqa: F405
+# The fake Slack and Teams servers listen on 127.0.0.1 (studio.team.channel_urls).
+STUDIO_OUTGOING_ALLOW_LOOPBACK = True
+STUDIO_CHAT_INTERVAL = 0.02

@@ -2,7 +2,14 @@
 (prompt, reference, versions, templates), review (comments, decisions, guest links) and
 production (formats and their heroes, brand assets, cuts)."""
 
+from studio.models.audit import Area, AuditEntry, AuditPurge
 from studio.models.campaign import TARGET_FORMATS, Campaign, CampaignQuerySet, CampaignStatus
+from studio.models.channels import (
+    ChannelEvent,
+    ChannelKind,
+    ChannelNotice,
+    NotificationChannel,
+)
 from studio.models.markets import Hook, Market, MarketText
 from studio.models.production import (
     DEFAULT_FORMAT_NAMES,
@@ -55,6 +62,13 @@ from studio.models.team import (
 )
 
 __all__ = [
+    "ChannelEvent",
+    "ChannelKind",
+    "ChannelNotice",
+    "NotificationChannel",
+    "Area",
+    "AuditEntry",
+    "AuditPurge",
     "Hook",
     "Market",
     "MarketText",

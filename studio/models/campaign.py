@@ -126,6 +126,8 @@ class Campaign(models.Model):
         blank=True,
         help_text="Hard budget in US dollars. Leave empty for no limit.",
     )
+    # The share of the budget (80 or 100 %) the team's chat channels were last told of.
+    budget_alerted = models.PositiveSmallIntegerField(default=0)
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(
         max_length=20, choices=CampaignStatus, default=CampaignStatus.PLANNING

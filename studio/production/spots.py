@@ -35,6 +35,7 @@ from studio.models import (
 from studio.production.cuts import claim, signed_takes
 from studio.production.grid import Grid, grid
 from studio.review.status import refresh_status
+from studio.team import chat_hooks
 
 logger = logging.getLogger(__name__)
 VOICE_OVER = "Voice-over"
@@ -347,6 +348,7 @@ def render_spot(spot_id: int) -> None:
         preflight=made.preflight, completed_at=timezone.now(), lease_until=None, error="",
     )  # fmt: skip
     refresh_status(spot.campaign_id)  # a new spot starts unapproved
+    chat_hooks.spot_ready(spot)
 
 
 def _figure(value: float, loudness: Loudness) -> float | None:

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from studio import queue
-from studio.models import Campaign, CampaignSpend, Decision, Membership, Role
+from studio.models import Area, Campaign, CampaignSpend, Decision, Membership, Role
 from studio.review.status import refresh_status
+from studio.team import audit
 
 DECIDING_ROLES = (Role.OWNER, Role.EDITOR, Role.REVIEWER)
 
@@ -39,7 +40,15 @@ def _withdraw(membership: Membership, why: str) -> list[int]:
     now = timezone.now()
     standing = Decision.objects.filter(reviewer=user, render__shot__campaign__workspace=workspace)
     touched = set(standing.values_list("render__shot__campaign_id", flat=True))
-    standing.update(withdrawn_at=now, withdrawn_why=f"{name} was {why}")
+    withdrawn = standing.update(withdrawn_at=now, withdrawn_why=f"{name} was {why}")
+    if withdrawn:
+        audit.record(
+            Area.APPROVALS,
+            "decisions.withdrawn",
+            workspace_id=workspace.pk,
+            target=user.get_username(),
+            changes={"decisions": withdrawn, "why": f"{name} was {why}"},
+        )
     for campaign in Campaign.objects.filter(workspace=workspace, approvers=user):
         campaign.approvers.remove(user)
         said = f"{name} is no longer a required approver: {why} on {now:%b %-d, %Y}."

@@ -56,6 +56,8 @@ ACTIONS: dict[str, Role] = {
     "manage_budget": Role.OWNER,
     "manage_members": Role.OWNER,
     "share": Role.OWNER,
+    "read_audit": Role.OWNER,
+    "manage_channels": Role.OWNER,
 }
 
 

@@ -1,4 +1,4 @@
-"""Inviting members, signing up from an invitation, changing a role."""
+"""Inviting members, signing up from an invitation, changing a role, adding a chat channel."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
-from studio.models import Membership, Role
+from studio.models import ChannelEvent, ChannelKind, Membership, Role
+from studio.models.channels import all_events
+from studio.team import channel_urls
 
 
 class InviteForm(forms.Form):
@@ -36,3 +38,36 @@ class SignupForm(UserCreationForm):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class ChannelForm(forms.Form):
+    """A Slack or Teams channel that hears about review (studio.team.channel_urls)."""
+
+    kind = forms.ChoiceField(label="Service", choices=ChannelKind.choices)
+    name = forms.CharField(
+        label="Channel",
+        max_length=80,
+        help_text="How you know it, e.g. #summer-launch-review.",
+    )
+    url = forms.CharField(
+        label="Webhook URL",
+        max_length=1000,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}, render_value=True),
+        help_text="Slack: an incoming webhook (hooks.slack.com). Teams: the workflow “Post to a "
+        "channel when a webhook request is received”. Kept sealed; never shown again.",
+    )
+    events = forms.MultipleChoiceField(
+        label="Tell it about",
+        choices=[(e, ChannelEvent(e).label) for e in all_events()],
+        initial=all_events,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("kind") and data.get("url"):
+            try:
+                data["url"] = channel_urls.check(data["kind"], data["url"])
+            except forms.ValidationError as error:
+                self.add_error("url", error)
+        return data

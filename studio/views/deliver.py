@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from studio.production import delivery
-from studio.team import throttle
+from studio.team import audit, throttle
 from studio.team.access import allowed_actions, get_campaign_for_user, get_link_for_guest
 from studio.views import AuthedHtmxRequest, HtmxRequest
 from studio.views.share import guest_page
@@ -79,7 +79,10 @@ def package_download(request: AuthedHtmxRequest, campaign_id: int):
     pkg = delivery.package(campaign)
     if not pkg.entries:
         raise Http404("Nothing is approved yet.")
-    return _signing(pkg) or _zip(pkg)
+    if busy := _signing(pkg):
+        return busy
+    audit.exported(campaign.workspace_id, f"delivery package of “{campaign.name}”")
+    return _zip(pkg)
 
 
 @guest_page
@@ -99,4 +102,6 @@ def guest_package(request: HtmxRequest, token: str):
     slot = None if wait else throttle.take_download_slot(request, link.pk)
     if slot is None:
         return _busy(wait or throttle.SLOT_SECONDS // 2, hourly=bool(wait))
+    who = f"guest link “{link.label or link.pk}”"
+    audit.exported(link.campaign.workspace_id, f"delivery package of “{link.campaign.name}”", who)
     return _zip(pkg, for_guest=True, slot=slot)

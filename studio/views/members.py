@@ -7,8 +7,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from studio.models import Invitation, InvitationUsed, LastOwnerError
+from studio.models import Area, Invitation, InvitationUsed, LastOwnerError
 from studio.review import approvers, notifications
+from studio.team import audit
 from studio.team.access import allowed_actions, get_workspace_for_user, memberships_for
 from studio.team.forms import InviteForm, RoleForm, SignupForm
 from studio.views import AuthedHtmxRequest, HtmxRequest, parse_id
@@ -68,6 +69,9 @@ def invitation_cancel(request: AuthedHtmxRequest, slug: str, invitation_id: int)
         Invitation.pending().filter(workspace=workspace), pk=invitation_id
     )
     invitation.cancel()
+    audit.record(
+        Area.ACCESS, "invitation.cancelled", workspace_id=workspace.pk, target=invitation.email
+    )
     messages.success(request, f"The invitation to {invitation.email} was cancelled.")
     return redirect("studio:member_list", slug=workspace.slug)
 

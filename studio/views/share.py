@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from generation import storage
 from generation.models import Render
 from studio.models import (
+    Area,
     Membership,
     Role,
     ShareLink,
@@ -37,7 +38,7 @@ from studio.review.comments import (
 from studio.review.decisions import decide_as_client
 from studio.review.forms import ShareLinkForm
 from studio.review.states import with_approvals
-from studio.team import throttle
+from studio.team import audit, throttle
 from studio.team.access import (
     LinkUnavailable,
     allowed_actions,
@@ -96,6 +97,12 @@ def share_revoke(request: AuthedHtmxRequest, campaign_id: int, link_id: int):
     campaign = get_campaign_for_user(request, campaign_id, "share")
     link = get_object_or_404(campaign.share_links, pk=link_id)
     link.revoke()
+    audit.record(
+        Area.ACCESS,
+        "link.revoked",
+        workspace_id=campaign.workspace_id,
+        target=f"guest link “{link.label or link.pk}”",
+    )
     messages.success(request, "The link was revoked; it now leads nowhere.")
     return redirect("studio:share_links", campaign_id=campaign.pk)
 

@@ -6,8 +6,9 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from studio.models import Shot
+from studio.models import Area, Shot
 from studio.shots.forms import ShotForm
+from studio.team import audit
 from studio.team.access import allowed_actions, get_campaign_for_user, get_shot_for_user
 from studio.views import AuthedHtmxRequest, render_page
 from studio.views.campaigns import board_context
@@ -68,6 +69,13 @@ def shot_delete(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
     campaign = shot.campaign
     campaign.my_role = shot.my_role
     removed = shot.remove(request.user)
+    audit.record(
+        Area.DELETIONS,
+        "shot.deleted",
+        workspace_id=campaign.workspace_id,
+        target=f"shot “{shot.title}” of “{campaign.name}”",
+        changes={"takes kept": removed.takes},
+    )
     if not request.htmx:
         messages.success(request, removed.message(shot.title))
     return _board_or_redirect(request, campaign)

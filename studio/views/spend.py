@@ -10,12 +10,15 @@ from django.views.decorators.http import require_GET
 
 from studio.models import Take
 from studio.production import spend, spend_csv
+from studio.team import audit
 from studio.team.access import allowed_actions, get_campaign_for_user, get_workspace_for_user
 from studio.views import AuthedHtmxRequest
 
 
 def _page(request: AuthedHtmxRequest, takes, context: dict, name: str, compute):
     if request.GET.get("format") == "csv":
+        where = context.get("workspace") or context["campaign"].workspace
+        audit.exported(where.pk, f"spend of “{name}” (CSV)")
         response = StreamingHttpResponse(spend_csv.csv_rows(takes), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{slugify(name)}-spend.csv"'
         return response

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from studio.production import delivery, timelines
+from studio.team import audit
 from studio.team.access import get_campaign_for_user, get_take_for_user
 from studio.views import AuthedHtmxRequest
 
@@ -28,6 +29,7 @@ def take_markers(request: AuthedHtmxRequest, render_id: int, kind: str):
     if kind not in timelines.KINDS or not take.video_key:
         raise Http404
     made = timelines.take_timeline(take)
+    audit.exported(take.shot.campaign.workspace_id, f"markers of take {take.pk}", format=kind)
     return _file(timelines.write(made, kind), kind, timelines.take_file_name(take)[:-4])
 
 
@@ -44,4 +46,7 @@ def format_timeline(request: AuthedHtmxRequest, campaign_id: int, format_id: int
     if folder is None:
         raise Http404("Nothing of this format is approved yet.")
     stem = f"{slugify(campaign.name) or 'campaign'}-{folder}"
+    audit.exported(
+        campaign.workspace_id, f"timeline of {fmt.name} in “{campaign.name}”", format=kind
+    )
     return _file(timelines.write(found[folder], kind), kind, stem)

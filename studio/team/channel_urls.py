@@ -1,0 +1,89 @@
+"""Webhook URLs of chat channels: which are accepted, and how they are kept.
+
+Accepted: https only, on the chat service's own hosts (Slack's incoming webhooks; Teams'
+Workflows webhooks), resolving to public addresses only (checked when added and again before
+every send: a name that later points inside the network is refused, server-side request
+forgery). The retired Office 365 connector webhooks are refused with what to use instead.
+The URL is a secret (whoever has it can post to the channel): it is sealed with a key derived
+from DJANGO_SECRET_KEY and never shown again; the page shows its host and last characters."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from studio.models import ChannelKind
+
+HOSTS: dict[str, tuple[str, ...]] = {
+    ChannelKind.SLACK: ("hooks.slack.com", "hooks.slack-gov.com"),
+    # Workflows ("When a Teams webhook request is received"): Logic Apps and Power Platform.
+    ChannelKind.TEAMS: (".logic.azure.com", ".environment.api.powerplatform.com"),
+}
+RETIRED = (".webhook.office.com", "outlook.office.com", "outlook.office365.com")
+
+
+def _host_allowed(kind: str, host: str) -> bool:
+    return any(host == h or (h.startswith(".") and host.endswith(h)) for h in HOSTS[kind])
+
+
+def _public(host: str, port: int) -> bool:
+    try:
+        found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return False
+    addresses = {ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found}
+    return bool(addresses) and all(a.is_global for a in addresses)
+
+
+def check(kind: str, url: str) -> str:
+    """The URL, if a channel of this kind may be sent to it; else ValidationError saying why."""
+    url = url.strip()
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if settings.STUDIO_OUTGOING_ALLOW_LOOPBACK and host == "127.0.0.1":
+        return url  # the test suite's fake Slack and Teams servers, and nothing else
+    if parts.scheme != "https":
+        raise ValidationError("The webhook URL must start with https://.")
+    if parts.username or parts.password:
+        raise ValidationError("The webhook URL must not carry a user name or password.")
+    if kind == ChannelKind.TEAMS and any(host.endswith(r.lstrip(".")) for r in RETIRED):
+        raise ValidationError(
+            "Office 365 connector webhooks are retired. In Teams, add the workflow “Post to a "
+            "channel when a webhook request is received” and paste its URL."
+        )
+    if not _host_allowed(kind, host):
+        hosts = " or ".join(h.lstrip(".") for h in HOSTS[kind])
+        label = ChannelKind(kind).label
+        raise ValidationError(f"A {label} webhook URL is on {hosts}; this one is on {host}.")
+    if not _public(host, parts.port or 443):
+        raise ValidationError(f"{host} does not resolve to a public address.")
+    return url
+
+
+def hint(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname}/…{url.rstrip('/')[-4:]}"
+
+
+def _fernet() -> Fernet:
+    key = hashlib.sha256(f"reelroom.channel-url:{settings.SECRET_KEY}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal(url: str) -> str:
+    return _fernet().encrypt(url.encode()).decode()
+
+
+def unseal(sealed: str) -> str | None:
+    """The URL, or None when it cannot be read (DJANGO_SECRET_KEY changed: add it again)."""
+    try:
+        return _fernet().decrypt(sealed.encode()).decode()
+    except InvalidToken:
+        return None
