@@ -36,7 +36,14 @@ dev: setup
 	DJANGO_DEBUG=true STUDIO_BASE_URL=$${STUDIO_BASE_URL:-http://127.0.0.1:$(PORT)} \
 		$(BIN)/python manage.py runstudio --addrport 127.0.0.1:$(PORT)
 
-test: lint
+# The real OpenID provider the sign-in tests start (npm package oidc-provider, pinned by the
+# lock file).
+OIDC_STAMP := tests/oidc/node_modules/.installed-stamp
+$(OIDC_STAMP): tests/oidc/package.json tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+	touch $(OIDC_STAMP)
+
+test: lint $(OIDC_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(if $(PYTEST_ARGS),,$(MAKE) --no-print-directory test-postgres)
 
@@ -68,4 +75,4 @@ load: $(STAMP)
 	$(BIN)/python -m bench.load
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache tests/oidc/node_modules

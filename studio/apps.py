@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 
@@ -9,8 +10,11 @@ class StudioConfig(AppConfig):
     def ready(self):
         # Django's way: modules that use models are imported once the registry is ready.
         from studio import signals, tasks  # noqa: PLC0415
-        from studio.team import audit_hooks, chat_hooks  # noqa: PLC0415
+        from studio.team import audit_hooks, chat_hooks, sso  # noqa: PLC0415
 
+        # The company's sign-in sets the membership first: the audit entry of the sign-in is
+        # then written in the workspace it gave.
+        user_logged_in.connect(sso.follow_the_groups)
         audit_hooks.connect()
         chat_hooks.connect()
 

@@ -75,6 +75,12 @@ INSTALLED_APPS = [
     "django_q",
     "axes",
     "csp",
+    # The company's sign-in (OpenID Connect), by django-allauth: its account and social account
+    # apps, and its OpenID Connect provider (studio/team/sso_provider.py adds the nonce).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "studio",
 ]
 
@@ -91,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Who and from where, for the audit log's entries written while a request is served.
     "studio.team.audit.AuditMiddleware",
     # django-axes last, as its documentation asks: it turns a locked-out login into its page.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from studio.env import BASE_DIR, env, envint
+from studio.env import BASE_DIR, env, envbool, envint
 
 VAR_DIR = Path(env("STUDIO_VAR_DIR", str(BASE_DIR / "var")))
 
@@ -59,3 +59,72 @@ STUDIO_CHAT_INTERVAL = float(env("STUDIO_CHAT_INTERVAL", "1"))
 # Outgoing URLs (chat webhooks) may point at 127.0.0.1 only in the test suite (tests/settings.py);
 # never set from the environment.
 STUDIO_OUTGOING_ALLOW_LOOPBACK = False
+
+# The company's sign-in (docs/configuration.md "Company sign-in"): an OpenID Connect provider
+# (Okta, Entra ID, Google Workspace, Keycloak, …) through django-allauth. People who sign in
+# with it join STUDIO_OIDC_WORKSPACE with the role their groups give (STUDIO_OIDC_ROLE_GROUPS,
+# "group=role" pairs; the first that matches in the order owner, editor, reviewer, viewer
+# wins); no matching group, no access. Roles follow the groups at every sign-in.
+STUDIO_OIDC_ISSUER = env("STUDIO_OIDC_ISSUER").rstrip("/")
+STUDIO_OIDC_CLIENT_ID = env("STUDIO_OIDC_CLIENT_ID")
+STUDIO_OIDC_CLIENT_SECRET = env("STUDIO_OIDC_CLIENT_SECRET")
+STUDIO_OIDC_NAME = env("STUDIO_OIDC_NAME", "your company")
+STUDIO_OIDC_WORKSPACE = env("STUDIO_OIDC_WORKSPACE")
+STUDIO_OIDC_SCOPES = env("STUDIO_OIDC_SCOPES", "openid profile email groups").split()
+STUDIO_OIDC_GROUPS_CLAIM = env("STUDIO_OIDC_GROUPS_CLAIM", "groups")
+STUDIO_OIDC_ROLE_GROUPS = dict(
+    pair.strip().split("=", 1)
+    for pair in env(
+        "STUDIO_OIDC_ROLE_GROUPS",
+        "reelroom-owners=owner,reelroom-editors=editor,reelroom-reviewers=reviewer,"
+        "reelroom-viewers=viewer",
+    ).split(",")
+    if "=" in pair
+)
+if set(STUDIO_OIDC_ROLE_GROUPS.values()) - {"owner", "editor", "reviewer", "viewer"}:
+    raise ImproperlyConfigured(
+        "STUDIO_OIDC_ROLE_GROUPS maps groups to owner, editor, reviewer or viewer"
+    )
+# Password sign-in off for everyone but one break-glass account (an owner's username).
+STUDIO_SSO_ONLY = envbool("STUDIO_SSO_ONLY", False)
+STUDIO_SSO_BREAK_GLASS = env("STUDIO_SSO_BREAK_GLASS")
+if STUDIO_SSO_ONLY and not (STUDIO_OIDC_ISSUER and STUDIO_SSO_BREAK_GLASS):
+    raise ImproperlyConfigured(
+        "STUDIO_SSO_ONLY needs the company sign-in (STUDIO_OIDC_ISSUER, …) and a break-glass "
+        "owner account (STUDIO_SSO_BREAK_GLASS)"
+    )
+
+
+def company_sign_in(issuer: str, client_id: str, secret: str, name: str, scopes, **more) -> dict:
+    """django-allauth's provider settings for the company's OpenID Connect provider."""
+    app = {
+        "provider_id": "company",
+        "name": name,
+        "client_id": client_id,
+        "secret": secret,
+        "settings": {"server_url": issuer, "scope": list(scopes), **more},
+    }
+    return {
+        "openid_connect": {
+            "provider_class": "studio.team.sso_provider.CompanyProvider",
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [app] if issuer else [],
+        }
+    }
+
+
+SOCIALACCOUNT_PROVIDERS = company_sign_in(
+    STUDIO_OIDC_ISSUER,
+    STUDIO_OIDC_CLIENT_ID,
+    STUDIO_OIDC_CLIENT_SECRET,
+    STUDIO_OIDC_NAME,
+    STUDIO_OIDC_SCOPES,
+)
+SOCIALACCOUNT_ADAPTER = "studio.team.sso.CompanySignIn"
+ACCOUNT_ADAPTER = "studio.team.sso.Accounts"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a sign-in starts from the login page's form (a POST)
+ACCOUNT_EMAIL_VERIFICATION = "none"

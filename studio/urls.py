@@ -25,6 +25,7 @@ from studio.views import (
     shots,
     spend,
     spots,
+    sso,
     storyboard,
     takes,
     timelines,
@@ -217,13 +218,10 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("hooks/openai", hooks.openai_hook, name="hook_openai"),
     path("hooks/runware/<str:token>", hooks.runware_hook, name="hook_runware"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, http_method_names=["get", "post"]
-        ),
-        name="login",
-    ),
+    path("login/", sso.SignIn.as_view(), name="login"),
+    # The company's sign-in (named as django-allauth reverses them).
+    path("sso/<str:provider_id>/login/", sso.sso_start, name="openid_connect_login"),
+    path("sso/<str:provider_id>/login/callback/", sso.sso_finish, name="openid_connect_callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include((studio_urls, "studio"))),

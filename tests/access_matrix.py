@@ -689,6 +689,20 @@ SPECIAL = [
         why="no login; says only ok/unhealthy per subsystem",
     ),
     Special("login", "get", lambda ctx, p: {}, _everyone("ok"), why="public"),
+    Special(
+        "openid_connect_login",
+        "post",
+        lambda ctx, p: {"provider_id": "company"},
+        _everyone(404),
+        why="public when the company sign-in is configured (tests/test_sso.py); else 404",
+    ),
+    Special(
+        "openid_connect_callback",
+        "get",
+        lambda ctx, p: {"provider_id": "company"},
+        _everyone(404),
+        why="the provider's way back: state, PKCE and nonce checked (tests/test_sso.py)",
+    ),
     Special("logout", "post", lambda ctx, p: {}, _everyone("ok"), why="ends the session"),
     Special(
         "admin:index",

@@ -36,6 +36,8 @@ const provider = new Provider(config.issuer, {
   },
 });
 provider.proxy = false;
+// What went wrong inside the provider reaches the test's output.
+provider.on('server_error', (ctx, error) => process.stderr.write(`server_error: ${error.stack}\n`));
 const server = provider.listen(Number(process.env.OIDC_PORT), '127.0.0.1', () => {
   process.stdout.write(`listening ${server.address().port}\n`);
 });
