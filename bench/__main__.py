@@ -14,6 +14,7 @@ from bench import (
     finishing_speed,
     first_byte,
     guest_downloads,
+    integrations,
     load,
     media_speed,
     one_take_split,
@@ -69,6 +70,8 @@ def main() -> int:
         timed("guest downloads", guest_downloads.run),
         *timed("planning", planning.run),
         timed("signing", provenance.run),
+        timed("chat", integrations.chat),
+        timed("audit log", integrations.audit),
     ]
     lines = [
         "# Benchmarks",

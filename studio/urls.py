@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
 from studio.views import (
+    account,
     assets,
     audit,
     campaigns,
@@ -193,6 +194,7 @@ workspace_urls: list[URLPattern | URLResolver] = [
 studio_urls: list[URLPattern | URLResolver] = [
     path("", campaigns.dashboard, name="dashboard"),
     path("workspaces/switch/", members.workspace_switch, name="workspace_switch"),
+    path("account/mail/", account.mail_choice, name="mail_choice"),
     path("invite/<str:token>/", members.invitation_accept, name="invitation_accept"),
     path("c/new/", campaigns.campaign_create, name="campaign_create"),
     path("assets/<id:asset_id>/image/", assets.asset_image, name="asset_image"),

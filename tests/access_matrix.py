@@ -690,6 +690,21 @@ SPECIAL = [
     ),
     Special("login", "get", lambda ctx, p: {}, _everyone("ok"), why="public"),
     Special(
+        "studio:mail_choice",
+        "get",
+        lambda ctx, p: {},
+        _everyone("ok", anonymous="login", guest="login"),
+        why="one's own e-mail choices, for every account",
+    ),
+    Special(
+        "studio:mail_choice",
+        "post",
+        lambda ctx, p: {},
+        _everyone("ok", anonymous="login", guest="login"),
+        data=lambda ctx: {"mentions": "on"},
+        why="one's own e-mail choices, for every account",
+    ),
+    Special(
         "openid_connect_login",
         "post",
         lambda ctx, p: {"provider_id": "company"},

@@ -56,12 +56,14 @@ from studio.models.team import (
     Invitation,
     InvitationUsed,
     LastOwnerError,
+    MailChoice,
     Membership,
     Role,
     Workspace,
 )
 
 __all__ = [
+    "MailChoice",
     "ChannelEvent",
     "ChannelKind",
     "ChannelNotice",

@@ -192,3 +192,23 @@ class Invitation(models.Model):
 
 class InvitationUsed(Exception):
     """Raised when an invitation is accepted a second time."""
+
+
+class MailChoice(models.Model):
+    """What reaches a person's e-mail; everything until they choose otherwise (the chat
+    channels of the workspace are another matter: its owners choose those)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_choice"
+    )
+    mentions = models.BooleanField("when someone mentions me or a guest comments", default=True)
+    decisions = models.BooleanField("decisions on takes I made", default=True)
+    digest = models.BooleanField("the daily digest of what waits for me", default=True)
+
+    def __str__(self) -> str:
+        return f"mail of {self.user}"
+
+    @classmethod
+    def wants(cls, user, what: str) -> bool:
+        choice = cls.objects.filter(user=user).first()
+        return True if choice is None else bool(getattr(choice, what))

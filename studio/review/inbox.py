@@ -95,6 +95,7 @@ def send_digests(now: datetime | None = None) -> int:
         get_user_model()
         .objects.filter(is_active=True, memberships__isnull=False)
         .exclude(email="")
+        .exclude(mail_choice__digest=False)
         .distinct()
     ):
         waiting = review_queue(user).count()

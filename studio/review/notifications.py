@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from generation import text
 from studio import queue
-from studio.models import Comment, Decision, Membership, Verdict
+from studio.models import Comment, Decision, MailChoice, Membership, Verdict
 
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
 
@@ -22,12 +22,13 @@ def comment_recipients(comment: Comment) -> list:
     guest mentions nobody: their comment makes one notification, to the link's owner."""
     if comment.author_id is None:
         owner = comment.share_link.created_by if comment.share_link else None
-        return [owner] if owner is not None and owner.is_active and owner.email else []
+        wanted = owner is not None and owner.is_active and owner.email
+        return [owner] if wanted and MailChoice.wants(owner, "mentions") else []
     workspace_id = comment.render.shot.campaign.workspace_id
     return [
         user
         for user in mentioned_members(workspace_id, comment.body)
-        if user.pk != comment.author_id and user.email
+        if user.pk != comment.author_id and user.email and MailChoice.wants(user, "mentions")
     ]
 
 
@@ -91,7 +92,7 @@ def send_invitation(invitation) -> None:
 
 def notify_decision(decision: Decision) -> None:
     take = decision.render
-    if take.created_by is None:
+    if take.created_by is None or not MailChoice.wants(take.created_by, "decisions"):
         return
     verdict = "approved" if decision.verdict == Verdict.APPROVED else "asked for changes to"
     send_mail(

@@ -127,14 +127,22 @@ def _send_one(channel_id: int, deadline: float) -> str:
     channel = NotificationChannel.objects.select_related("workspace").filter(pk=channel_id).first()
     if channel is None:
         return "gone"
-    wait = (channel.next_send_at - timezone.now()).total_seconds()
+    oldest = (
+        channel.notices.filter(sent_at__isnull=True)
+        .order_by("pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if oldest is None:
+        return "empty"
+    # The channel's next slot, and a moment for what comes together to be said together.
+    gathered = oldest + timedelta(seconds=settings.STUDIO_CHAT_INTERVAL)
+    wait = (max(channel.next_send_at, gathered) - timezone.now()).total_seconds()
     if wait > 0:
         if time.monotonic() + wait > deadline:
             return "later"
         time.sleep(wait)
     notices = list(channel.notices.filter(sent_at__isnull=True).order_by("pk")[:BATCH])
-    if not notices:
-        return "empty"
     url = channel_urls.unseal(channel.url_sealed)
     if url is None:
         _failed(

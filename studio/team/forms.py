@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
-from studio.models import ChannelEvent, ChannelKind, Membership, Role
+from studio.models import ChannelEvent, ChannelKind, MailChoice, Membership, Role
 from studio.models.channels import all_events
 from studio.team import channel_urls
 
@@ -71,3 +71,9 @@ class ChannelForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("url", error)
         return data
+
+
+class MailChoiceForm(forms.ModelForm):
+    class Meta:
+        model = MailChoice
+        fields = ["mentions", "decisions", "digest"]
