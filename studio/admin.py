@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from studio.models import Campaign, Comment, Decision, Membership, Shot, Workspace
+from studio.models import AuditEntry, Campaign, Comment, Decision, Membership, Shot, Workspace
 
 
 class MembershipInline(admin.TabularInline):
@@ -42,3 +42,23 @@ class DecisionAdmin(admin.ModelAdmin):
     list_display = ["render", "reviewer", "verdict", "created_at"]
     list_filter = ["verdict"]
     raw_id_fields = ["render", "reviewer"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """For operators: every entry, those of no workspace too (sign-ins by unknown names).
+    Read-only, as the database has it."""
+
+    list_display = ["at", "workspace_id", "actor", "ip", "area", "action", "target"]
+    list_filter = ["area"]
+    search_fields = ["actor", "action", "target"]
+    show_full_result_count = False  # a million rows: no COUNT(*) per page
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

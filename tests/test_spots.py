@@ -815,3 +815,32 @@ def test_a_finish_form_with_a_bad_colour_is_said_and_kept(client, ed, campaign, 
     page = response.content.decode()
     assert "Give a colour as #RRGGBB." in page and 'value="Buy now"' in page  # nothing lost
     assert spots.finish_of(campaign).call_to_action == "Order today"  # nothing saved
+
+
+def test_a_made_spot_and_a_decision_on_it_reach_the_chat_channel(
+    client, ed, rita, campaign, tiktok, django_capture_on_commit_callbacks
+):
+    from studio.models import NotificationChannel
+    from studio.team import channel_urls
+    from tests.fakes.chat_hooks_fake import FakeChat
+
+    chat = FakeChat().start()
+    try:
+        NotificationChannel.objects.create(
+            workspace=campaign.workspace, kind="slack", name="#spots", url_hint="x",
+            url_sealed=channel_urls.seal(chat.slack_url),
+        )  # fmt: skip
+        client.force_login(ed)
+        spot = _make(client, campaign, tiktok, django_capture_on_commit_callbacks)
+        client.force_login(rita)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                reverse("studio:spot_decide", args=[campaign.pk, spot.pk]),
+                {"verdict": "changes_requested", "note": "A bigger logo"},
+            )
+    finally:
+        chat.stop()
+    assert chat.violations == []
+    made, decided = chat.texts("slack")
+    assert "The TikTok spot is made" in made and "1 spot ready" in made
+    assert "rita asked for changes to the TikTok spot: “A bigger logo”" in decided
