@@ -201,15 +201,19 @@ def configured_secrets(settings=None) -> list[str]:
 
     from tests.fakes.openai_fake import API_KEY as OPENAI_KEY
     from tests.fakes.runware_fake import API_KEY as RUNWARE_KEY
+    from tests.fakes.chat_hooks_fake import SLACK_SECRET, TEAMS_SECRET
     from tests.fakes.webhook_keys import SECRET as WEBHOOK_SECRET
+    from tests.oidc_server import CLIENT_SECRET as OIDC_SECRET
 
     found = {OPENAI_KEY, RUNWARE_KEY, WEBHOOK_SECRET, WEBHOOK_SECRET.removeprefix("whsec_")}
     found.add(CHAT_KEY)
+    found.update({SLACK_SECRET, TEAMS_SECRET, OIDC_SECRET})
     for name in (
         "OPENAI_API_KEY",
         "RUNWARE_API_KEY",
         "OPENAI_WEBHOOK_SECRET",
         "STUDIO_LLM_API_KEY",
+        "STUDIO_OIDC_CLIENT_SECRET",
     ):
         found.add(getattr(live, name, ""))
     return sorted(s for s in found if s and len(s) >= 8)

@@ -264,8 +264,8 @@ def money_moved(sender, instance: RenderEvent, created, **kwargs) -> None:
     ):
         return
     take = Take.objects.filter(pk=instance.render_id).select_related("shot__campaign").first()
-    if take is None or (not requested and not take.billed):
-        return
+    if take is None or take.cut_from_id or (not requested and not take.billed):
+        return  # a one-take's piece costs nothing: the one-take was the price
     target = f"take {take.pk} of “{take.shot.title}”"
     workspace_id = take.shot.campaign.workspace_id
     if requested:

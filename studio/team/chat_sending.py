@@ -30,7 +30,9 @@ from studio.team import channel_urls, chat_messages
 logger = logging.getLogger(__name__)
 
 RUN_SECONDS = 50  # one task's share of sending; the schedule goes on after it
-LEASE_SECONDS = 60
+# Held while one message is waited for and sent (at most RUN_SECONDS and the HTTP timeout);
+# a sender that died frees its channel when the lease runs out.
+LEASE_SECONDS = RUN_SECONDS + 70
 MAX_BACKOFF_SECONDS = 300
 BATCH = 1000  # notices read at once; a message says the first GROUPS_PER_MESSAGE groups
 
@@ -78,8 +80,9 @@ def send(channel_id: int) -> int:
         try:
             outcome = _send_one(channel_id, deadline)
         except Exception as error:  # keep the channel's state honest whatever happened
-            logger.exception("sending to channel %s failed", channel_id)
-            _failed(channel_id, f"{type(error).__name__}: {error}", None)
+            # Only the error's kind: its words may quote the webhook URL, a secret.
+            logger.error("sending to channel %s failed: %s", channel_id, type(error).__name__)
+            _failed(channel_id, f"Sending failed ({type(error).__name__}).", None)
             outcome = "later"
         finally:
             _release(channel_id)
@@ -95,15 +98,19 @@ def send(channel_id: int) -> int:
 
 
 def send_due() -> int:
-    """The every-minute schedule: channels with notices waiting and their slot come."""
-    due = (
+    """The every-minute schedule: a sender queued for each channel with notices waiting and
+    its slot come (each its own task: many channels never make one task run long). Returns
+    how many were queued."""
+    due = list(
         NotificationChannel.objects.filter(
             notices__sent_at__isnull=True, next_send_at__lte=timezone.now()
         )
         .values_list("pk", flat=True)
         .distinct()
     )
-    return sum(send(pk) for pk in list(due))
+    for pk in due:
+        queue.enqueue("send_to_channel", pk, group="chat")
+    return len(due)
 
 
 def _waiting(channel_id: int) -> bool:

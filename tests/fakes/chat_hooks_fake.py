@@ -121,6 +121,11 @@ def teams_problems(body) -> list[str]:
     return problems
 
 
+# The secret parts of the webhook URLs (whoever has them can post): never in a page or a log.
+SLACK_SECRET = "slackSecretPart0123456789ab"
+TEAMS_SECRET = "teamsSignature0123456789abcd"
+
+
 class FakeChat(FakeServer):
     """Both services on one port. `answers` is a queue of statuses to answer with next (429
     with Retry-After: 1, 500, 404) before answering well again; `always` answers every request
@@ -165,11 +170,11 @@ class FakeChat(FakeServer):
 
     @property
     def slack_url(self) -> str:
-        return f"{self.root}/services/T000TEST/B000TEST/abcdefghijklmnopqrstuvwx"
+        return f"{self.root}/services/T000TEST/B000TEST/{SLACK_SECRET}"
 
     @property
     def teams_url(self) -> str:
-        return f"{self.root}/workflows/0123abcd/triggers/manual/paths/invoke?sig=secret"
+        return f"{self.root}/workflows/0123abcd/triggers/manual/paths/invoke?sig={TEAMS_SECRET}"
 
     def texts(self, service: str = "slack") -> list[str]:
         """What each message said, as one string."""
