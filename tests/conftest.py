@@ -199,9 +199,9 @@ def configured_secrets(settings=None) -> list[str]:
     and whatever the settings hold now."""
     from django.conf import settings as live
 
+    from tests.fakes.chat_hooks_fake import SLACK_SECRET, TEAMS_SECRET
     from tests.fakes.openai_fake import API_KEY as OPENAI_KEY
     from tests.fakes.runware_fake import API_KEY as RUNWARE_KEY
-    from tests.fakes.chat_hooks_fake import SLACK_SECRET, TEAMS_SECRET
     from tests.fakes.webhook_keys import SECRET as WEBHOOK_SECRET
     from tests.oidc_server import CLIENT_SECRET as OIDC_SECRET
 
