@@ -211,6 +211,9 @@ def resolving_to(monkeypatch, address):
         ("slack", "http://127.0.0.1:8000/services/x", "must start with https://"),
         ("teams", "https://acme.webhook.office.com/webhookb2/x", "connector webhooks are retired"),
         ("teams", "https://hooks.slack.com/services/x", "on logic.azure.com"),
+        ("slack", "https://[::1/services/x", "not a web address"),
+        ("slack", "https://hooks.slack.com:99999/services/x", "not a web address"),
+        ("slack", "javascript:alert(1)", "must start with https://"),
     ],
 )
 def test_webhook_urls_outside_the_rules_are_refused_and_the_form_is_kept(

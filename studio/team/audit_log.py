@@ -8,7 +8,7 @@ import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
 from django.conf import settings
@@ -27,13 +27,21 @@ class AuditFilters(forms.Form):
     action = forms.CharField(max_length=60, required=False)
     since = forms.DateField(required=False, label="From")
     until = forms.DateField(required=False, label="To")
-    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    before = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
 
     def clean(self):
         data = super().clean() or {}
+        for name in ("since", "until"):
+            if data.get(name) and not FIRST_DAY <= data[name] <= LAST_DAY:
+                self.add_error(name, f"Give a date from {FIRST_DAY:%Y} to {LAST_DAY:%Y}.")
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError("“From” must not be after “To”.")
         return data
+
+
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
 
 
 def _filtered(workspace_id: int, f: dict):

@@ -36,7 +36,7 @@ def _host_allowed(kind: str, host: str) -> bool:
 def _public(host: str, port: int) -> bool:
     try:
         found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except OSError:
+    except (OSError, ValueError):  # unknown, or not a name at all (UnicodeError)
         return False
     addresses = {ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found}
     return bool(addresses) and all(a.is_global for a in addresses)
@@ -45,8 +45,11 @@ def _public(host: str, port: int) -> bool:
 def check(kind: str, url: str) -> str:
     """The URL, if a channel of this kind may be sent to it; else ValidationError saying why."""
     url = url.strip()
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url)
+        host, port = (parts.hostname or "").lower(), parts.port or 443
+    except ValueError:
+        raise ValidationError("That is not a web address.") from None
     if settings.STUDIO_OUTGOING_ALLOW_LOOPBACK and host == "127.0.0.1":
         return url  # the test suite's fake Slack and Teams servers, and nothing else
     if parts.scheme != "https":
@@ -62,7 +65,7 @@ def check(kind: str, url: str) -> str:
         hosts = " or ".join(h.lstrip(".") for h in HOSTS[kind])
         label = ChannelKind(kind).label
         raise ValidationError(f"A {label} webhook URL is on {hosts}; this one is on {host}.")
-    if not _public(host, parts.port or 443):
+    if not _public(host, port):
         raise ValidationError(f"{host} does not resolve to a public address.")
     return url
 
