@@ -177,3 +177,9 @@ def test_without_a_provider_there_is_no_company_sign_in(client, db):
     assert "Sign in with" not in client.get(reverse("login")).content.decode()
     assert client.post("/sso/company/login/").status_code == 404
     assert not Workspace.objects.exists()
+
+
+def test_a_provider_that_does_not_answer_is_said_plainly(client, oidc):
+    oidc.stop()
+    response = client.post("/sso/company/login/")
+    assert response.status_code == 503 and "is not answering" in response.content.decode()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 
+import requests
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
@@ -50,9 +51,16 @@ class CompanyProvider(OpenIDConnectProvider):
         )
 
 
+class Unavailable(Exception):
+    """The provider did not answer, or its discovery document is not an OpenID provider's."""
+
+
 def start(request, provider_id: str):
     """The login page's "Sign in with …" (a POST): off to the provider."""
-    return OAuth2LoginView.adapter_view(CompanyAdapter(request, provider_id))(request)
+    try:
+        return OAuth2LoginView.adapter_view(CompanyAdapter(request, provider_id))(request)
+    except (requests.RequestException, ValueError, KeyError) as error:
+        raise Unavailable(str(type(error).__name__)) from error
 
 
 def finish(request, provider_id: str):

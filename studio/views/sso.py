@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import Http404
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from studio.team import sso, sso_provider
@@ -46,7 +47,12 @@ def _configured(provider_id: str) -> None:
 @require_POST
 def sso_start(request, provider_id: str):
     _configured(provider_id)
-    return sso_provider.start(request, provider_id)
+    try:
+        return sso_provider.start(request, provider_id)
+    except sso_provider.Unavailable:
+        why = f"{settings.STUDIO_OIDC_NAME} is not answering. Try again in a moment."
+        context = {"why": why, "provider": settings.STUDIO_OIDC_NAME}
+        return render(request, "registration/sso_refused.html", context, status=503)
 
 
 @require_GET
