@@ -183,3 +183,18 @@ def test_a_provider_that_does_not_answer_is_said_plainly(client, oidc):
     oidc.stop()
     response = client.post("/sso/company/login/")
     assert response.status_code == 503 and "is not answering" in response.content.decode()
+
+
+def test_sso_only_makes_no_password_account_from_an_invitation(client, oidc, settings, alice):
+    from studio.models import Invitation
+
+    settings.STUDIO_SSO_ONLY, settings.STUDIO_SSO_BREAK_GLASS = True, "alice"
+    invitation = Invitation.open(
+        alice.memberships.get().workspace, "new@acme.example", "editor", alice
+    )
+    url = reverse("studio:invitation_accept", args=[invitation.token])
+    page = client.get(url).content.decode()
+    assert "Sign in with your company's account first" in page and "password1" not in page
+    data = {"username": "newbie", "password1": "a long pass 123!", "password2": "a long pass 123!"}
+    assert client.post(url, data).status_code == 403
+    assert not get_user_model().objects.filter(username="newbie").exists()

@@ -49,6 +49,12 @@ def workspace() -> Workspace:
     return found
 
 
+def _workspace_id() -> int | None:
+    """The provider's workspace, if it exists yet (a refusal makes none)."""
+    name = settings.STUDIO_OIDC_WORKSPACE or settings.STUDIO_OIDC_NAME
+    return Workspace.objects.filter(slug=slugify(name)[:140]).values_list("pk", flat=True).first()
+
+
 def _claims(sociallogin) -> dict:
     data = sociallogin.account.extra_data or {}
     return {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
@@ -56,7 +62,7 @@ def _claims(sociallogin) -> dict:
 
 def _refuse(request, why: str, who: str, status: int = 403):
     audit.record(
-        Area.ACCESS, "sso.refused", workspace_id=workspace().pk, target=who, actor=who,
+        Area.ACCESS, "sso.refused", workspace_id=_workspace_id(), target=who, actor=who,
         changes={"why": why},
     )  # fmt: skip
     page = render(
@@ -162,7 +168,7 @@ class PasswordSignIn(AuthenticationForm):
         username = self.cleaned_data.get("username") or ""
         if settings.STUDIO_SSO_ONLY and username != settings.STUDIO_SSO_BREAK_GLASS:
             audit.record(
-                Area.ACCESS, "sign_in.refused", workspace_id=workspace().pk, target=username,
+                Area.ACCESS, "sign_in.refused", workspace_id=_workspace_id(), target=username,
                 actor=username, changes={"why": "passwords are off (SSO only)"},
             )  # fmt: skip
             raise forms.ValidationError(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -83,8 +84,10 @@ def invitation_accept(request: HtmxRequest, token: str):
     invitation = Invitation.find(token)
     if invitation is None:
         raise Http404
-    signup = None if request.user.is_authenticated else SignupForm(request.POST or None)
-    if request.method == "POST" and (signup is None or signup.is_valid()):
+    # In SSO-only mode nobody makes a password account: they sign in with the provider first.
+    sso_only = settings.STUDIO_SSO_ONLY and not request.user.is_authenticated
+    signup = None if request.user.is_authenticated or sso_only else SignupForm(request.POST or None)
+    if request.method == "POST" and not sso_only and (signup is None or signup.is_valid()):
         joining = signup.save(commit=False) if signup is not None else None
         if joining is not None:
             joining.email = invitation.email
@@ -101,8 +104,12 @@ def invitation_accept(request: HtmxRequest, token: str):
     return render(
         request,
         "studio/invitation.html",
-        {"invitation": invitation, "signup": signup},
-        status=422 if signup is not None and signup.errors else 200,
+        {"invitation": invitation, "signup": signup, "sso_only": sso_only},
+        status=422
+        if signup is not None and signup.errors
+        else 403
+        if sso_only and request.POST
+        else 200,
     )
 
 
