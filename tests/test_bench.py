@@ -11,6 +11,7 @@ from bench import (
     finishing_speed,
     first_byte,
     guest_downloads,
+    integrations,
     media_speed,
     one_take_split,
     pages,
@@ -174,3 +175,10 @@ def test_the_scale_benchmark_seeds_with_the_command_and_explains_every_page():
         assert isinstance(m["seq_scans"], list)
     assert data["recompute"]["all"] > 0 and data["recompute"]["one"] > 0
     assert len(scale.rows(data)) == 9
+
+
+def test_the_chat_and_audit_benchmarks_measure():
+    chat = integrations.chat(events=60, seconds=3)
+    assert chat["ok"] and "60 updates" in chat["result"]
+    audit = integrations.audit(rows=10_000)  # each case has a full page of 100
+    assert audit["ok"] is True and "p95 first page" in audit["result"]
