@@ -81,31 +81,24 @@ def send_digests() -> int:
     return inbox.send_digests()
 
 
+# name -> (task, how often, extra fields of the schedule)
+SCHEDULES = {
+    "reelroom-daily-digest": ("send_digests", Schedule.DAILY, {}),
+    "reelroom-chat-retries": ("send_to_due_channels", Schedule.MINUTES, {"minutes": 1}),
+    "reelroom-audit-retention": ("purge_audit_log", Schedule.DAILY, {}),
+}
+
+
 def ensure_schedules(**kwargs) -> None:
     """The daily digest, the chat channels' retries (every minute) and the audit log's
     retention (daily), created once by name (after every migrate)."""
-    Schedule.objects.update_or_create(
-        name="reelroom-chat-retries",
-        defaults={
-            "func": "studio.tasks.send_to_due_channels",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
-    Schedule.objects.update_or_create(
-        name="reelroom-audit-retention",
-        defaults={
-            "func": "studio.tasks.purge_audit_log",
-            "schedule_type": Schedule.DAILY,
-            "repeats": -1,
-        },
-    )
-    Schedule.objects.update_or_create(
-        name="reelroom-daily-digest",
-        defaults={
-            "func": "studio.tasks.send_digests",
-            "schedule_type": Schedule.DAILY,
-            "repeats": -1,
-        },
-    )
+    for name, (task, every, extra) in SCHEDULES.items():
+        Schedule.objects.update_or_create(
+            name=name,
+            defaults={
+                "func": f"studio.tasks.{task}",
+                "schedule_type": every,
+                "repeats": -1,
+                **extra,
+            },
+        )

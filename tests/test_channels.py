@@ -16,7 +16,6 @@ from generation.jobs.transitions import advance
 from generation.models import RenderStatus
 from studio.models import AuditEntry, ChannelNotice, NotificationChannel
 from studio.team import channel_urls, chat_sending
-from studio.team.audit import record
 from tests.factories import make_shot, make_take
 from tests.fakes.chat_hooks_fake import SLACK_SECRET, FakeChat
 
@@ -271,9 +270,3 @@ def test_one_sender_at_a_time(workspace):
     assert not chat_sending._lease(channel.pk)  # a second worker finds it taken
     chat_sending._release(channel.pk)
     assert chat_sending._lease(channel.pk)
-
-
-def test_the_audit_helper_is_not_a_channel_event(workspace):
-    """Recording in the audit log tells no chat channel (they hear review, not the log)."""
-    record("settings", "x", workspace_id=workspace.pk)
-    assert not ChannelNotice.objects.exists()

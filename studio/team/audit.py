@@ -8,8 +8,6 @@ import contextvars
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
 from generation import text
 from studio.models import Area, AuditEntry
 from studio.team.throttle import client_ip
@@ -81,18 +79,6 @@ def record(
         changes={text.line(str(k))[:60]: _value(v) for k, v in (changes or {}).items()},
     )
     entry.save(force_insert=True)
-
-
-def record_on_commit(*args, **kwargs) -> None:
-    """For a change whose transaction may still roll back and whose entry must not be lost
-    with it (a refusal): written once that transaction has ended."""
-    request = kwargs.pop("request", None) or _request.get()
-    transaction.on_commit(lambda: record(*args, request=request, **kwargs))
-
-
-def diff(before: dict, after: dict) -> dict:
-    """{field: [before, after]} for the fields that changed."""
-    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
 
 
 def exported(workspace_id: int | None, what: str, actor: str | None = None, **changes) -> None:

@@ -178,7 +178,7 @@ def campaign_deleted(sender, instance: Campaign, **kwargs) -> None:
     )
 
 
-def _setting(what: str, workspace_id: int | None, target: str, created=None, **changes):
+def _setting(what: str, workspace_id: int | None, target: str, **changes):
     record(Area.SETTINGS, what, workspace_id=workspace_id, target=target, changes=changes)
 
 

@@ -114,12 +114,7 @@ def teams(workspace: str, groups: list[Group]) -> dict:
     body: list[dict] = [_runs(f"Reelroom · {workspace}", weight="Bolder", size="Medium")]
     for group in groups:
         body.append(_runs(group.title, weight="Bolder"))
-        body.append(
-            {
-                "type": "RichTextBlock",
-                "inlines": [{"type": "TextRun", "text": "\n".join(f"• {x}" for x in group.lines)}],
-            }
-        )
+        body.append(_runs("\n".join(f"• {x}" for x in group.lines)))
         if group.link:
             body.append(
                 {
