@@ -56,8 +56,13 @@ if STUDIO_AUDIT_RETENTION_DAYS < 30:
 
 # Chat channels (Slack, Teams): at most one message per channel this often (seconds).
 STUDIO_CHAT_INTERVAL = float(env("STUDIO_CHAT_INTERVAL", "1"))
-# Outgoing URLs (chat webhooks) may point at 127.0.0.1 only in the test suite (tests/settings.py);
-# never set from the environment.
+# The API (docs/api.md): requests per token (django-ratelimit's "count/period"; 429 with
+# Retry-After beyond it), and how long outgoing webhooks are retried before a delivery is
+# given up (an endpoint failing for a whole day of it is disabled).
+STUDIO_API_RATE = env("STUDIO_API_RATE", "1200/m")
+STUDIO_WEBHOOK_TIMEOUT = float(env("STUDIO_WEBHOOK_TIMEOUT", "10"))
+# Outgoing URLs (chat webhooks, API webhooks) may point at 127.0.0.1 only in the test suite
+# (tests/settings.py); never set from the environment.
 STUDIO_OUTGOING_ALLOW_LOOPBACK = False
 
 # The company's sign-in (docs/configuration.md "Company sign-in"): an OpenID Connect provider

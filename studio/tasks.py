@@ -11,7 +11,7 @@ from generation.jobs import signing
 from studio.models import Comment, Decision, Invitation
 from studio.production import cuts, one_take_split, spots
 from studio.review import inbox, notifications
-from studio.team import audit_log, chat_sending
+from studio.team import audit_log, chat_sending, webhooks_out
 
 
 def sign(render_id: int, labelled: int = 0) -> None:
@@ -73,6 +73,14 @@ def send_to_due_channels() -> int:
     return chat_sending.send_due()
 
 
+def send_webhook(delivery_id: int) -> str:
+    return webhooks_out.deliver(delivery_id)
+
+
+def send_due_webhooks() -> int:
+    return webhooks_out.send_due()
+
+
 def purge_audit_log() -> int:
     return audit_log.purge()
 
@@ -86,6 +94,7 @@ SCHEDULES = {
     "reelroom-daily-digest": ("send_digests", Schedule.DAILY, {}),
     "reelroom-chat-retries": ("send_to_due_channels", Schedule.MINUTES, {"minutes": 1}),
     "reelroom-audit-retention": ("purge_audit_log", Schedule.DAILY, {}),
+    "reelroom-webhook-retries": ("send_due_webhooks", Schedule.MINUTES, {"minutes": 1}),
 }
 
 

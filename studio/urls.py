@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
+from studio.api import api
 from studio.views import (
     account,
+    api_settings,
     assets,
     audit,
     campaigns,
@@ -188,6 +190,12 @@ workspace_urls: list[URLPattern | URLResolver] = [
     path("notifications/", channels.channel_list, name="channel_list"),
     path("notifications/<id:channel_id>/test/", channels.channel_test, name="channel_test"),
     path("notifications/<id:channel_id>/remove/", channels.channel_remove, name="channel_remove"),
+    path("api/", api_settings.api_page, name="api_page"),
+    path("api/tokens/", api_settings.token_create, name="token_create"),
+    path("api/tokens/<id:token_id>/revoke/", api_settings.token_revoke, name="token_revoke"),
+    path("api/webhooks/", api_settings.webhook_create, name="webhook_create"),
+    path("api/webhooks/<id:endpoint_id>/", api_settings.webhook_change, name="webhook_change"),
+    path("api/webhooks/<id:endpoint_id>/log/", api_settings.webhook_log, name="webhook_log"),
 ]
 
 # The studio's pages, named under the `studio` namespace: {% url 'studio:campaign_board' … %}.
@@ -226,5 +234,6 @@ urlpatterns = [
     path("sso/<str:provider_id>/login/callback/", sso.sso_finish, name="openid_connect_callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("", include((studio_urls, "studio"))),
 ]

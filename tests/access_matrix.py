@@ -86,6 +86,33 @@ def channel_kwargs(ctx):
     return {"slug": ctx["workspace"].slug, "channel_id": channel.pk}
 
 
+def endpoint_kwargs(ctx):
+    """The workspace's webhook endpoint (made on first use)."""
+    from studio.models import WebhookEndpoint
+    from studio.team import channel_urls
+
+    endpoint = WebhookEndpoint.objects.filter(workspace=ctx["workspace"]).first()
+    endpoint = endpoint or WebhookEndpoint.objects.create(
+        workspace=ctx["workspace"], url="http://127.0.0.1:9/hooks", events=["take.completed"],
+        secret_sealed=channel_urls.seal("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+    )  # fmt: skip
+    return {"slug": ctx["workspace"].slug, "endpoint_id": endpoint.pk}
+
+
+def owners_token_kwargs(ctx, persona):
+    """The owner's personal token (made on first use)."""
+    from studio.models import ApiToken
+    from studio.team import tokens
+
+    token = ApiToken.objects.filter(user=ctx["team"]["owner"]).first()
+    if token is None:
+        token = tokens.make(
+            ctx["workspace"], ctx["team"]["owner"], name="Owner's", scopes=["read"], days=5,
+            kind="personal", role="owner",
+        ).token  # fmt: skip
+    return {"slug": ctx["workspace"].slug, "token_id": token.pk}
+
+
 def membership_kwargs(ctx):
     return {"slug": ctx["workspace"].slug, "membership_id": ctx["target"].pk}
 
@@ -492,6 +519,29 @@ ENDPOINTS = [
     ),
     Endpoint("studio:channel_test", "post", "manage_channels", channel_kwargs),
     Endpoint("studio:channel_remove", "post", "manage_channels", channel_kwargs),
+    Endpoint("studio:api_page", "get", "view", workspace_kwargs),
+    Endpoint(
+        "studio:token_create",
+        "post",
+        "view",
+        workspace_kwargs,
+        data=lambda ctx: {"name": "Matrix", "scopes": ["read"], "days": 5},
+    ),
+    Endpoint(
+        "studio:webhook_create",
+        "post",
+        "manage_api",
+        workspace_kwargs,
+        data=lambda ctx: {"url": "http://127.0.0.1:9/hooks", "events": ["take.completed"]},
+    ),
+    Endpoint(
+        "studio:webhook_change",
+        "post",
+        "manage_api",
+        endpoint_kwargs,
+        data=lambda c: {"op": "disable"},
+    ),
+    Endpoint("studio:webhook_log", "get", "manage_api", endpoint_kwargs),
 ]
 GET_AND_POST = {
     f"studio:{name}"
@@ -720,6 +770,13 @@ SPECIAL = [
     ),
     Special("logout", "post", lambda ctx, p: {}, _everyone("ok"), why="ends the session"),
     Special(
+        "studio:token_revoke",
+        "post",
+        owners_token_kwargs,
+        _everyone(404, anonymous="login", guest="login", owner="ok"),
+        why="one's own token; an owner any of the workspace's",
+    ),
+    Special(
         "admin:index",
         "get",
         lambda ctx, p: {},
@@ -729,7 +786,9 @@ SPECIAL = [
 ]
 # Django's admin guards every URL of its namespace with the same staff check (admin_view);
 # admin:index stands for them.
-NAMESPACES_COVERED_BY_ONE_ROW = {"admin"}
+# /api/v1/ (namespace `api`) answers tokens, not sessions: tests/api_access_matrix.py is its
+# matrix (every operation × role × scope), checked by tests/test_api_access.py.
+NAMESPACES_COVERED_BY_ONE_ROW = {"admin", "api"}
 
 
 def expected(row, persona: str):

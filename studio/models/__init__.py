@@ -2,6 +2,15 @@
 (prompt, reference, versions, templates), review (comments, decisions, guest links) and
 production (formats and their heroes, brand assets, cuts)."""
 
+from studio.models.api import (
+    ApiToken,
+    DeliveryStatus,
+    Scope,
+    TokenKind,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from studio.models.audit import Area, AuditEntry, AuditPurge
 from studio.models.campaign import TARGET_FORMATS, Campaign, CampaignQuerySet, CampaignStatus
 from studio.models.channels import (
@@ -63,6 +72,13 @@ from studio.models.team import (
 )
 
 __all__ = [
+    "ApiToken",
+    "DeliveryStatus",
+    "Scope",
+    "TokenKind",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "MailChoice",
     "ChannelEvent",
     "ChannelKind",

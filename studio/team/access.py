@@ -58,6 +58,28 @@ ACTIONS: dict[str, Role] = {
     "share": Role.OWNER,
     "read_audit": Role.OWNER,
     "manage_channels": Role.OWNER,
+    "manage_api": Role.OWNER,  # service tokens and webhook endpoints (a personal token: anyone)
+}
+
+# What each API token scope lets a token do, on top of its member's role (studio.api).
+SCOPE_ACTIONS: dict[str, frozenset[str]] = {
+    "read": frozenset({"view", "view_spend", "read_audit"}),
+    "review": frozenset({"comment", "decide"}),
+    "generate": frozenset(
+        {"edit_campaign", "edit_shot", "generate", "choose_hero", "manage_assets"}
+    ),
+    "deliver": frozenset({"share"}),
+    "admin": frozenset(
+        {"archive_campaign", "manage_budget", "manage_members", "manage_channels", "manage_api"}
+    ),
+}
+# The least role a scope is of use to (a service account gets the highest its scopes need).
+SCOPE_ROLES: dict[str, Role] = {
+    "read": Role.VIEWER,
+    "review": Role.REVIEWER,
+    "generate": Role.EDITOR,
+    "deliver": Role.EDITOR,
+    "admin": Role.OWNER,
 }
 
 
@@ -105,6 +127,17 @@ def current_membership(request: AuthedRequest) -> Membership | None:
     return current
 
 
+def _theirs(request: AuthedRequest, queryset: QuerySet[Any], to_workspace: str) -> QuerySet[Any]:
+    """The rows of the workspaces the viewer belongs to; through an API token, of the token's
+    workspace only (a token of one workspace finds nothing of another: 404)."""
+    prefix = f"{to_workspace}__" if to_workspace else ""
+    rows = queryset.filter(**{f"{prefix}memberships__user": request.user})
+    token = getattr(request, "api_token", None)
+    if token is not None:
+        rows = rows.filter(**{f"{prefix}pk": token.workspace_id})
+    return rows
+
+
 def _with_role(queryset: QuerySet[Any], path: str) -> QuerySet[Any]:
     """The rows with the viewer's role in their workspace as `my_role` (the membership that
     the filter on the viewer joined)."""
@@ -119,15 +152,15 @@ def _allowed(found: Any, action: str) -> Any:
 
 
 def get_workspace_for_user(request: AuthedRequest, slug: str, action: str = "view") -> Workspace:
-    workspace = Workspace.objects.filter(slug=slug, memberships__user=request.user)
+    workspace = _theirs(request, Workspace.objects.filter(slug=slug), "")
     return _allowed(_with_role(workspace, "memberships__role").first(), action)
 
 
 def get_campaign_for_user(
     request: AuthedRequest, campaign_id: int, action: str = "view"
 ) -> Campaign:
-    campaign = Campaign.objects.filter(
-        pk=campaign_id, workspace__memberships__user=request.user
+    campaign = _theirs(
+        request, Campaign.objects.filter(pk=campaign_id), "workspace"
     ).select_related("workspace")
     return _allowed(_with_role(campaign, "workspace__memberships__role").first(), action)
 
@@ -135,10 +168,8 @@ def get_campaign_for_user(
 def get_shot_for_user(
     request: AuthedRequest, campaign_id: int, shot_id: int, action: str = "view"
 ) -> Shot:
-    shot = Shot.objects.filter(
-        pk=shot_id,
-        campaign_id=campaign_id,
-        campaign__workspace__memberships__user=request.user,
+    shot = _theirs(
+        request, Shot.objects.filter(pk=shot_id, campaign_id=campaign_id), "campaign__workspace"
     ).select_related("campaign__workspace")
     return _allowed(_with_role(shot, "campaign__workspace__memberships__role").first(), action)
 
@@ -149,8 +180,7 @@ def get_take_for_user(
     """The take, if the viewer may do `action` on it; `annotations` are read with it (the
     take page's neighbours, in the same query)."""
     take = (
-        Take.objects.live()
-        .filter(pk=render_id, shot__campaign__workspace__memberships__user=request.user)
+        _theirs(request, Take.objects.live().filter(pk=render_id), "shot__campaign__workspace")
         .select_related("shot__campaign__workspace")
         .annotate(**annotations)
     )
@@ -165,9 +195,9 @@ def get_takes_for_user(request: AuthedRequest, render_ids, action: str) -> list[
     ids = {pk for pk in render_ids if pk is not None}
     takes = list(
         _with_role(
-            Take.objects.live()
-            .filter(pk__in=ids, shot__campaign__workspace__memberships__user=request.user)
-            .select_related("shot__campaign", "created_by"),
+            _theirs(
+                request, Take.objects.live().filter(pk__in=ids), "shot__campaign__workspace"
+            ).select_related("shot__campaign", "created_by"),
             "shot__campaign__workspace__memberships__role",
         )
     )
@@ -179,10 +209,10 @@ def get_takes_for_user(request: AuthedRequest, render_ids, action: str) -> list[
 
 
 def get_comment_for_user(request: AuthedRequest, comment_id: int, action: str) -> Comment:
-    comment = Comment.objects.filter(
-        live_take("render"),
-        pk=comment_id,
-        render__shot__campaign__workspace__memberships__user=request.user,
+    comment = _theirs(
+        request,
+        Comment.objects.filter(live_take("render"), pk=comment_id),
+        "render__shot__campaign__workspace",
     ).select_related("render")
     return _allowed(
         _with_role(comment, "render__shot__campaign__workspace__memberships__role").first(), action
@@ -190,7 +220,7 @@ def get_comment_for_user(request: AuthedRequest, comment_id: int, action: str) -
 
 
 def get_asset_for_user(request: AuthedRequest, asset_id: int, action: str = "view") -> Asset:
-    asset = Asset.objects.filter(pk=asset_id, workspace__memberships__user=request.user)
+    asset = _theirs(request, Asset.objects.filter(pk=asset_id), "workspace")
     return _allowed(_with_role(asset, "workspace__memberships__role").first(), action)
 
 

@@ -1,4 +1,5 @@
-"""Webhook URLs of chat channels: which are accepted, and how they are kept.
+"""Webhook URLs of chat channels (and of API webhook endpoints: `check_endpoint`): which are
+accepted, and how they are kept.
 
 Accepted: https only, on the chat service's own hosts (Slack's incoming webhooks; Teams'
 Workflows webhooks), resolving to public addresses only (checked when added and again before
@@ -65,6 +66,26 @@ def check(kind: str, url: str) -> str:
         hosts = " or ".join(h.lstrip(".") for h in HOSTS[kind])
         label = ChannelKind(kind).label
         raise ValidationError(f"A {label} webhook URL is on {hosts}; this one is on {host}.")
+    if not _public(host, port):
+        raise ValidationError(f"{host} does not resolve to a public address.")
+    return url
+
+
+def check_endpoint(url: str) -> str:
+    """The URL, if an API webhook may be sent to it: https, no user name or password, on a
+    name that resolves to public addresses only; else ValidationError saying why."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        host, port = (parts.hostname or "").lower(), parts.port or 443
+    except ValueError:
+        raise ValidationError("That is not a web address.") from None
+    if settings.STUDIO_OUTGOING_ALLOW_LOOPBACK and host == "127.0.0.1":
+        return url  # the test suite's receivers, and nothing else
+    if parts.scheme != "https" or not host:
+        raise ValidationError("The endpoint's URL must start with https://.")
+    if parts.username or parts.password:
+        raise ValidationError("The endpoint's URL must not carry a user name or password.")
     if not _public(host, port):
         raise ValidationError(f"{host} does not resolve to a public address.")
     return url

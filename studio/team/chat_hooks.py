@@ -1,7 +1,8 @@
-"""The events the chat channels hear (studio.models.ChannelEvent), from the changes that make
-them: a take ready or failed and billed, a take requested or settled that crosses 80 % or 100 %
-of its campaign's budget, a decision on a take or a spot (a client's on a guest link), a spot
-made (studio.production.spots calls `spot_ready`)."""
+"""The events the chat channels hear (studio.models.ChannelEvent) and the API's webhook
+endpoints are sent (studio.models.WebhookEvent), from the changes that make them: a take ready
+or failed (the chat channels: failed and billed), a take requested or settled that crosses 80 %
+or 100 % of its campaign's budget, a decision on a take or a spot (a client's on a guest link),
+a spot made (studio.production.spots calls `spot_ready`)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,46 @@ from django.db.models.signals import post_save
 from django.urls import reverse
 
 from generation import budget
-from generation.models import EventKind, RenderEvent, RenderStatus
+from generation.models import EventKind, Render, RenderEvent, RenderStatus
 from studio.models import Campaign, ChannelEvent, Decision, SpotDecision, Take, Verdict
 from studio.team.chat_sending import announce
+from studio.team.webhooks_out import emit
 
 MONEY_MOVES = (RenderStatus.COMPLETED, RenderStatus.FAILED, RenderStatus.EXPIRED)
 
 
 def _url(name: str, *args, query: str = "") -> str:
     return f"{settings.STUDIO_BASE_URL}{reverse(name, args=args)}{query}"
+
+
+def _take(take: Render) -> dict:
+    """A take as a webhook tells of it (the API's take, with its shot and campaign)."""
+    return {
+        "id": take.pk,
+        "take": take.take,
+        "shot_id": take.shot_id,
+        "campaign_id": take.shot.campaign_id,
+        "status": take.status,
+        "model_key": take.model_key,
+        "seconds": take.seconds,
+        "billed": take.billed,
+        "cost": str(take.cost_actual if take.cost_actual is not None else take.cost_estimate),
+        "error_code": take.error_code,
+        "error_message": take.error_message,
+        "url": _url("studio:take_page", take.pk),
+    }
+
+
+def _spot(spot) -> dict:
+    return {
+        "id": spot.pk,
+        "campaign_id": spot.campaign_id,
+        "format": spot.format.name,
+        "market": spot.market.code if spot.market_id else None,
+        "hook": spot.hook.name if spot.hook_id else None,
+        "status": spot.status,
+        "url": _url("studio:spots", spot.campaign_id),
+    }
 
 
 def take_moved(sender, instance: RenderEvent, created, **kwargs) -> None:
@@ -32,6 +64,11 @@ def take_moved(sender, instance: RenderEvent, created, **kwargs) -> None:
     if take is None:
         return
     campaign = take.shot.campaign
+    if instance.kind == EventKind.TRANSITION and instance.to_status in (
+        RenderStatus.COMPLETED,
+        RenderStatus.FAILED,
+    ):
+        emit(campaign.workspace_id, f"take.{instance.to_status}", {"take": _take(take)})
     if instance.to_status == RenderStatus.COMPLETED and instance.kind == EventKind.TRANSITION:
         announce(
             campaign.workspace_id,
@@ -67,6 +104,16 @@ def budget_checked(campaign: Campaign) -> None:
         budget_alerted=level
     )
     if won:
+        emit(
+            campaign.workspace_id,
+            "budget.threshold",
+            {
+                "campaign_id": campaign.pk,
+                "percent": level,
+                "budget": str(campaign.budget),
+                "committed": str(budget.committed(campaign.pk)),
+            },
+        )
         announce(
             campaign.workspace_id,
             ChannelEvent.BUDGET,
@@ -91,6 +138,20 @@ def take_decided(sender, instance: Decision, created, **kwargs) -> None:
         else ChannelEvent.CHANGES
     )
     note = f": “{instance.note}”" if instance.note else ""
+    emit(
+        campaign.workspace_id,
+        "decision.created",
+        {
+            "decision": {
+                "id": instance.pk,
+                "verdict": instance.verdict,
+                "note": instance.note,
+                "who": instance.who,
+                "client": instance.reviewer_id is None,
+            },
+            "take": _take(take),
+        },
+    )
     announce(
         campaign.workspace_id,
         event,
@@ -112,6 +173,9 @@ def spot_decided(sender, instance: SpotDecision, created, **kwargs) -> None:
         event = ChannelEvent.CLIENT if instance.reviewer_id is None else ChannelEvent.SPOT_APPROVED
     verdict = "approved" if approved else "asked for changes to"
     note = f": “{instance.note}”" if instance.note else ""
+    if approved:
+        said = {"who": instance.who, "client": instance.reviewer_id is None, "note": instance.note}
+        emit(campaign.workspace_id, "spot.approved", {"spot": _spot(spot), "decision": said})
     announce(
         campaign.workspace_id,
         event,
@@ -123,6 +187,7 @@ def spot_decided(sender, instance: SpotDecision, created, **kwargs) -> None:
 
 def spot_ready(spot) -> None:
     campaign = spot.campaign
+    emit(campaign.workspace_id, "spot.ready", {"spot": {**_spot(spot), "status": "completed"}})
     announce(
         campaign.workspace_id,
         ChannelEvent.SPOT_READY,

@@ -1,4 +1,5 @@
-"""Inviting members, signing up from an invitation, changing a role, adding a chat channel."""
+"""Inviting members, signing up from an invitation, changing a role, adding a chat channel,
+making an API token or a webhook endpoint."""
 
 from __future__ import annotations
 
@@ -6,7 +7,16 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
-from studio.models import ChannelEvent, ChannelKind, MailChoice, Membership, Role
+from studio.models import (
+    ChannelEvent,
+    ChannelKind,
+    MailChoice,
+    Membership,
+    Role,
+    Scope,
+    TokenKind,
+    WebhookEvent,
+)
 from studio.models.channels import all_events
 from studio.team import channel_urls
 
@@ -77,3 +87,49 @@ class MailChoiceForm(forms.ModelForm):
     class Meta:
         model = MailChoice
         fields = ["mentions", "decisions", "digest"]
+
+
+class TokenForm(forms.Form):
+    """A new API token (studio.team.tokens): shown once when made."""
+
+    name = forms.CharField(
+        max_length=80, help_text="What uses it, e.g. “Planning tool sync”. Shown in the audit log."
+    )
+    kind = forms.ChoiceField(
+        choices=TokenKind.choices,
+        initial=TokenKind.PERSONAL,
+        required=False,
+        help_text="Personal: acts as you, never beyond your role. Service account: the "
+        "workspace's own, outlives whoever made it (owners only).",
+    )
+    scopes = forms.MultipleChoiceField(
+        choices=Scope.choices,
+        initial=[Scope.READ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Read: everything a viewer sees. Generate: campaigns, shots, plans, takes. "
+        "Review: decisions. Deliver: spots, versions, the package. Admin: budgets.",
+    )
+    days = forms.IntegerField(label="Expires after (days)", min_value=1, max_value=366, initial=90)
+
+    def __init__(self, *args, role: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if role != "owner":
+            del self.fields["kind"]
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        label="Endpoint URL",
+        max_length=500,
+        assume_scheme="https",
+        help_text="https only, on a public address. Each message is signed (Standard Webhooks).",
+    )
+    description = forms.CharField(max_length=120, required=False)
+    events = forms.MultipleChoiceField(
+        choices=[(e, e) for e in WebhookEvent.values],
+        initial=list(WebhookEvent.values),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_url(self) -> str:
+        return channel_urls.check_endpoint(self.cleaned_data["url"])
