@@ -51,7 +51,7 @@ test: lint $(OIDC_STAMP)
 # input fails differently than on SQLite: NUL in text, a connection closed mid-test.
 HOSTILE_SUITES := tests/test_access.py tests/test_fuzz.py tests/test_hardening.py \
 	tests/test_guest_security.py tests/test_hostile_text.py tests/test_review_markup.py \
-	tests/test_uploads.py tests/test_audit.py
+	tests/test_uploads.py tests/test_audit.py tests/test_api_access.py
 test-postgres: $(STAMP)
 	$(BIN)/python -m tests.postgres_suites $(HOSTILE_SUITES)
 

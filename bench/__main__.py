@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from bench import (
+    api,
     delivery_stream,
     finishing_speed,
     first_byte,
@@ -72,6 +73,8 @@ def main() -> int:
         timed("signing", provenance.run),
         timed("chat", integrations.chat),
         timed("audit log", integrations.audit),
+        timed("API takes list", api.takes_list),
+        timed("API take requests", api.requesting),
     ]
     lines = [
         "# Benchmarks",

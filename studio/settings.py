@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    # The API's reference page (Swagger UI) from ninja's own static files, never a CDN.
+    "ninja",
     "studio",
 ]
 

@@ -10,7 +10,8 @@ from generation.models import Render
 from studio.models import ApiToken, AuditEntry, Campaign, Shot
 from studio.team import tokens
 from tests.api_helpers import call, token_for
-from tests.factories import make_take
+from tests.factories import make_take, zip_of
+from tests.pipeline import settle
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,70 @@ def test_a_plan_is_drafted_from_a_brief_and_made(client, team, workspace, campai
     )  # fmt: skip
     assert again.status_code == 409
     assert Shot.objects.filter(campaign=campaign).count() == len(rows)
+
+
+def test_the_docs_walk_from_brief_to_delivered_spot(
+    client, team, workspace, django_capture_on_commit_callbacks
+):
+    """docs/api.md's curl walk-through, call by call: a campaign, a plan made into shots with a
+    take each (rendered by the animatic), the takes approved, the spot made and approved, the
+    signed package downloaded."""
+    key = token_for(team["owner"], workspace)
+    capture = django_capture_on_commit_callbacks
+    brief = {"brief": "Commuters grab a can of Nitro cold brew on a bright morning.",
+             "product": "Nitro can", "target": 8}  # fmt: skip
+    new = {"name": "Cold brew launch", "brief": brief["brief"], "product": brief["product"]}
+    made = call(client, "post", "campaigns", key, {**new, "channels": ["youtube-in-stream"]})
+    assert made.status_code == 201, made.content
+    campaign = made.json()["id"]
+    draft = call(client, "post", f"campaigns/{campaign}/plans/draft", key, brief).json()
+    with capture(execute=True):
+        plan = call(
+            client, "post", f"campaigns/{campaign}/plans", key,
+            {**brief, "rows": draft["rows"], "generate": True}, HTTP_IDEMPOTENCY_KEY="plan-1",
+        )  # fmt: skip
+    assert plan.status_code == 201, plan.content
+    takes = settle(
+        capture, list(Render.objects.filter(pk__in=[t["id"] for t in plan.json()["takes"]]))
+    )
+    assert takes and all(t.status == "completed" for t in takes)
+    done = call(client, "get", f"takes?campaign_id={campaign}&status=completed", key).json()
+    assert {t["id"] for t in done["items"]} == {t.pk for t in takes}
+    for take in takes:
+        with capture(execute=True):
+            decided = call(
+                client, "post", f"takes/{take.pk}/decisions", key, {"verdict": "approved"}
+            )
+        assert decided.status_code == 201, decided.content
+    with capture(execute=True):
+        spots = call(client, "post", f"campaigns/{campaign}/spots", key, {})
+    assert spots.status_code == 202 and spots.json()["problems"] == [], spots.content
+    (spot,) = spots.json()["spots"]
+    shown = call(client, "get", f"campaigns/{campaign}/spots/{spot['id']}", key).json()
+    assert shown["status"] == "completed", shown
+    with capture(execute=True):
+        approved = call(
+            client, "post", f"campaigns/{campaign}/spots/{spot['id']}/decisions", key,
+            {"verdict": "approved"},
+        )  # fmt: skip
+    assert approved.status_code == 201, approved.content
+    with capture(execute=True):
+        ready = call(client, "get", f"campaigns/{campaign}/delivery", key).json()
+    ready = call(client, "get", f"campaigns/{campaign}/delivery", key).json()
+    assert ready["download_url"], ready
+    package = call(client, "get", ready["download_url"].removeprefix("/api/v1/"), key)
+    assert package.status_code == 200 and package["Content-Type"] == "application/zip"
+    names = zip_of(package).namelist()
+    assert any(n.endswith(".mp4") for n in names) and any("manifest" in n for n in names)
+
+
+def test_the_reference_page_and_document_are_for_members_and_tokens(client, team, workspace):
+    assert client.get("/api/v1/docs")["Location"].startswith("/login/")
+    assert client.get("/api/v1/openapi.json").status_code == 302
+    key = token_for(team["viewer"], workspace, scopes=["read"])
+    document = call(client, "get", "openapi.json", key)
+    assert document.status_code == 200 and document.json()["openapi"].startswith("3.1")
+    client.force_login(team["viewer"])
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200 and b"swagger-ui" in page.content
+    assert b"https://" not in page.content  # served by the studio itself, no CDN

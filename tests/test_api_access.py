@@ -4,6 +4,8 @@ the served OpenAPI document has a row."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.utils import timezone
 
@@ -66,7 +68,13 @@ def test_each_role_and_scope_gets_what_the_matrix_says(client, ctx, keys, operat
 
 
 def test_every_operation_of_the_schema_has_a_row(client, ctx, keys):
-    schema = call(client, "get", "openapi.json", keys["owner", "read"]).json()
+    def unique(pairs):
+        names = [name for name, _ in pairs]
+        assert len(names) == len(set(names)), f"a key twice in the document: {names}"
+        return dict(pairs)
+
+    served_text = call(client, "get", "openapi.json", keys["owner", "read"]).content
+    schema = json.loads(served_text, object_pairs_hook=unique)  # as strict as a YAML parser
     served = {(m, p) for p, ops in schema["paths"].items() for m in ops}
     rows = {schema_key(o) for o in OPERATIONS}
     assert served == rows
@@ -84,3 +92,12 @@ def test_a_token_of_one_workspace_finds_nothing_of_another_its_member_belongs_to
     assert call(client, "get", f"campaigns/{ctx['campaign'].pk}", key).status_code == 404
     assert call(client, "get", f"takes/{ctx['take'].pk}", key).status_code == 404
     assert call(client, "get", "takes", key).json()["items"] == []
+
+
+def test_the_api_doc_shows_the_matrix_the_tests_use():
+    from pathlib import Path
+
+    from tests.api_access_matrix import table
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text()
+    assert table() in doc, "docs/api.md is stale: paste `python -m tests.api_access_matrix`"

@@ -1,5 +1,6 @@
 """The benchmarks themselves are exercised (small sizes) so that `make bench` cannot rot."""
 
+import re
 import tempfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -7,6 +8,7 @@ from xml.etree import ElementTree
 import pytest
 
 from bench import (
+    api,
     delivery_stream,
     finishing_speed,
     first_byte,
@@ -182,3 +184,12 @@ def test_the_chat_and_audit_benchmarks_measure():
     assert chat["ok"] and "60 updates" in chat["result"]
     audit = integrations.audit(rows=10_000)  # each case has a full page of 100
     assert audit["ok"] is True and "p95 first page" in audit["result"]
+
+
+def test_the_api_benchmarks_measure_the_list_and_the_requests():
+    listed = api.takes_list(campaigns=3, shots=4, takes=5)
+    assert "at 60 takes" in listed["name"]
+    counts = re.findall(r"(\d+) \(vs (\d+) at one take\)", listed["result"])
+    assert len(counts) == 4 and all(a == b for a, b in counts)
+    requested = api.requesting(takes=10)
+    assert "20 takes made" in requested["result"]

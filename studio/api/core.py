@@ -225,15 +225,23 @@ def page_of(
     queryset, cursor: str | None, limit: int, oldest_first: bool = False
 ) -> tuple[list, str | None]:
     """One page in a stable order (by id, newest first unless asked: keyset, so a page costs
-    the same at any depth) and the cursor of the next, if any."""
+    the same at any depth) and the cursor of the next, if any. The page's ids are found first
+    (an index holds them: sorting ids, not whole rows, keeps a big workspace's first page
+    fast), then its rows: two queries whatever the size."""
     limit = min(max(limit, 1), MAX_PAGE_SIZE)
     after = after_id(cursor)
     if after is not None:
         queryset = queryset.filter(pk__gt=after) if oldest_first else queryset.filter(pk__lt=after)
-    rows = list(queryset.order_by("pk" if oldest_first else "-pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, cursor_of(rows[-1].pk) if more and rows else None
+    order = "pk" if oldest_first else "-pk"
+    ids = list(queryset.order_by(order).values_list("pk", flat=True)[: limit + 1])
+    more = len(ids) > limit
+    ids = ids[:limit]
+    rows = (
+        list(queryset.model.objects.none())
+        if not ids
+        else list(queryset.filter(pk__in=ids).order_by(order))
+    )
+    return rows, cursor_of(ids[-1]) if more and ids else None
 
 
 def items(rows: Iterable, out) -> list:

@@ -113,7 +113,7 @@ def get_delivery(request: AuthedRequest, campaign_id: Id):
 @router.get(
     "/campaigns/{campaign_id}/delivery/package",
     response={200: None, 503: None, **ERRORS},
-    openapi_extra={"responses": {"200": {"description": "The ZIP", **ZIP}}},
+    openapi_extra={"responses": {200: {"description": "The ZIP", **ZIP}}},
 )
 def download_package(request: AuthedRequest, campaign_id: Id):
     """The signed delivery package (ZIP with the manifest); 503 with Retry-After while a file
@@ -136,7 +136,7 @@ def download_package(request: AuthedRequest, campaign_id: Id):
 @router.get(
     "/takes/{take_id}/video",
     response={200: None, **ERRORS},
-    openapi_extra={"responses": {"200": {"description": "The take's MP4", **BINARY}}},
+    openapi_extra={"responses": {200: {"description": "The take’s MP4", **BINARY}}},
 )
 def take_video(request: AuthedRequest, take_id: Id):
     """The take's video (a redirect to a short-lived bucket URL where it is in S3). Scope:
