@@ -68,6 +68,8 @@ def test_a_service_token_outlives_its_maker_and_revoking_ends_its_account(
     Membership.objects.filter(user=team["owner"]).update(role=Role.VIEWER)  # the maker steps down
     assert call(client, "get", f"campaigns/{campaign.pk}/delivery", key).status_code == 200
     Membership.objects.filter(user=team["owner"]).update(role=Role.OWNER)
+    members = client.get(f"/w/{workspace.slug}/members/").content.decode()
+    assert "DAM sync" in members and "the service account of an API token" in members
     client.post(f"/w/{workspace.slug}/api/tokens/{token.pk}/revoke/")
     assert call(client, "get", f"campaigns/{campaign.pk}", key).status_code == 401
     assert not Membership.objects.filter(user=token.user).exists()
