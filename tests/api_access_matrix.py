@@ -22,6 +22,7 @@ if __name__ == "__main__":
     django.setup()
 
 from studio.team.access import can
+from tests.images import upload
 
 ROLES = ["owner", "editor", "reviewer", "viewer"]
 SCOPES = ["read", "generate", "review", "deliver", "admin"]
@@ -36,6 +37,7 @@ class Operation:
     body: Callable = field(default=lambda ctx: None)
     ok: tuple[int, ...] = (200, 201, 202)
     own: bool = False  # a list: an outsider's token sees its own workspace's rows
+    files: Callable | None = None  # a multipart upload instead of a JSON body
 
 
 def plan_settings(ctx):
@@ -75,6 +77,13 @@ OPERATIONS = [
         "generate",
         "edit_shot",
         lambda ctx: {"scene": "A cup on a table"},
+    ),  # fmt: skip
+    Operation(
+        "post",
+        "campaigns/{campaign}/shots/{shot}/reference",
+        "generate",
+        "edit_shot",
+        files=lambda ctx: {"image": upload(size=(640, 480))},
     ),  # fmt: skip
     Operation(
         "put",

@@ -207,3 +207,18 @@ def test_the_reference_page_and_document_are_for_members_and_tokens(client, team
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and b"swagger-ui" in page.content
     assert b"https://" not in page.content  # served by the studio itself, no CDN
+
+
+def test_a_reference_image_is_checked_by_its_content(client, team, workspace, campaign, shot):
+    from tests.images import bomb_bytes, upload
+
+    key = token_for(team["editor"], workspace)
+    url = f"/api/v1/campaigns/{campaign.pk}/shots/{shot.pk}/reference"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    for bad in (upload(data=b"<svg onload=alert(1)>"), upload(data=bomb_bytes())):
+        refused = client.post(url, {"image": bad}, **auth)
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "image"
+    shot.refresh_from_db()
+    assert not shot.reference_image
+    taken = client.post(url, {"image": upload(size=(640, 480))}, **auth)
+    assert taken.status_code == 200 and taken.json()["reference_image"] is True

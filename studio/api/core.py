@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django_ratelimit.core import get_usage
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -184,6 +185,9 @@ def install_errors(api: NinjaAPI) -> None:
     api.add_exception_handler(HttpError, lambda r, e: problem(e.status_code, str(e)))
     api.add_exception_handler(ApiProblem, lambda r, e: problem(e.status, e.detail, e.errors))
     api.add_exception_handler(Http404, lambda r, e: problem(404, "No such thing here."))
+    api.add_exception_handler(
+        MultiPartParserError, lambda r, e: problem(400, "The multipart body cannot be read.")
+    )
     api.add_exception_handler(
         PermissionDenied, lambda r, e: problem(403, str(e) or "Your role may not do this.")
     )

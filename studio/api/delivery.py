@@ -122,7 +122,7 @@ def download_package(request: AuthedRequest, campaign_id: Id):
     allow(request, "deliver")
     pkg = delivery.package(campaign)
     if not pkg.entries:
-        raise ApiProblem(404, "Nothing is approved yet.")
+        raise ApiProblem(409, "Nothing is approved yet: there is no package to make.")
     if waiting := delivery.sign_missing(pkg):
         return problem(503, f"{waiting} file(s) are being signed; try again.", Retry_After="10")
     audit.exported(campaign.workspace_id, f"delivery package of “{campaign.name}” (API)")

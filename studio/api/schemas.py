@@ -117,10 +117,12 @@ class ShotOut(Schema):
     seconds: int
     on_screen_text: str
     prompt: dict
+    reference_image: bool
 
     @classmethod
     def of(cls, row):
         return cls(
+            reference_image=bool(row.reference_image),
             id=row.pk,
             campaign_id=row.campaign_id,
             position=row.position,

@@ -2,13 +2,14 @@
 checks), and put in order."""
 
 from django.db import transaction
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 
 from studio.api.core import ERRORS, ApiProblem, Cursor, Id, allow, form_problem, items, page_of
 from studio.api.schemas import ShotIn, ShotList, ShotOrder, ShotOut, ShotUpdate
 from studio.models import Campaign, Shot
 from studio.shots import editing
-from studio.shots.editor_forms import SEGMENT_PREFIX, ShotEditorForm
+from studio.shots.editor_forms import SEGMENT_PREFIX, ReferenceImageForm, ShotEditorForm
 from studio.shots.forms import ShotForm
 from studio.team.access import AuthedRequest, get_campaign_for_user, get_shot_for_user
 
@@ -94,6 +95,23 @@ def _editor_data(shot: Shot, given: dict) -> dict:
                 value = "on" if value else ""
             data[f"{SEGMENT_PREFIX}-{i}-{key}"] = "" if value is None else str(value)
     return data
+
+
+@router.post(
+    "/campaigns/{campaign_id}/shots/{shot_id}/reference", response={200: ShotOut, **ERRORS}
+)
+def upload_reference(
+    request: AuthedRequest, campaign_id: Id, shot_id: Id, image: UploadedFile = File(...)
+):
+    """The shot's reference image (its first frame): JPEG, PNG or WebP, checked by its content
+    as the shot page checks it (format, size, pixels). Scope: generate."""
+    shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
+    allow(request, "generate", "edit_shot")
+    form = ReferenceImageForm({}, {"image": image})
+    if not form.is_valid():
+        raise form_problem(form)
+    shot.set_reference(form.cleaned_data["image"], form.info)
+    return ShotOut.of(shot)
 
 
 @router.put("/campaigns/{campaign_id}/shot-order", response={200: ShotList, **ERRORS})
