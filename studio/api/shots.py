@@ -2,6 +2,7 @@
 checks), and put in order."""
 
 from django.db import transaction
+from django.utils.datastructures import MultiValueDict
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -101,13 +102,13 @@ def _editor_data(shot: Shot, given: dict) -> dict:
     "/campaigns/{campaign_id}/shots/{shot_id}/reference", response={200: ShotOut, **ERRORS}
 )
 def upload_reference(
-    request: AuthedRequest, campaign_id: Id, shot_id: Id, image: UploadedFile = File(...)
+    request: AuthedRequest, campaign_id: Id, shot_id: Id, image: File[UploadedFile]
 ):
     """The shot's reference image (its first frame): JPEG, PNG or WebP, checked by its content
     as the shot page checks it (format, size, pixels). Scope: generate."""
     shot = get_shot_for_user(request, campaign_id, shot_id, "edit_shot")
     allow(request, "generate", "edit_shot")
-    form = ReferenceImageForm({}, {"image": image})
+    form = ReferenceImageForm({}, MultiValueDict({"image": [image]}))
     if not form.is_valid():
         raise form_problem(form)
     shot.set_reference(form.cleaned_data["image"], form.info)
