@@ -152,7 +152,7 @@ def get_spend(request: AuthedRequest, campaign_id: Id):
 # --------------------------------------------------------------------------- plans
 
 
-def _setup(request, campaign, body: PlanSettings) -> plans.Setup:
+def _setup(campaign, body: PlanSettings) -> plans.Setup:
     llm = llm_planning.configured()
     data = body.dict(include={"brief", "product", "target", "model_key", "planner"})
     form = PlanSettingsForm(data, llm=llm)
@@ -176,7 +176,7 @@ def draft_plan(request: AuthedRequest, campaign_id: Id, body: PlanSettings):
     """A plan of shots drafted from the brief (nothing is saved). Scope: generate."""
     campaign = get_campaign_for_user(request, campaign_id, "edit_shot")
     allow(request, "generate", "edit_shot")
-    outcome = plans.draft(_setup(request, campaign, body))
+    outcome = plans.draft(_setup(campaign, body))
     rows = _rows(outcome)
     if not rows:
         raise ApiProblem(422, outcome.error or "No plan could be drafted.")
@@ -197,7 +197,7 @@ def create_plan(
         request, campaign_id, "edit_shot" if not body.generate else "generate"
     )
     allow(request, "generate", "edit_shot")
-    setup = _setup(request, campaign, body)
+    setup = _setup(campaign, body)
     rows = PlanRows(PlanRow.formset_data(body.rows), prefix="row")
     if not rows.is_valid():
         raise form_problem(rows, "rows")

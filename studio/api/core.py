@@ -25,7 +25,6 @@ from studio.team import audit, tokens
 from studio.team.access import SCOPE_ACTIONS
 
 PROBLEM = "application/problem+json"
-PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
