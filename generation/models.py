@@ -193,6 +193,8 @@ class Render(models.Model):
             models.Index(fields=["status", "-completed_at", "-id"], name="render_finished_idx"),
             # A campaign's takes in a state (the dashboard's figures, the board's states).
             models.Index(fields=["shot", "status"], name="render_shot_status_idx"),
+            # A batch key across shots: the API's Idempotency-Key reused for another shot.
+            models.Index(fields=["batch_key"], name="render_batch_key_idx"),
         ]
 
     def __str__(self) -> str:

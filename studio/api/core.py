@@ -239,11 +239,7 @@ def page_of(
     ids = list(queryset.order_by(order).values_list("pk", flat=True)[: limit + 1])
     more = len(ids) > limit
     ids = ids[:limit]
-    rows = (
-        list(queryset.model.objects.none())
-        if not ids
-        else list(queryset.filter(pk__in=ids).order_by(order))
-    )
+    rows = list(queryset.filter(pk__in=ids).order_by(order))  # no ids: no query at all
     return rows, cursor_of(ids[-1]) if more and ids else None
 
 

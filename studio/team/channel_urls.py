@@ -43,20 +43,31 @@ def _public(host: str, port: int) -> bool:
     return bool(addresses) and all(a.is_global for a in addresses)
 
 
-def check(kind: str, url: str) -> str:
-    """The URL, if a channel of this kind may be sent to it; else ValidationError saying why."""
-    url = url.strip()
+def _https(url: str, what: str) -> tuple[str, int] | None:
+    """The host and port of `url` if it is https with no user name or password; None for
+    127.0.0.1 where the test suite allows it (its fake services, and nothing else); else
+    ValidationError saying why."""
     try:
         parts = urlsplit(url)
         host, port = (parts.hostname or "").lower(), parts.port or 443
     except ValueError:
         raise ValidationError("That is not a web address.") from None
     if settings.STUDIO_OUTGOING_ALLOW_LOOPBACK and host == "127.0.0.1":
-        return url  # the test suite's fake Slack and Teams servers, and nothing else
+        return None
     if parts.scheme != "https":
-        raise ValidationError("The webhook URL must start with https://.")
+        raise ValidationError(f"The {what} must start with https://.")
     if parts.username or parts.password:
-        raise ValidationError("The webhook URL must not carry a user name or password.")
+        raise ValidationError(f"The {what} must not carry a user name or password.")
+    return host, port
+
+
+def check(kind: str, url: str) -> str:
+    """The URL, if a channel of this kind may be sent to it; else ValidationError saying why."""
+    url = url.strip()
+    found = _https(url, "webhook URL")
+    if found is None:
+        return url
+    host, port = found
     if kind == ChannelKind.TEAMS and any(host.endswith(r.lstrip(".")) for r in RETIRED):
         raise ValidationError(
             "Office 365 connector webhooks are retired. In Teams, add the workflow “Post to a "
@@ -75,19 +86,9 @@ def check_endpoint(url: str) -> str:
     """The URL, if an API webhook may be sent to it: https, no user name or password, on a
     name that resolves to public addresses only; else ValidationError saying why."""
     url = url.strip()
-    try:
-        parts = urlsplit(url)
-        host, port = (parts.hostname or "").lower(), parts.port or 443
-    except ValueError:
-        raise ValidationError("That is not a web address.") from None
-    if settings.STUDIO_OUTGOING_ALLOW_LOOPBACK and host == "127.0.0.1":
-        return url  # the test suite's receivers, and nothing else
-    if parts.scheme != "https" or not host:
-        raise ValidationError("The endpoint's URL must start with https://.")
-    if parts.username or parts.password:
-        raise ValidationError("The endpoint's URL must not carry a user name or password.")
-    if not _public(host, port):
-        raise ValidationError(f"{host} does not resolve to a public address.")
+    found = _https(url, "endpoint's URL")
+    if found is not None and not _public(*found):
+        raise ValidationError(f"{found[0]} does not resolve to a public address.")
     return url
 
 

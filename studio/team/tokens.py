@@ -128,7 +128,3 @@ def revoke(token: ApiToken) -> None:
             workspace_id=token.workspace_id,
             target=f"token “{token.name}” ({token.prefix}…)",
         )
-
-
-def is_service_account(user) -> bool:
-    return user.username.startswith("service-") and not user.has_usable_password()
