@@ -56,7 +56,9 @@ def make_spots(request: AuthedRequest, campaign_id: Id, body: SpotMake):
     else:
         fmt = campaign.formats.filter(pk=body.format_id).first()
         if fmt is None:
-            raise ApiProblem(404, "No such format here.", {"format_id": ["Unknown format."]})
+            raise ApiProblem(
+                422, "No such format in this campaign.", {"format_id": ["Unknown format."]}
+            )
         spot, said = spots.request_spot(campaign, fmt, request.user)
         made, problems = ([spot] if spot else []), ([said] if said else [])
     return Status(202, SpotsMade(spots=[SpotOut.of(s) for s in made], problems=problems))
