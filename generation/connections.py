@@ -20,7 +20,7 @@ def overview() -> list[dict[str, Any]]:
             "where": provider.where,
             "models": [
                 m.label
-                for m in catalog.MODELS.values()
+                for m in catalog.all_models()
                 if any(r.provider == provider.name for r in m.usable_routes())
             ],
         }

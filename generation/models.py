@@ -9,6 +9,10 @@ from django.utils import timezone
 
 from generation import catalog, text
 from generation.catalog.specs import VideoModel
+from generation.own_gpus.records import Backend as Backend  # models of this app
+from generation.own_gpus.records import BackendSlot as BackendSlot
+from generation.own_gpus.records import BoundWorkflow as BoundWorkflow
+from generation.own_gpus.records import FrameRule as FrameRule
 
 
 class RenderStatus(models.TextChoices):
@@ -115,6 +119,12 @@ class Render(models.Model):
     provider_job_id = models.CharField(max_length=200, blank=True, db_index=True)
     # The provider's id of the finished video, for remixing it (Runware's outputs.videoId).
     provider_output_id = models.CharField(max_length=200, blank=True)
+    # The team's own GPUs: the backend the take was sent to, its place in line while it waits
+    # for one (or in the backend's queue), and the inputs uploaded there ({backend: {"first":
+    # asset id, "last": …}}: a frame is uploaded once per take and backend).
+    backend = models.CharField(max_length=40, blank=True)
+    queue_place = models.PositiveIntegerField(null=True, blank=True)
+    uploads = models.JSONField(default=dict, blank=True)
     # Runware's webhook URL carries a secret token per take; only its hash is kept.
     webhook_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     status = models.CharField(

@@ -19,6 +19,37 @@ OPENAI_BASE_URL = env("OPENAI_BASE_URL", "https://api.openai.com/v1").rstrip("/"
 RUNWARE_API_KEY = env("RUNWARE_API_KEY")
 RUNWARE_BASE_URL = env("RUNWARE_BASE_URL", "https://api.runware.ai/v1").rstrip("/")
 OPENAI_WEBHOOK_SECRET = env("OPENAI_WEBHOOK_SECRET")
+# The team's own GPUs (docs/providers.md "Your own GPUs"): ComfyUI backends speaking the Comfy
+# API v2 (comfy-api-proxy in front of a ComfyUI, Comfy Cloud, a Comfy deployment), named in
+# STUDIO_COMFY_BACKENDS as space-separated "name=url" pairs; each backend's bearer token in
+# STUDIO_COMFY_TOKEN_<NAME> and how many jobs it runs at once in STUDIO_COMFY_JOBS_<NAME>
+# (default 1: ComfyUI runs one prompt at a time). Operators' addresses: a LAN or loopback
+# address is allowed here, as it is the point of a self-hosted GPU.
+
+
+def comfy_backends(value: str) -> dict[str, dict]:
+    backends: dict[str, dict] = {}
+    for pair in value.split():
+        name, _, url = pair.partition("=")
+        name = name.strip().lower()
+        if not name or not url.startswith(("http://", "https://")) or not name.isidentifier():
+            raise ImproperlyConfigured(
+                f"STUDIO_COMFY_BACKENDS: {pair!r} is not name=http(s)://host:port "
+                "(a name of letters, digits and underscores)"
+            )
+        suffix = name.upper()
+        jobs = envint(f"STUDIO_COMFY_JOBS_{suffix}", 1)
+        if not 1 <= jobs <= 64:
+            raise ImproperlyConfigured(f"STUDIO_COMFY_JOBS_{suffix} must be 1 to 64")
+        backends[name] = {
+            "url": url.rstrip("/"),
+            "token": env(f"STUDIO_COMFY_TOKEN_{suffix}"),
+            "jobs": jobs,
+        }
+    return backends
+
+
+COMFY_BACKENDS = comfy_backends(env("STUDIO_COMFY_BACKENDS"))
 # The optional language model that plans shots from a brief (any OpenAI-compatible Chat
 # Completions endpoint: OpenAI, a gateway, a local Ollama or vLLM). Unset: the built-in
 # planner, offline.

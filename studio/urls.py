@@ -156,6 +156,7 @@ take_urls: list[URLPattern | URLResolver] = [
     path("trim/", spots.take_trim, name="take_trim"),
     path("cancel/", takes.take_cancel, name="take_cancel"),
     path("remix/", takes.take_remix, name="take_remix"),
+    path("again/", takes.take_again, name="take_again"),
     path("media/<str:variant>/", takes.take_media, name="take_media"),
     path("markers.<str:kind>", timelines.take_markers, name="take_markers"),
 ]
@@ -217,6 +218,12 @@ studio_urls: list[URLPattern | URLResolver] = [
     path("verify/", verify.verify_page, name="verify"),
     path("providers/", providers.provider_list, name="provider_list"),
     path("providers/<str:name>/test/", providers.provider_test, name="provider_test"),
+    path("providers/workflows/new/", providers.workflow_new, name="workflow_new"),
+    path(
+        "providers/workflows/<slug:key>/switch/",
+        providers.workflow_switch,
+        name="workflow_switch",
+    ),
     path("c/<id:campaign_id>/", include(campaign_urls)),
     path("takes/<id:render_id>/", include(take_urls)),
     path("s/<str:token>/", include(share_urls)),

@@ -214,6 +214,7 @@ ENDPOINTS = [
         data=lambda ctx: {"ids": str(ctx["take"].pk)},
     ),
     Endpoint("studio:take_cancel", "post", "generate", lambda ctx: {"render_id": ctx["take"].pk}),
+    Endpoint("studio:take_again", "post", "generate", lambda ctx: {"render_id": ctx["take"].pk}),
     Endpoint(
         "studio:take_remix",
         "post",
@@ -628,6 +629,27 @@ SPECIAL = [
         lambda ctx, p: {},
         _everyone(404, anonymous="login", guest="login", staff="ok"),
         why="keys' presence and paid test calls: operators only",
+    ),
+    Special(
+        "studio:workflow_new",
+        "get",
+        lambda ctx, p: {},
+        _everyone(404, anonymous="login", guest="login", staff="ok"),
+        why="the team's GPU workflows and their prices: operators only",
+    ),
+    Special(
+        "studio:workflow_new",
+        "post",
+        lambda ctx, p: {},
+        _everyone(404, anonymous="login", guest="login", staff=422),
+        why="operators only (an empty form is refused with its errors)",
+    ),
+    Special(
+        "studio:workflow_switch",
+        "post",
+        lambda ctx, p: {"key": "no-such-workflow"},
+        _everyone(404, anonymous="login", guest="login", staff=404),
+        why="operators only; an unknown workflow is 404",
     ),
     Special(
         "studio:provider_test",

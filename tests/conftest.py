@@ -194,12 +194,51 @@ def runware_fake(sample_mp4, settings):
     )
 
 
+def _comfy(sample_mp4, settings, names, flavour="proxy"):
+    from generation.own_gpus import offered
+    from tests.fakes.comfy_fake import TOKEN, FakeComfy
+
+    fakes = {name: FakeComfy(sample_mp4, flavour=flavour).start() for name in names}
+    settings.COMFY_BACKENDS = {
+        name: {"url": fake.root, "token": TOKEN, "jobs": 1} for name, fake in fakes.items()
+    }
+    settings.STUDIO_HTTP_TIMEOUT = 2
+    offered.forget()
+    yield fakes
+    offered.forget()
+    for fake in fakes.values():
+        fake.stop()
+    violations = [v for fake in fakes.values() for v in fake.seen.violations]
+    assert violations == [], "requests broke the Comfy API v2 contract"
+
+
+@pytest.fixture
+def comfy_fake(sample_mp4, settings):
+    """One fake ComfyUI behind comfy-api-proxy (tests/fakes/comfy_fake.py), the backend "gpu1"."""
+    for fakes in _comfy(sample_mp4, settings, ["gpu1"]):
+        yield fakes["gpu1"]
+
+
+@pytest.fixture
+def comfy_pair(sample_mp4, settings):
+    """Two fake ComfyUI backends, "gpu1" and "gpu2", one job each."""
+    yield from _comfy(sample_mp4, settings, ["gpu1", "gpu2"])
+
+
+@pytest.fixture
+def comfy_cloud(sample_mp4, settings):
+    """A fake Comfy Cloud: outputs by 302 to a signed URL on another host, no job list."""
+    for fakes in _comfy(sample_mp4, settings, ["cloud"], flavour="cloud"):
+        yield fakes["cloud"]
+
+
 def configured_secrets(settings=None) -> list[str]:
     """The keys and webhook secrets the test run configures (tests/fakes, tests/test_webhooks)
     and whatever the settings hold now."""
     from django.conf import settings as live
 
     from tests.fakes.chat_hooks_fake import SLACK_SECRET, TEAMS_SECRET
+    from tests.fakes.comfy_fake import TOKEN as COMFY_TOKEN
     from tests.fakes.openai_fake import API_KEY as OPENAI_KEY
     from tests.fakes.runware_fake import API_KEY as RUNWARE_KEY
     from tests.fakes.webhook_keys import SECRET as WEBHOOK_SECRET
@@ -207,6 +246,7 @@ def configured_secrets(settings=None) -> list[str]:
 
     found = {OPENAI_KEY, RUNWARE_KEY, WEBHOOK_SECRET, WEBHOOK_SECRET.removeprefix("whsec_")}
     found.add(CHAT_KEY)
+    found.add(COMFY_TOKEN)
     found.update({SLACK_SECRET, TEAMS_SECRET, OIDC_SECRET})
     for name in (
         "OPENAI_API_KEY",

@@ -10,6 +10,7 @@ sent.
 from generation.catalog.rows import MODELS
 from generation.catalog.specs import (
     ANIMATIC,
+    COMFY,
     OPENAI,
     PROVIDER_LABELS,
     PROVIDERS,
@@ -31,8 +32,10 @@ from generation.catalog.specs import (
 from generation.catalog.validation import (
     DEFAULT_MODEL,
     Problem,
+    all_models,
     get,
     offered_models,
+    register,
     require,
     validate,
 )
@@ -46,6 +49,9 @@ __all__ = [
     "PROVIDERS",
     "ProviderInfo",
     "ai_made",
+    "all_models",
+    "COMFY",
+    "register",
     "RESOLUTION_FRAMES",
     "RUNWARE",
     "Audio",

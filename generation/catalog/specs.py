@@ -13,6 +13,7 @@ from django.conf import settings
 OPENAI = "openai"
 RUNWARE = "runware"
 ANIMATIC = "animatic"
+COMFY = "comfy"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class ProviderInfo:
 
     @property
     def where(self) -> str:
+        if self.name == COMFY:  # names and addresses only: the tokens stay in the settings
+            backends = getattr(settings, "COMFY_BACKENDS", {}) or {}
+            return ", ".join(f"{n} ({b['url']})" for n, b in backends.items()) or "no backend"
         return str(getattr(settings, self.where_setting)) if self.where_setting else "this machine"
 
 
@@ -50,6 +54,14 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ),
         ProviderInfo(
             RUNWARE, "Runware", "RUNWARE_API_KEY", "RUNWARE_BASE_URL", "RUNWARE_API_KEY", True
+        ),
+        ProviderInfo(
+            COMFY,
+            "Your ComfyUI GPUs (Comfy API v2)",
+            "COMFY_BACKENDS",
+            "",
+            "STUDIO_COMFY_BACKENDS (a ComfyUI behind the Comfy API v2) and a bound workflow",
+            ai_made=True,
         ),
     )
 }

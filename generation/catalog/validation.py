@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from generation.catalog.rows import MODELS
@@ -10,22 +11,47 @@ from generation.catalog.specs import ANIMATIC, RESOLUTION_FRAMES, VideoModel, si
 DEFAULT_MODEL = ANIMATIC
 
 
+# Models kept outside this module's rows (the team's bound workflows, generation.own_gpus):
+# a prefix of their keys, one model by key, and all of them. Registered at start-up
+# (generation.apps), so the catalog reads no table of its own.
+EXTRA: dict[str, tuple[Callable[[str], VideoModel | None], Callable[[], list[VideoModel]]]] = {}
+
+
+def register(
+    prefix: str, one: Callable[[str], VideoModel | None], every: Callable[[], list[VideoModel]]
+) -> None:
+    EXTRA[prefix] = (one, every)
+
+
 def get(key: str) -> VideoModel | None:
     """The model of this key, or None (a key from input: check it)."""
-    return MODELS.get(key)
+    model = MODELS.get(key)
+    if model is None:
+        for prefix, (one, _) in EXTRA.items():
+            if key.startswith(prefix):
+                return one(key)
+    return model
+
+
+def all_models() -> list[VideoModel]:
+    """Every model: the catalog's rows, then the team's own."""
+    models = list(MODELS.values())
+    for _, every in EXTRA.values():
+        models.extend(every())
+    return models
 
 
 def require(key: str) -> VideoModel:
     """The model of this key where one must exist (a stored take's or shot's, already
     validated); an unknown key is a bug, and says which."""
-    model = MODELS.get(key)
+    model = get(key)
     if model is None:
         raise LookupError(f"No video model {key!r} in the catalog.")
     return model
 
 
 def offered_models() -> list[VideoModel]:
-    return [m for m in MODELS.values() if m.offered]
+    return [m for m in all_models() if m.offered]
 
 
 @dataclass(frozen=True)
@@ -48,7 +74,7 @@ def validate(
     Forms show the problems beside their fields; the job calls this again before anything is
     sent, so a stale form or a changed configuration can never reach a provider.
     """
-    model = MODELS.get(model_key)
+    model = get(model_key)
     if model is None:
         return [Problem("model_key", f"“{model_key}” is not a model Reelroom knows.")]
     problems: list[Problem] = []

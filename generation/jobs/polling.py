@@ -24,7 +24,7 @@ from generation.jobs.transitions import (
 )
 from generation.models import EventKind, Render
 from generation.providers import ProviderError, get_provider
-from generation.providers.base import JobStatus, Provider
+from generation.providers.base import JOB_LOST, JobStatus, Provider
 
 
 def poll(render_id: int) -> None:
@@ -45,7 +45,7 @@ def poll(render_id: int) -> None:
                 render,
                 S.IN_PROGRESS,
                 target,
-                **{**error_fields(error), "billed": False if provider.free else None},
+                **{**error_fields(error), "billed": _billed_if_lost(provider, error)},
             )
             return
         if past_deadline(render):
@@ -60,6 +60,12 @@ def poll(render_id: int) -> None:
         )
         return
     apply_status(render, provider, status)
+
+
+def _billed_if_lost(provider: Provider, error: ProviderError) -> bool | None:
+    """A job that failed after it was accepted: billed is the provider's to say, except for a
+    free provider or a job the team's GPU forgot (JOB_LOST: it never finished)."""
+    return False if provider.free or error.code == JOB_LOST else None
 
 
 def apply_status(render: Render, provider: Provider, status: JobStatus) -> None:
@@ -110,6 +116,7 @@ def apply_status(render: Render, provider: Provider, status: JobStatus) -> None:
             return
         Render.objects.filter(pk=render.pk, status=S.IN_PROGRESS).update(
             progress=max(render.progress, min(99, status.progress)),
+            queue_place=status.queue_position if status.state == "queued" else None,
             polls=render.polls + 1,
             updated_at=timezone.now(),
             **due_in(poll_delay(provider, render.polls)),

@@ -158,4 +158,6 @@ def spec_for(render: Render, webhook_url: str = "") -> JobSpec:
         structure=render.prompt_json,
         created_after=render.submitted_at,
         webhook_url=webhook_url,
+        render_id=render.pk,
+        backend=render.backend,
     )

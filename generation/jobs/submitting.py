@@ -89,12 +89,18 @@ def submit(render_id: int) -> None:
         )
         return
     provider = get_provider(render.provider)
+    backend = provider.place(render.pk)
+    if backend is None:
+        _wait_for_gpu(render)
+        return
     webhook_url, token_hash = webhooks.url_for(provider.name)
     # The idempotency key (and the webhook token's hash) are saved before anything is sent.
     if not advance(
         render,
         S.QUEUED,
         S.SUBMITTING,
+        backend=backend or render.backend,
+        queue_place=None,
         attempts=render.attempts + 1,
         submitted_at=render.submitted_at or timezone.now(),
         last_attempt_at=timezone.now(),
@@ -120,6 +126,27 @@ def submit(render_id: int) -> None:
         _to_reconcile(render, f"unexpected {error.__class__.__name__}")
         return
     accepted(render, provider, status, S.SUBMITTING)
+
+
+# How often a take waiting for one of the team's GPUs looks for a free one.
+GPU_WAIT_SECONDS = 3.0
+
+
+def _wait_for_gpu(render: Render) -> None:
+    """Every backend is busy (or down): the take stays queued, with its place in line."""
+    ahead = (
+        Render.objects.filter(
+            provider=render.provider,
+            status=S.QUEUED,
+            gpu_slot__isnull=True,
+            created_at__lt=render.created_at,
+        )
+        .exclude(pk=render.pk)
+        .count()
+    )
+    Render.objects.filter(pk=render.pk, status=S.QUEUED).update(
+        queue_place=ahead + 1, **due_in(GPU_WAIT_SECONDS)
+    )
 
 
 def _stored_image_size(key: str) -> tuple[int, int] | None:

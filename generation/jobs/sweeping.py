@@ -24,6 +24,7 @@ from generation.jobs.storing import store
 from generation.jobs.submitting import reconcile, submit
 from generation.jobs.transitions import S, advance, note
 from generation.models import EventKind, Render, RenderStatus
+from generation.own_gpus import backends
 from generation.providers import ProviderError, get_provider
 
 logger = logging.getLogger(__name__)
@@ -207,6 +208,7 @@ def reap(now: datetime | None = None) -> None:
     if removed:
         logger.info("removed %s stale temporary file(s)", removed)
     _reap_held(now)
+    backends.free_stale(now)
     lost = Render.objects.filter(
         status=S.QUEUED, next_poll_at__isnull=True, updated_at__lt=now - LOST_QUEUE_DEADLINE
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from generation.providers.animatic import AnimaticProvider
 from generation.providers.base import Provider, ProviderError
+from generation.providers.comfy import ComfyProvider
 from generation.providers.openai import OpenAIProvider
 from generation.providers.runware import RunwareProvider
 
 REGISTRY: dict[str, type[Provider]] = {
     AnimaticProvider.name: AnimaticProvider,
+    ComfyProvider.name: ComfyProvider,
     OpenAIProvider.name: OpenAIProvider,
     RunwareProvider.name: RunwareProvider,
 }

@@ -48,6 +48,9 @@ class ProviderError(Exception):
 # The code of an OutcomeUnknown whose create the provider refused because it already holds the
 # take's idempotency key: whether a job exists under it is settled by reconciling.
 KEY_TAKEN = "key_taken"
+# The code of a job its server no longer knows (a ComfyUI restarted: its history lives in
+# memory): the take ends, not billed, and can be generated again.
+JOB_LOST = "lost_on_gpu"
 
 
 class OutcomeUnknown(ProviderError):
@@ -82,6 +85,8 @@ class JobSpec:
     structure: dict[str, Any] = field(default_factory=dict)
     created_after: datetime | None = None
     webhook_url: str = ""
+    render_id: int = 0
+    backend: str = ""  # the team's GPU server the take's slot is on (generation.own_gpus)
 
 
 @dataclass
@@ -97,6 +102,8 @@ class JobStatus:
     # whether it can be right before anything records it.
     cost: object = None
     output_id: str = ""  # the provider's id of the finished video (for remixing it)
+    queue_position: int | None = None  # its place in the provider's own queue, where told
+    gpu_seconds: float | None = None  # the GPU time it took, where the server measures it
 
 
 class Provider:
@@ -112,6 +119,12 @@ class Provider:
     free = False
     # Extra files the provider makes besides the video (OpenAI: a spritesheet for scrubbing).
     extra_variants: tuple[str, ...] = ()
+
+    def place(self, render_id: int) -> str | None:
+        """Where the take will be sent: "" for the provider itself; a backend's name for a
+        provider of several servers (the take now holds room on it); None when all are busy
+        (the take waits in the queue)."""
+        return ""
 
     def submit(self, spec: JobSpec) -> JobStatus:
         raise NotImplementedError

@@ -3,24 +3,15 @@
 import datetime
 import json
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict
 
-from generation import catalog, channels
+from generation import channels
 from studio.api.core import MAX_ID, Page
+from studio.api.enums import ChannelKey, ModelKey, Size
 
-# The catalog's models and the channels, as enums (whether a model is offered now, and the
-# sizes and lengths it makes, are checked as the pages check them: 422 naming the field).
-if TYPE_CHECKING:
-    ModelKey: TypeAlias = str
-    ChannelKey: TypeAlias = str
-    Size: TypeAlias = str
-else:
-    ModelKey = Literal[tuple(catalog.MODELS)]
-    ChannelKey = Literal[tuple(c.key for c in channels.CHANNELS)]
-    Size = Literal[tuple(sorted({s for m in catalog.MODELS.values() for s in m.sizes}))]
 SOME_TEXT = r"\w"  # a letter or a digit at least (what is left once the text is cleaned)
 
 

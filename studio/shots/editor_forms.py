@@ -15,7 +15,7 @@ from studio.models import Shot
 
 
 def _modelchoice_field():
-    return [(m.key, m.label) for m in catalog.MODELS.values()]
+    return [(m.key, m.label) for m in catalog.all_models()]
 
 
 class SegmentForm(forms.Form):

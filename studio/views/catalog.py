@@ -14,5 +14,5 @@ from studio.views import AuthedHtmxRequest
 @login_required
 @require_GET
 def catalog_page(request: AuthedHtmxRequest):
-    models = sorted(catalog.MODELS.values(), key=lambda m: (not m.offered, m.label))
+    models = sorted(catalog.all_models(), key=lambda m: (not m.offered, m.label))
     return render(request, "studio/catalog.html", {"models": models})

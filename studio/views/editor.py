@@ -77,7 +77,7 @@ def editor_context(
         lint_by_field=analysis.by_field() if analysis else {},
         lint_slots=_lint_slots(form),
         lint_scope=prompts.LINT_SCOPE,
-        models=catalog.MODELS.values(),
+        models=catalog.all_models(),
         reference_form=ReferenceImageForm(),
         assets=Asset.objects.filter(workspace_id=shot.campaign.workspace_id),
         seed_templates=prompts.SEED_TEMPLATES,
@@ -195,7 +195,7 @@ def shot_options(request: AuthedHtmxRequest, campaign_id: int, shot_id: int):
         shot,
         form=form,
         model=form.model,
-        models=catalog.MODELS.values(),
+        models=catalog.all_models(),
         model_changes=changes,
     )
     response = render(request, f"{PAGE}#spec", context)

@@ -23,7 +23,7 @@ PAGE = "studio/shot_detail.html"
 
 def _known_size(value: str | None, shot: Shot) -> str:
     """The size the editor shows now (it may be unsaved), if it is a size Reelroom knows."""
-    if value and any(value in m.sizes for m in catalog.MODELS.values()):
+    if value and any(value in m.sizes for m in catalog.all_models()):
         return value
     return shot.size
 

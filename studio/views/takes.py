@@ -82,6 +82,27 @@ def take_remix(request: AuthedHtmxRequest, render_id: int):
 
 
 @login_required
+@require_POST
+def take_again(request: AuthedHtmxRequest, render_id: int):
+    """One click after a take failed (lost on a GPU that restarted, refused, timed out): a new
+    take of the shot as it is now. Its batch key derives from the failed take's, so a double
+    click makes it once."""
+    take = get_take_for_user(request, render_id, "generate")
+    if take.status not in ("failed", "expired"):
+        messages.error(request, f"Take {take.take} did not fail; nothing was made.")
+        return redirect(f"{take.shot.get_absolute_url()}#take-{take.pk}")
+    try:
+        (new,) = editing.request_takes(
+            take.shot, request.user, batch_key=uuid.uuid5(take.idempotency_key, "again")
+        )
+    except editing.TakeRequestError as error:
+        messages.error(request, f"No take was made: {error.message}")
+        return redirect(f"{take.shot.get_absolute_url()}#take-{take.pk}")
+    messages.success(request, f"Take {new.take} queued in place of take {take.take}.")
+    return redirect(f"{take.shot.get_absolute_url()}#takes")
+
+
+@login_required
 @require_GET
 def take_media(request: AuthedHtmxRequest, render_id: int, variant: str):
     """A take's video, poster, spritesheet or the reference image it was sent with."""
