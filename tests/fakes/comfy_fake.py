@@ -13,6 +13,7 @@ job's link, and a restart that forgets every job, key and asset (ComfyUI's histo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -335,7 +336,8 @@ class FakeComfy(FakeServer):
                     resource = fake.resource(job)
                 if fake.faults.slow_submit:
                     time.sleep(fake.faults.slow_submit)
-                self._send(201, resource)
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self._send(201, resource)  # the sender may have died meanwhile
 
             def do_GET(self):
                 begun = self._begin("GET")
