@@ -10,6 +10,7 @@ from django.utils import timezone
 from generation import catalog, text
 from generation.catalog.specs import VideoModel
 from generation.own_gpus.records import Backend as Backend  # models of this app
+from generation.own_gpus.records import BackendKind as BackendKind
 from generation.own_gpus.records import BackendSlot as BackendSlot
 from generation.own_gpus.records import BoundWorkflow as BoundWorkflow
 from generation.own_gpus.records import FrameRule as FrameRule

@@ -5,6 +5,7 @@ docs/configuration.md)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -50,6 +51,41 @@ def comfy_backends(value: str) -> dict[str, dict]:
 
 
 COMFY_BACKENDS = comfy_backends(env("STUDIO_COMFY_BACKENDS"))
+
+# OpenAI-compatible video servers on the team's GPUs (vLLM-Omni and similar; docs/providers.md):
+# STUDIO_VIDEO_SERVERS is a JSON list of {"name", "url" (up to /v1), "jobs", "models": [{"id",
+# "label", "sizes", "seconds", "fps", "frame_rule", "fields", "multipart",
+# "rate_per_gpu_second", "gpu_seconds_per_second"}]}; a server without "models" offers what its
+# /models lists (read by the providers page's connection test) with the server's own "sizes",
+# "seconds" and "fps". Each server's key in STUDIO_VIDEO_SERVER_KEY_<NAME>.
+
+
+def video_servers(value: str) -> dict[str, dict]:
+    try:
+        listed = json.loads(value or "[]")
+    except ValueError:
+        raise ImproperlyConfigured("STUDIO_VIDEO_SERVERS must be a JSON list") from None
+    servers: dict[str, dict] = {}
+    for server in listed if isinstance(listed, list) else [None]:
+        if not isinstance(server, dict) or not str(server.get("name", "")).isidentifier():
+            raise ImproperlyConfigured("STUDIO_VIDEO_SERVERS: each server needs a name and a url")
+        name = server["name"].lower()
+        if not str(server.get("url", "")).startswith(("http://", "https://")):
+            raise ImproperlyConfigured(f"STUDIO_VIDEO_SERVERS: {name} needs an http(s) url")
+        if name in servers or name in COMFY_BACKENDS:
+            raise ImproperlyConfigured(f"STUDIO_VIDEO_SERVERS: the name {name} is used twice")
+        servers[name] = {
+            **server,
+            "name": name,
+            "url": server["url"].rstrip("/"),
+            "token": env(f"STUDIO_VIDEO_SERVER_KEY_{name.upper()}"),
+            "jobs": int(server.get("jobs", 1)),
+            "models": server.get("models") or [],
+        }
+    return servers
+
+
+VIDEO_SERVERS = video_servers(env("STUDIO_VIDEO_SERVERS"))
 # The optional language model that plans shots from a brief (any OpenAI-compatible Chat
 # Completions endpoint: OpenAI, a gateway, a local Ollama or vLLM). Unset: the built-in
 # planner, offline.

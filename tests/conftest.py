@@ -38,6 +38,12 @@ from tests.factories import make_campaign, make_shot, make_take, make_user
 from tests.fakes.chat_fake import API_KEY as CHAT_KEY
 from tests.fakes.chat_fake import MODEL as CHAT_MODEL
 from tests.fakes.chat_fake import ChatFake
+from tests.gpu_fixtures import (  # noqa: F401 - the own-GPU fixtures
+    comfy_cloud,
+    comfy_fake,
+    comfy_pair,
+    video_servers,
+)
 from tests.images import upload
 from tests.media_files import mp4
 
@@ -194,44 +200,6 @@ def runware_fake(sample_mp4, settings):
     )
 
 
-def _comfy(sample_mp4, settings, names, flavour="proxy"):
-    from generation.own_gpus import offered
-    from tests.fakes.comfy_fake import TOKEN, FakeComfy
-
-    fakes = {name: FakeComfy(sample_mp4, flavour=flavour).start() for name in names}
-    settings.COMFY_BACKENDS = {
-        name: {"url": fake.root, "token": TOKEN, "jobs": 1} for name, fake in fakes.items()
-    }
-    settings.STUDIO_HTTP_TIMEOUT = 2
-    offered.forget()
-    yield fakes
-    offered.forget()
-    for fake in fakes.values():
-        fake.stop()
-    violations = [v for fake in fakes.values() for v in fake.seen.violations]
-    assert violations == [], "requests broke the Comfy API v2 contract"
-
-
-@pytest.fixture
-def comfy_fake(sample_mp4, settings):
-    """One fake ComfyUI behind comfy-api-proxy (tests/fakes/comfy_fake.py), the backend "gpu1"."""
-    for fakes in _comfy(sample_mp4, settings, ["gpu1"]):
-        yield fakes["gpu1"]
-
-
-@pytest.fixture
-def comfy_pair(sample_mp4, settings):
-    """Two fake ComfyUI backends, "gpu1" and "gpu2", one job each."""
-    yield from _comfy(sample_mp4, settings, ["gpu1", "gpu2"])
-
-
-@pytest.fixture
-def comfy_cloud(sample_mp4, settings):
-    """A fake Comfy Cloud: outputs by 302 to a signed URL on another host, no job list."""
-    for fakes in _comfy(sample_mp4, settings, ["cloud"], flavour="cloud"):
-        yield fakes["cloud"]
-
-
 def configured_secrets(settings=None) -> list[str]:
     """The keys and webhook secrets the test run configures (tests/fakes, tests/test_webhooks)
     and whatever the settings hold now."""
@@ -241,12 +209,13 @@ def configured_secrets(settings=None) -> list[str]:
     from tests.fakes.comfy_fake import TOKEN as COMFY_TOKEN
     from tests.fakes.openai_fake import API_KEY as OPENAI_KEY
     from tests.fakes.runware_fake import API_KEY as RUNWARE_KEY
+    from tests.fakes.vllm_fake import KEY as VLLM_KEY
     from tests.fakes.webhook_keys import SECRET as WEBHOOK_SECRET
     from tests.oidc_server import CLIENT_SECRET as OIDC_SECRET
 
     found = {OPENAI_KEY, RUNWARE_KEY, WEBHOOK_SECRET, WEBHOOK_SECRET.removeprefix("whsec_")}
     found.add(CHAT_KEY)
-    found.add(COMFY_TOKEN)
+    found.update({COMFY_TOKEN, VLLM_KEY})
     found.update({SLACK_SECRET, TEAMS_SECRET, OIDC_SECRET})
     for name in (
         "OPENAI_API_KEY",

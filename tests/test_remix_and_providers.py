@@ -151,7 +151,8 @@ def test_the_providers_page_shows_configuration_but_never_keys(
 ):
     client.force_login(operator)
     html = client.get(reverse("studio:provider_list")).content.decode()
-    assert html.count("configured</span>") == 3
+    assert html.count('"badge status-completed">configured</span>') == 3
+    assert html.count("not configured</span>") == 2  # no GPU servers of the team's own
     assert openai_fake.url in html and runware_fake.url in html
     from tests.fakes.openai_fake import API_KEY as OPENAI_KEY
     from tests.fakes.runware_fake import API_KEY as RUNWARE_KEY

@@ -14,6 +14,7 @@ OPENAI = "openai"
 RUNWARE = "runware"
 ANIMATIC = "animatic"
 COMFY = "comfy"
+VIDEO_SERVER = "videoserver"
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,8 @@ class ProviderInfo:
 
     @property
     def where(self) -> str:
-        if self.name == COMFY:  # names and addresses only: the tokens stay in the settings
-            backends = getattr(settings, "COMFY_BACKENDS", {}) or {}
+        if self.name in (COMFY, VIDEO_SERVER):  # names and addresses only: never the tokens
+            backends = getattr(settings, self.key_setting, {}) or {}
             return ", ".join(f"{n} ({b['url']})" for n, b in backends.items()) or "no backend"
         return str(getattr(settings, self.where_setting)) if self.where_setting else "this machine"
 
@@ -61,6 +62,14 @@ PROVIDERS: dict[str, ProviderInfo] = {
             "COMFY_BACKENDS",
             "",
             "STUDIO_COMFY_BACKENDS (a ComfyUI behind the Comfy API v2) and a bound workflow",
+            ai_made=True,
+        ),
+        ProviderInfo(
+            VIDEO_SERVER,
+            "Your video servers (OpenAI-compatible, e.g. vLLM-Omni)",
+            "VIDEO_SERVERS",
+            "",
+            "STUDIO_VIDEO_SERVERS (an OpenAI-compatible video server such as vLLM-Omni)",
             ai_made=True,
         ),
     )

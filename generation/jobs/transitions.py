@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from generation.catalog import COMFY
+from generation.catalog import COMFY, VIDEO_SERVER
 from generation.models import EventKind, Render, RenderEvent, RenderStatus
 from generation.own_gpus import backends
 from generation.providers import ProviderError
@@ -48,7 +48,7 @@ def advance(
             status=to, updated_at=now, **fields
         )
         if moved:
-            if render.provider == COMFY and to not in backends.HOLDING:
+            if render.provider in (COMFY, VIDEO_SERVER) and to not in backends.HOLDING:
                 backends.release(render.pk)  # off the GPU: its room goes to the next take
             RenderEvent.objects.create(
                 render_id=render.pk,

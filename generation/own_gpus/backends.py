@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from generation.own_gpus.records import Backend, BackendSlot
+from generation.own_gpus.records import Backend, BackendKind, BackendSlot
 
 # The states a take holds its slot in: its job may be on the GPU.
 HOLDING = ("submitting", "reconciling", "in_progress")
@@ -25,8 +25,17 @@ HOLDING = ("submitting", "reconciling", "in_progress")
 RECHECK = timedelta(seconds=30)
 
 
-def configured() -> dict[str, dict[str, Any]]:
-    return getattr(settings, "COMFY_BACKENDS", {}) or {}
+def configured(kind: str | None = None) -> dict[str, dict[str, Any]]:
+    """The backends the settings name (of one kind, or all), each with its kind."""
+    found: dict[str, dict[str, Any]] = {}
+    for each, setting in (
+        (BackendKind.COMFY, "COMFY_BACKENDS"),
+        (BackendKind.VIDEO_SERVER, "VIDEO_SERVERS"),
+    ):
+        if kind in (None, each):
+            for name, conf in (getattr(settings, setting, {}) or {}).items():
+                found[name] = {**conf, "kind": each}
+    return found
 
 
 def config(name: str) -> dict[str, Any] | None:
@@ -38,14 +47,15 @@ def sync() -> None:
     """Make the backends and slots in the database match the settings: new backends and slots
     added, a backend no longer named marked so (its busy slots finish), spare free slots of a
     backend that now runs fewer jobs removed. One read when nothing changed."""
-    wanted = {(name, b["url"], b["jobs"]) for name, b in configured().items()}
-    if set(Backend.objects.filter(configured=True).values_list("name", "url", "jobs")) == wanted:
+    wanted = {(name, b["kind"], b["url"], b["jobs"]) for name, b in configured().items()}
+    rows = Backend.objects.filter(configured=True).values_list("name", "kind", "url", "jobs")
+    if set(rows) == wanted:
         return
     with transaction.atomic():
-        Backend.objects.exclude(name__in=[name for name, _, _ in wanted]).update(configured=False)
-        for name, url, jobs in wanted:
+        Backend.objects.exclude(name__in=[name for name, *_ in wanted]).update(configured=False)
+        for name, kind, url, jobs in wanted:
             backend, _ = Backend.objects.update_or_create(
-                name=name, defaults={"url": url, "jobs": jobs, "configured": True}
+                name=name, defaults={"kind": kind, "url": url, "jobs": jobs, "configured": True}
             )
             have = set(backend.slots.values_list("number", flat=True))
             BackendSlot.objects.bulk_create(
@@ -59,16 +69,18 @@ def sync() -> None:
             backend.slots.filter(number__gt=jobs, render__isnull=True).delete()
 
 
-def claim(render_id: int) -> str | None:
-    """The name of the backend whose slot the take now holds (the one it already held, if
-    any), or None when every usable backend is busy."""
+def claim(render_id: int, names: list[str]) -> str | None:
+    """The name of the backend (one of `names`) whose slot the take now holds (the one it
+    already held, if any), or None when every usable one is busy."""
     held = BackendSlot.objects.filter(render_id=render_id).values_list("backend__name", flat=True)
     if held:
         return held[0]
     sync()
     now = timezone.now()
     usable = (
-        BackendSlot.objects.filter(render__isnull=True, backend__configured=True)
+        BackendSlot.objects.filter(
+            render__isnull=True, backend__configured=True, backend__name__in=names
+        )
         .filter(_up(now))
         .order_by("number", "backend__name")
         .values_list("pk", "backend__name")
@@ -79,7 +91,7 @@ def claim(render_id: int) -> str | None:
                 render_id=render_id, claimed_at=now
             )
         except IntegrityError:  # the take got a slot elsewhere a moment ago
-            return claim(render_id)
+            return claim(render_id, names)
         if won:
             return name
     return None
@@ -123,6 +135,7 @@ def overview() -> list[dict[str, Any]]:
     return [
         {
             "name": b.name,
+            "kind": b.get_kind_display(),
             "url": b.url,
             "jobs": b.jobs,
             "busy": busy.get(b.pk, 0),
@@ -132,3 +145,7 @@ def overview() -> list[dict[str, Any]]:
         }
         for b in Backend.objects.filter(configured=True)
     ]
+
+
+def discovered(name: str, models: list[str]) -> None:
+    Backend.objects.filter(name=name).update(discovered=models[:50])

@@ -12,16 +12,25 @@ from django.utils import timezone
 from generation import text
 
 
+class BackendKind(models.TextChoices):
+    COMFY = "comfy", "ComfyUI (Comfy API v2)"
+    VIDEO_SERVER = "videoserver", "OpenAI-compatible video server"
+
+
 class Backend(models.Model):
-    """A ComfyUI backend named in STUDIO_COMFY_BACKENDS (its token stays in the environment)."""
+    """One of the team's GPU servers: a ComfyUI named in STUDIO_COMFY_BACKENDS or a video server
+    in STUDIO_VIDEO_SERVERS (its token stays in the environment)."""
 
     name = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=16, choices=BackendKind, default=BackendKind.COMFY)
     url = models.CharField(max_length=300)
     jobs = models.PositiveSmallIntegerField(default=1)
     configured = models.BooleanField(default=True)  # still named in the settings
     healthy = models.BooleanField(default=True)
     problem = models.CharField(max_length=300, blank=True)  # why it is down, in words
     checked_at = models.DateTimeField(null=True, blank=True)
+    # The model ids a video server listed at its last connection test (its /models).
+    discovered = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -7,12 +7,14 @@ from generation.providers.base import Provider, ProviderError
 from generation.providers.comfy import ComfyProvider
 from generation.providers.openai import OpenAIProvider
 from generation.providers.runware import RunwareProvider
+from generation.providers.videoserver import VideoServerProvider
 
 REGISTRY: dict[str, type[Provider]] = {
     AnimaticProvider.name: AnimaticProvider,
     ComfyProvider.name: ComfyProvider,
     OpenAIProvider.name: OpenAIProvider,
     RunwareProvider.name: RunwareProvider,
+    VideoServerProvider.name: VideoServerProvider,
 }
 
 

@@ -62,7 +62,7 @@ class ComfyProvider(Provider):
     # ------------------------------------------------------------------ backends
 
     def place(self, render_id: int) -> str | None:
-        return backends.claim(render_id)
+        return backends.claim(render_id, list(backends.configured(catalog.COMFY)))
 
     def _split(self, job_id: str) -> tuple[str, str]:
         name, _, job = job_id.partition(":")
@@ -299,7 +299,7 @@ class ComfyProvider(Provider):
         return response.status_code < 400
 
     def test_connection(self) -> tuple[bool, str]:
-        configured = backends.configured()
+        configured = backends.configured(catalog.COMFY)
         if not configured:
             return False, "Not configured: set STUDIO_COMFY_BACKENDS (docs/providers.md)."
         backends.sync()

@@ -198,20 +198,25 @@ class OpenAIProvider(Provider):
 
     # ------------------------------------------------------------------ calls
 
-    def submit(self, spec: JobSpec) -> JobStatus:
-        # Always multipart/form-data (the contract), with or without a reference image.
-        parts: list[tuple[str, tuple[str | None, str | bytes] | tuple[str, bytes, str]]] = [
+    def form(self, spec: JobSpec) -> list[tuple[str, Any]]:
+        """The create's fields: always multipart/form-data (the contract), with or without a
+        reference image."""
+        parts: list[tuple[str, Any]] = [
             ("prompt", (None, spec.prompt)),
             ("model", (None, spec.model_id)),
             ("seconds", (None, str(spec.seconds))),
             ("size", (None, spec.size)),
         ]
+        if spec.reference_image_key:
+            name = PurePosixPath(spec.reference_image_key).name
+            content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            with default_storage.open(spec.reference_image_key, "rb") as handle:
+                parts.append(("input_reference", (name, handle.read(), content_type)))
+        return parts
+
+    def submit(self, spec: JobSpec) -> JobStatus:
         try:
-            if spec.reference_image_key:
-                name = PurePosixPath(spec.reference_image_key).name
-                content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-                with default_storage.open(spec.reference_image_key, "rb") as handle:
-                    parts.append(("input_reference", (name, handle.read(), content_type)))
+            parts = self.form(spec)
             with self._client() as client:
                 response = client.post("/videos", files=parts)
         except httpx.HTTPError as error:
