@@ -19,6 +19,7 @@ from bench import (
     load,
     media_speed,
     one_take_split,
+    own_gpus,
     pages,
     pipeline,
     planning,
@@ -75,6 +76,7 @@ def main() -> int:
         timed("audit log", integrations.audit),
         timed("API takes list", api.takes_list),
         timed("API take requests", api.requesting),
+        timed("own GPUs", own_gpus.overhead),
     ]
     lines = [
         "# Benchmarks",

@@ -193,3 +193,12 @@ def test_the_api_benchmarks_measure_the_list_and_the_requests():
     assert len(counts) == 4 and all(a == b for a, b in counts)
     requested = api.requesting(takes=10)
     assert "20 takes made" in requested["result"]
+
+
+def test_the_own_gpu_benchmark_counts_the_calls_and_cpu_of_each_route():
+    from bench import own_gpus
+
+    measured = own_gpus.overhead(takes=2)
+    assert "(2 takes)" in measured["name"]
+    calls = re.findall(r"(\d+\.\d) calls, (\d+) ms CPU", measured["result"])
+    assert len(calls) == 2 and all(float(c) >= 4 and int(ms) > 0 for c, ms in calls)

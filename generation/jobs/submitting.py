@@ -18,6 +18,7 @@ from django.utils import timezone
 from PIL import Image
 
 from generation import catalog, liveness, queue, webhooks
+from generation.jobs import gpu_line
 from generation.jobs.requesting import spec_for
 from generation.jobs.transitions import (
     MAX_SENDS,
@@ -91,7 +92,7 @@ def submit(render_id: int) -> None:
     provider = get_provider(render.provider)
     backend = provider.place(render.pk)
     if backend is None:
-        _wait_for_gpu(render)
+        gpu_line.wait(render)
         return
     webhook_url, token_hash = webhooks.url_for(provider.name)
     # The idempotency key (and the webhook token's hash) are saved before anything is sent.
@@ -126,27 +127,6 @@ def submit(render_id: int) -> None:
         _to_reconcile(render, f"unexpected {error.__class__.__name__}")
         return
     accepted(render, provider, status, S.SUBMITTING)
-
-
-# How often a take waiting for one of the team's GPUs looks for a free one.
-GPU_WAIT_SECONDS = 3.0
-
-
-def _wait_for_gpu(render: Render) -> None:
-    """Every backend is busy (or down): the take stays queued, with its place in line."""
-    ahead = (
-        Render.objects.filter(
-            provider=render.provider,
-            status=S.QUEUED,
-            gpu_slot__isnull=True,
-            created_at__lt=render.created_at,
-        )
-        .exclude(pk=render.pk)
-        .count()
-    )
-    Render.objects.filter(pk=render.pk, status=S.QUEUED).update(
-        queue_place=ahead + 1, **due_in(GPU_WAIT_SECONDS)
-    )
 
 
 def _stored_image_size(key: str) -> tuple[int, int] | None:

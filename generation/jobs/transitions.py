@@ -11,9 +11,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from generation.catalog import COMFY, VIDEO_SERVER
+from generation.jobs import gpu_line
 from generation.models import EventKind, Render, RenderEvent, RenderStatus
-from generation.own_gpus import backends
 from generation.providers import ProviderError
 from generation.providers.base import Provider
 
@@ -48,8 +47,7 @@ def advance(
             status=to, updated_at=now, **fields
         )
         if moved:
-            if render.provider in (COMFY, VIDEO_SERVER) and to not in backends.HOLDING:
-                backends.release(render.pk)  # off the GPU: its room goes to the next take
+            gpu_line.moved(render, to)
             RenderEvent.objects.create(
                 render_id=render.pk,
                 at=now,

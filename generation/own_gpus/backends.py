@@ -101,8 +101,14 @@ def _up(now: Any) -> Q:
     return Q(backend__healthy=True) | Q(backend__checked_at__lt=now - RECHECK)
 
 
-def release(render_id: int) -> None:
-    BackendSlot.objects.filter(render_id=render_id).update(render=None, claimed_at=None)
+def release(render_id: int) -> str:
+    """Give back the take's slot; the name of its backend ("" when it held none)."""
+    held = list(BackendSlot.objects.filter(render_id=render_id).values_list("pk", "backend__name"))
+    if not held or not BackendSlot.objects.filter(pk=held[0][0], render_id=render_id).update(
+        render=None, claimed_at=None
+    ):
+        return ""
+    return held[0][1]
 
 
 def free_stale(now: Any = None) -> int:

@@ -44,6 +44,7 @@ def as_model(workflow: BoundWorkflow) -> VideoModel:
         frames=frames,
         remix=False,
         prices={size: (price, price) for size in workflow.sizes},
+        needs_first_frame="first_frame" in workflow.bindings,  # image to video
         source=f"Uploaded to this studio; {workflow.fps} fps, frames {workflow.frame_rule}",
         last_checked=workflow.created_at.date(),
         summary=(

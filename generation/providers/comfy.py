@@ -154,9 +154,11 @@ class ComfyProvider(Provider):
     ) -> dict[str, str]:
         """The take's frames as assets on this backend, uploaded once (their ids are kept on
         the take before the job is sent)."""
+        wanted = {"first_frame": spec.reference_image_key, "last_frame": spec.last_frame_key}
+        if not any(key and slot in bindings for slot, key in wanted.items()):
+            return {}  # a text-to-video take: nothing to upload, nothing to read
         kept = Render.objects.filter(pk=spec.render_id).values_list("uploads", flat=True).first()
         uploads = dict((kept or {}).get(spec.backend) or {})
-        wanted = {"first_frame": spec.reference_image_key, "last_frame": spec.last_frame_key}
         for slot, key in wanted.items():
             if key and slot in bindings and not uploads.get(slot):
                 uploads[slot] = self._upload(client, spec.backend, key)
