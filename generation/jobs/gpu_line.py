@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from generation.catalog import COMFY, VIDEO_SERVER
@@ -19,7 +20,7 @@ RECHECK = timedelta(seconds=30)  # a waiting take looks for a slot at least this
 MAX_PLACES = 500  # places written per wake (a longer line shows its place at the recheck)
 
 
-def _line(provider: str, backend: str = ""):
+def _line(provider: str, backend: str = "") -> QuerySet[Render]:
     line = Render.objects.filter(
         provider=provider, status=RenderStatus.QUEUED, gpu_slot__isnull=True
     ).exclude(queue_place=None)
