@@ -33,7 +33,12 @@ def comfy_backends(value: str) -> dict[str, dict]:
     for pair in value.split():
         name, _, url = pair.partition("=")
         name = name.strip().lower()
-        if not name or not url.startswith(("http://", "https://")) or not name.isidentifier():
+        if (
+            not name
+            or not url.startswith(("http://", "https://"))
+            or "@" in url.split("/")[2]  # credentials go in STUDIO_COMFY_TOKEN_<NAME>
+            or not name.isidentifier()
+        ):
             raise ImproperlyConfigured(
                 f"STUDIO_COMFY_BACKENDS: {pair!r} is not name=http(s)://host:port "
                 "(a name of letters, digits and underscores)"
@@ -70,8 +75,12 @@ def video_servers(value: str) -> dict[str, dict]:
         if not isinstance(server, dict) or not str(server.get("name", "")).isidentifier():
             raise ImproperlyConfigured("STUDIO_VIDEO_SERVERS: each server needs a name and a url")
         name = server["name"].lower()
-        if not str(server.get("url", "")).startswith(("http://", "https://")):
-            raise ImproperlyConfigured(f"STUDIO_VIDEO_SERVERS: {name} needs an http(s) url")
+        url = str(server.get("url", ""))
+        if not url.startswith(("http://", "https://")) or "@" in url.split("/")[2]:
+            raise ImproperlyConfigured(
+                f"STUDIO_VIDEO_SERVERS: {name} needs an http(s) url without credentials (the "
+                f"key goes in STUDIO_VIDEO_SERVER_KEY_{name.upper()})"
+            )
         if name in servers or name in COMFY_BACKENDS:
             raise ImproperlyConfigured(f"STUDIO_VIDEO_SERVERS: the name {name} is used twice")
         servers[name] = {

@@ -308,6 +308,12 @@ def test_a_backend_that_is_down_is_shown_and_takes_go_to_another(
         (T2V, "prompt = 3.text\nframes = 5.length\nseconds = 5.length", "frames or seconds"),
         ({"nodes": [], "links": []}, "prompt = 3.text", "Workflow → Export (API)"),
         (b"not json", "prompt = 3.text", "The file is not JSON"),
+        ({"3\u0000": T2V["3"]}, "prompt = 3.text", "holds characters a workflow cannot have"),
+        (
+            b'{"3": {"class_type": "X", "inputs": {"te\\u001bxt": ""}}}',
+            "prompt = 3.text",
+            "holds characters a workflow cannot have",
+        ),
     ],
 )
 def test_a_workflow_bound_wrongly_is_refused_at_upload_with_the_reason(
@@ -345,3 +351,45 @@ def test_the_workflow_is_a_model_of_the_catalog_only_while_a_backend_is_configur
     assert catalog.validate("comfy-ltx2", "1280x704", 4, "A cup.")[0].field == "seconds"
     client.force_login(ed)
     assert "LTX-2 on our GPUs" in client.get(reverse("studio:model_catalog")).content.decode()
+
+
+def test_a_slot_freed_wakes_the_first_in_line_and_the_line_moves_up(
+    ed, gpu_shot, comfy_fake, django_capture_on_commit_callbacks
+):
+    comfy_fake.faults.polls_to_finish = 50
+    with django_capture_on_commit_callbacks(execute=False):
+        takes = editing.request_takes(gpu_shot, ed, variations=3)
+    jobs.sweep_once()  # at the real time: one sent, two in line
+    first, second, third = (Render.objects.get(pk=t.pk) for t in takes)
+    assert first.status == S.IN_PROGRESS
+    assert (second.queue_place, third.queue_place) == (1, 2)
+    assert second.next_poll_at > timezone.now() + timedelta(seconds=20)  # waits for a wake
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.request_cancel(first, ed)  # its slot frees
+    second.refresh_from_db()
+    assert second.next_poll_at <= timezone.now()  # woken, not polled for
+    jobs.sweep_once()
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert second.status == S.IN_PROGRESS and second.queue_place is None
+    assert third.status == S.QUEUED and third.queue_place == 1  # the line moved up
+
+
+def test_backends_are_named_with_an_address_and_no_credentials_in_it(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from studio.settings_services import comfy_backends, video_servers
+
+    monkeypatch.setenv("STUDIO_COMFY_JOBS_GPU2", "2")
+    monkeypatch.setenv("STUDIO_COMFY_TOKEN_GPU2", "t-2")
+    assert comfy_backends("gpu1=http://10.0.0.5:8189/ GPU2=https://cloud.comfy.org") == {
+        "gpu1": {"url": "http://10.0.0.5:8189", "token": "", "jobs": 1},
+        "gpu2": {"url": "https://cloud.comfy.org", "token": "t-2", "jobs": 2},
+    }
+    for bad in ("gpu1=http://me:secret@10.0.0.5:8189", "gpu1=10.0.0.5:8189", "1st=http://h"):
+        with pytest.raises(ImproperlyConfigured):
+            comfy_backends(bad)
+    with pytest.raises(ImproperlyConfigured, match="without credentials"):
+        video_servers('[{"name": "wan", "url": "http://k:s@10.0.0.7:8000/v1"}]')
+    with pytest.raises(ImproperlyConfigured, match="JSON list"):
+        video_servers("wan=http://10.0.0.7")

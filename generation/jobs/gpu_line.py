@@ -38,14 +38,17 @@ def wait(render: Render) -> None:
 
 
 def wake(provider: str, backend: str) -> None:
-    """A slot of `backend` freed: the first take in line that can use it is due now, and the
-    places of those behind it move up."""
-    line = list(_line(provider, backend).only("pk", "queue_place")[:MAX_PLACES])
-    if not line:
-        return
-    Render.objects.filter(pk=line[0].pk, status=RenderStatus.QUEUED).update(
+    """A slot of `backend` freed: the first take in line that can use it is due now."""
+    first = _line(provider, backend).values_list("pk", flat=True)[:1]
+    Render.objects.filter(pk__in=list(first), status=RenderStatus.QUEUED).update(
         next_poll_at=timezone.now()
     )
+
+
+def renumber(provider: str) -> None:
+    """The line moved (a take left it for a GPU): the places of those still in it, in one
+    statement."""
+    line = list(_line(provider).only("pk", "queue_place")[:MAX_PLACES])
     moved = [r for place, r in enumerate(line, start=1) if r.queue_place != place]
     for place, render in enumerate(line, start=1):
         render.queue_place = place

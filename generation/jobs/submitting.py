@@ -94,6 +94,7 @@ def submit(render_id: int) -> None:
     if backend is None:
         gpu_line.wait(render)
         return
+    was_waiting = render.queue_place is not None
     webhook_url, token_hash = webhooks.url_for(provider.name)
     # The idempotency key (and the webhook token's hash) are saved before anything is sent.
     if not advance(
@@ -110,6 +111,8 @@ def submit(render_id: int) -> None:
         held_by=liveness.mark(),
     ):
         return
+    if was_waiting:  # it was in line for a GPU: the line moves up
+        gpu_line.renumber(render.provider)
     spec = spec_for(render, webhook_url)
     try:
         if render.remix_of_id:
