@@ -393,3 +393,36 @@ def test_backends_are_named_with_an_address_and_no_credentials_in_it(monkeypatch
         video_servers('[{"name": "wan", "url": "http://k:s@10.0.0.7:8000/v1"}]')
     with pytest.raises(ImproperlyConfigured, match="JSON list"):
         video_servers("wan=http://10.0.0.7")
+
+
+def test_a_cancel_link_to_another_host_is_not_followed(
+    ed, gpu_shot, comfy_fake, django_capture_on_commit_callbacks
+):
+    comfy_fake.faults.polls_to_finish = 50
+    comfy_fake.faults.cancel_link = f"{comfy_fake.signed.root}/api/v2/jobs/x/cancel"
+    take = request_take(gpu_shot, ed, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.request_cancel(take, ed)
+    take.refresh_from_db()
+    assert take.status == S.CANCELLED and take.billed is None  # it may still run: said so
+    assert comfy_fake.seen.cancels == 0 and comfy_fake.signed.headers == []  # token kept home
+
+
+def test_an_upload_that_times_out_is_sent_again_not_looked_up(
+    ed, shot, comfy_fake, client, ops, django_capture_on_commit_callbacks
+):
+    graph = (DOCS / "ltx2-image-to-video.api.json").read_bytes()
+    bindings = (DOCS / "ltx2-image-to-video.bindings.txt").read_text()
+    assert add_workflow(client, ops, graph, bindings, key="i2v").status_code == 302
+    image = upload(size=(1280, 704))
+    shot.set_reference(image, check_image(image))
+    shot.model_key, shot.size, shot.seconds = "comfy-i2v", "1280x704", 5
+    shot.prompt = {"scene": "The can opens."}
+    shot.save()
+    comfy_fake.faults.slow_upload = 3  # longer than the studio waits: no job was asked for
+    take = request_take(shot, ed, django_capture_on_commit_callbacks)
+    assert take.status == S.QUEUED and take.events.filter(kind="retry").exists()
+    (take,) = settle(django_capture_on_commit_callbacks, [take])
+    assert take.status == S.COMPLETED
+    assert S.RECONCILING not in {to for _, to in transitions(take)}
+    assert len([s for s in comfy_fake.seen.submits if s["status"] == 201]) == 1

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from django.conf import settings
@@ -48,6 +49,8 @@ from generation.providers.comfy_answers import (
     values,
     when,
 )
+
+LIST_LIMIT = 100  # jobs asked for when a lost send is looked up
 
 
 class ComfyProvider(Provider):
@@ -87,10 +90,13 @@ class ComfyProvider(Provider):
         )
 
     @staticmethod
-    def _link(client: httpx.Client, link: str) -> str:
-        """A job's link as an absolute URL: host-relative links against the origin."""
+    def _link(client: httpx.Client, link: str) -> str | None:
+        """A job's link as an absolute URL: host-relative links against the origin. A link to
+        another origin is not followed (the token would go with it)."""
         base = client.base_url
-        return str(httpx.URL(f"{base.scheme}://{base.netloc.decode()}").join(link))
+        origin = httpx.URL(f"{base.scheme}://{base.netloc.decode()}")
+        target = origin.join(link)
+        return str(target) if (target.scheme, target.netloc) == (base.scheme, base.netloc) else None
 
     def _transport(self, name: str, error: httpx.HTTPError, *, creating: bool) -> ProviderError:
         if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout):
@@ -133,7 +139,7 @@ class ComfyProvider(Provider):
     # ------------------------------------------------------------------ reading jobs
 
     def _get_job(self, client: httpx.Client, name: str, job: str) -> dict[str, Any]:
-        return self._json(name, client.get(f"/api/v2/jobs/{job}"), creating=False)
+        return self._json(name, client.get(f"/api/v2/jobs/{quote(job, safe='')}"), creating=False)
 
     # ------------------------------------------------------------------ calls
 
@@ -180,8 +186,12 @@ class ComfyProvider(Provider):
             with self._client(name) as client:
                 try:
                     uploads = self._frames(client, spec, workflow.bindings)
+                except httpx.HTTPError as error:  # no job was asked for yet: safe to send again
+                    failed = self._transport(name, error, creating=False)
+                    failed.sent = False
+                    raise failed from None
                 except ProviderError as error:
-                    error.sent = False  # nothing was asked of the GPU yet
+                    error.sent = False
                     raise
                 graph = workflows.fill(
                     workflow.graph, workflow.bindings, values(spec, workflow, uploads)
@@ -234,7 +244,7 @@ class ComfyProvider(Provider):
         name = spec.backend
         try:
             with self._client(name) as client:
-                response = client.get("/api/v2/jobs", params={"limit": 100})
+                response = client.get("/api/v2/jobs", params={"limit": LIST_LIMIT})
                 if response.status_code in (404, 405, 501):
                     raise ProviderError(
                         f"“{name}” cannot list its jobs (Comfy Cloud has no list), so Reelroom "
@@ -247,14 +257,19 @@ class ComfyProvider(Provider):
                     (body[k] for k in ("jobs", "data", "items") if isinstance(body.get(k), list)),
                     [],
                 )
-                found = []
-                for job in jobs:
-                    created = when(job.get("created_at"))
-                    if created is not None and created < since:
-                        continue
-                    ran = self._json(
-                        name, client.get(f"/api/v2/jobs/{job['id']}/workflow"), creating=False
+                recent = [j for j in jobs if (when(j.get("created_at")) or since) >= since]
+                if len(jobs) >= LIST_LIMIT and len(recent) == len(jobs):
+                    # The list may go on past what it showed: no proof that the job is not there.
+                    raise ProviderError(
+                        f"“{name}” has more recent jobs than one list shows; Reelroom looks "
+                        "again later and sends nothing meanwhile.",
+                        code="reconcile_incomplete",
+                        permanent=False,
                     )
+                found = []
+                for job in recent:
+                    path = f"/api/v2/jobs/{quote(str(job.get('id')), safe='')}/workflow"
+                    ran = self._json(name, client.get(path), creating=False)
                     graph = object_of(ran.get("workflow"))
                     if workflows.bound_values(graph, workflow.bindings) == wanted:
                         found.append(status_of(name, job))
@@ -273,7 +288,9 @@ class ComfyProvider(Provider):
                         "The job has no video output.", code="no_video_output", permanent=True
                     )
                 with client.stream(
-                    "GET", f"/api/v2/assets/{status.output_id}/content", follow_redirects=True
+                    "GET",
+                    f"/api/v2/assets/{quote(status.output_id, safe='')}/content",
+                    follow_redirects=True,
                 ) as response:
                     if response.status_code >= 400:
                         response.read()
@@ -292,10 +309,11 @@ class ComfyProvider(Provider):
         name, job = self._split(job_id)
         try:
             with self._client(name) as client:
-                links = self._get_job(client, name, job).get("urls") or {}
-                if not links.get("cancel"):
+                links = object_of(self._get_job(client, name, job).get("urls"))
+                link = self._link(client, str(links.get("cancel") or ""))
+                if not links.get("cancel") or link is None:
                     return False
-                response = client.post(self._link(client, str(links["cancel"])))
+                response = client.post(link)
         except (httpx.HTTPError, ProviderError):
             return False
         return response.status_code < 400

@@ -96,6 +96,8 @@ class Faults:
     fail_with: dict | None = None  # the next jobs fail with this job.error
     expire: bool = False  # the next jobs end expired
     polls_to_finish: int = 2
+    slow_upload: float = 0.0  # answer the next upload after this long (and forget it)
+    cancel_link: str | None = None  # the job's cancel link, as given (another host, say)
 
 
 @dataclass
@@ -208,7 +210,7 @@ class FakeComfy(FakeServer):
             "urls": {
                 "self": f"/api/v2/jobs/{job.id}",
                 "events": f"/api/v2/jobs/{job.id}/events",
-                "cancel": f"/api/v2/jobs/{job.id}/cancel",
+                "cancel": self.faults.cancel_link or f"/api/v2/jobs/{job.id}/cancel",
             },
         }
 
@@ -257,6 +259,9 @@ class FakeComfy(FakeServer):
                 self._error(404, "not_found", "No such path.")
 
             def _upload(self, body: bytes):
+                if fake.faults.slow_upload:
+                    wait, fake.faults.slow_upload = fake.faults.slow_upload, 0.0
+                    time.sleep(wait)
                 message = BytesParser(policy=email_policy).parsebytes(
                     f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode() + body
                 )
@@ -272,6 +277,10 @@ class FakeComfy(FakeServer):
                     fake.assets[asset] = files[0].get_payload(decode=True)
                     fake.seen.uploads.append(asset)
                 now = datetime.now(UTC)
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self._upload_answer(asset, now)
+
+            def _upload_answer(self, asset: str, now: datetime):
                 self._send(
                     201,
                     {
