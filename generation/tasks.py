@@ -8,9 +8,10 @@ from typing import Any
 
 from django_q.models import Schedule
 
-from generation import jobs
+from generation import catalog, jobs
 from generation.jobs import signing
-from generation.providers import animatic
+from generation.own_gpus import backends
+from generation.providers import animatic, get_provider
 
 
 def submit(render_id: int) -> None:
@@ -50,7 +51,26 @@ def render_animatic(job_pk: int) -> None:
     animatic.run_job(job_pk)
 
 
+def check_backends() -> None:
+    """Every minute: the health of each of the team's GPU servers (the providers page shows it,
+    and a take is sent only to a backend that is up or due a new try), and what each video
+    server lists that it serves."""
+    for name in (catalog.COMFY, catalog.VIDEO_SERVER):
+        if backends.configured(name):
+            get_provider(name).test_connection()
+
+
 def ensure_schedules(**kwargs: Any) -> None:
     """The sweep needs no schedule: it runs in every cluster's main process (generation/jobs/
-    sweeper.py). The minute schedule that restarted the old chain of sweep tasks goes."""
+    sweeper.py). The minute schedule that restarted the old chain of sweep tasks goes. The
+    team's GPU servers are checked every minute."""
     Schedule.objects.filter(name="reelroom-sweep").delete()
+    Schedule.objects.update_or_create(
+        name="reelroom-gpu-health",
+        defaults={
+            "func": "generation.tasks.check_backends",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "repeats": -1,
+        },
+    )

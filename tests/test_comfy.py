@@ -426,3 +426,18 @@ def test_an_upload_that_times_out_is_sent_again_not_looked_up(
     assert take.status == S.COMPLETED
     assert S.RECONCILING not in {to for _, to in transitions(take)}
     assert len([s for s in comfy_fake.seen.submits if s["status"] == 201]) == 1
+
+
+def test_every_minute_the_backends_are_checked_and_one_that_is_down_is_marked(comfy_pair, db):
+    from django_q.models import Schedule
+
+    from generation.tasks import check_backends, ensure_schedules
+
+    ensure_schedules()
+    schedule = Schedule.objects.get(name="reelroom-gpu-health")
+    assert (schedule.func, schedule.minutes) == ("generation.tasks.check_backends", 1)
+    comfy_pair["gpu2"].stop()
+    check_backends()
+    states = dict(Backend.objects.values_list("name", "healthy"))
+    assert states == {"gpu1": True, "gpu2": False}
+    assert Backend.objects.get(name="gpu2").problem == "could not be reached"
