@@ -23,6 +23,7 @@ from generation.providers import get_provider
 from generation.providers.comfy_answers import seed_of
 from studio.images import check_image
 from studio.shots import editing
+from tests.api_helpers import call, token_for
 from tests.factories import make_shot, make_user
 from tests.images import upload
 from tests.pipeline import request_take, settle, transitions
@@ -140,6 +141,11 @@ def test_two_backends_five_takes_never_more_than_one_job_on_either(
     client.force_login(ed)
     page = client.get(gpu_shot.get_absolute_url()).content.decode()
     assert "waiting for a free GPU (place 1 in line)" in page
+    key = token_for(ed, gpu_shot.campaign.workspace, scopes=["read"])
+    listed = call(client, "get", f"takes?campaign_id={gpu_shot.campaign_id}", key).json()
+    seen = {(t["status"], t["backend"], t["queue_place"]) for t in listed["items"]}
+    assert {("queued", "", 1), ("queued", "", 2), ("queued", "", 3)} <= seen  # scripts see it
+    assert {b for s, b, _ in seen if s == "in_progress"} == {"gpu1", "gpu2"}
 
     done = settle(django_capture_on_commit_callbacks, takes, passes=60)
     assert [t.status for t in done] == [S.COMPLETED] * 5

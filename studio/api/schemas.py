@@ -179,6 +179,8 @@ class TakeOut(Schema):
     seconds: int
     prompt: str
     progress: int
+    backend: str = Field(description="the team's GPU server it was sent to ('' for none)")
+    queue_place: int | None = Field(description="its place in line for a GPU, or in its queue")
     cost_estimate: Decimal
     cost_actual: Decimal | None
     billed: bool | None
@@ -201,6 +203,8 @@ class TakeOut(Schema):
             seconds=row.seconds,
             prompt=row.prompt_text,
             progress=row.progress,
+            backend=row.backend,
+            queue_place=row.queue_place,
             cost_estimate=row.cost_estimate,
             cost_actual=row.cost_actual,
             billed=row.billed,
