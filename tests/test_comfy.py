@@ -14,6 +14,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from generation import jobs
 from generation.jobs.transitions import poll_delay
@@ -447,3 +450,22 @@ def test_every_minute_the_backends_are_checked_and_one_that_is_down_is_marked(co
     states = dict(Backend.objects.values_list("name", "healthy"))
     assert states == {"gpu1": True, "gpu2": False}
     assert Backend.objects.get(name="gpu2").problem == "could not be reached"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@given(graph=json_values, bindings=st.text(max_size=60))
+@hypothesis_settings(max_examples=150, deadline=None)
+def test_any_upload_is_read_or_refused_in_words(graph, bindings):
+    try:
+        read = workflows.read_graph(json.dumps(graph).encode())
+        workflows.check(read, workflows.read_bindings(bindings))
+    except workflows.WorkflowError as error:
+        assert str(error)

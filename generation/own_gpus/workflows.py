@@ -73,12 +73,6 @@ def read_graph(raw: bytes) -> dict[str, Any]:
     if len(graph) > MAX_NODES:
         raise WorkflowError(f"The workflow has more than {MAX_NODES} nodes.")
     for node_id, node in graph.items():
-        names = [node_id, *(node.get("inputs") or {} if isinstance(node, dict) else {})]
-        if any(len(n) > 100 or not n or text.line(n) != n for n in names):
-            raise WorkflowError(
-                "A node id or input name holds characters a workflow cannot have (control "
-                "characters, or over 100 characters): export the workflow again."
-            )
         if (
             not isinstance(node, dict)
             or not isinstance(node.get("class_type"), str)
@@ -87,6 +81,12 @@ def read_graph(raw: bytes) -> dict[str, Any]:
             raise WorkflowError(
                 f"Node {node_id!r} has no class_type and inputs: this is not an API-format "
                 "workflow. In ComfyUI choose Workflow → Export (API)."
+            )
+        names = [node_id, *node["inputs"]]
+        if any(len(n) > 100 or not n or text.line(n) != n for n in names):
+            raise WorkflowError(
+                "A node id or input name holds characters a workflow cannot have (control "
+                "characters, or over 100 characters): export the workflow again."
             )
     return graph
 
