@@ -107,3 +107,25 @@ def test_a_lost_answer_is_never_sent_again_to_a_server_without_a_list(
     assert take.status == S.RECONCILING and len(video_servers["wan"].seen.creates) == 1
     assert take.events.filter(kind="reconcile_retry", detail__code="cannot_list").exists()
     servers.forget()
+
+
+def test_a_server_that_takes_json_gets_json_with_numbers(
+    ed, wan_shot, video_servers, settings, sample_mp4, django_capture_on_commit_callbacks
+):
+    from tests.fakes.vllm_fake import KEY, FakeVLLM
+
+    fake = FakeVLLM(sample_mp4, "Wan-AI/Wan2.2-T2V-A14B-Diffusers", json_body=True).start()
+    try:
+        wan = {**settings.VIDEO_SERVERS["wan"], "url": fake.url, "token": KEY}
+        wan["models"] = [{**wan["models"][0], "multipart": False}]
+        settings.VIDEO_SERVERS = {**settings.VIDEO_SERVERS, "wan": wan}
+        servers.forget()
+        take = request_take(wan_shot, ed, django_capture_on_commit_callbacks)
+        assert take.provider_job_id == "wan:video_1"
+        (sent,) = fake.seen.creates
+        assert sent["num_frames"] == "81" and sent["prompt"] == take.prompt_text
+        (body,) = fake.seen.bodies
+        assert body["num_frames"] == 81 and body["width"] == 832  # numbers, not text
+        assert fake.seen.violations == []
+    finally:
+        fake.stop()

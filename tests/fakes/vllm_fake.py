@@ -8,6 +8,7 @@ request that breaks that is recorded as a violation."""
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -30,13 +31,15 @@ NUMBERS = {"seconds", "width", "height", "num_frames", "fps", "seed"}
 class Seen:
     violations: list[str] = field(default_factory=list)
     creates: list[dict] = field(default_factory=list)
+    bodies: list[dict] = field(default_factory=list)  # as sent (JSON keeps its types)
     deletes: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
 
 
 class FakeVLLM(FakeServer):
-    def __init__(self, video_bytes: bytes, model: str, key: str = KEY):
+    def __init__(self, video_bytes: bytes, model: str, key: str = KEY, json_body: bool = False):
         self.video_bytes = video_bytes
+        self.json_body = json_body  # a server that takes the create as JSON instead
         self.model = model
         self.key = key
         self.videos: dict[str, dict] = {}
@@ -74,19 +77,15 @@ class FakeVLLM(FakeServer):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 kind = self.headers.get("Content-Type", "")
-                if not kind.startswith("multipart/form-data"):
+                wanted = "application/json" if fake.json_body else "multipart/form-data"
+                if not kind.startswith(wanted):
                     fake.seen.violations.append(f"create sent as {kind}")
-                    return self._send(400, {"error": {"message": "multipart expected"}})
-                message = BytesParser(policy=email_policy).parsebytes(
-                    f"Content-Type: {kind}\r\n\r\n".encode() + body
-                )
-                form = {}
-                for part in message.iter_parts():
-                    name = part.get_param("name", header="content-disposition")
-                    if name not in FIELDS:
-                        fake.seen.violations.append(f"unknown field {name}")
-                    payload = part.get_payload(decode=True)
-                    form[name] = payload if name == "input_reference" else payload.decode()
+                    return self._send(400, {"error": {"message": f"{wanted} expected"}})
+                form = json.loads(body) if fake.json_body else self._form(kind, body)
+                fake.seen.bodies.append(dict(form))
+                for name in set(form) - FIELDS:
+                    fake.seen.violations.append(f"unknown field {name}")
+                form = {k: v if isinstance(v, bytes) else str(v) for k, v in form.items()}
                 for name in NUMBERS & set(form):
                     if not form[name].lstrip("-").isdigit():
                         fake.seen.violations.append(f"{name} is not a number: {form[name]!r}")
@@ -107,6 +106,17 @@ class FakeVLLM(FakeServer):
                         "prompt": form["prompt"],
                     }
                     self._send(200, fake.videos[video_id])
+
+            def _form(self, kind: str, body: bytes) -> dict:
+                message = BytesParser(policy=email_policy).parsebytes(
+                    f"Content-Type: {kind}\r\n\r\n".encode() + body
+                )
+                form = {}
+                for part in message.iter_parts():
+                    name = part.get_param("name", header="content-disposition")
+                    payload = part.get_payload(decode=True)
+                    form[name] = payload if name == "input_reference" else payload.decode()
+                return form
 
             def do_GET(self):
                 if not self._authorized():
