@@ -100,6 +100,22 @@ def gpu_shot(shot, ltx):
     return shot
 
 
+@pytest.fixture
+def i2v_shot(shot, client, ops):
+    """A shot with a reference image on the documented LTX-2 image-to-video workflow, uploaded
+    through the page as docs/providers.md tells."""
+    graph = (DOCS / "ltx2-image-to-video.api.json").read_bytes()
+    bindings = (DOCS / "ltx2-image-to-video.bindings.txt").read_text()
+    assert add_workflow(client, ops, graph, bindings, key="ltx2-i2v").status_code == 302
+    client.logout()
+    image = upload(size=(1280, 704))
+    shot.set_reference(image, check_image(image))
+    shot.model_key, shot.size, shot.seconds = "comfy-ltx2-i2v", "1280x704", 5
+    shot.prompt = {"scene": "The can opens with a hiss."}
+    shot.save()
+    return shot
+
+
 def test_a_take_on_our_gpu_goes_from_prompt_to_stored_video(
     ed, gpu_shot, comfy_fake, django_capture_on_commit_callbacks
 ):
@@ -229,18 +245,10 @@ def test_cloud_outputs_come_through_the_signed_redirect_without_the_token(
 
 
 def test_a_first_frame_is_uploaded_once_per_take_and_queue_full_is_honoured(
-    ed, shot, comfy_fake, client, ops, django_capture_on_commit_callbacks
+    ed, i2v_shot, comfy_fake, django_capture_on_commit_callbacks
 ):
-    graph = (DOCS / "ltx2-image-to-video.api.json").read_bytes()
-    bindings = (DOCS / "ltx2-image-to-video.bindings.txt").read_text()
-    assert add_workflow(client, ops, graph, bindings, key="ltx2-i2v").status_code == 302
-    image = upload(size=(1280, 704))
-    shot.set_reference(image, check_image(image))
-    shot.model_key, shot.size, shot.seconds = "comfy-ltx2-i2v", "1280x704", 5
-    shot.prompt = {"scene": "The can opens with a hiss."}
-    shot.save()
     comfy_fake.faults.queue_full = 1
-    take = request_take(shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(i2v_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.QUEUED  # refused with 429 queue_full: nothing was made
     retry = take.events.get(kind="retry")
     assert retry.detail["code"] == "queue_full" and retry.detail["retry_in_seconds"] == 7
@@ -418,18 +426,10 @@ def test_a_cancel_link_to_another_host_is_not_followed(
 
 
 def test_an_upload_that_times_out_is_sent_again_not_looked_up(
-    ed, shot, comfy_fake, client, ops, django_capture_on_commit_callbacks
+    ed, i2v_shot, comfy_fake, django_capture_on_commit_callbacks
 ):
-    graph = (DOCS / "ltx2-image-to-video.api.json").read_bytes()
-    bindings = (DOCS / "ltx2-image-to-video.bindings.txt").read_text()
-    assert add_workflow(client, ops, graph, bindings, key="i2v").status_code == 302
-    image = upload(size=(1280, 704))
-    shot.set_reference(image, check_image(image))
-    shot.model_key, shot.size, shot.seconds = "comfy-i2v", "1280x704", 5
-    shot.prompt = {"scene": "The can opens."}
-    shot.save()
     comfy_fake.faults.slow_upload = 3  # longer than the studio waits: no job was asked for
-    take = request_take(shot, ed, django_capture_on_commit_callbacks)
+    take = request_take(i2v_shot, ed, django_capture_on_commit_callbacks)
     assert take.status == S.QUEUED and take.events.filter(kind="retry").exists()
     (take,) = settle(django_capture_on_commit_callbacks, [take])
     assert take.status == S.COMPLETED

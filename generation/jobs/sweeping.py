@@ -208,7 +208,8 @@ def reap(now: datetime | None = None) -> None:
     if removed:
         logger.info("removed %s stale temporary file(s)", removed)
     _reap_held(now)
-    backends.free_stale(now)
+    if backends.configured():  # a studio without GPUs of its own writes nothing for them
+        backends.free_stale(now)
     lost = Render.objects.filter(
         status=S.QUEUED, next_poll_at__isnull=True, updated_at__lt=now - LOST_QUEUE_DEADLINE
     )

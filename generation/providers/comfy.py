@@ -222,10 +222,9 @@ class ComfyProvider(Provider):
 
     @staticmethod
     def _cost(job_id: str, gpu_seconds: float) -> Decimal | None:
-        model_id = Render.objects.filter(
-            provider=catalog.COMFY, provider_job_id=job_id
-        ).values_list("provider_model", flat=True)
-        rate = BoundWorkflow.objects.filter(key__in=model_id).values_list(
+        """The job's GPU-seconds at its workflow's rate (one query)."""
+        model = Render.objects.filter(provider=catalog.COMFY, provider_job_id=job_id)
+        rate = BoundWorkflow.objects.filter(key__in=model.values("provider_model")).values_list(
             "rate_per_gpu_second", flat=True
         )
         return Decimal(str(gpu_seconds)) * rate[0] if rate else None
